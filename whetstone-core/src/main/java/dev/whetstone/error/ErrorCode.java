@@ -1,0 +1,33 @@
+package dev.whetstone.error;
+
+/** The Azure authoring error codes (API.md 1.5) with the HTTP status each maps to. */
+public enum ErrorCode {
+    INVALID_PAYLOAD("invalidPayload", 400),
+    JSONL_VALIDATION_FAILED("jsonlValidationFailed", 400),
+    FILE_IMPORT_FAILED("fileImportFailed", 400),
+    UNAUTHORIZED("unauthorized", 401),
+    FORBIDDEN("forbidden", 403),
+    NOT_FOUND("notFound", 404),
+    METHOD_NOT_ALLOWED("methodNotAllowed", 405),
+    CONFLICT("conflict", 409),
+    UNEXPECTED_ENTITY_STATE("unexpectedEntityState", 409),
+    ITEM_ALREADY_EXISTS("itemDoesAlreadyExist", 409),
+    PAYLOAD_TOO_LARGE("payloadTooLarge", 413),
+    UNSUPPORTED_MEDIA_TYPE("unsupportedMediaType", 415),
+    TOO_MANY_REQUESTS("tooManyRequests", 429),
+    QUOTA_EXCEEDED("quotaExceeded", 429),
+    INTERNAL_FAILURE("internalFailure", 500),
+    SERVICE_UNAVAILABLE("serviceUnavailable", 503);
+
+    private final String wireName;
+    private final int httpStatus;
+
+    ErrorCode(String wireName, int httpStatus) {
+        this.wireName = wireName;
+        this.httpStatus = httpStatus;
+    }
+
+    public String wireName() { return wireName; }
+
+    public int httpStatus() { return httpStatus; }
+}
