@@ -1,0 +1,39 @@
+package dev.whetstone.data;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * One chat turn.
+ *
+ * @param role    system, user or assistant
+ * @param content text and image parts, in order (a plain string content is one {@link ContentPart.Text})
+ * @param weight  0 or 1 on assistant messages; null when absent (then the message is trained on)
+ * @param name    optional participant name
+ */
+public record ChatMessage(String role, List<ContentPart> content, Integer weight, String name) {
+    public ChatMessage {
+        content = List.copyOf(content);
+    }
+
+    public static ChatMessage text(String role, String text) {
+        return new ChatMessage(role, List.of(new ContentPart.Text(text)), null, null);
+    }
+
+    /** The text parts joined; image parts are left out. */
+    public String text() {
+        return content.stream()
+                .filter(ContentPart.Text.class::isInstance)
+                .map(p -> ((ContentPart.Text) p).text())
+                .collect(Collectors.joining());
+    }
+
+    /** Whether the loss counts this message's tokens: assistant turns whose weight is absent or non-zero. */
+    public boolean trained() {
+        return "assistant".equals(role) && (weight == null || weight != 0);
+    }
+
+    public boolean hasImages() {
+        return content.stream().anyMatch(ContentPart.Image.class::isInstance);
+    }
+}

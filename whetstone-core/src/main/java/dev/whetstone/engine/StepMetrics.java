@@ -1,0 +1,24 @@
+package dev.whetstone.engine;
+
+/**
+ * One row of results.csv (API.md 3.12) plus live progress. Validation fields are null at steps without them.
+ *
+ * @param tokensSeen     training tokens processed so far (all tokens of each batch, padding excluded)
+ * @param tokensPerSecond recent throughput
+ * @param peakRssBytes   peak resident memory of the process so far
+ * @param etaSeconds     estimated seconds to the end of training
+ */
+public record StepMetrics(
+        int step,
+        int totalSteps,
+        int epoch,
+        double trainLoss,
+        double trainMeanTokenAccuracy,
+        Double validLoss,
+        Double validMeanTokenAccuracy,
+        Double fullValidLoss,
+        Double fullValidMeanTokenAccuracy,
+        long tokensSeen,
+        double tokensPerSecond,
+        long peakRssBytes,
+        double etaSeconds) {}
