@@ -1,0 +1,84 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.server.ServerConfig;
+import dev.whetstone.server.WhetstoneServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code whetstone serve}: the HTTP API with its stores; runs until SIGTERM/SIGINT, then shuts down cleanly. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Start the service. Every option can also be set as an environment variable WHETSTONE_<NAME>.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "${env:WHETSTONE_HOST:-127.0.0.1}", description = "Address to bind (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:WHETSTONE_PORT:-8080}", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}", description = "Data folder: database, files, models, keys (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db", defaultValue = "${env:WHETSTONE_DB}", description = "JDBC URL; default a SQLite file in the data folder. A jdbc:postgresql: URL switches to PostgreSQL.")
+    String db;
+
+    @Option(names = "--models-dir", defaultValue = "${env:WHETSTONE_MODELS_DIR}", description = "Folder of Hugging Face checkpoint folders (default <data>/models).")
+    Path modelsDir;
+
+    @Option(names = "--api-key", defaultValue = "${env:WHETSTONE_API_KEY}", description = "API key clients must send; default a key generated on first start and kept in the data folder.")
+    String apiKey;
+
+    @Option(names = "--model-alias", split = ",", defaultValue = "${env:WHETSTONE_MODEL_ALIAS}",
+            description = "NAME=MODEL, repeatable: lets clients that hard-code a model name (gpt-35-turbo-0613) reach a local model.")
+    List<String> modelAliases;
+
+    @Option(names = "--max-upload-mb", defaultValue = "${env:WHETSTONE_MAX_UPLOAD_MB:-512}", description = "Largest accepted file, in MB (default ${DEFAULT-VALUE}).")
+    long maxUploadMb;
+
+    @Option(names = "--import-allow-private", defaultValue = "${env:WHETSTONE_IMPORT_ALLOW_PRIVATE:-false}",
+            description = "Allow /files/import from private and loopback addresses (default ${DEFAULT-VALUE}).")
+    boolean importAllowPrivate;
+
+    @Option(names = "--no-demo-models", negatable = true, defaultValue = "${env:WHETSTONE_DEMO_MODELS:-true}",
+            description = "Create the built-in tiny demo models on first start (default ${DEFAULT-VALUE}).")
+    boolean demoModels;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = new ServerConfig(host, port, data, blankToNull(db), modelsDir,
+                apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
+                maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), demoModels);
+        WhetstoneServer server = WhetstoneServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "whetstone-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private Map<String, String> aliases() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (modelAliases == null) return out;
+        for (String a : modelAliases) {
+            if (a.isBlank()) continue;
+            int eq = a.indexOf('=');
+            if (eq <= 0 || eq == a.length() - 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--model-alias expects NAME=MODEL, got '" + a + "'");
+            }
+            out.put(a.substring(0, eq).strip(), a.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
+}

@@ -1,0 +1,71 @@
+package dev.whetstone.server;
+
+import dev.whetstone.error.ApiException;
+import dev.whetstone.server.api.Auth;
+import dev.whetstone.server.api.ErrorMapper;
+import dev.whetstone.server.api.FilesApi;
+import dev.whetstone.server.api.Json;
+import dev.whetstone.server.api.ModelsApi;
+import dev.whetstone.server.api.Routes;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.UUID;
+
+/** Builds the Javalin application: cross-cutting request handling, then each resource's routes. */
+final class HttpApp {
+    private static final String STARTED_AT = "whetstone.startedAt";
+
+    private HttpApp() {}
+
+    static Javalin create(Services services, ServerConfig config) {
+        Auth auth = new Auth(services.apiKeys());
+        PrometheusMeterRegistry metrics = services.metrics();
+        return Javalin.create(c -> {
+            c.concurrency.useVirtualThreads = true;
+            c.jetty.host = config.host();
+            c.jetty.port = config.port();
+            c.router.treatMultipleSlashesAsSingleSlash = true; // doc users send //openai/files (CLIENTS.md 12)
+            c.http.maxRequestSize = 1 << 20; // JSON bodies; uploads stream past this limit on their own
+            c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            c.startup.showJavalinBanner = false;
+
+            c.routes.before(ctx -> {
+                String id = UUID.randomUUID().toString();
+                ctx.header("x-request-id", id);
+                ctx.header("apim-request-id", id);
+                ctx.attribute(STARTED_AT, System.nanoTime());
+                if (!ctx.path().equals("/healthz")) auth.check(ctx);
+            });
+            c.routes.after(ctx -> {
+                Long started = ctx.attribute(STARTED_AT);
+                if (started == null) return;
+                String route = routeOf(ctx);
+                Timer.builder("http.server.requests").tag("method", ctx.method().name())
+                        .tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
+                        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            });
+            c.routes.exception(ApiException.class, ErrorMapper::apiException);
+            c.routes.exception(HttpResponseException.class, ErrorMapper::javalinException);
+            c.routes.exception(Exception.class, ErrorMapper::unexpected);
+
+            c.routes.get("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+
+            Routes routes = new Routes(c.routes);
+            new FilesApi(services.files(), services.importer()).register(routes);
+            new ModelsApi(services.models()).register(routes);
+        });
+    }
+
+    /** The matched route template, so metrics are not split by ids. */
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            return ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+}

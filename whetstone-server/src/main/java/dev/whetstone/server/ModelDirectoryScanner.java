@@ -1,0 +1,65 @@
+package dev.whetstone.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.models.BaseModel;
+import dev.whetstone.server.api.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds base models: each sub-folder of the models directory holding a Hugging Face checkpoint
+ * (config.json, *.safetensors, tokenizer.json) is a model named by its folder. Scanned on each call, so a folder
+ * copied in while the service runs shows up without a restart.
+ */
+final class ModelDirectoryScanner {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelDirectoryScanner.class);
+
+    private ModelDirectoryScanner() {}
+
+    static List<BaseModel> scan(Path modelsDir) {
+        if (!Files.isDirectory(modelsDir)) return List.of();
+        List<BaseModel> models = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(modelsDir)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString)).toList()) {
+                read(dir).ifPresent(models::add);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list models directory {}: {}", modelsDir, e.toString());
+        }
+        return models;
+    }
+
+    private static java.util.Optional<BaseModel> read(Path dir) {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config) || !Files.isRegularFile(dir.resolve("tokenizer.json")) || !hasWeights(dir)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            JsonNode cfg = Json.MAPPER.readTree(config.toFile());
+            String arch = cfg.path("architectures").path(0).asText("unknown");
+            Path tokConfig = dir.resolve("tokenizer_config.json");
+            boolean chat = Files.isRegularFile(tokConfig)
+                    && !Json.MAPPER.readTree(tokConfig.toFile()).path("chat_template").isMissingNode();
+            long created = Files.getLastModifiedTime(config).toInstant().getEpochSecond();
+            return java.util.Optional.of(new BaseModel(dir.getFileName().toString(), dir, arch, chat, created));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("skipping model folder {}: {}", dir.getFileName(), e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean hasWeights(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".safetensors"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.whetstone.server;
+
+import dev.whetstone.files.FileImporter;
+import dev.whetstone.files.FileService;
+import dev.whetstone.models.ModelCatalog;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Set;
+
+/** The core services the HTTP layer calls, built once by {@link Wiring}. */
+record Services(
+        FileService files,
+        FileImporter importer,
+        ModelCatalog models,
+        Set<String> apiKeys,
+        PrometheusMeterRegistry metrics) {}

@@ -1,0 +1,67 @@
+package dev.whetstone.server.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.error.ErrorCode;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the error envelope both SDK families read (CLIENTS.md 10):
+ * {@code {"error":{"code","message","param","type"}}} with Azure's code names. Never a stack trace.
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {}
+
+    public static void apiException(ApiException e, Context ctx) {
+        write(ctx, e.code(), e.getMessage(), e.param());
+    }
+
+    public static void javalinException(HttpResponseException e, Context ctx) {
+        ErrorCode code = switch (e.getStatus()) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+            default -> e.getStatus() >= 500 ? ErrorCode.INTERNAL_FAILURE : ErrorCode.INVALID_PAYLOAD;
+        };
+        String message = code == ErrorCode.NOT_FOUND
+                ? "No such resource: " + ctx.method() + " " + ctx.path() + ". See the API reference for the supported paths."
+                : e.getMessage();
+        write(ctx, code, message, null);
+    }
+
+    public static void unexpected(Exception e, Context ctx) {
+        LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        // Nothing was created when we get here with an unknown failure, but tell SDKs not to retry blindly.
+        ctx.header("x-should-retry", "false");
+        write(ctx, ErrorCode.INTERNAL_FAILURE, "The service failed unexpectedly (request id "
+                + ctx.res().getHeader("x-request-id") + "). The failure was logged.", null);
+    }
+
+    public static void write(Context ctx, ErrorCode code, String message, String param) {
+        ObjectNode error = Json.MAPPER.createObjectNode();
+        error.put("code", code.wireName());
+        error.put("message", message == null || message.isBlank() ? code.wireName() : message);
+        error.put("param", param);
+        error.put("type", openAiType(code));
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.set("error", error);
+        ctx.status(code.httpStatus()).contentType("application/json").result(body.toString());
+    }
+
+    private static String openAiType(ErrorCode code) {
+        return switch (code) {
+            case TOO_MANY_REQUESTS -> "rate_limit_exceeded";
+            case QUOTA_EXCEEDED -> "insufficient_quota";
+            case INTERNAL_FAILURE, SERVICE_UNAVAILABLE -> "server_error";
+            default -> "invalid_request_error";
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package dev.whetstone.server.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.models.BaseModel;
+import dev.whetstone.models.ModelCatalog;
+import java.util.Map;
+
+/**
+ * {@code /models}: base models from the models directory, plus each operator alias as its own entry (API.md §4).
+ * Objects carry Azure's fields and OpenAI's ({@code created}, {@code owned_by}) so either SDK reads them.
+ */
+public final class ModelsApi {
+    /** Base models here are never retired; 2100-01-01 stands for "no deprecation planned". */
+    private static final long NO_DEPRECATION = 4102444800L;
+
+    private final ModelCatalog catalog;
+
+    public ModelsApi(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/models", this::list);
+        routes.get("/models/{model_id}", call -> call.ctx().json(modelJson(call.path("model_id"))));
+        routes.delete("/models/{model_id}", this::delete);
+    }
+
+    private void list(Call call) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (BaseModel m : catalog.baseModels()) data.add(json(m.id(), m));
+        for (Map.Entry<String, String> alias : catalog.aliases().entrySet()) {
+            catalog.findBase(alias.getValue()).ifPresent(m -> data.add(json(alias.getKey(), m)));
+        }
+        call.ctx().json(out);
+    }
+
+    private ObjectNode modelJson(String id) {
+        BaseModel m = catalog.getBase(id);
+        return json(id, m);
+    }
+
+    private void delete(Call call) {
+        String id = call.path("model_id");
+        BaseModel m = catalog.getBase(id);
+        throw ApiException.invalid("model", "'" + id + "' is a base model (folder '" + m.dir().getFileName()
+                + "' of the models directory); only fine-tuned models can be deleted through the API.");
+    }
+
+    static ObjectNode json(String id, BaseModel m) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("object", "model");
+        n.put("id", id);
+        n.put("created_at", m.createdAt());
+        n.put("created", m.createdAt());
+        n.put("owned_by", "system");
+        n.put("status", "succeeded");
+        n.putNull("model");
+        n.putNull("fine_tune");
+        ObjectNode caps = n.putObject("capabilities");
+        caps.put("fine_tune", true);
+        caps.put("inference", true);
+        caps.put("completion", true);
+        caps.put("chat_completion", m.chat());
+        caps.put("embeddings", false);
+        n.put("lifecycle_status", "generally-available");
+        ObjectNode deprecation = n.putObject("deprecation");
+        deprecation.put("fine_tune", NO_DEPRECATION);
+        deprecation.put("inference", NO_DEPRECATION);
+        n.put("architecture", m.architecture());
+        return n;
+    }
+}

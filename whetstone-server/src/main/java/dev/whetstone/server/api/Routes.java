@@ -1,0 +1,33 @@
+package dev.whetstone.server.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/**
+ * Registers each operation once per surface (API.md §7, CLIENTS.md 1, 2, 12), checking the api-version where the
+ * surface requires one, so handlers are written once and never see the path dialect.
+ */
+public final class Routes {
+    private final RoutesConfig routes;
+
+    public Routes(RoutesConfig routes) {
+        this.routes = routes;
+    }
+
+    public void get(String path, Call.Handler handler) { add(HandlerType.GET, path, handler, Surface.AUTHORING); }
+
+    public void post(String path, Call.Handler handler) { add(HandlerType.POST, path, handler, Surface.AUTHORING); }
+
+    public void delete(String path, Call.Handler handler) { add(HandlerType.DELETE, path, handler, Surface.AUTHORING); }
+
+    public void add(HandlerType method, String path, Call.Handler handler, List<Surface> surfaces) {
+        for (Surface surface : surfaces) {
+            routes.addHttpHandler(method, surface.prefix() + path, ctx -> {
+                String version = ctx.queryParam("api-version");
+                if (surface.requiresApiVersion()) ApiVersions.require(version);
+                handler.handle(new Call(ctx, surface, version));
+            });
+        }
+    }
+}
