@@ -1,0 +1,53 @@
+package dev.whetstone.server;
+
+import io.javalin.Javalin;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running service: the HTTP app over its services. {@link #close()} stops HTTP first, then the rest. */
+public final class WhetstoneServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WhetstoneServer.class);
+
+    private final Javalin app;
+    private final List<AutoCloseable> resources;
+    private boolean closed;
+
+    private WhetstoneServer(Javalin app, List<AutoCloseable> resources) {
+        this.app = app;
+        this.resources = resources;
+    }
+
+    /** Builds the production wiring for {@code config} and starts listening. */
+    public static WhetstoneServer start(ServerConfig config) throws Exception {
+        return start(config, Wiring.production(config));
+    }
+
+    static WhetstoneServer start(ServerConfig config, Wiring wiring) {
+        return start(config, wiring.services(), wiring.resources());
+    }
+
+    private static WhetstoneServer start(ServerConfig config, Services services, List<AutoCloseable> resources) {
+        Javalin app = HttpApp.create(services, config).start();
+        LOG.info("Whetstone listening on http://{}:{}", config.host(), app.port());
+        return new WhetstoneServer(app, new ArrayList<>(resources));
+    }
+
+    public int port() { return app.port(); }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        app.stop();
+        for (AutoCloseable r : resources.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r, e.toString());
+            }
+        }
+        LOG.info("Whetstone stopped");
+    }
+}
