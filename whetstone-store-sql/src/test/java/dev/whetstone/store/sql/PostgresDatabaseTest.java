@@ -1,0 +1,54 @@
+package dev.whetstone.store.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The migrations on PostgreSQL, each test in a fresh schema; skipped unless PostgreSQL is configured. */
+class PostgresDatabaseTest {
+    private PostgresSchema schema;
+
+    @BeforeEach
+    void createSchema() throws SQLException {
+        schema = PostgresSchema.create();
+    }
+
+    @AfterEach
+    void dropSchema() throws SQLException {
+        if (schema != null) schema.close();
+    }
+
+    @Test
+    void migrationsAreIdempotentAndCreateEveryTable() {
+        try (Database first = Database.open(schema.url())) {
+            assertThat(first.dialect()).isEqualTo(Database.Dialect.POSTGRES);
+            assertThat(SchemaChecks.appliedVersions(first.jdbi())).containsExactly("1");
+        }
+        try (Database second = Database.open(schema.url())) {
+            assertThat(SchemaChecks.appliedVersions(second.jdbi())).containsExactly("1");
+            SchemaChecks.assertAllTablesExist(second.jdbi());
+        }
+    }
+
+    @Test
+    void enforcesForeignKeys() {
+        try (Database db = Database.open(schema.url())) {
+            SchemaChecks.assertJobChildrenNeedTheirJob(db.jdbi());
+        }
+    }
+
+    /** Cursor pagination needs ids ordered by code point, whatever the database's locale. */
+    @Test
+    void idsUseTheBinaryCollation() {
+        try (Database db = Database.open(schema.url())) {
+            String collation = db.jdbi().withHandle(h -> h.createQuery("""
+                            SELECT collation_name FROM information_schema.columns
+                            WHERE table_schema = :schema AND table_name = 'files' AND column_name = 'id'""")
+                    .bind("schema", schema.name()).mapTo(String.class).one());
+            assertThat(collation).isEqualTo("C");
+        }
+    }
+}
