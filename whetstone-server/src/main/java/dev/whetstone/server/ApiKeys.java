@@ -17,12 +17,22 @@ final class ApiKeys {
 
     private ApiKeys() {}
 
-    static Set<String> resolve(ServerConfig config) throws IOException {
-        if (!config.apiKeys().isEmpty()) return config.apiKeys();
+    /** @param generatedKey the key made on this start (to be shown once), or null */
+    record Resolved(Set<String> keys, String generatedKey, Path file) {
+        /** The one-time notice with a ready-to-paste curl command, once the real port is known. */
+        String notice(String host, int port) {
+            return String.format("%nGenerated an API key (kept in %s):%n  %s%nTry it:%n"
+                    + "  curl -H \"api-key: %s\" \"http://%s:%d/openai/models?api-version=2024-10-21\"%n",
+                    file, generatedKey, generatedKey, host, port);
+        }
+    }
+
+    static Resolved resolve(ServerConfig config) throws IOException {
         Path file = config.dataDir().resolve(FILE_NAME);
+        if (!config.apiKeys().isEmpty()) return new Resolved(config.apiKeys(), null, file);
         if (Files.isRegularFile(file)) {
             String key = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (!key.isEmpty()) return Set.of(key);
+            if (!key.isEmpty()) return new Resolved(Set.of(key), null, file);
         }
         String key = "wst-" + Ids.hexOf(Ids.newId("k-"));
         Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
@@ -33,9 +43,6 @@ final class ApiKeys {
             // not a POSIX file system: the folder's own permissions protect it
         }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf("%nGenerated an API key (kept in %s):%n  %s%nTry it:%n"
-                + "  curl -H \"api-key: %s\" \"http://%s:%d/openai/models?api-version=2024-10-21\"%n%n",
-                file, key, key, config.host(), config.port());
-        return Set.of(key);
+        return new Resolved(Set.of(key), key, file);
     }
 }

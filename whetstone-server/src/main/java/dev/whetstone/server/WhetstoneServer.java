@@ -25,7 +25,9 @@ public final class WhetstoneServer implements AutoCloseable {
     }
 
     static WhetstoneServer start(ServerConfig config, Wiring wiring) {
-        return start(config, wiring.services(), wiring.resources());
+        WhetstoneServer server = start(config, wiring.services(), wiring.resources());
+        wiring.generatedKey().ifPresent(k -> System.out.println(k.notice(config.host(), server.port())));
+        return server;
     }
 
     private static WhetstoneServer start(ServerConfig config, Services services, List<AutoCloseable> resources) {

@@ -6,6 +6,9 @@ import dev.whetstone.files.FileValidation;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
+import dev.whetstone.store.blob.LocalBlobStore;
+import dev.whetstone.store.sql.Database;
+import dev.whetstone.store.sql.JdbiFileStore;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -25,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 final class Wiring {
     private final Services services;
     private final List<AutoCloseable> resources;
+    /** Set when this start generated the API key, so it is shown once the port is known. */
+    private ApiKeys.Resolved generatedKey;
 
     private Wiring(Services services, List<AutoCloseable> resources) {
         this.services = services;
@@ -35,8 +40,20 @@ final class Wiring {
 
     List<AutoCloseable> resources() { return resources; }
 
+    java.util.Optional<ApiKeys.Resolved> generatedKey() {
+        return java.util.Optional.ofNullable(generatedKey).filter(k -> k.generatedKey() != null);
+    }
+
+    /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder. */
     static Wiring production(ServerConfig config) throws Exception {
-        throw new UnsupportedOperationException("production wiring lands with the store module");
+        Files.createDirectories(config.dataDir());
+        Database database = Database.open(config.effectiveDbUrl());
+        BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
+        ApiKeys.Resolved keys = ApiKeys.resolve(config);
+        Wiring wiring = of(config, new JdbiFileStore(database), blobs, TrainingFileValidation.INSTANCE,
+                keys.keys(), List.of(database));
+        wiring.generatedKey = keys;
+        return wiring;
     }
 
     /** Joins stores and validation into services; used by production wiring and by tests with other stores. */
