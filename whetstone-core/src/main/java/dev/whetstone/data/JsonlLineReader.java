@@ -32,12 +32,14 @@ final class JsonlLineReader {
     private byte[] bytes = new byte[INITIAL_LINE_BYTES];
     private int byteCount;
     private long lineBytes;
+    private byte lastByte;
     private char[] chars = new char[INITIAL_LINE_BYTES];
     private int charCount;
     private long lineNumber;
     private boolean sawNonBlankLine;
 
     JsonlLineReader(InputStream in, int maxLineBytes) {
+        checkMaxLineBytes(maxLineBytes);
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
@@ -63,6 +65,13 @@ final class JsonlLineReader {
         return false;
     }
 
+    static void checkMaxLineBytes(int maxLineBytes) {
+        int limit = TrainingFileValidator.MAX_LINE_BYTES_LIMIT;
+        if (maxLineBytes < 1 || maxLineBytes > limit) {
+            throw new IllegalArgumentException("maxLineBytes must be between 1 and " + limit + ", got " + maxLineBytes);
+        }
+    }
+
     long lineNumber() { return lineNumber; }
 
     char[] chars() { return chars; }
@@ -84,13 +93,17 @@ final class JsonlLineReader {
         }
         if (!any) return false;
         lineNumber++;
-        if (byteCount > 0 && bytes[byteCount - 1] == '\r') byteCount--;
+        if (lastByte == '\r') {
+            lineBytes--;
+            if (byteCount > 0) byteCount--;
+        }
         return true;
     }
 
     private void startLine() {
         byteCount = 0;
         lineBytes = 0;
+        lastByte = 0;
         if (bytes.length > RETAINED_LINE_BYTES) bytes = new byte[INITIAL_LINE_BYTES];
         if (chars.length > RETAINED_LINE_BYTES) chars = new char[INITIAL_LINE_BYTES];
     }
@@ -122,16 +135,21 @@ final class JsonlLineReader {
         return -1;
     }
 
-    /** Appends chunk[from, to) to the line, or only counts it once the line is over the limit. */
+    /**
+     * Appends chunk[from, to) to the line, or only counts it once the line is over the limit. One byte more than
+     * the limit is kept: it may be the CR of a CRLF line end, which does not count.
+     */
     private void keep(int from, int to) {
         int n = to - from;
+        if (n == 0) return;
         lineBytes += n;
-        if (lineBytes > maxLineBytes) {
+        lastByte = chunk[to - 1];
+        if (lineBytes > maxLineBytes + 1L) {
             byteCount = 0;
             return;
         }
         if (byteCount + n > bytes.length) {
-            byte[] grown = new byte[(int) Math.min(maxLineBytes, Math.max(byteCount + n, 2L * bytes.length))];
+            byte[] grown = new byte[(int) Math.min(maxLineBytes + 1L, Math.max(byteCount + n, 2L * bytes.length))];
             System.arraycopy(bytes, 0, grown, 0, byteCount);
             bytes = grown;
         }
@@ -149,7 +167,7 @@ final class JsonlLineReader {
 
     /** UTF-8 never needs more UTF-16 chars than it has bytes, so a char buffer of byteCount always suffices. */
     private void decode() {
-        if (chars.length < byteCount) chars = new char[(int) Math.min(maxLineBytes, Math.max(byteCount, 2L * chars.length))];
+        if (chars.length < byteCount) chars = new char[(int) Math.min(maxLineBytes + 1L, Math.max(byteCount, 2L * chars.length))];
         ByteBuffer source = ByteBuffer.wrap(bytes, 0, byteCount);
         CharBuffer target = CharBuffer.wrap(chars);
         decoder.reset();

@@ -19,6 +19,8 @@ import java.util.List;
 public final class TrainingFileValidator {
     public static final int DEFAULT_MAX_LINE_BYTES = 32 << 20;
     public static final int DEFAULT_MAX_REPORTED_ERRORS = 10;
+    /** A line is held in one array (bytes, then chars): stay clear of the JVM's array size limit. */
+    public static final int MAX_LINE_BYTES_LIMIT = 1 << 30;
     static final String NO_EXAMPLES = "The file contains no examples.";
 
     private final int maxLineBytes;
@@ -33,7 +35,7 @@ public final class TrainingFileValidator {
      * @param maxReportedErrors errors kept in the report; later ones are only counted
      */
     public TrainingFileValidator(int maxLineBytes, int maxReportedErrors) {
-        if (maxLineBytes < 1) throw new IllegalArgumentException("maxLineBytes must be positive, got " + maxLineBytes);
+        JsonlLineReader.checkMaxLineBytes(maxLineBytes);
         if (maxReportedErrors < 1) throw new IllegalArgumentException("maxReportedErrors must be positive, got " + maxReportedErrors);
         this.maxLineBytes = maxLineBytes;
         this.maxReportedErrors = maxReportedErrors;
