@@ -180,5 +180,9 @@ final class JsonlLineReader {
                     bytes[at] & 0xFF, at + 1));
         }
         charCount = target.position();
+        if (charCount > 0 && chars[0] == '\uFEFF') {
+            throw new InvalidExampleException(lineNumber, null, "the line starts with a byte-order mark, which only the"
+                    + " start of the file may have; remove it (were files concatenated?)");
+        }
     }
 }

@@ -99,6 +99,13 @@ class TrainingFileValidatorTest {
     }
 
     @Test
+    void acceptsAByteOrderMarkOnlyAtTheStartOfTheFile() {
+        ValidationReport report = validate(validator, concat(BOM, utf8(PAIR + "\n"), BOM, utf8(PAIR + "\n")));
+        assertThat(report.errors()).containsExactly(new LineError(2, null, "the line starts with a byte-order mark, which only"
+                + " the start of the file may have; remove it (were files concatenated?)"));
+    }
+
+    @Test
     void reportsAnOverlongLineAndGoesOnWithTheNext() {
         TrainingFileValidator small = new TrainingFileValidator(100, 10);
         String longLine = "{\"prompt\":\"" + "x".repeat(200) + "\",\"completion\":\"y\"}";
