@@ -1,0 +1,21 @@
+package dev.whetstone.data;
+
+/** The two training-file formats. A file uses one of them throughout; its first valid line decides which. */
+public enum ExampleFormat {
+    CHAT("chat"),
+    PROMPT_COMPLETION("prompt_completion");
+
+    private final String wireName;
+
+    ExampleFormat(String wireName) { this.wireName = wireName; }
+
+    /** The name used in {@link dev.whetstone.files.FileStatistics#format()}. */
+    public String wireName() { return wireName; }
+
+    public static ExampleFormat of(TrainingExample example) {
+        return switch (example) {
+            case ChatExample chat -> CHAT;
+            case PromptCompletionExample pair -> PROMPT_COMPLETION;
+        };
+    }
+}

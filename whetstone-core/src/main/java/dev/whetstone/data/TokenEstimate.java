@@ -1,0 +1,23 @@
+package dev.whetstone.data;
+
+/**
+ * A rough token count, about four characters a token, for quota and duration estimates before a tokenizer is
+ * chosen. Only text counts: a base64 image would otherwise count as millions of tokens.
+ */
+final class TokenEstimate {
+    private static final int CHARS_PER_TOKEN = 4;
+
+    private TokenEstimate() {}
+
+    static long of(TrainingExample example) {
+        long chars = switch (example) {
+            case ChatExample chat -> chat.messages().stream().mapToLong(TokenEstimate::chars).sum();
+            case PromptCompletionExample pair -> (long) pair.prompt().length() + pair.completion().length();
+        };
+        return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
+    }
+
+    private static long chars(ChatMessage message) {
+        return message.text().length() + (message.name() == null ? 0 : message.name().length());
+    }
+}
