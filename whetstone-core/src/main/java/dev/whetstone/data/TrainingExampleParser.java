@@ -84,6 +84,9 @@ public final class TrainingExampleParser {
 
     private static String describe(JsonProcessingException e) {
         String text = String.valueOf(e.getOriginalMessage()).replaceAll("\\s+", " ").trim();
+        // Jackson appends where an unclosed array/object started as "(start marker at [Source: …])": noise here.
+        int source = text.indexOf(" (start marker at [Source:");
+        if (source >= 0) text = text.substring(0, source);
         return text.length() > MAX_JSON_MESSAGE ? text.substring(0, MAX_JSON_MESSAGE) + "…" : text;
     }
 }

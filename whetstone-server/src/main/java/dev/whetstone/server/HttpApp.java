@@ -42,9 +42,9 @@ final class HttpApp {
             c.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED_AT);
                 if (started == null) return;
-                String route = routeOf(ctx);
+                String route = ctx.attribute(Routes.ROUTE_ATTRIBUTE);
                 Timer.builder("http.server.requests").tag("method", ctx.method().name())
-                        .tag("route", route).tag("status", Integer.toString(ctx.statusCode()))
+                        .tag("route", route == null ? "other" : route).tag("status", Integer.toString(ctx.statusCode()))
                         .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             });
             c.routes.exception(ApiException.class, ErrorMapper::apiException);
@@ -58,14 +58,5 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models()).register(routes);
         });
-    }
-
-    /** The matched route template, so metrics are not split by ids. */
-    private static String routeOf(io.javalin.http.Context ctx) {
-        try {
-            return ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
-        } catch (RuntimeException e) {
-            return "unmatched";
-        }
     }
 }
