@@ -3,33 +3,47 @@ package dev.whetstone.store;
 import dev.whetstone.jobs.FineTuningJob;
 import java.util.Optional;
 
-/** Jobs, and the queue: workers claim claimable jobs with a lease they renew while training. */
+/**
+ * Jobs, and the queue: workers claim claimable jobs with a lease they renew while training.
+ * Every change bumps {@code version}, so read-modify-write callers detect any change made meanwhile
+ * (JobStoreContract pins the behaviour every adapter must have).
+ */
 public interface JobStore {
+    /** Stores the job as given (its version included); an existing id is an error. */
     void insert(FineTuningJob job);
 
     Optional<FineTuningJob> find(String id);
 
-    /** Newest first, by (created_at, id); {@code after} is the last id of the previous page. */
+    /**
+     * Newest first by (created_at, id), or oldest first when ascending; {@code after} is the last id of the
+     * previous page. An unknown {@code after} gives an empty page.
+     */
     Page<FineTuningJob> list(PageRequest page);
 
     /**
-     * Replaces the job if its stored version is still {@code job.version()}; stores it with version + 1.
-     * Returns false when someone else changed it first (the caller re-reads and decides again).
+     * Replaces every field of the job if its stored version is still {@code job.version()}; stores it with
+     * version + 1. Returns false when someone else changed it first (the caller re-reads and decides again)
+     * or when it does not exist.
      */
     boolean update(FineTuningJob job);
 
     /**
-     * Claims the oldest job that is claimable (pending or resuming), or running/pausing with an expired lease:
-     * sets status running, lease owner and expiry, version + 1, atomically, so two workers never get one job.
+     * Claims the oldest job (by created_at, id) that is claimable: pending or resuming whatever its lease, or
+     * running/pausing with a lease that has expired ({@code leaseExpiresAt <= nowMillis}). Sets status running,
+     * lease owner and expiry, version + 1, atomically, so two workers never get one job. Flags are kept.
      */
     Optional<FineTuningJob> claimNext(String workerId, long nowMillis, long leaseExpiresAtMillis);
 
-    /** Extends the lease if {@code workerId} still holds it; false means the job was taken over. */
+    /**
+     * Extends the lease (version + 1) if {@code workerId} still holds it; false means the job was taken over,
+     * deleted, or released.
+     */
     boolean renewLease(String jobId, String workerId, long leaseExpiresAtMillis);
 
-    /** Sets the cancel or pause flag that the running worker reads at the next step boundary. */
+    /** Sets the cancel flag (version + 1) on a job that is not terminal; false when unknown or terminal. */
     boolean requestCancel(String jobId);
 
+    /** Sets the pause flag (version + 1) on a job that is not terminal; false when unknown or terminal. */
     boolean requestPause(String jobId);
 
     /** Jobs not in a terminal status (for quotas). */
@@ -37,6 +51,6 @@ public interface JobStore {
 
     boolean delete(String jobId);
 
-    /** Whether a non-terminal job uses this file as training or validation file. */
+    /** A non-terminal job that uses this file as training or validation file, if any. */
     Optional<FineTuningJob> activeJobUsingFile(String fileId);
 }

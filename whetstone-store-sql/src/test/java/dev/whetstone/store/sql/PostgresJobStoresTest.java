@@ -1,0 +1,82 @@
+package dev.whetstone.store.sql;
+
+import dev.whetstone.store.CheckpointStore;
+import dev.whetstone.store.JobEventStore;
+import dev.whetstone.store.JobStore;
+import dev.whetstone.store.ModelStore;
+import dev.whetstone.testing.CheckpointStoreContract;
+import dev.whetstone.testing.JobEventStoreContract;
+import dev.whetstone.testing.JobStoreContract;
+import dev.whetstone.testing.ModelStoreContract;
+import java.sql.SQLException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+
+/** The job-side store contracts on PostgreSQL, in a schema of their own; skipped unless PostgreSQL is configured. */
+class PostgresJobStoresTest {
+    private static PostgresSchema schema;
+    private static Database database;
+
+    @BeforeAll
+    static void openDatabase() throws SQLException {
+        if (PostgresSchema.configuredUrl() == null) return; // each test then reports itself skipped
+        schema = PostgresSchema.create();
+        database = Database.open(schema.url());
+    }
+
+    @AfterAll
+    static void dropSchema() throws SQLException {
+        if (database != null) database.close();
+        if (schema != null) schema.close();
+    }
+
+    @Nested
+    class Jobs extends JobStoreContract {
+        @Override
+        protected JobStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            JobTables.empty(database);
+            return new JdbiJobStore(database);
+        }
+    }
+
+    @Nested
+    class Events extends JobEventStoreContract {
+        @Override
+        protected JobEventStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            JobTables.emptyWithContractJobs(database);
+            return new JdbiJobEventStore(database);
+        }
+    }
+
+    @Nested
+    class Checkpoints extends CheckpointStoreContract {
+        @Override
+        protected CheckpointStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            JobTables.emptyWithContractJobs(database);
+            return new JdbiCheckpointStore(database);
+        }
+    }
+
+    @Nested
+    class Models extends ModelStoreContract {
+        @Override
+        protected ModelStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            JobTables.empty(database);
+            return new JdbiModelStore(database);
+        }
+    }
+
+    @Nested
+    class SqlSpecifics extends JobStoresSqlChecks {
+        @Override
+        protected Database database() {
+            PostgresSchema.assumeConfigured();
+            return database;
+        }
+    }
+}

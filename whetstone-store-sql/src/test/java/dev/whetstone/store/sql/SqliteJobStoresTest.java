@@ -1,0 +1,77 @@
+package dev.whetstone.store.sql;
+
+import dev.whetstone.store.CheckpointStore;
+import dev.whetstone.store.JobEventStore;
+import dev.whetstone.store.JobStore;
+import dev.whetstone.store.ModelStore;
+import dev.whetstone.testing.CheckpointStoreContract;
+import dev.whetstone.testing.JobEventStoreContract;
+import dev.whetstone.testing.JobStoreContract;
+import dev.whetstone.testing.ModelStoreContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job-side store contracts on one migrated SQLite file, emptied before each test. */
+class SqliteJobStoresTest {
+    @TempDir
+    static Path folder;
+
+    private static Database database;
+
+    @BeforeAll
+    static void openDatabase() {
+        database = Database.open("jdbc:sqlite:" + folder.resolve("whetstone.db"));
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        if (database != null) database.close();
+    }
+
+    @Nested
+    class Jobs extends JobStoreContract {
+        @Override
+        protected JobStore emptyStore() {
+            JobTables.empty(database);
+            return new JdbiJobStore(database);
+        }
+    }
+
+    @Nested
+    class Events extends JobEventStoreContract {
+        @Override
+        protected JobEventStore emptyStore() {
+            JobTables.emptyWithContractJobs(database);
+            return new JdbiJobEventStore(database);
+        }
+    }
+
+    @Nested
+    class Checkpoints extends CheckpointStoreContract {
+        @Override
+        protected CheckpointStore emptyStore() {
+            JobTables.emptyWithContractJobs(database);
+            return new JdbiCheckpointStore(database);
+        }
+    }
+
+    @Nested
+    class Models extends ModelStoreContract {
+        @Override
+        protected ModelStore emptyStore() {
+            JobTables.empty(database);
+            return new JdbiModelStore(database);
+        }
+    }
+
+    @Nested
+    class SqlSpecifics extends JobStoresSqlChecks {
+        @Override
+        protected Database database() {
+            return database;
+        }
+    }
+}

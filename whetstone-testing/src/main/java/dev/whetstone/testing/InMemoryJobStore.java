@@ -1,0 +1,108 @@
+package dev.whetstone.testing;
+
+import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobStatus;
+import dev.whetstone.store.JobStore;
+import dev.whetstone.store.Page;
+import dev.whetstone.store.PageRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** A {@link JobStore} in a map; one lock makes claims atomic. Checked by JobStoreContract like the SQL store. */
+public final class InMemoryJobStore implements JobStore {
+    private static final Comparator<FineTuningJob> OLDEST_FIRST =
+            Comparator.comparingLong(FineTuningJob::createdAt).thenComparing(FineTuningJob::id);
+
+    private final Map<String, FineTuningJob> jobs = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void insert(FineTuningJob job) {
+        if (jobs.putIfAbsent(job.id(), job) != null) {
+            throw new IllegalStateException("InMemoryJobStore: a job with id '" + job.id() + "' already exists");
+        }
+    }
+
+    @Override
+    public synchronized Optional<FineTuningJob> find(String id) {
+        return Optional.ofNullable(jobs.get(id));
+    }
+
+    @Override
+    public synchronized Page<FineTuningJob> list(PageRequest page) {
+        return Paging.page(new ArrayList<>(jobs.values()), OLDEST_FIRST, FineTuningJob::id, page);
+    }
+
+    @Override
+    public synchronized boolean update(FineTuningJob job) {
+        FineTuningJob current = jobs.get(job.id());
+        if (current == null || current.version() != job.version()) return false;
+        jobs.put(job.id(), job.toBuilder().version(job.version() + 1).build());
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<FineTuningJob> claimNext(String workerId, long nowMillis, long leaseExpiresAtMillis) {
+        Optional<FineTuningJob> next = jobs.values().stream()
+                .filter(j -> claimable(j, nowMillis))
+                .min(OLDEST_FIRST);
+        return next.map(j -> bump(j, b -> b.status(JobStatus.RUNNING).lease(workerId, leaseExpiresAtMillis)));
+    }
+
+    private static boolean claimable(FineTuningJob j, long now) {
+        if (j.status().isClaimable()) return true;
+        boolean held = j.status() == JobStatus.RUNNING || j.status() == JobStatus.PAUSING;
+        return held && j.leaseExpiresAt() != null && j.leaseExpiresAt() <= now;
+    }
+
+    @Override
+    public synchronized boolean renewLease(String jobId, String workerId, long leaseExpiresAtMillis) {
+        FineTuningJob j = jobs.get(jobId);
+        if (j == null || !workerId.equals(j.leaseOwner())) return false;
+        bump(j, b -> b.lease(workerId, leaseExpiresAtMillis));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean requestCancel(String jobId) {
+        FineTuningJob j = jobs.get(jobId);
+        if (j == null || j.status().isTerminal()) return false;
+        bump(j, b -> b.cancelRequested(true));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean requestPause(String jobId) {
+        FineTuningJob j = jobs.get(jobId);
+        if (j == null || j.status().isTerminal()) return false;
+        bump(j, b -> b.pauseRequested(true));
+        return true;
+    }
+
+    @Override
+    public synchronized int countActive() {
+        return (int) jobs.values().stream().filter(j -> !j.status().isTerminal()).count();
+    }
+
+    @Override
+    public synchronized boolean delete(String jobId) {
+        return jobs.remove(jobId) != null;
+    }
+
+    @Override
+    public synchronized Optional<FineTuningJob> activeJobUsingFile(String fileId) {
+        return jobs.values().stream()
+                .filter(j -> !j.status().isTerminal())
+                .filter(j -> fileId.equals(j.trainingFile()) || fileId.equals(j.validationFile()))
+                .min(OLDEST_FIRST);
+    }
+
+    private FineTuningJob bump(FineTuningJob j, UnaryOperator<FineTuningJob.Builder> change) {
+        FineTuningJob changed = change.apply(j.toBuilder()).version(j.version() + 1).build();
+        jobs.put(j.id(), changed);
+        return changed;
+    }
+}
