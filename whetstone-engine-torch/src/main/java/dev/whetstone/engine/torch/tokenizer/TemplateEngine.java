@@ -56,7 +56,6 @@ final class TemplateEngine {
         LegacyOverrides python = LegacyOverrides.newBuilder()
                 .withEvaluateMapKeys(true)
                 .withIterateOverMapKeys(true)
-                .withUsePyishObjectMapper(true)
                 .withUseNaturalOperatorPrecedence(true)
                 .withParseWhitespaceControlStrictly(true)
                 .withUseTrimmingForNotesAndExpressions(true)
@@ -68,6 +67,7 @@ final class TemplateEngine {
                 .withLegacyOverrides(python)
                 .withNestedInterpretationEnabled(false)
                 .withElResolver(resolver)
+                .withInterperterFactory(new PythonInterpreter.Factory())
                 .build();
         Jinjava jinjava = new Jinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
