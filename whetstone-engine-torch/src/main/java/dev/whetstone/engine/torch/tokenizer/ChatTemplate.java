@@ -20,8 +20,10 @@ public final class ChatTemplate {
      */
     public static final String FALLBACK_SOURCE = "{% if bos_token %}{{ bos_token }}{% endif %}"
             + "{% for message in messages %}{{ message.role | capitalize }}:\n{{ message.content }}"
-            + "{% if message.role == 'assistant' and eos_token %}{{ eos_token }}{% endif %}\n\n{% endfor %}"
-            + "{% if add_generation_prompt %}Assistant:\n{% endif %}";
+            + "{% if message.role == 'assistant' and eos_token %}{{ eos_token }}{% endif %}"
+            // Newlines as expressions: trim_blocks would eat one written right after a block tag.
+            + "{{ '\\n\\n' }}{% endfor %}"
+            + "{% if add_generation_prompt %}{{ 'Assistant:\\n' }}{% endif %}";
 
     private final String source;
     private final String prepared;
