@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.tokenizer;
 
+import com.hubspot.jinjava.tree.Node;
 import dev.whetstone.data.ChatMessage;
 import java.time.Clock;
 import java.util.HashMap;
@@ -26,22 +27,26 @@ public final class ChatTemplate {
             + "{% if add_generation_prompt %}{{ 'Assistant:\\n' }}{% endif %}";
 
     private final String source;
-    private final String prepared;
+    private final Node parsed;
     private final String bosToken;
     private final String eosToken;
     private final Clock clock;
 
-    private ChatTemplate(String source, String bosToken, String eosToken, Clock clock) {
+    private ChatTemplate(String source, Node parsed, String bosToken, String eosToken, Clock clock) {
         this.source = source;
-        this.prepared = TemplateSource.normalize(source);
+        this.parsed = parsed;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.clock = clock;
     }
 
-    /** @param bosToken the text bound to {@code bos_token}, or null; likewise {@code eosToken} */
+    /**
+     * @param bosToken the text bound to {@code bos_token}, or null; likewise {@code eosToken}
+     * @throws ChatTemplateException when the template has a syntax error (or one jinjava cannot parse)
+     */
     public static ChatTemplate of(String source, String bosToken, String eosToken) {
-        return new ChatTemplate(source, bosToken, eosToken, Clock.systemDefaultZone());
+        return new ChatTemplate(source, TemplateEngine.parse(TemplateSource.normalize(source)), bosToken, eosToken,
+                Clock.systemDefaultZone());
     }
 
     /** The {@link #FALLBACK_SOURCE} format, for models without a chat template. */
@@ -51,7 +56,7 @@ public final class ChatTemplate {
 
     /** The same template with {@code strftime_now} reading {@code clock}. */
     public ChatTemplate withClock(Clock clock) {
-        return new ChatTemplate(source, bosToken, eosToken, clock);
+        return new ChatTemplate(source, parsed, bosToken, eosToken, clock);
     }
 
     public String source() {
@@ -82,7 +87,7 @@ public final class ChatTemplate {
             context.put("eos_token", eosToken);
         }
         context.put(TemplateFunctions.CLOCK_VARIABLE, clock);
-        return TemplateEngine.render(prepared, context);
+        return TemplateEngine.render(parsed, context);
     }
 
     static Map<String, Object> asMap(ChatMessage message) {

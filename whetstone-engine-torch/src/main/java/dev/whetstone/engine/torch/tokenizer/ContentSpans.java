@@ -15,12 +15,14 @@ import java.util.Map;
  * would not do: some templates render a message differently when it is the last one (Qwen3 adds an empty
  * {@code <think>} block to the final answer; the Llama-3 base template always appends an assistant header).
  *
- * <p>Two probes, "A" and "B", are used because a probe that shares its first or last character with the content
- * would extend the common prefix or suffix into the content; the probes differ in both, so one of them is exact at
- * each end and the widest span is the content.
+ * <p>The probe is a private-use character, U+E000: a probe sharing its first or last character with the content
+ * would stretch the common prefix or suffix into the content. When the content does contain U+E000, a second probe
+ * U+E001 is rendered too; two probes that differ from each other are each exact at some end, and the widest span is
+ * the content.
  */
 final class ContentSpans {
-    private static final String[] PROBES = {"A", "B"};
+    private static final String PROBE = "\uE000";
+    private static final String SECOND_PROBE = "\uE001";
 
     private ContentSpans() {}
 
@@ -46,7 +48,9 @@ final class ContentSpans {
     private static Span locate(ChatTemplate template, List<Map<String, Object>> maps, int index, String rendered) {
         int start = Integer.MAX_VALUE;
         int end = -1;
-        for (String probe : PROBES) {
+        String content = String.valueOf(maps.get(index).get("content"));
+        List<String> probes = content.contains(PROBE) ? List.of(PROBE, SECOND_PROBE) : List.of(PROBE);
+        for (String probe : probes) {
             List<Map<String, Object>> probed = new ArrayList<>(maps);
             Map<String, Object> message = new LinkedHashMap<>(maps.get(index));
             message.put("content", probe);

@@ -4,9 +4,13 @@ import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import jinjava.javax.el.CompositeELResolver;
@@ -21,16 +25,53 @@ final class TemplateEngine {
 
     private TemplateEngine() {}
 
-    static String render(String template, Map<String, Object> variables) {
-        RenderResult result = JINJAVA.renderForResult(template, variables);
-        String failures = result.getErrors().stream()
+    /**
+     * Parses once what is rendered many times (a training file renders its template a few times per example).
+     *
+     * @throws ChatTemplateException on syntax errors
+     */
+    static Node parse(String template) {
+        JinjavaInterpreter interpreter = newInterpreter(Map.of());
+        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter)
+                .get()) {
+            Node root = interpreter.parse(template);
+            failOnFatalErrors(interpreter.getErrorsCopy());
+            return root;
+        }
+    }
+
+    /** Renders a parsed template; the tree is only read, so one tree serves concurrent renders. */
+    static String render(Node template, Map<String, Object> variables) {
+        JinjavaInterpreter interpreter = newInterpreter(variables);
+        try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter)
+                .get()) {
+            String output;
+            try {
+                output = interpreter.render(template);
+            } catch (RuntimeException e) {
+                String refusal = refusal(e);
+                throw new ChatTemplateException(refusal != null ? refusal : "chat template: " + e.getMessage());
+            }
+            failOnFatalErrors(interpreter.getErrorsCopy());
+            return output;
+        }
+    }
+
+    private static JinjavaInterpreter newInterpreter(Map<String, ?> variables) {
+        JinjavaConfig config = JINJAVA.getGlobalConfig();
+        // A copy of the global context per render, as Jinjava.renderForResult does: renders never see each other.
+        Context context = new Context(JINJAVA.getGlobalContextCopy(), variables, config.getDisabled());
+        return config.getInterpreterFactory().newInstance(JINJAVA, context, config);
+    }
+
+    private static void failOnFatalErrors(List<TemplateError> errors) {
+        String failures = errors.stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
                 .map(TemplateEngine::describe)
                 .collect(Collectors.joining("; "));
         if (!failures.isEmpty()) {
             throw new ChatTemplateException(failures);
         }
-        return result.getOutput();
     }
 
     private static String describe(TemplateError error) {

@@ -60,7 +60,7 @@ class ExampleTokenizerTest {
     @Test
     void contentEqualToAProbeIsStillFound() {
         HfTokenizer qwen = Fixtures.tokenizer("qwen3");
-        for (String content : List.of("A", "B", "AB", "BA", "AAA")) {
+        for (String content : List.of("\uE000", "\uE001", "\uE000\uE001", "\uE001\uE000", "\uE000x\uE000", "A")) {
             ChatExample chat = new ChatExample(List.of(ChatMessage.text("user", "Q"),
                     ChatMessage.text("assistant", content), ChatMessage.text("user", "Q2"),
                     ChatMessage.text("assistant", content)));
