@@ -117,6 +117,7 @@ final class TemplateEngine {
                 TemplateFunctions.class, "strftimeNow", String.class));
         jinjava.getGlobalContext().registerFilter(new TemplateFunctions.ToJson());
         jinjava.getGlobalContext().registerFilter(new TemplateFunctions.Trim());
+        jinjava.getGlobalContext().registerTag(new TemplateFunctions.GenerationTag());
         return jinjava;
     }
 }

@@ -2,6 +2,9 @@ package dev.whetstone.engine.torch.tokenizer;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
+import com.hubspot.jinjava.lib.tag.Tag;
+import com.hubspot.jinjava.tree.Node;
+import com.hubspot.jinjava.tree.TagNode;
 import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
@@ -89,6 +92,24 @@ final class TemplateFunctions {
         @Override
         public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
             return var == null ? null : PyStrings.strip(var.toString(), args.length > 0 ? args[0] : null, true, true);
+        }
+    }
+
+    /**
+     * {@code {% generation %}...{% endgeneration %}}: transformers' marker for assistant-mask spans. The body is
+     * rendered as is; masks come from {@link ContentSpans}, which needs no markers.
+     */
+    static final class GenerationTag implements Tag {
+        @Override
+        public String getName() { return "generation"; }
+
+        @Override
+        public String interpret(TagNode tagNode, JinjavaInterpreter interpreter) {
+            StringBuilder out = new StringBuilder();
+            for (Node child : tagNode.getChildren()) {
+                out.append(child.render(interpreter).getValue());
+            }
+            return out.toString();
         }
     }
 }

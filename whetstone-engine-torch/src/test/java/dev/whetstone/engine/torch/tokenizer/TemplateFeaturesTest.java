@@ -82,6 +82,9 @@ class TemplateFeaturesTest {
                         "<s></s>"),
                 arguments("{{ messages[2]['content'] | trim }}",
                         "reply"),
+                arguments("{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}{{ m.content }}"
+                        + "{% endgeneration %}{% endif %}{% endfor %}",
+                        "reply"),
                 arguments("{{ 3 // 2 }} {{ 7 % 3 }} {{ 'a' ~ 1 }}",
                         "1 1 a1"));
     }
