@@ -17,17 +17,17 @@ import java.util.OptionalInt;
  * Thread-safe; {@link #close()} frees the native tokenizer.
  */
 public final class HfTokenizer implements AutoCloseable {
-    private final HuggingFaceTokenizer native_;
+    private final HuggingFaceTokenizer rust;
     private final TokenizerConfig config;
     private final Vocabulary vocabulary;
     private final boolean postProcessorAddsBos;
 
-    private HfTokenizer(HuggingFaceTokenizer native_, TokenizerConfig config, Vocabulary vocabulary) {
-        this.native_ = native_;
+    private HfTokenizer(HuggingFaceTokenizer rust, TokenizerConfig config, Vocabulary vocabulary) {
+        this.rust = rust;
         this.config = config;
         this.vocabulary = vocabulary;
         OptionalInt bos = bosId();
-        long[] probe = native_.encode("a", true, false).getIds();
+        long[] probe = rust.encode("a", true, false).getIds();
         this.postProcessorAddsBos = bos.isPresent() && probe.length > 0 && probe[0] == bos.getAsInt();
     }
 
@@ -56,7 +56,7 @@ public final class HfTokenizer implements AutoCloseable {
      * ({@link #addsBos()}).
      */
     public int[] encode(String text, boolean addSpecialTokens) {
-        int[] ids = toInts(native_.encode(text, addSpecialTokens, false).getIds());
+        int[] ids = toInts(rust.encode(text, addSpecialTokens, false).getIds());
         if (!addSpecialTokens || config.addBosToken() == null || bosId().isEmpty()) {
             return ids;
         }
@@ -75,7 +75,7 @@ public final class HfTokenizer implements AutoCloseable {
 
     /** Ids and the UTF-16 span of {@code text} each token came from (no special tokens added). */
     Encoded encodeWithOffsets(String text) {
-        Encoding encoding = native_.encode(text, false, false);
+        Encoding encoding = rust.encode(text, false, false);
         int[] ids = toInts(encoding.getIds());
         CharSpan[] spans = encoding.getCharTokenSpans();
         int[] starts = new int[ids.length];
@@ -99,7 +99,7 @@ public final class HfTokenizer implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             longs[i] = ids[i];
         }
-        return native_.decode(longs, skipSpecialTokens);
+        return rust.decode(longs, skipSpecialTokens);
     }
 
     /**
@@ -165,7 +165,7 @@ public final class HfTokenizer implements AutoCloseable {
 
     @Override
     public void close() {
-        native_.close();
+        rust.close();
     }
 
     private OptionalInt idOf(String token) {

@@ -8,7 +8,8 @@ import java.nio.file.Path;
  * <p>DJL reads these only from system properties or environment variables, once, when its native library is first
  * loaded; so this is the one global setting of the tokenizer layer. Call {@link #useCacheDir} at start-up, before
  * the first {@link HfTokenizer#load}; without it the library goes to DJL's default ({@code ~/.djl.ai}) unless
- * {@code ENGINE_CACHE_DIR} is set.
+ * {@code ENGINE_CACHE_DIR} is set. An {@code ENGINE_CACHE_DIR} environment variable wins over this setting, because
+ * DJL reads the environment first.
  */
 public final class TokenizerNatives {
     /** DJL's name for the folder it extracts engines into; the tokenizers library lands in {@code <dir>/tokenizers}. */

@@ -50,6 +50,16 @@ class ExampleTokenizerTest {
     }
 
     @Test
+    void qwen3ReasoningInTheFinalAnswerIsTrainedWithIt() {
+        HfTokenizer qwen = Fixtures.tokenizer("qwen3");
+        ChatExample chat = new ChatExample(List.of(ChatMessage.text("user", "2+2?"),
+                ChatMessage.text("assistant", "<think>Add them.</think>\n\n4")));
+        TokenizedExample example = new ExampleTokenizer(qwen, 4096).tokenize(chat);
+        // The template rewrites the content into "<think>\nAdd them.\n</think>\n\n4"; all of what differs is trained.
+        assertThat(maskedRuns(qwen, example)).containsExactly("Add them.\n</think>\n\n4<|im_end|>");
+    }
+
+    @Test
     void emptyAssistantContentTrainsOnlyTheEndOfTurn() {
         HfTokenizer qwen = Fixtures.tokenizer("qwen3");
         ChatExample chat = new ChatExample(List.of(ChatMessage.text("user", "Say nothing."),

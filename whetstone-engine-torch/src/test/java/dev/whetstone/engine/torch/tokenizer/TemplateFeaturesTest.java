@@ -74,6 +74,8 @@ class TemplateFeaturesTest {
                         + "{% if m.role == 'user' %}{% set ns.found = true %}{% set ns.last = loop.index0 %}{% endif %}"
                         + "{% endfor %}{{ ns.last }} {{ ns.found }}",
                         "1 True"),
+                arguments("{% set ns = namespace(s='a,(b', n=messages|length - 1) %}{{ ns.s }} {{ ns.n }}",
+                        "a,(b 2"),
                 arguments("{{ messages[0].content is string }} {{ messages[0].nothing is defined }} {{ none is none }}",
                         "True False True"),
                 arguments("{% if '</think>' in messages[1].content %}yes{% endif %}",
@@ -144,7 +146,8 @@ class TemplateFeaturesTest {
     void strftimeNowReadsTheGivenClock() {
         Clock clock = Clock.fixed(Instant.parse("2024-07-05T13:04:09Z"), ZoneOffset.UTC);
         ChatTemplate template = ChatTemplate.of(
-                "{{ strftime_now('%d %b %Y') }}|{{ strftime_now('%Y-%m-%d %H:%M:%S %A') }}", null, null).withClock(clock);
+                "{{ strftime_now('%d %b %Y') }}|{{ strftime_now('%Y-%m-%d %H:%M:%S %A') }}", null, null)
+                .withClock(clock);
         assertThat(template.render(MESSAGES, false, Map.of()))
                 .isEqualTo("05 Jul 2024|2024-07-05 13:04:09 Friday");
     }
