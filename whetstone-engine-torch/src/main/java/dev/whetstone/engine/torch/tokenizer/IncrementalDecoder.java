@@ -33,8 +33,7 @@ public final class IncrementalDecoder {
         ids[size++] = id;
         String before = decode(prefixOffset, readOffset);
         String after = decode(prefixOffset, size);
-        if (after.length() <= before.length() || after.charAt(after.length() - 1) == REPLACEMENT
-                || !after.startsWith(before)) {
+        if (after.length() <= before.length() || after.charAt(after.length() - 1) == REPLACEMENT) {
             return "";
         }
         prefixOffset = readOffset;
@@ -47,7 +46,7 @@ public final class IncrementalDecoder {
         String before = decode(prefixOffset, readOffset);
         String after = decode(prefixOffset, size);
         prefixOffset = readOffset = size;
-        return after.startsWith(before) ? after.substring(before.length()) : after;
+        return after.length() > before.length() ? after.substring(before.length()) : "";
     }
 
     /** All ids added so far. */

@@ -1,12 +1,16 @@
 package dev.whetstone.engine.torch.tokenizer;
 
 import dev.whetstone.data.ChatExample;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.ContentPart;
 import dev.whetstone.engine.torch.data.TokenizedExample;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -24,7 +28,10 @@ public final class TokenizationBenchmark {
             System.out.printf("load: %.2f s%n", (System.nanoTime() - t0) / 1e9);
             List<ChatExample> examples = examples(1_000_000);
             ExampleTokenizer exampleTokenizer = new ExampleTokenizer(tokenizer, 1 << 20);
-            for (int round = 0; round < 3; round++) {
+            ChatTemplate template = tokenizer.chatTemplateOrFallback();
+            List<String> rendered = examples.stream().map(e -> template.render(e.messages(), false)).toList();
+            System.out.printf("%d examples, %d bytes as JSONL%n", examples.size(), jsonlBytes(examples));
+            for (int round = 0; round < 5; round++) {
                 long start = System.nanoTime();
                 long tokens = 0;
                 long trained = 0;
@@ -35,22 +42,43 @@ public final class TokenizationBenchmark {
                         trained += b ? 1 : 0;
                     }
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                long rawStart = System.nanoTime();
-                long rawTokens = 0;
-                ChatTemplate template = tokenizer.chatTemplateOrFallback();
-                for (ChatExample example : examples) {
-                    rawTokens += tokenizer.encode(template.render(example.messages(), false), false).length;
+                double full = (System.nanoTime() - start) / 1e9;
+                start = System.nanoTime();
+                long encoded = 0;
+                for (String text : rendered) {
+                    encoded += tokenizer.encode(text, false).length;
                 }
-                double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
-                System.out.printf("round %d: %d examples, %d tokens (%d trained): ExampleTokenizer %.2f s = %.0f tok/s;"
-                        + " render+encode only %.2f s = %.0f tok/s%n", round, examples.size(), tokens, trained,
-                        seconds, tokens / seconds, rawSeconds, rawTokens / rawSeconds);
+                double encodeOnly = (System.nanoTime() - start) / 1e9;
+                System.out.printf("round %d: %d tokens (%d trained); ExampleTokenizer %.2f s = %.0f tok/s;"
+                        + " encode of rendered text only %.2f s = %.0f tok/s%n", round, tokens, trained,
+                        full, tokens / full, encodeOnly, encoded / encodeOnly);
             }
         }
     }
 
-    /** Conversations of 2–4 turns from the corpus lines, until their text reaches {@code bytes}. */
+    /** Size of the examples written as a fine-tuning file: one {@code {"messages": [...]}} object per line. */
+    static long jsonlBytes(List<ChatExample> examples) {
+        ObjectMapper json = new ObjectMapper();
+        long bytes = 0;
+        for (ChatExample example : examples) {
+            List<Map<String, Object>> messages = new ArrayList<>();
+            for (ChatMessage m : example.messages()) {
+                Map<String, Object> message = new LinkedHashMap<>(ChatTemplate.asMap(m));
+                if (m.weight() != null) {
+                    message.put("weight", m.weight());
+                }
+                messages.add(message);
+            }
+            try {
+                bytes += json.writeValueAsBytes(Map.of("messages", messages)).length + 1;
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return bytes;
+    }
+
+    /** Conversations of 2–4 turns from the corpus lines, until their JSONL reaches {@code bytes}. */
     static List<ChatExample> examples(int bytes) {
         List<String> lines = TinyTokenizerFactory.corpus().lines().filter(l -> !l.isBlank()).toList();
         Random random = new Random(1);
@@ -63,13 +91,12 @@ public final class TokenizationBenchmark {
             for (int t = 0; t < turns; t++) {
                 messages.add(ChatMessage.text("user", lines.get(random.nextInt(lines.size()))));
                 String answer = lines.get(random.nextInt(lines.size())) + " " + lines.get(random.nextInt(lines.size()));
-                messages.add(new ChatMessage("assistant", List.of(new dev.whetstone.data.ContentPart.Text(answer)),
+                messages.add(new ChatMessage("assistant", List.of(new ContentPart.Text(answer)),
                         t == 0 && turns > 2 ? 0 : null, null));
             }
-            for (ChatMessage m : messages) {
-                size += m.text().getBytes(StandardCharsets.UTF_8).length + 30; // + JSON keys and quotes
-            }
-            examples.add(new ChatExample(messages));
+            ChatExample example = new ChatExample(messages);
+            examples.add(example);
+            size += jsonlBytes(List.of(example));
         }
         return examples;
     }
