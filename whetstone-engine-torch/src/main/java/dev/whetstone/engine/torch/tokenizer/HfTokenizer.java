@@ -21,6 +21,7 @@ public final class HfTokenizer implements AutoCloseable {
     private final TokenizerConfig config;
     private final Vocabulary vocabulary;
     private final boolean postProcessorAddsBos;
+    private volatile ChatTemplate template; // parsed on first use
 
     private HfTokenizer(HuggingFaceTokenizer rust, TokenizerConfig config, Vocabulary vocabulary) {
         this.rust = rust;
@@ -153,9 +154,16 @@ public final class HfTokenizer implements AutoCloseable {
 
     public TokenizerConfig config() { return config; }
 
-    /** The model's own chat template, when its tokenizer_config has one. */
+    /**
+     * The model's own chat template, when its tokenizer_config has one.
+     *
+     * @throws ChatTemplateException when the template cannot be parsed
+     */
     public Optional<ChatTemplate> chatTemplate() {
-        return config.chatTemplate().map(source -> ChatTemplate.of(source, config.bosToken(), config.eosToken()));
+        if (template == null && config.chatTemplate().isPresent()) {
+            template = ChatTemplate.of(config.chatTemplate().get(), config.bosToken(), config.eosToken());
+        }
+        return Optional.ofNullable(template);
     }
 
     /** The model's chat template, or {@link ChatTemplate#fallback} for models without one. */
