@@ -1,0 +1,117 @@
+package dev.whetstone.engine.torch.tokenizer;
+
+import dev.whetstone.data.ChatExample;
+import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.TrainingExample;
+import dev.whetstone.engine.torch.data.TokenizedExample;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns training examples into token ids and a loss mask.
+ *
+ * <ul>
+ *   <li>Chat: the conversation is rendered by the model's chat template (or {@link ChatTemplate#FALLBACK_SOURCE})
+ *       and tokenized as transformers does ({@code add_special_tokens=False}: the template writes BOS itself).
+ *       The loss covers the tokens of each assistant message with {@link dev.whetstone.data.ChatMessage#trained()}
+ *       (content as rendered) plus its end-of-turn token: the first special token after the content, with only
+ *       whitespace between (as HF's assistant masks do).</li>
+ *   <li>Prompt/completion: BOS (when the tokenizer adds it) and the prompt are context; the completion and EOS are
+ *       trained.</li>
+ * </ul>
+ * Examples longer than {@code maxLength} are cut at the end and marked {@code truncated}. Thread-safe.
+ */
+public final class ExampleTokenizer {
+    /** How far past the content the end-of-turn token may be, in whitespace tokens. */
+    private static final int MAX_TOKENS_BEFORE_END_OF_TURN = 3;
+
+    private final HfTokenizer tokenizer;
+    private final ChatTemplate template;
+    private final int maxLength;
+
+    /** Uses the tokenizer's own chat template, or the fallback format when it has none. */
+    public ExampleTokenizer(HfTokenizer tokenizer, int maxLength) {
+        this(tokenizer, tokenizer.chatTemplateOrFallback(), maxLength);
+    }
+
+    public ExampleTokenizer(HfTokenizer tokenizer, ChatTemplate template, int maxLength) {
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("ExampleTokenizer: maxLength must be positive, was " + maxLength);
+        }
+        this.tokenizer = tokenizer;
+        this.template = template;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * @throws ChatTemplateException when the chat template refuses the conversation
+     */
+    public TokenizedExample tokenize(TrainingExample example) {
+        return switch (example) {
+            case ChatExample chat -> chat(chat);
+            case PromptCompletionExample pc -> promptCompletion(pc);
+        };
+    }
+
+    private TokenizedExample chat(ChatExample chat) {
+        String rendered = template.render(chat.messages(), false);
+        List<ContentSpans.Span> spans = ContentSpans.ofTrainedMessages(template, chat.messages(), rendered);
+        HfTokenizer.Encoded encoded = tokenizer.encodeWithOffsets(rendered);
+        boolean[] mask = new boolean[encoded.ids().length];
+        for (ContentSpans.Span span : spans) {
+            markSpan(encoded, span, mask);
+        }
+        return cut(encoded.ids(), mask);
+    }
+
+    /** Marks the tokens overlapping the content, then the end-of-turn token after it. */
+    private void markSpan(HfTokenizer.Encoded encoded, ContentSpans.Span span, boolean[] mask) {
+        int t = 0;
+        for (; t < mask.length && encoded.starts()[t] < span.end(); t++) {
+            // A token that straddles the content's edge (e.g. newlines merged across it) counts as content.
+            if (encoded.ends()[t] > span.start() && span.end() > span.start()) {
+                mask[t] = true;
+            }
+        }
+        markEndOfTurn(encoded, t, mask);
+    }
+
+    private void markEndOfTurn(HfTokenizer.Encoded encoded, int from, boolean[] mask) {
+        int[] ids = encoded.ids();
+        for (int t = from; t < ids.length && t <= from + MAX_TOKENS_BEFORE_END_OF_TURN; t++) {
+            if (tokenizer.isSpecial(ids[t])) {
+                Arrays.fill(mask, from, t + 1, true);
+                return;
+            }
+            if (encoded.starts()[t] < 0 || !tokenizer.decode(new int[] {ids[t]}).isBlank()) {
+                return;
+            }
+        }
+    }
+
+    private TokenizedExample promptCompletion(PromptCompletionExample example) {
+        int[] prompt = tokenizer.encode(example.prompt(), false);
+        int[] completion = tokenizer.encode(example.completion(), false);
+        int bos = tokenizer.addsBos() ? 1 : 0;
+        int eos = tokenizer.eosId().isPresent() ? 1 : 0;
+        int[] ids = new int[bos + prompt.length + completion.length + eos];
+        boolean[] mask = new boolean[ids.length];
+        if (bos == 1) {
+            ids[0] = tokenizer.bosId().getAsInt();
+        }
+        System.arraycopy(prompt, 0, ids, bos, prompt.length);
+        System.arraycopy(completion, 0, ids, bos + prompt.length, completion.length);
+        if (eos == 1) {
+            ids[ids.length - 1] = tokenizer.eosId().getAsInt();
+        }
+        Arrays.fill(mask, bos + prompt.length, ids.length, true);
+        return cut(ids, mask);
+    }
+
+    private TokenizedExample cut(int[] ids, boolean[] mask) {
+        if (ids.length <= maxLength) {
+            return new TokenizedExample(ids, mask, false);
+        }
+        return new TokenizedExample(Arrays.copyOf(ids, maxLength), Arrays.copyOf(mask, maxLength), true);
+    }
+}

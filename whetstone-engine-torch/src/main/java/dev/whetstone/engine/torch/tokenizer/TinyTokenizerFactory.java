@@ -1,0 +1,97 @@
+package dev.whetstone.engine.torch.tokenizer;
+
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The tokenizer of the built-in tiny demo models, written by our own code: byte-level BPE (256 byte tokens, merges
+ * learned by {@link BpeTrainer} from a small built-in English support-chat corpus) plus five special tokens, saved
+ * as a Hugging Face {@code tokenizer.json} + {@code tokenizer_config.json} that {@link HfTokenizer} (and
+ * transformers) load. Any UTF-8 text round-trips. The output is the same bytes on every run.
+ */
+public final class TinyTokenizerFactory {
+    public static final String BEGIN_OF_TEXT = "<|begin_of_text|>";
+    public static final String END_OF_TEXT = "<|end_of_text|>";
+    public static final String IM_START = "<|im_start|>";
+    public static final String IM_END = "<|im_end|>";
+    public static final String PAD = "<|pad|>";
+    static final List<String> SPECIAL_TOKENS = List.of(BEGIN_OF_TEXT, END_OF_TEXT, IM_START, IM_END, PAD);
+
+    /** Target size: 256 bytes + merges + 5 special tokens. */
+    static final int VOCAB_SIZE = 768;
+
+    /** ChatML, the same markup as Qwen's and SmolLM's templates. */
+    static final String CHATML_TEMPLATE = "{% for message in messages %}"
+            + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+            + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What the tiny model is for, which decides its end-of-sequence token and chat template. */
+    public enum Flavor {
+        /** ChatML chat template, EOS {@code <|im_end|>}, no BOS added. */
+        CHAT,
+        /** No chat template (chat data uses the fallback format), BOS added, EOS {@code <|end_of_text|>}. */
+        COMPLETION
+    }
+
+    private TinyTokenizerFactory() {}
+
+    /** Number of token ids (embedding rows the model needs): bytes, merges and special tokens. */
+    public static int vocabSize() {
+        return TinyVocabulary.get().size();
+    }
+
+    /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir} (created if needed). */
+    public static Path write(Path dir, Flavor flavor) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("tokenizer.json"), bytes(TinyVocabulary.get().tokenizerJson(flavor)));
+        Files.write(dir.resolve("tokenizer_config.json"), bytes(config(flavor)));
+        return dir;
+    }
+
+    private static ObjectNode config(Flavor flavor) {
+        ObjectNode config = JSON.createObjectNode();
+        boolean chat = flavor == Flavor.CHAT;
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("add_bos_token", !chat);
+        config.put("bos_token", BEGIN_OF_TEXT);
+        config.put("eos_token", chat ? IM_END : END_OF_TEXT);
+        config.put("pad_token", PAD);
+        config.put("clean_up_tokenization_spaces", false);
+        config.put("model_max_length", 2048);
+        if (chat) {
+            config.put("chat_template", CHATML_TEMPLATE);
+        }
+        return config;
+    }
+
+    /** Pretty-printed with "\n" line ends whatever the platform, so the bytes never vary. */
+    private static byte[] bytes(ObjectNode node) throws IOException {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+        String text = JSON.writer(printer).writeValueAsString(node) + "\n";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String corpus() {
+        try (InputStream in = TinyTokenizerFactory.class.getResourceAsStream("tiny-corpus.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("tiny-corpus.txt missing from the classpath: rebuild the engine jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
