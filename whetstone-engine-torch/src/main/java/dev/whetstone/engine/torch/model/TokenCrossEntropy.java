@@ -37,11 +37,14 @@ public final class TokenCrossEntropy {
      * @param headGrad  also return the head's gradient (full fine-tuning)
      */
     public static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, boolean headGrad) {
+        return compute(hidden, head, targets, gradScale, headGrad, Math.max(1, CHUNK_BYTES / (4 * head.size(0))));
+    }
+
+    static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, boolean headGrad,
+                          long rows) {
         long m = hidden.size(0);
-        long vocab = head.size(0);
         boolean grads = gradScale != 0;
         ScalarType lossType = Tensors.type(hidden) == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
-        long rows = Math.max(1, CHUNK_BYTES / (4 * vocab));
         double lossSum = 0;
         long correct = 0;
         try (NoGrad ng = NoGrad.enter()) {
