@@ -1,0 +1,61 @@
+package dev.whetstone.engine;
+
+/**
+ * Resolves "auto" hyperparameters. A pure rule, so the API can show the numbers before training and tests can pin
+ * them down.
+ *
+ * <ul>
+ *   <li>n_epochs: 3; raised for tiny sets so examples × epochs ≥ 100 (at most 25 epochs); lowered for huge sets so
+ *       examples × epochs ≤ 25 000 (at least 1).</li>
+ *   <li>batch_size: 0.2 % of the examples, rounded, within [1, 256], and at most the engine's memory bound
+ *       (gradient accumulation makes any batch fit, so the bound only keeps auto batches from getting slow to
+ *       start).</li>
+ *   <li>learning_rate_multiplier: √(batch / 8) within [0.5, 2], rounded to 2 decimals — Adam's square-root
+ *       scaling of the rate with the batch, around a reference batch of 8.</li>
+ *   <li>learning rate: multiplier × the method's base rate: LoRA 2e-4 (the rate PEFT recipes use for adapters of
+ *       rank 8–64 at batch 8–16), full fine-tuning 2e-5 (ten times lower: every weight moves, and rates above
+ *       ~5e-5 make small models forget).</li>
+ * </ul>
+ */
+public final class AutoHyperparameters {
+    public static final double LORA_BASE_LEARNING_RATE = 2e-4;
+    public static final double FULL_BASE_LEARNING_RATE = 2e-5;
+    public static final int MAX_BATCH_SIZE = 256;
+
+    private AutoHyperparameters() {}
+
+    /**
+     * @param requested        the job's values; null fields are auto
+     * @param examples         training examples (at least 1)
+     * @param memoryBatchBound the largest batch the engine wants for auto (≥ 1)
+     */
+    public static ResolvedHyperparameters resolve(TrainingSpec.Hyperparameters requested, int examples,
+                                                  TrainingSpec.Method method, int memoryBatchBound) {
+        if (examples < 1) throw new IllegalArgumentException("no training examples");
+        int epochs = requested.nEpochs() != null ? requested.nEpochs() : epochs(examples);
+        int batch = requested.batchSize() != null ? requested.batchSize() : batchSize(examples, memoryBatchBound);
+        double multiplier = requested.learningRateMultiplier() != null ? requested.learningRateMultiplier()
+                : multiplier(batch);
+        return new ResolvedHyperparameters(epochs, batch, multiplier, multiplier * baseLearningRate(method));
+    }
+
+    static int epochs(int examples) {
+        if ((long) examples * 3 < 100) return Math.min(25, (100 + examples - 1) / examples);
+        if ((long) examples * 3 > 25_000) return Math.max(1, 25_000 / examples);
+        return 3;
+    }
+
+    static int batchSize(int examples, int memoryBatchBound) {
+        int b = (int) Math.round(examples * 0.002);
+        return Math.max(1, Math.min(Math.min(b, MAX_BATCH_SIZE), Math.max(1, memoryBatchBound)));
+    }
+
+    static double multiplier(int batch) {
+        double m = Math.sqrt(batch / 8.0);
+        return Math.round(Math.max(0.5, Math.min(2.0, m)) * 100) / 100.0;
+    }
+
+    public static double baseLearningRate(TrainingSpec.Method method) {
+        return method == TrainingSpec.Method.FULL ? FULL_BASE_LEARNING_RATE : LORA_BASE_LEARNING_RATE;
+    }
+}

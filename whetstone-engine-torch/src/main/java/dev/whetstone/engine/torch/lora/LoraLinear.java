@@ -1,0 +1,44 @@
+package dev.whetstone.engine.torch.lora;
+
+import dev.whetstone.engine.torch.model.LinearAdapter;
+import dev.whetstone.engine.torch.model.Tensors;
+import java.util.function.BooleanSupplier;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The low-rank update of one frozen linear layer: delta(x) = scaling · B(A(dropout(x))). A (r, in) and B (out, r)
+ * are fp32 leaves; they are cast (differentiably) to the activations' dtype, so a bf16 base trains fp32 adapters
+ * with bf16 matmuls.
+ */
+final class LoraLinear implements LinearAdapter {
+    private final Tensor a;
+    private final Tensor b;
+    private final double scaling;
+    private final double dropout;
+    private final BooleanSupplier training;
+
+    LoraLinear(Tensor a, Tensor b, double scaling, double dropout, BooleanSupplier training) {
+        this.a = a;
+        this.b = b;
+        this.scaling = scaling;
+        this.dropout = dropout;
+        this.training = training;
+    }
+
+    Tensor a() { return a; }
+
+    Tensor b() { return b; }
+
+    double scaling() { return scaling; }
+
+    @Override
+    public Tensor delta(Tensor x) {
+        Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
+        var type = Tensors.type(x);
+        return torch.linear(torch.linear(in, a.to(type)), b.to(type)).mul(Tensors.scalar(scaling));
+    }
+
+    /** scaling · B·A (out, in) in fp32. */
+    Tensor deltaWeight() { return b.mm(a).mul(Tensors.scalar(scaling)); }
+}

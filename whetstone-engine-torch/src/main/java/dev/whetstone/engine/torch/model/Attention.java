@@ -1,0 +1,94 @@
+package dev.whetstone.engine.torch.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Grouped-query causal self-attention.
+ *
+ * <p>Composed rather than {@code scaled_dot_product_attention}: q is reshaped to (B, KV, G·T, hd) so the G query
+ * heads sharing a key/value head multiply the same K and V without repeating them; on these CPUs this was faster
+ * than SDPA for bf16 training (DESIGN §4b). Scores are softmaxed in fp32.
+ */
+final class Attention {
+    private final Linear q;
+    private final Linear k;
+    private final Linear v;
+    private final Linear qkv;
+    private final Linear o;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+
+    /** Separate q/k/v projections (Llama, Qwen2). */
+    Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig c) {
+        this(q, k, v, null, o, c);
+    }
+
+    /** One fused qkv projection (GPT-2's c_attn). */
+    Attention(Linear qkv, Linear o, ModelConfig c) {
+        this(null, null, null, qkv, o, c);
+    }
+
+    private Attention(Linear q, Linear k, Linear v, Linear qkv, Linear o, ModelConfig c) {
+        this.q = q;
+        this.k = k;
+        this.v = v;
+        this.qkv = qkv;
+        this.o = o;
+        this.heads = c.numHeads();
+        this.kvHeads = c.numKvHeads();
+        this.headDim = c.headDim();
+    }
+
+    List<Linear> linears() {
+        List<Linear> out = new ArrayList<>();
+        if (qkv != null) out.add(qkv); else out.addAll(List.of(q, k, v));
+        out.add(o);
+        return out;
+    }
+
+    /** x (B, T, D) → (B, T, D). */
+    Tensor forward(Tensor x, ForwardContext ctx) {
+        long b = x.size(0);
+        long t = x.size(1);
+        int g = heads / kvHeads;
+        Tensor qx;
+        Tensor kx;
+        Tensor vx;
+        if (qkv != null) {
+            TensorVector parts = qkv.forward(x).split(new long[] {(long) heads * headDim,
+                    (long) kvHeads * headDim, (long) kvHeads * headDim}, -1);
+            qx = parts.get(0);
+            kx = parts.get(1);
+            vx = parts.get(2);
+        } else {
+            qx = q.forward(x);
+            kx = k.forward(x);
+            vx = v.forward(x);
+        }
+        // 1. heads: q (B, KV, G, T, hd); k, v (B, KV, T, hd). Query head h uses key/value head h / G.
+        Tensor qh = qx.view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
+        Tensor kh = kx.view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        Tensor vh = vx.view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        // 2. rotary positions; cos/sin (B, T, hd) broadcast over the head axes.
+        if (ctx.rope() != null) {
+            Tensor cos = ctx.rope().cos().unsqueeze(1);
+            Tensor sin = ctx.rope().sin().unsqueeze(1);
+            qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
+            kh = Rope.apply(kh, cos, sin);
+        }
+        // 3. scores (B, KV, G·T, T) in fp32, plus the additive causal/padding mask (B|1, 1, G·T, T).
+        Tensor q2 = qh.reshape(b, kvHeads, g * t, headDim);
+        Tensor scores = q2.matmul(kh.transpose(2, 3)).mul(Tensors.scalar(1.0 / Math.sqrt(headDim)));
+        ScalarType dt = Tensors.type(x);
+        Tensor probs = scores.to(Tensors.type(ctx.mask())).add(ctx.mask()).softmax(-1).to(dt);
+        // 4. weighted values (B, KV, G·T, hd) → (B, T, KV, G, hd) → (B, T, H·hd): head order h = kv·G + g.
+        Tensor out = probs.matmul(vh).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
+                .reshape(b, t, (long) heads * headDim);
+        return o.forward(out);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.whetstone.engine.torch.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * A decoder-only language model (Llama, Qwen2, GPT-2) on libtorch tensors, loaded from a Hugging Face folder.
+ *
+ * <p>Weights live until {@link #close()}; tensors returned by the forward methods belong to the caller's
+ * {@link org.bytedeco.javacpp.PointerScope}.
+ */
+public final class CausalLm implements AutoCloseable {
+    /** Additive mask value: finite so fully masked rows stay finite; exp(-1e9) is exactly 0 in fp32. */
+    private static final double MASKED = -1e9;
+
+    private final ModelConfig config;
+    private final Path sourceDir;
+    private final WeightLayout layout;
+    private final LoadOptions options;
+    private final Map<String, Tensor> parameters;
+    private final Tensor embedding;
+    private final Tensor positionEmbedding;
+    private final List<DecoderLayer> layers;
+    private final Norm finalNorm;
+    private final Tensor head;
+    private final Rope rope;
+    private boolean closed;
+
+    CausalLm(ModelConfig config, Path sourceDir, WeightLayout layout, LoadOptions options,
+             Map<String, Tensor> parameters, Tensor embedding, Tensor positionEmbedding, List<DecoderLayer> layers,
+             Norm finalNorm, Tensor head) {
+        this.config = config;
+        this.sourceDir = sourceDir;
+        this.layout = layout;
+        this.options = options;
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.embedding = embedding;
+        this.positionEmbedding = positionEmbedding;
+        this.layers = List.copyOf(layers);
+        this.finalNorm = finalNorm;
+        this.head = head;
+        this.rope = config.usesRope() ? new Rope(config) : null;
+    }
+
+    /** Loads config.json and the safetensors weights of a Hugging Face model folder. */
+    public static CausalLm load(Path dir, LoadOptions options) throws IOException {
+        return ModelLoader.load(dir, options);
+    }
+
+    public ModelConfig config() { return config; }
+
+    /** The folder the weights came from (tokenizer files are copied from it when saving). */
+    public Path sourceDir() { return sourceDir; }
+
+    public LoadOptions options() { return options; }
+
+    /** The dtype activations are computed in (that of the weights). */
+    public ScalarType computeType() { return options.precision().scalarType(); }
+
+    /** Every weight by its Hugging Face name, in the engine's layout ((out, in) for all linear weights). */
+    public Map<String, Tensor> parameters() { return parameters; }
+
+    /** The output projection (V, D); the embedding matrix itself when tied. */
+    public Tensor headWeight() { return head; }
+
+    public boolean storedTransposed(String name) { return layout.storedTransposed(name); }
+
+    /** Every linear projection of every layer, in layer order. */
+    public List<Linear> linears() {
+        List<Linear> out = new ArrayList<>();
+        for (DecoderLayer l : layers) out.addAll(l.linears());
+        return out;
+    }
+
+    /**
+     * The final-normed hidden states.
+     *
+     * @param inputIds  (B, T) int64 token ids
+     * @param positions (B, T) int64 positions, or null for 0..T-1
+     * @param keyValid  (B, T) bool, false at padding tokens no query may attend to; or null when padding is only
+     *                  on the right (causality already hides it from every real token)
+     * @return (B, T, D) in {@link #computeType()}
+     */
+    public Tensor hidden(Tensor inputIds, Tensor positions, Tensor keyValid) {
+        long b = inputIds.size(0);
+        long t = inputIds.size(1);
+        checkLength(t);
+        Tensor pos = positions != null ? positions
+                : torch.arange(Tensors.scalar(t), Tensors.options(ScalarType.Long)).unsqueeze(0).expand(b, t);
+        // 1. token embeddings (B, T, D); GPT-2 adds learned position embeddings.
+        Tensor h = torch.embedding(embedding, inputIds);
+        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
+        // 2. shared per-pass inputs: rotary tables (B, T, hd) and the additive mask (B|1, 1, G·T, T).
+        ScalarType dt = computeType();
+        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt), mask(t, keyValid));
+        // 3. the blocks, then the final norm.
+        for (DecoderLayer layer : layers) h = layer.forward(h, ctx);
+        return finalNorm.forward(h);
+    }
+
+    /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model). */
+    public Tensor logits(Tensor hidden) {
+        return torch.linear(hidden, head).to(accumulationType());
+    }
+
+    /** The dtype for softmax, losses and masks: fp32, or fp64 when the model computes in fp64. */
+    ScalarType accumulationType() {
+        return computeType() == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
+    }
+
+    /** Causal mask repeated for the G query heads of a key/value group, plus padding keys. */
+    private Tensor mask(long t, Tensor keyValid) {
+        ScalarType st = accumulationType();
+        int g = config.groupSize();
+        Tensor causal = torch.full(new long[] {t, t}, Tensors.scalar(MASKED), Tensors.options(st)).triu(1)
+                .repeat(g, 1).view(1, 1, g * t, t);
+        if (keyValid == null) return causal;
+        Tensor pad = keyValid.logical_not().to(st).mul(Tensors.scalar(MASKED)).view(keyValid.size(0), 1, 1, t);
+        return causal.add(pad);
+    }
+
+    private void checkLength(long t) {
+        if (t > config.maxPositions()) {
+            throw new IllegalArgumentException("sequence of " + t + " tokens exceeds the model's context of "
+                    + config.maxPositions() + " (max_position_embeddings); truncate the input");
+        }
+        if (config.slidingWindow() != null && t > config.slidingWindow()) {
+            throw new UnsupportedModelException("sequence of " + t + " tokens exceeds the sliding window of "
+                    + config.slidingWindow() + ", which this engine does not implement; use shorter sequences");
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        for (Tensor t : parameters.values()) t.releaseReference();
+    }
+}

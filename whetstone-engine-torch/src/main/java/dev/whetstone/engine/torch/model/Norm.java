@@ -1,0 +1,37 @@
+package dev.whetstone.engine.torch.model;
+
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/** Normalisation over the last (hidden) dimension. */
+sealed interface Norm {
+    Tensor forward(Tensor x);
+
+    /**
+     * RMSNorm as Hugging Face computes it: statistics in fp32 (bf16 has too few mantissa bits for a mean of
+     * squares), the normalised value cast back to the input dtype before the weight multiply.
+     */
+    record Rms(Tensor weight, double eps) implements Norm {
+        @Override
+        public Tensor forward(Tensor x) {
+            ScalarType in = Tensors.type(x);
+            boolean upcast = in == ScalarType.BFloat16 || in == ScalarType.Half;
+            Tensor xf = upcast ? x.to(ScalarType.Float) : x;
+            Tensor r = xf.mul(xf.pow(Tensors.scalar(2)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+                    .add(Tensors.scalar(eps)).rsqrt());
+            return (upcast ? r.to(in) : r).mul(weight);
+        }
+    }
+
+    /** LayerNorm with weight and bias (GPT-2). */
+    record Layer(Tensor weight, Tensor bias, double eps) implements Norm {
+        @Override
+        public Tensor forward(Tensor x) {
+            return torch.layer_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight),
+                    new TensorOptional(bias), eps, false);
+        }
+    }
+}

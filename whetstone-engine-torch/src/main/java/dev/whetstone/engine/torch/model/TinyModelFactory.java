@@ -1,0 +1,152 @@
+package dev.whetstone.engine.torch.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Writes small random Hugging Face checkpoints (config.json + model.safetensors, fp32) for tests and demos: the
+ * default shape (hidden 64, 2 layers, context 512) fine-tunes in seconds on one core. Tokenizer files are not
+ * written here (see the tokenizer package's TinyTokenizerFactory).
+ */
+public final class TinyModelFactory {
+    private TinyModelFactory() {}
+
+    /** The architectures the factory can write. */
+    public enum Arch { LLAMA, QWEN2, GPT2 }
+
+    /**
+     * @param ropeScaling   Llama only, or null
+     * @param attentionBias Llama only: biases on q/k/v/o
+     */
+    public record Spec(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads, int intermediate,
+                       int maxPositions, boolean tied, RopeScaling ropeScaling, boolean attentionBias) {
+        /** hidden 64, 2 layers, 4 heads (2 KV heads where GQA exists), MLP 128, context 512, tied embeddings. */
+        public static Spec tiny(Arch arch, int vocabSize) {
+            int kv = arch == Arch.GPT2 ? 4 : 2;
+            return new Spec(arch, vocabSize, 64, 2, 4, kv, 128, 512, true, null, false);
+        }
+    }
+
+    /** Writes the default tiny model of {@code arch}. */
+    public static void writeWeights(Path dir, Arch arch, int vocabSize, long seed) throws IOException {
+        write(dir, Spec.tiny(arch, vocabSize), seed);
+    }
+
+    public static void write(Path dir, Spec spec, long seed) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper json = new ObjectMapper();
+        json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config(json, spec));
+        try (PointerScope scope = new PointerScope()) {
+            Map<String, Tensor> w = spec.arch() == Arch.GPT2 ? gpt2(spec, new SplittableRandom(seed))
+                    : llama(spec, new SplittableRandom(seed));
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), w, Map.of("format", "pt"));
+        }
+    }
+
+    private static ObjectNode config(ObjectMapper json, Spec s) {
+        ObjectNode c = json.createObjectNode();
+        c.put("vocab_size", s.vocabSize()).put("torch_dtype", "float32")
+                .put("bos_token_id", 1).put("eos_token_id", 2).put("tie_word_embeddings", s.tied());
+        if (s.arch() == Arch.GPT2) {
+            c.putArray("architectures").add("GPT2LMHeadModel");
+            return c.put("model_type", "gpt2").put("n_embd", s.hidden()).put("n_layer", s.layers())
+                    .put("n_head", s.heads()).put("n_positions", s.maxPositions()).put("n_inner", s.intermediate())
+                    .put("activation_function", "gelu_new").put("layer_norm_epsilon", 1e-5);
+        }
+        boolean qwen = s.arch() == Arch.QWEN2;
+        c.putArray("architectures").add(qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
+        c.put("model_type", qwen ? "qwen2" : "llama").put("hidden_size", s.hidden())
+                .put("intermediate_size", s.intermediate()).put("num_hidden_layers", s.layers())
+                .put("num_attention_heads", s.heads()).put("num_key_value_heads", s.kvHeads())
+                .put("max_position_embeddings", s.maxPositions()).put("rms_norm_eps", 1e-5)
+                .put("rope_theta", qwen ? 1000000.0 : 10000.0).put("hidden_act", "silu");
+        if (qwen) c.put("use_sliding_window", false);
+        else c.put("attention_bias", s.attentionBias());
+        if (s.ropeScaling() != null) {
+            RopeScaling r = s.ropeScaling();
+            c.putObject("rope_scaling").put("rope_type", r.type()).put("factor", r.factor())
+                    .put("low_freq_factor", r.lowFreqFactor()).put("high_freq_factor", r.highFreqFactor())
+                    .put("original_max_position_embeddings", r.originalMaxPositions());
+        }
+        return c;
+    }
+
+    private static Map<String, Tensor> llama(Spec s, SplittableRandom rnd) {
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        int hd = s.hidden() / s.heads();
+        int q = s.heads() * hd;
+        int kv = s.kvHeads() * hd;
+        boolean qkvBias = s.arch() == Arch.QWEN2 || s.attentionBias();
+        w.put("model.embed_tokens.weight", normal(rnd, 0.02, s.vocabSize(), s.hidden()));
+        for (int i = 0; i < s.layers(); i++) {
+            String p = "model.layers." + i;
+            w.put(p + ".input_layernorm.weight", ones(rnd, s.hidden()));
+            linear(w, rnd, p + ".self_attn.q_proj", q, s.hidden(), qkvBias);
+            linear(w, rnd, p + ".self_attn.k_proj", kv, s.hidden(), qkvBias);
+            linear(w, rnd, p + ".self_attn.v_proj", kv, s.hidden(), qkvBias);
+            linear(w, rnd, p + ".self_attn.o_proj", s.hidden(), q, s.attentionBias());
+            w.put(p + ".post_attention_layernorm.weight", ones(rnd, s.hidden()));
+            linear(w, rnd, p + ".mlp.gate_proj", s.intermediate(), s.hidden(), false);
+            linear(w, rnd, p + ".mlp.up_proj", s.intermediate(), s.hidden(), false);
+            linear(w, rnd, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
+        }
+        w.put("model.norm.weight", ones(rnd, s.hidden()));
+        if (!s.tied()) w.put("lm_head.weight", normal(rnd, 0.02, s.vocabSize(), s.hidden()));
+        return w;
+    }
+
+    /** GPT-2 stores Conv1D weights as (in, out). */
+    private static Map<String, Tensor> gpt2(Spec s, SplittableRandom rnd) {
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        int d = s.hidden();
+        w.put("transformer.wte.weight", normal(rnd, 0.02, s.vocabSize(), d));
+        w.put("transformer.wpe.weight", normal(rnd, 0.01, s.maxPositions(), d));
+        for (int i = 0; i < s.layers(); i++) {
+            String p = "transformer.h." + i;
+            w.put(p + ".ln_1.weight", ones(rnd, d));
+            w.put(p + ".ln_1.bias", normal(rnd, 0.02, d));
+            w.put(p + ".attn.c_attn.weight", normal(rnd, 0.02, d, 3 * d));
+            w.put(p + ".attn.c_attn.bias", normal(rnd, 0.02, 3 * d));
+            w.put(p + ".attn.c_proj.weight", normal(rnd, 0.02, d, d));
+            w.put(p + ".attn.c_proj.bias", normal(rnd, 0.02, d));
+            w.put(p + ".ln_2.weight", ones(rnd, d));
+            w.put(p + ".ln_2.bias", normal(rnd, 0.02, d));
+            w.put(p + ".mlp.c_fc.weight", normal(rnd, 0.02, d, s.intermediate()));
+            w.put(p + ".mlp.c_fc.bias", normal(rnd, 0.02, s.intermediate()));
+            w.put(p + ".mlp.c_proj.weight", normal(rnd, 0.02, s.intermediate(), d));
+            w.put(p + ".mlp.c_proj.bias", normal(rnd, 0.02, d));
+        }
+        w.put("transformer.ln_f.weight", ones(rnd, d));
+        w.put("transformer.ln_f.bias", normal(rnd, 0.02, d));
+        return w;
+    }
+
+    private static void linear(Map<String, Tensor> w, SplittableRandom rnd, String name, int out, int in,
+                               boolean bias) {
+        w.put(name + ".weight", normal(rnd, 0.02, out, in));
+        if (bias) w.put(name + ".bias", normal(rnd, 0.02, out));
+    }
+
+    /** Norm weights near 1, perturbed so that a forward pass ignoring them is caught by the reference tests. */
+    private static Tensor ones(SplittableRandom rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (1 + 0.1 * rnd.nextGaussian());
+        return Tensors.floats(v, n);
+    }
+
+    private static Tensor normal(SplittableRandom rnd, double std, long... shape) {
+        long n = 1;
+        for (long s : shape) n *= s;
+        float[] v = new float[Math.toIntExact(n)];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (std * rnd.nextGaussian());
+        return Tensors.floats(v, shape);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.whetstone.engine.torch.lora;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.engine.torch.model.Architecture;
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.HfCheckpoint;
+import dev.whetstone.engine.torch.model.LoadOptions;
+import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.model.SafetensorsReader;
+import dev.whetstone.engine.torch.model.Tensors;
+import dev.whetstone.engine.torch.model.TinyModelFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LoraModelTest {
+    private static final long[] IDS = {3, 17, 5, 9, 30, 2, 11};
+    private static final LoadOptions FP64 = new LoadOptions(Precision.FP64, false);
+
+    @TempDir Path dir;
+
+    private Path base(TinyModelFactory.Arch arch) throws Exception {
+        Path base = dir.resolve("base-model");
+        TinyModelFactory.writeWeights(base, arch, 40, 9);
+        Files.writeString(base.resolve("tokenizer.json"), "{}");
+        return base;
+    }
+
+    private static Tensor logits(CausalLm m) {
+        return m.logits(m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null));
+    }
+
+    /** Gives every B a random value so adapters change the output. */
+    private static void randomizeB(LoraModel lora, long seed) {
+        torch.manual_seed(seed);
+        try (NoGrad ng = NoGrad.enter()) {
+            lora.trainableParameters().forEach((n, t) -> {
+                if (n.contains("lora_B")) t.copy_(torch.randn(t.size(0), t.size(1)).to(Tensors.type(t)).mul(Tensors.scalar(0.05)));
+            });
+        }
+    }
+
+    private static double maxDiff(Tensor a, Tensor b) { return Tensors.item(a.sub(b).abs().max()); }
+
+    @ParameterizedTest
+    @EnumSource(TinyModelFactory.Arch.class)
+    void freshAdaptersChangeNothingAndSaveLoadInThePeftLayout(TinyModelFactory.Arch arch) throws Exception {
+        Path base = base(arch);
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter();
+             CausalLm m = CausalLm.load(base, FP64)) {
+            Tensor before = logits(m);
+            Architecture a = m.config().architecture();
+            LoraModel lora = LoraModel.attach(m, LoraConfig.defaults(a, true), 1);
+            assertThat(maxDiff(before, logits(m))).isZero();
+            assertThat(lora.trainableParameters()).hasSize(2 * m.linears().size());
+            String first = a == Architecture.GPT2 ? "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight"
+                    : "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight";
+            assertThat(lora.trainableParameters()).containsKey(first);
+            randomizeB(lora, 2);
+            Tensor adapted = logits(m);
+            assertThat(maxDiff(before, adapted)).isGreaterThan(1e-4);
+            lora.save(dir.resolve("adapter"));
+            lora.close();
+            assertThat(maxDiff(before, logits(m))).as("close detaches").isZero();
+
+            JsonNode cfg = new ObjectMapper().readTree(dir.resolve("adapter/adapter_config.json").toFile());
+            assertThat(cfg.get("peft_type").asText()).isEqualTo("LORA");
+            assertThat(cfg.get("r").asInt()).isEqualTo(16);
+            assertThat(cfg.get("lora_alpha").asDouble()).isEqualTo(32.0);
+            assertThat(cfg.get("fan_in_fan_out").asBoolean()).isEqualTo(a == Architecture.GPT2);
+            assertThat(cfg.get("base_model_name_or_path").asText()).isEqualTo("base-model");
+            try (SafetensorsReader r = SafetensorsReader.open(dir.resolve("adapter/adapter_model.safetensors"))) {
+                assertThat(r.names()).contains(first);
+            }
+            try (LoraModel loaded = LoraModel.load(m, dir.resolve("adapter"))) {
+                assertThat(maxDiff(adapted, logits(m))).isLessThan(1e-6); // saved as fp32
+            }
+        }
+    }
+
+    @Test
+    void mergingIntoTheBaseKeepsTheOutput() throws Exception {
+        Path base = base(TinyModelFactory.Arch.LLAMA);
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter();
+             CausalLm m = CausalLm.load(base, FP64)) {
+            LoraModel lora = LoraModel.attach(m, LoraConfig.defaults(Architecture.LLAMA, true), 1);
+            randomizeB(lora, 3);
+            Tensor adapted = logits(m);
+            lora.mergeIntoBase();
+            assertThat(maxDiff(adapted, logits(m))).isLessThan(1e-10);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TinyModelFactory.Arch.class, names = {"LLAMA", "GPT2"})
+    void aSecondAdapterStackedOnTheFirstEqualsBothOnTheOriginalBase(TinyModelFactory.Arch arch) throws Exception {
+        Path base = base(arch);
+        double[] expected;
+        double[] baseOnly;
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter();
+             CausalLm m = CausalLm.load(base, FP64)) {
+            baseOnly = Tensors.toDoubles(logits(m));
+            Architecture a = m.config().architecture();
+            LoraModel first = LoraModel.attach(m, LoraConfig.defaults(a, false), 1);
+            randomizeB(first, 4);
+            first.save(dir.resolve("first"));
+            first.mergeIntoBase();
+            // the second adapter has another rank and more targets than the first
+            LoraModel second = LoraModel.attach(m, new LoraConfig(4, 8, 0, LoraConfig.targets(a, true), false), 2);
+            randomizeB(second, 5);
+            expected = Tensors.toDoubles(logits(m));
+            second.saveStackedOn(dir.resolve("first"), dir.resolve("stacked"));
+            second.close();
+        }
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter();
+             CausalLm original = CausalLm.load(base, FP64);
+             LoraModel stacked = LoraModel.load(original, dir.resolve("stacked"))) {
+            assertThat(stacked.config().rank()).isEqualTo(20);
+            assertThat(stacked.config().scaling()).isEqualTo(1.0);
+            assertThat(stacked.trainableParameters()).hasSize(2 * original.linears().size());
+            double[] got = Tensors.toDoubles(logits(original));
+            double err = 0;
+            double moved = 0;
+            for (int i = 0; i < got.length; i++) {
+                err = Math.max(err, Math.abs(got[i] - expected[i]));
+                moved = Math.max(moved, Math.abs(baseOnly[i] - expected[i]));
+            }
+            assertThat(moved).as("the adapters change the output").isGreaterThan(1e-3);
+            assertThat(err).as("stacked adapter on the original base").isLessThan(1e-6);
+        }
+    }
+
+    @Test
+    void fullCheckpointsRoundTripWithTokenizerFilesAndConv1dLayout() throws Exception {
+        Path base = base(TinyModelFactory.Arch.GPT2);
+        Path out = dir.resolve("full");
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter();
+             CausalLm m = CausalLm.load(base, new LoadOptions(Precision.FP32, true))) {
+            m.parameters().get("transformer.h.0.attn.c_attn.weight").add_(Tensors.scalar(0.01));
+            Tensor expected = logits(m);
+            HfCheckpoint.save(m, out);
+            assertThat(out.resolve("tokenizer.json")).exists();
+            assertThat(out.resolve("config.json")).exists();
+            try (SafetensorsReader r = SafetensorsReader.open(out)) {
+                assertThat(r.shape("transformer.h.0.attn.c_attn.weight")).containsExactly(64, 192);
+            }
+            try (CausalLm reloaded = CausalLm.load(out, new LoadOptions(Precision.FP32, false))) {
+                assertThat(maxDiff(expected, logits(reloaded))).isZero();
+            }
+        }
+    }
+
+    @Test
+    void targetsThatMatchNothingAreRefused() throws Exception {
+        Path base = base(TinyModelFactory.Arch.LLAMA);
+        try (CausalLm m = CausalLm.load(base, FP64)) {
+            assertThatThrownBy(() -> LoraModel.attach(m, new LoraConfig(4, 8, 0, List.of("c_attn"), false), 1))
+                    .hasMessageContaining("match no linear layer").hasMessageContaining("q_proj");
+        }
+    }
+}

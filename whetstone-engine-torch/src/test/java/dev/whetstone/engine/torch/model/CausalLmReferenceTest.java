@@ -1,0 +1,73 @@
+package dev.whetstone.engine.torch.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The libtorch forward pass agrees with an independent double-precision Java forward pass. */
+class CausalLmReferenceTest {
+    @TempDir Path dir;
+
+    static Stream<Arguments> specs() {
+        TinyModelFactory.Spec llama = new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 61, 32, 2, 4, 2, 48,
+                64, true, null, false);
+        RopeScaling llama3 = new RopeScaling("llama3", 8.0, 1.0, 4.0, 64);
+        TinyModelFactory.Spec llama3Untied = new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 61, 32, 2, 4, 1,
+                48, 64, false, llama3, true);
+        TinyModelFactory.Spec qwen = new TinyModelFactory.Spec(TinyModelFactory.Arch.QWEN2, 61, 32, 2, 4, 2, 48, 64,
+                true, null, false);
+        TinyModelFactory.Spec gpt2 = new TinyModelFactory.Spec(TinyModelFactory.Arch.GPT2, 61, 32, 2, 4, 4, 64, 64,
+                true, null, false);
+        return Stream.of(Arguments.of("llama tied, GQA 2", llama),
+                Arguments.of("llama untied, MQA, llama3 rope, attention bias", llama3Untied),
+                Arguments.of("qwen2 (qkv bias)", qwen), Arguments.of("gpt2", gpt2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specs")
+    void fp32LogitsMatchTheReferenceWithin1e4(String label, TinyModelFactory.Spec spec) throws Exception {
+        assertMatchesReference(spec, Precision.FP32, 1e-4);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("specs")
+    void fp64LogitsMatchTheReferenceWithin1e9(String label, TinyModelFactory.Spec spec) throws Exception {
+        assertMatchesReference(spec, Precision.FP64, 1e-9);
+    }
+
+    private void assertMatchesReference(TinyModelFactory.Spec spec, Precision precision, double tol) throws Exception {
+        TinyModelFactory.write(dir, spec, 42);
+        ReferenceLm ref = new ReferenceLm(new ObjectMapper().readTree(dir.resolve("config.json").toFile()),
+                RawWeights.read(dir.resolve("model.safetensors")));
+        int[] ids = new Random(7).ints(11, 0, spec.vocabSize()).toArray();
+        double[][] expected = ref.logits(ids);
+        try (CausalLm model = CausalLm.load(dir, new LoadOptions(precision, false));
+             PointerScope scope = new PointerScope();
+             NoGrad ng = NoGrad.enter()) {
+            long[] l = new long[ids.length];
+            for (int i = 0; i < ids.length; i++) l[i] = ids[i];
+            Tensor logits = model.logits(model.hidden(Tensors.longs(l, 1, l.length), null, null));
+            assertThat(logits.shape()).containsExactly(1, ids.length, spec.vocabSize());
+            double[] got = Tensors.toDoubles(logits);
+            double maxErr = 0;
+            double maxAbs = 0;
+            for (int t = 0; t < ids.length; t++) {
+                for (int v = 0; v < spec.vocabSize(); v++) {
+                    maxErr = Math.max(maxErr, Math.abs(got[t * spec.vocabSize() + v] - expected[t][v]));
+                    maxAbs = Math.max(maxAbs, Math.abs(expected[t][v]));
+                }
+            }
+            assertThat(maxAbs).as("logits are not trivially zero").isGreaterThan(1e-3);
+            assertThat(maxErr).as("max |logit − reference|").isLessThan(tol);
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.whetstone.engine.torch.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/** The chunked, hand-differentiated cross-entropy equals log-softmax cross-entropy and its autograd gradients. */
+class TokenCrossEntropyTest {
+    @Test
+    void lossAccuracyAndGradientsMatchAutogradOfLogSoftmax() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(3);
+            long m = 70;
+            long v = 1000;
+            long d = 8;
+            Tensor h = torch.randn(m, d).to(torch.ScalarType.Double).set_requires_grad(true);
+            Tensor w = torch.randn(v, d).to(torch.ScalarType.Double).mul(Tensors.scalar(0.5)).set_requires_grad(true);
+            Tensor targets = torch.randint(v, new long[] {m});
+            // make some predictions correct so accuracy is non-trivial
+            Tensor logits0 = torch.linear(h.detach(), w.detach());
+            targets.narrow(0, 0, 10).copy_(logits0.narrow(0, 0, 10).argmax(new org.bytedeco.pytorch.LongOptional(1), false));
+
+            // 16-row chunks: the last one partial
+            var r = TokenCrossEntropy.compute(h.detach(), w.detach(), targets, 1.0 / m, true, 16);
+
+            Tensor logp = torch.log_softmax(torch.linear(h, w), 1);
+            Tensor nll = logp.gather(1, targets.unsqueeze(1)).neg().sum();
+            nll.div(Tensors.scalar(m)).backward();
+            assertThat(r.lossSum()).isCloseTo(Tensors.item(nll), within(1e-8));
+            long correct = logp.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(targets).sum().item_long();
+            assertThat(r.correct()).isEqualTo(correct).isGreaterThanOrEqualTo(10);
+            assertThat(r.count()).isEqualTo(m);
+            assertThat(Tensors.item(r.gradHidden().sub(h.grad()).abs().max())).isLessThan(1e-12);
+            assertThat(Tensors.item(r.gradHead().sub(w.grad()).abs().max())).isLessThan(1e-12);
+        }
+    }
+
+    @Test
+    void evaluationReturnsNoGradients() {
+        try (PointerScope s = new PointerScope()) {
+            var r = TokenCrossEntropy.compute(torch.randn(4, 3), torch.randn(10, 3), torch.randint(10, new long[] {4}), 0, false);
+            assertThat(r.gradHidden()).isNull();
+            assertThat(r.gradHead()).isNull();
+            assertThat(r.lossSum()).isPositive();
+        }
+    }
+}
