@@ -47,6 +47,8 @@ final class Wiring {
     /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder. */
     static Wiring production(ServerConfig config) throws Exception {
         Files.createDirectories(config.dataDir());
+        NativeCaches.pointInto(config.dataDir().resolve("cache"));
+        if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
         Database database = Database.open(config.effectiveDbUrl());
         BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
         ApiKeys.Resolved keys = ApiKeys.resolve(config);

@@ -161,7 +161,13 @@ public final class MultipartReader {
             limit -= pos;
             pos = 0;
         }
-        int n = in.read(buf, limit, buf.length - limit);
+        int n;
+        try {
+            n = in.read(buf, limit, buf.length - limit);
+        } catch (IOException e) {
+            // The client went away or sent a broken body: its problem, not a server failure.
+            throw ApiException.invalid(null, "The request body could not be read to its end: " + e.getMessage());
+        }
         if (n <= 0) return false;
         limit += n;
         return true;

@@ -1,5 +1,7 @@
 package dev.whetstone.store.sql;
 
+import dev.whetstone.testing.PostgresSchema;
+
 import dev.whetstone.store.FileStore;
 import dev.whetstone.testing.FileStoreContract;
 import java.sql.SQLException;

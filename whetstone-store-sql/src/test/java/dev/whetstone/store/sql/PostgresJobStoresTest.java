@@ -1,5 +1,7 @@
 package dev.whetstone.store.sql;
 
+import dev.whetstone.testing.PostgresSchema;
+
 import dev.whetstone.store.CheckpointStore;
 import dev.whetstone.store.JobEventStore;
 import dev.whetstone.store.JobStore;

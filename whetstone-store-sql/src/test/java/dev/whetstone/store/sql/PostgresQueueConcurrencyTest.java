@@ -1,5 +1,7 @@
 package dev.whetstone.store.sql;
 
+import dev.whetstone.testing.PostgresSchema;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whetstone.jobs.JobStatus;

@@ -1,4 +1,4 @@
-package dev.whetstone.store.sql;
+package dev.whetstone.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,8 +12,8 @@ import java.util.UUID;
  * A fresh, randomly named PostgreSQL schema for one test class, so parallel and CI runs sharing a database
  * never see each other's tables. The database comes from {@value #ENV}; without it the tests are skipped.
  */
-final class PostgresSchema implements AutoCloseable {
-    static final String ENV = "WHETSTONE_TEST_POSTGRES_URL";
+public final class PostgresSchema implements AutoCloseable {
+    public static final String ENV = "WHETSTONE_TEST_POSTGRES_URL";
 
     private final String baseUrl;
     private final String name;
@@ -24,18 +24,18 @@ final class PostgresSchema implements AutoCloseable {
     }
 
     /** The configured base URL, or null. */
-    static String configuredUrl() {
+    public static String configuredUrl() {
         String url = System.getenv(ENV);
         return url == null || url.isBlank() ? null : url;
     }
 
     /** Skips the calling test (reported as skipped) unless PostgreSQL is configured. */
-    static void assumeConfigured() {
+    public static void assumeConfigured() {
         assumeTrue(configuredUrl() != null, "PostgreSQL tests skipped: set " + ENV
                 + " (e.g. jdbc:postgresql://127.0.0.1:5432/test?user=postgres) to run them");
     }
 
-    static PostgresSchema create() throws SQLException {
+    public static PostgresSchema create() throws SQLException {
         assumeConfigured();
         PostgresSchema schema = new PostgresSchema(configuredUrl(),
                 "whetstone_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
@@ -43,10 +43,10 @@ final class PostgresSchema implements AutoCloseable {
         return schema;
     }
 
-    String name() { return name; }
+    public String name() { return name; }
 
     /** The base URL with this schema as the connection's current schema. */
-    String url() {
+    public String url() {
         return baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + name;
     }
 

@@ -1,0 +1,34 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.engine.torch.TinyModels;
+import dev.whetstone.engine.torch.model.TinyModelFactory;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code whetstone models …}: model folders on disk. */
+@Command(name = "models", mixinStandardHelpOptions = true, description = "Work with model folders.",
+        subcommands = {ModelsCommand.CreateTiny.class})
+final class ModelsCommand {
+
+    @Command(name = "create-tiny", mixinStandardHelpOptions = true,
+            description = "Write a tiny random model in Hugging Face layout (the demo models' shape), for tests and trials.")
+    static final class CreateTiny implements Callable<Integer> {
+        @Option(names = "--arch", required = true, description = "llama (chat, like tiny-chat) or gpt2 (completion, like tiny-completion).")
+        Arch arch;
+
+        @Option(names = "--out", required = true, description = "Folder to write (created).")
+        Path out;
+
+        enum Arch { llama, gpt2 }
+
+        @Override
+        public Integer call() throws Exception {
+            TinyModels.Kind kind = TinyModels.Kind.of(arch == Arch.gpt2 ? TinyModelFactory.Arch.GPT2 : TinyModelFactory.Arch.LLAMA);
+            TinyModels.create(out, kind);
+            System.out.println("wrote " + kind.folderName + "-shaped model to " + out);
+            return 0;
+        }
+    }
+}

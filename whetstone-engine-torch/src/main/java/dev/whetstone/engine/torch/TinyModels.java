@@ -1,0 +1,92 @@
+package dev.whetstone.engine.torch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import dev.whetstone.engine.torch.tokenizer.TinyTokenizerFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The built-in demo models, made with our own code in exactly the Hugging Face layout users bring:
+ * {@code tiny-chat} (Llama architecture, byte-level BPE tokenizer, ChatML chat template) and
+ * {@code tiny-completion} (GPT-2 architecture, no chat template). Small enough to fine-tune in seconds on one core.
+ */
+public final class TinyModels {
+    public enum Kind {
+        CHAT("tiny-chat", TinyModelFactory.Arch.LLAMA, TinyTokenizerFactory.Flavor.CHAT),
+        COMPLETION("tiny-completion", TinyModelFactory.Arch.GPT2, TinyTokenizerFactory.Flavor.COMPLETION);
+
+        public final String folderName;
+        final TinyModelFactory.Arch arch;
+        final TinyTokenizerFactory.Flavor flavor;
+
+        Kind(String folderName, TinyModelFactory.Arch arch, TinyTokenizerFactory.Flavor flavor) {
+            this.folderName = folderName;
+            this.arch = arch;
+            this.flavor = flavor;
+        }
+
+        public static Kind of(TinyModelFactory.Arch arch) {
+            return arch == TinyModelFactory.Arch.GPT2 ? COMPLETION : CHAT;
+        }
+    }
+
+    /** Fixed, so every installation's demo models are the same bytes. */
+    private static final long SEED = 20261125L;
+
+    private TinyModels() {}
+
+    /** Writes the model into {@code dir} (created; existing files there are overwritten). */
+    public static void create(Path dir, Kind kind) throws IOException {
+        Files.createDirectories(dir);
+        TinyTokenizerFactory.write(dir, kind.flavor);
+        TinyModelFactory.write(dir, spec(kind), SEED);
+        alignSpecialTokenIds(dir);
+    }
+
+    /** Creates {@code <modelsDir>/<name>} unless it exists; written beside it first, then renamed into place. */
+    public static boolean ensure(Path modelsDir, Kind kind) throws IOException {
+        Path target = modelsDir.resolve(kind.folderName);
+        if (Files.exists(target)) return false;
+        Path staging = Files.createTempDirectory(modelsDir, "." + kind.folderName + "-");
+        try {
+            create(staging, kind);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } finally {
+            deleteRecursively(staging);
+        }
+    }
+
+    /** A little larger than the factory's smallest shape, so the demo can memorise a handful of answers. */
+    private static TinyModelFactory.Spec spec(Kind kind) {
+        int kvHeads = kind.arch == TinyModelFactory.Arch.GPT2 ? 4 : 2;
+        return new TinyModelFactory.Spec(kind.arch, TinyTokenizerFactory.vocabSize(), 128, 4, 4, kvHeads, 344,
+                1024, true, null, false);
+    }
+
+    /** config.json's bos/eos ids must name the tokenizer's own special tokens, or generation never stops. */
+    private static void alignSpecialTokenIds(Path dir) throws IOException {
+        Path configFile = dir.resolve("config.json");
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(configFile.toFile());
+        try (HfTokenizer tokenizer = HfTokenizer.load(dir)) {
+            tokenizer.bosId().ifPresent(id -> config.put("bos_token_id", id));
+            tokenizer.eosId().ifPresent(id -> config.put("eos_token_id", id));
+        }
+        json.writerWithDefaultPrettyPrinter().writeValue(configFile.toFile(), config);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
