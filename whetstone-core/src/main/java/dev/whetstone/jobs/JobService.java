@@ -55,8 +55,9 @@ public final class JobService {
             throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "There are already " + active + " unfinished fine-tuning "
                     + "jobs, the limit of this service; wait until one finishes or cancel one.", null);
         }
-        FineTuningJob job = new FineTuningJob(Ids.newId("ftjob-"), clock.instant().getEpochSecond(), JobStatus.PENDING,
-                request.model(), training.id(), validation == null ? null : validation.id(), suffix, seed, hyper,
+        // Time-ordered id: jobs created within one second still list newest first.
+        FineTuningJob job = new FineTuningJob(Ids.newOrderedId("ftjob-", clock.millis()),
+                clock.instant().getEpochSecond(), JobStatus.PENDING, request.model(), training.id(), validation == null ? null : validation.id(), suffix, seed, hyper,
                 null, request.method() == null ? TrainingSpec.Method.LORA : request.method(), null, List.of(), null,
                 null, null, null, 0, null, null, false, false);
         stores.jobs().insert(job);
