@@ -47,24 +47,30 @@ public final class JobService {
                 CreateChecks.MIN_TRAINING_EXAMPLES);
         FileRecord validation = request.validationFile() == null ? null
                 : checks.trainingFile(request.validationFile(), "validation_file", model, 1);
-        String suffix = CreateChecks.suffix(request.suffix());
-        TrainingSpec.Hyperparameters hyper = CreateChecks.hyperparameters(request.hyperparameters());
-        long seed = CreateChecks.seed(request.seed());
+        FineTuningJob job = newJob(request, training, validation);
         int active = stores.jobs().countActive();
         if (active >= maxActiveJobs) {
             throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "There are already " + active + " unfinished fine-tuning "
                     + "jobs, the limit of this service; wait until one finishes or cancel one.", null);
         }
-        // Time-ordered id: jobs created within one second still list newest first.
-        FineTuningJob job = new FineTuningJob(Ids.newOrderedId("ftjob-", clock.millis()),
-                clock.instant().getEpochSecond(), JobStatus.PENDING, request.model(), training.id(), validation == null ? null : validation.id(), suffix, seed, hyper,
-                null, request.method() == null ? TrainingSpec.Method.LORA : request.method(), null, List.of(), null,
-                null, null, null, 0, null, null, false, false);
         stores.jobs().insert(job);
         events.info(job.id(), "Validated training file " + training.id() + describe(training) + ".");
-        if (validation != null) events.info(job.id(), "Validated validation file " + validation.id() + describe(validation) + ".");
+        if (validation != null) {
+            events.info(job.id(), "Validated validation file " + validation.id() + describe(validation) + ".");
+        }
         events.info(job.id(), "Job enqueued. Waiting for jobs ahead to complete.");
         return job;
+    }
+
+    private FineTuningJob newJob(JobRequest request, FileRecord training, FileRecord validation) {
+        String suffix = CreateChecks.suffix(request.suffix());
+        TrainingSpec.Hyperparameters hyper = CreateChecks.hyperparameters(request.hyperparameters());
+        long seed = CreateChecks.seed(request.seed());
+        TrainingSpec.Method method = request.method() == null ? TrainingSpec.Method.LORA : request.method();
+        // Time-ordered id: jobs created within one second still list newest first.
+        return new FineTuningJob(Ids.newOrderedId("ftjob-", clock.millis()), clock.instant().getEpochSecond(),
+                JobStatus.PENDING, request.model(), training.id(), validation == null ? null : validation.id(), suffix,
+                seed, hyper, null, method, null, List.of(), null, null, null, null, 0, null, null, false, false);
     }
 
     private static String describe(FileRecord file) {

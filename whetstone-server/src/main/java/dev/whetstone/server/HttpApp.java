@@ -64,6 +64,8 @@ final class HttpApp {
 
     /** The matched route template, so metrics are not split by ids. */
     private static String routeOf(io.javalin.http.Context ctx) {
+        String template = ctx.attribute(Routes.ROUTE_ATTRIBUTE);
+        if (template != null) return template; // in an after-handler, endpoint() is the after-handler's own "*"
         try {
             return ctx.endpoint() == null ? "unmatched" : ctx.endpoint().path;
         } catch (RuntimeException e) {

@@ -9,6 +9,9 @@ import java.util.List;
  * surface requires one, so handlers are written once and never see the path dialect.
  */
 public final class Routes {
+    /** Request attribute holding the matched route template (surface prefix + path), for metrics. */
+    public static final String ROUTE_ATTRIBUTE = "whetstone.route";
+
     private final RoutesConfig routes;
 
     public Routes(RoutesConfig routes) {
@@ -23,7 +26,9 @@ public final class Routes {
 
     public void add(HandlerType method, String path, Call.Handler handler, List<Surface> surfaces) {
         for (Surface surface : surfaces) {
-            routes.addHttpHandler(method, surface.prefix() + path, ctx -> {
+            String template = surface.prefix() + path;
+            routes.addHttpHandler(method, template, ctx -> {
+                ctx.attribute(ROUTE_ATTRIBUTE, template);
                 String version = ctx.queryParam("api-version");
                 if (surface.requiresApiVersion()) ApiVersions.require(version);
                 handler.handle(new Call(ctx, surface, version));
