@@ -48,6 +48,10 @@ public final class JobWorker implements Runnable {
             } catch (RuntimeException e) {
                 LOG.error("worker {} could not take a job; trying again after the poll interval", workerId, e);
                 worked = false;
+            } catch (Error e) {
+                // The JVM is failing (out of memory…): stop this worker; its job resumes elsewhere after the lease.
+                LOG.error("worker {} stops: {}", workerId, e.toString());
+                throw e;
             }
             if (!worked) {
                 try {

@@ -45,12 +45,14 @@ final class TestServer implements AutoCloseable {
     final WhetstoneServer server;
     final String base;
     final JobStores stores;
+    final Shared shared;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(WhetstoneServer server, JobStores stores) {
+    private TestServer(WhetstoneServer server, Shared shared) {
         this.server = server;
         this.base = "http://127.0.0.1:" + server.port();
-        this.stores = stores;
+        this.shared = shared;
+        this.stores = shared.jobs();
     }
 
     /** In-memory stores; the validation under test is passed in (or a trivial one for HTTP-only tests). */
@@ -68,19 +70,35 @@ final class TestServer implements AutoCloseable {
         return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, maxActiveJobs);
     }
 
+    /**
+     * A second server over the same stores and data folder, as a scale-out replica sharing PostgreSQL and the
+     * object store would be.
+     */
+    static TestServer replicaOf(TestServer other, Path dataDir, FakeTrainer trainer, int workers, Clock clock) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, 20,
+                other.shared);
+    }
+
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs) throws Exception {
+        Shared shared = new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
+                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()));
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared);
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs, Shared shared) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
                 Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
-        JobStores stores = new JobStores(new InMemoryJobStore(), new InMemoryJobEventStore(),
-                new InMemoryCheckpointStore(), new InMemoryModelStore());
-        JobWiring jobs = new JobWiring(stores, trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        Wiring wiring = Wiring.of(config, new InMemoryFileStore(), new InMemoryBlobStore(), validation, jobs,
-                config.apiKeys(), List.of());
-        return new TestServer(WhetstoneServer.start(config, wiring), stores);
+        JobWiring jobs = new JobWiring(shared.jobs(), trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
+        Wiring wiring = Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, config.apiKeys(), List.of());
+        return new TestServer(WhetstoneServer.start(config, wiring), shared);
     }
+
+    /** The stores a server keeps its state in. */
+    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs) {}
 
     /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {

@@ -44,6 +44,7 @@ public final class FakeTrainer implements Trainer {
     private volatile CountDownLatch holding = new CountDownLatch(1);
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile Duration stepDelay = Duration.ZERO;
+    private final CountDownLatch crashed = new CountDownLatch(1);
 
     /** Every spec {@link #train} was called with, in order. */
     public List<TrainingSpec> specs() { return List.copyOf(specs); }
@@ -52,6 +53,11 @@ public final class FakeTrainer implements Trainer {
     public FakeTrainer crashAfterStep(int step) { crashAfterStep = step; return this; }
 
     /** The next run that reaches {@code step} throws a TrainingException naming {@code param}. */
+    /** Waits until a run has crashed; false on time-out. */
+    public boolean awaitCrash(Duration timeout) throws InterruptedException {
+        return crashed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     public FakeTrainer failAtStep(int step, String param) { failAtStep = step; failParam = param; return this; }
 
     public FakeTrainer stepDelay(Duration delay) { stepDelay = delay; return this; }
@@ -111,6 +117,7 @@ public final class FakeTrainer implements Trainer {
             }
             if (step == crashAfterStep) {
                 crashAfterStep = -1;
+                crashed.countDown();
                 throw new SimulatedCrash(step);
             }
         }
