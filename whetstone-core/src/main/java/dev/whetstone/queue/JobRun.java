@@ -47,14 +47,14 @@ final class JobRun {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
         } catch (ApiException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.error("job {} failed unexpectedly", run.jobId(), e);
             outcomes.fail(new JobError("internal_error", "Training failed unexpectedly: " + e
                     + ". The job can be created again; if this repeats, report it with the service log.", null));
         }
     }
 
-    private TrainingSpec spec() throws IOException {
+    private TrainingSpec spec() {
         List<TrainingExample> training = read(claimed.trainingFile(), "training_file");
         List<TrainingExample> validation = claimed.validationFile() == null ? List.of()
                 : read(claimed.validationFile(), "validation_file");
@@ -63,12 +63,11 @@ final class JobRun {
                 claimed.seed(), run.env().paths().workDir(claimed.id()));
     }
 
-    private List<TrainingExample> read(String fileId, String param) throws IOException {
+    /** A file that cannot be read now (deleted, unparsable) fails the job naming the field it came from. */
+    private List<TrainingExample> read(String fileId, String param) {
         try {
             return run.env().data().read(fileId);
-        } catch (ApiException e) {
-            throw ApiException.invalid(param, "File '" + fileId + "' could not be read: " + e.getMessage());
-        } catch (IOException e) {
+        } catch (ApiException | IOException e) {
             throw ApiException.invalid(param, "File '" + fileId + "' could not be read: " + e.getMessage());
         }
     }

@@ -202,6 +202,18 @@ class JobsApiTest {
     }
 
     @Test
+    void warningsAreWarnInTheOpenAiFlavor() throws Exception {
+        String id = client.createOk(body("\"hyperparameters\":{\"n_epochs\":1}"));
+        client.awaitStatus(id, "succeeded");
+        ts.stores.events().append(new dev.whetstone.jobs.JobEvent("ftevent-w", id, 1, 0, "warning", "message", "careful", null));
+        assertThat(json(ts.get("/v1/fine_tuning/jobs/" + id + "/events?limit=1")).get("data").get(0).get("level").asText())
+                .isEqualTo("warn");
+        assertThat(json(ts.get("/openai/fine_tuning/jobs/" + id + "/events?limit=1&" + V)).get("data").get(0)
+                .get("level").asText()).isEqualTo("warning");
+        assertThat(json(ts.get("/v1/fine_tuning/jobs/" + id)).get("hyperparameters").get("n_epochs").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void unknownJobIs404InTheEnvelope() throws Exception {
         HttpResponse<String> r = ts.get("/openai/fine_tuning/jobs/ftjob-00000000000000000000000000000000?" + V);
         assertThat(r.statusCode()).isEqualTo(404);

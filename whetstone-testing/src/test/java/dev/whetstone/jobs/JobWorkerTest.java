@@ -9,7 +9,6 @@ import dev.whetstone.queue.JobWorker;
 import dev.whetstone.store.PageRequest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -240,6 +239,4 @@ class JobWorkerTest {
                         ? m.substring(0, m.indexOf(m.startsWith("Step ") ? '=' : ':') + 1) + (m.startsWith("Step ") ? "" : " ")
                         : m).toList();
     }
-
-    static boolean exists(Path p) { return Files.exists(p); }
 }
