@@ -9,6 +9,7 @@ import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
@@ -81,6 +82,31 @@ public final class FileService {
             store.insert(file);
             return file;
         }
+    }
+
+    /**
+     * Replaces the content of a file the service generated (results.csv while its job runs). The new content goes
+     * to a new blob named after its hash and the record is switched to it, so a download never mixes old size with
+     * new bytes; the old blob is deleted afterwards. Unchanged content is a no-op.
+     */
+    public FileRecord replaceGeneratedContent(String id, InputStream content) throws IOException {
+        FileRecord file = get(id);
+        if (file.purpose() != FilePurpose.FINE_TUNE_RESULTS) {
+            throw new IllegalArgumentException("only generated files can be replaced, not " + id + " ("
+                    + file.purpose().wireName() + ")");
+        }
+        byte[] bytes = content.readAllBytes();
+        String sha = HashingCopy.copy(new java.io.ByteArrayInputStream(bytes), OutputStream.nullOutputStream(),
+                Long.MAX_VALUE).sha256();
+        if (sha.equals(file.sha256())) return file;
+        String key = blobKey(id) + "." + sha.substring(0, 16);
+        try (BlobStore.BlobWriter writer = blobs.create(key)) {
+            writer.out().write(bytes);
+            writer.commit();
+        }
+        store.updateContent(id, bytes.length, sha, key);
+        if (file.blobKey() != null && !file.blobKey().equals(key)) blobs.delete(file.blobKey());
+        return file.withContent(bytes.length, sha, key);
     }
 
     public FileRecord get(String id) {

@@ -21,8 +21,9 @@ public final class JobTransitions {
 
     private JobTransitions() {}
 
+    /** Staying in a status is always allowed (a change of other fields). */
     public static boolean allowed(JobStatus from, JobStatus to) {
-        return ALLOWED.get(from).contains(to);
+        return from == to || ALLOWED.get(from).contains(to);
     }
 
     public static void check(JobStatus from, JobStatus to) {

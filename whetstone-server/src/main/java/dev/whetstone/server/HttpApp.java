@@ -4,6 +4,7 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
+import dev.whetstone.server.api.JobsApi;
 import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
@@ -56,7 +57,8 @@ final class HttpApp {
 
             Routes routes = new Routes(c.routes);
             new FilesApi(services.files(), services.importer()).register(routes);
-            new ModelsApi(services.models()).register(routes);
+            new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
+            new JobsApi(services.jobs()).register(routes);
         });
     }
 }

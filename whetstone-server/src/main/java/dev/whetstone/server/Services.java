@@ -2,6 +2,8 @@ package dev.whetstone.server;
 
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
+import dev.whetstone.jobs.FineTunedModels;
+import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
@@ -11,5 +13,7 @@ record Services(
         FileService files,
         FileImporter importer,
         ModelCatalog models,
+        JobService jobs,
+        FineTunedModels fineTunedModels,
         Set<String> apiKeys,
         PrometheusMeterRegistry metrics) {}

@@ -3,7 +3,15 @@ package dev.whetstone.server;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
 import dev.whetstone.files.FileValidation;
+import dev.whetstone.jobs.FineTunedModels;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.JobService;
+import dev.whetstone.jobs.JobStores;
+import dev.whetstone.jobs.ModelResolver;
 import dev.whetstone.models.ModelCatalog;
+import dev.whetstone.queue.JobWorkers;
+import dev.whetstone.queue.TrainingData;
+import dev.whetstone.queue.WorkerEnvironment;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
@@ -17,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The only place adapters are built and joined to the core services (DESIGN.md §2). */
 final class Wiring {
+    /** A training step must end before a worker can hand its job back to the queue; big models take a while. */
+    private static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(120);
+
     private final Services services;
     private final List<AutoCloseable> resources;
     /** Set when this start generated the API key, so it is shown once the port is known. */
@@ -58,9 +70,12 @@ final class Wiring {
         return wiring;
     }
 
-    /** Joins stores and validation into services; used by production wiring and by tests with other stores. */
+    /**
+     * Joins stores, validation and the trainer into services, and starts the in-process job workers; used by
+     * production wiring and by tests with other stores.
+     */
     static Wiring of(ServerConfig config, FileStore fileStore, BlobStore blobs, FileValidation validation,
-                     Set<String> apiKeys, List<AutoCloseable> extraResources) throws Exception {
+                     JobWiring jobWiring, Set<String> apiKeys, List<AutoCloseable> extraResources) throws Exception {
         List<AutoCloseable> resources = new ArrayList<>(extraResources);
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(() -> {
@@ -75,7 +90,20 @@ final class Wiring {
                 config.modelAliases());
         blobs.cleanUpIncomplete();
         files.resumeUnfinished();
-        return new Wiring(new Services(files, importer, models, apiKeys, metrics()), resources);
+
+        JobStores stores = jobWiring.stores();
+        JobPaths paths = new JobPaths(config.dataDir());
+        ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
+        FineTunedModels fineTuned = new FineTunedModels(stores, paths);
+        JobService jobs = new JobService(stores, resolver, files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
+        files.setUsage(jobs::fileUser);
+        if (jobWiring.workers() > 0) {
+            WorkerEnvironment env = new WorkerEnvironment(stores, resolver, files,
+                    TrainingData.fromFiles(files, jobWiring.reader()), jobWiring.trainer(), paths, jobWiring.clock(),
+                    jobWiring.workerSettings());
+            resources.add(JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT));
+        }
+        return new Wiring(new Services(files, importer, models, jobs, fineTuned, apiKeys, metrics()), resources);
     }
 
     private static PrometheusMeterRegistry metrics() {

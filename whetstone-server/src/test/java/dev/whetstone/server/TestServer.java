@@ -1,44 +1,126 @@
 package dev.whetstone.server;
 
+import dev.whetstone.data.ChatExample;
+import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.TrainingExample;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
+import dev.whetstone.jobs.JobStores;
+import dev.whetstone.queue.WorkerSettings;
+import dev.whetstone.testing.FakeModels;
+import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
+import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryFileStore;
+import dev.whetstone.testing.InMemoryJobEventStore;
+import dev.whetstone.testing.InMemoryJobStore;
+import dev.whetstone.testing.InMemoryModelStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A real server on a random loopback port over in-memory stores, driven over HTTP by the tests. */
+/**
+ * A real server on a random loopback port over in-memory stores, driven over HTTP by the tests. Jobs train with
+ * the FakeTrainer on fake model folders: {@code tiny-chat} (chat template; alias gpt-35-turbo-0613) and
+ * {@code tiny-base} (none).
+ */
 final class TestServer implements AutoCloseable {
     static final String KEY = "test-key-123";
+    /** Short leases and a metrics event every 2 steps, so tests see the whole life of a job quickly. */
+    static final WorkerSettings WORKER_SETTINGS = new WorkerSettings(Duration.ofSeconds(30), Duration.ofMillis(100),
+            Duration.ofMillis(20), 2, 3);
 
     final WhetstoneServer server;
     final String base;
+    final JobStores stores;
+    final Shared shared;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(WhetstoneServer server) {
+    private TestServer(WhetstoneServer server, Shared shared) {
         this.server = server;
         this.base = "http://127.0.0.1:" + server.port();
+        this.shared = shared;
+        this.stores = shared.jobs();
     }
 
     /** In-memory stores; the validation under test is passed in (or a trivial one for HTTP-only tests). */
     static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation) throws Exception {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
-                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
-        Wiring wiring = Wiring.of(config, new InMemoryFileStore(), new InMemoryBlobStore(), validation,
-                config.apiKeys(), List.of());
-        return new TestServer(WhetstoneServer.start(config, wiring));
+        return start(dataDir, maxUploadBytes, validation, new FakeTrainer(), 1, Clock.systemUTC(), 20);
     }
 
     static TestServer start(Path dataDir) throws Exception {
         return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES,
                 in -> new FileValidation.Result(true, new FileStatistics("chat", in.readAllBytes().length > 0 ? 1 : 0, 1), null));
+    }
+
+    /** With jobs: line-counting validation, the given trainer and number of in-process workers. */
+    static TestServer withJobs(Path dataDir, FakeTrainer trainer, int workers, Clock clock, int maxActiveJobs) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, maxActiveJobs);
+    }
+
+    /**
+     * A second server over the same stores and data folder, as a scale-out replica sharing PostgreSQL and the
+     * object store would be.
+     */
+    static TestServer replicaOf(TestServer other, Path dataDir, FakeTrainer trainer, int workers, Clock clock) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, 20,
+                other.shared);
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs) throws Exception {
+        Shared shared = new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
+                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()));
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared);
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs, Shared shared) throws Exception {
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
+                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
+        FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
+        FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
+        JobWiring jobs = new JobWiring(shared.jobs(), trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
+        Wiring wiring = Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, config.apiKeys(), List.of());
+        return new TestServer(WhetstoneServer.start(config, wiring), shared);
+    }
+
+    /** The stores a server keeps its state in. */
+    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs) {}
+
+    /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
+    static FileValidation.Result validate(InputStream in) throws IOException {
+        List<String> lines = lines(in);
+        if (lines.isEmpty()) return new FileValidation.Result(false, null, "The file has no examples.");
+        String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
+        return new FileValidation.Result(true, new FileStatistics(format, lines.size(), lines.size() * 20L), null);
+    }
+
+    static List<TrainingExample> parse(InputStream in) throws IOException {
+        List<TrainingExample> out = new ArrayList<>();
+        for (String line : lines(in)) {
+            out.add(line.contains("\"messages\"")
+                    ? new ChatExample(List.of(ChatMessage.text("user", line), ChatMessage.text("assistant", "ok")))
+                    : new PromptCompletionExample(line, "ok"));
+        }
+        return out;
+    }
+
+    private static List<String> lines(InputStream in) throws IOException {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\uFEFF", "");
+        return text.lines().filter(l -> !l.isBlank()).toList();
     }
 
     HttpRequest.Builder request(String path) {
@@ -51,6 +133,11 @@ final class TestServer implements AutoCloseable {
 
     HttpResponse<String> get(String path) throws Exception {
         return send(request(path).GET().build());
+    }
+
+    HttpResponse<String> post(String path, String json) throws Exception {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     @Override

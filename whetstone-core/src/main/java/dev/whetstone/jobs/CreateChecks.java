@@ -1,0 +1,109 @@
+package dev.whetstone.jobs;
+
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.error.ErrorCode;
+import dev.whetstone.files.FilePurpose;
+import dev.whetstone.files.FileRecord;
+import dev.whetstone.files.FileService;
+import dev.whetstone.files.FileStatistics;
+import java.util.regex.Pattern;
+
+/** The checks of a create-job request (API.md 3.2, 3.3); each failure names the offending field. */
+final class CreateChecks {
+    static final int MIN_TRAINING_EXAMPLES = 10;
+    static final long MAX_SEED = Integer.MAX_VALUE;
+    private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+    private final FileService files;
+
+    CreateChecks(FileService files) {
+        this.files = files;
+    }
+
+    /** A fine-tune file that is processed and in the format the model trains on. */
+    FileRecord trainingFile(String id, String param, ResolvedModel model, int minExamples) {
+        if (id == null || id.isBlank()) throw ApiException.invalid(param, "The '" + param + "' field must be a file id.");
+        FileRecord file = find(id, param);
+        if (file.purpose() != FilePurpose.FINE_TUNE) {
+            throw ApiException.invalid(param, "File '" + id + "' has purpose '" + file.purpose().wireName()
+                    + "'; " + param + " needs a file uploaded with purpose 'fine-tune'.");
+        }
+        switch (file.status()) {
+            case PENDING, RUNNING -> throw new ApiException(ErrorCode.UNEXPECTED_ENTITY_STATE, "File '" + id
+                    + "' is still being validated (status " + file.status().wireName()
+                    + "); create the job once its status is 'processed'.", param);
+            case ERROR -> throw ApiException.invalid(param, "File '" + id + "' failed validation: "
+                    + file.statusDetails() + " Fix the file and upload it again.");
+            case DELETED -> throw ApiException.invalid(param, "File '" + id + "' was deleted.");
+            case PROCESSED -> { }
+        }
+        checkContent(file, param, model, minExamples);
+        return file;
+    }
+
+    private FileRecord find(String id, String param) {
+        try {
+            return files.get(id);
+        } catch (ApiException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) throw e;
+            throw ApiException.invalid(param, "File '" + id + "' was not found; upload it with purpose 'fine-tune' "
+                    + "and pass the id the upload returned.");
+        }
+    }
+
+    /** Uses the validator's statistics; a file validated without statistics is left to the trainer to judge. */
+    private static void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples) {
+        FileStatistics stats = file.statistics();
+        if (stats == null) return;
+        String wanted = model.base().chat() ? "chat" : "prompt_completion";
+        if (stats.format() != null && !stats.format().equals(wanted)) {
+            String why = model.base().chat()
+                    ? "is a chat model (its tokenizer has a chat template): use lines like {\"messages\": [...]}"
+                    : "has no chat template: use lines like {\"prompt\": \"...\", \"completion\": \"...\"}";
+            throw ApiException.invalid(param, "File '" + file.id() + "' is in " + stats.format() + " format, but model '"
+                    + model.name() + "' " + why + ".");
+        }
+        if (stats.examples() < minExamples) {
+            throw ApiException.invalid(param, "File '" + file.id() + "' has " + stats.examples() + " examples; "
+                    + param + " needs at least " + minExamples + ".");
+        }
+    }
+
+    /** Null or empty means no suffix. */
+    static String suffix(String suffix) {
+        if (suffix == null || suffix.isEmpty()) return null;
+        if (!SUFFIX.matcher(suffix).matches()) {
+            throw ApiException.invalid("suffix", "The suffix '" + suffix + "' must have 1 to 40 characters from "
+                    + "A-Z, a-z, 0-9, '-' and '_'.");
+        }
+        return suffix;
+    }
+
+    static TrainingSpec.Hyperparameters hyperparameters(TrainingSpec.Hyperparameters h) {
+        if (h == null) return TrainingSpec.Hyperparameters.auto();
+        range(h.nEpochs(), 1, 50, "n_epochs");
+        range(h.batchSize(), 1, 256, "batch_size");
+        Double lr = h.learningRateMultiplier();
+        if (lr != null && !(lr > 0 && lr <= 10)) {
+            throw ApiException.invalid("hyperparameters.learning_rate_multiplier", "learning_rate_multiplier must be"
+                    + " greater than 0 and at most 10 (suggested 0.02 to 0.2), or \"auto\"; got " + lr + ".");
+        }
+        return h;
+    }
+
+    private static void range(Integer value, int min, int max, String name) {
+        if (value != null && (value < min || value > max)) {
+            throw ApiException.invalid("hyperparameters." + name, name + " must be an integer from " + min + " to "
+                    + max + ", or \"auto\"; got " + value + ".");
+        }
+    }
+
+    static long seed(Long seed) {
+        if (seed == null) return java.util.concurrent.ThreadLocalRandom.current().nextLong(MAX_SEED + 1);
+        if (seed < 0 || seed > MAX_SEED) {
+            throw ApiException.invalid("seed", "seed must be an integer from 0 to " + MAX_SEED + "; got " + seed + ".");
+        }
+        return seed;
+    }
+}

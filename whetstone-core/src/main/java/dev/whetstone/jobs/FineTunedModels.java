@@ -1,0 +1,56 @@
+package dev.whetstone.jobs;
+
+import dev.whetstone.error.ApiException;
+import dev.whetstone.models.FineTunedModel;
+import dev.whetstone.models.ModelUsage;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The models jobs produced. Deleting one removes its record, its checkpoints and the job's work folder (where
+ * they all live); the job stays, as it does on OpenAI.
+ */
+public final class FineTunedModels {
+    private final JobStores stores;
+    private final JobPaths paths;
+    private volatile ModelUsage usage = ModelUsage.NONE;
+
+    public FineTunedModels(JobStores stores, JobPaths paths) {
+        this.stores = stores;
+        this.paths = paths;
+    }
+
+    /** Deployments register here once they exist, so deployed models cannot be deleted. */
+    public void setUsage(ModelUsage usage) { this.usage = usage; }
+
+    public List<FineTunedModel> list() { return stores.models().list(); }
+
+    public Optional<FineTunedModel> find(String id) { return stores.models().find(id); }
+
+    public void delete(String id) {
+        FineTunedModel model = find(id).orElseThrow(() -> ApiException.notFound("Model", id));
+        checkUnused(model.id());
+        stores.models().delete(model.id());
+        deleteCheckpointsAndFolder(model.jobId());
+    }
+
+    /** The model, checkpoints and work folder of a finished job that is being deleted. */
+    void deleteProductsOf(FineTuningJob job) {
+        if (job.fineTunedModel() != null && find(job.fineTunedModel()).isPresent()) {
+            checkUnused(job.fineTunedModel());
+            stores.models().delete(job.fineTunedModel());
+        }
+        deleteCheckpointsAndFolder(job.id());
+    }
+
+    private void checkUnused(String modelId) {
+        usage.activeUserOf(modelId).ifPresent(user -> {
+            throw ApiException.conflict("Model '" + modelId + "' is used by " + user + "; delete that first.");
+        });
+    }
+
+    private void deleteCheckpointsAndFolder(String jobId) {
+        for (Checkpoint c : stores.checkpoints().all(jobId)) stores.checkpoints().delete(c.id());
+        paths.deleteWorkDir(jobId);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.whetstone.queue;
+
+import dev.whetstone.Ids;
+import dev.whetstone.jobs.Checkpoint;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.MetricsRow;
+import dev.whetstone.store.CheckpointStore;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records a job's checkpoints and keeps only the newest few (records and folders), as Azure keeps three: on
+ * success the newest is the fine-tuned model itself and carries its name (API.md 3.11).
+ */
+final class CheckpointKeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointKeeper.class);
+
+    private final RunContext run;
+    private final CheckpointStore store;
+
+    CheckpointKeeper(RunContext run) {
+        this.run = run;
+        this.store = run.env().stores().checkpoints();
+    }
+
+    /** A replayed epoch end after a takeover must not add a second checkpoint for the same step. */
+    boolean has(int step) {
+        return store.all(run.jobId()).stream().anyMatch(c -> c.stepNumber() == step);
+    }
+
+    void add(Checkpoint checkpoint) {
+        store.insert(checkpoint);
+        prune();
+    }
+
+    /**
+     * Names the final model's checkpoint after the model: the newest checkpoint when it is of the last step
+     * (re-inserted under the same id), else a new one for the final model folder.
+     */
+    void finish(int finalStep, Path modelDir, MetricsRow finalRow) {
+        List<Checkpoint> all = store.all(run.jobId());
+        Checkpoint newest = all.isEmpty() ? null : all.getLast();
+        if (newest != null && newest.stepNumber() == finalStep) {
+            store.delete(newest.id());
+            store.insert(new Checkpoint(newest.id(), newest.jobId(), newest.createdAt(), newest.stepNumber(),
+                    run.fineTunedModel(), newest.metrics(), newest.dir()));
+        } else if (newest == null || newest.stepNumber() < finalStep) {
+            store.insert(new Checkpoint(Ids.newId("ftchkpt-"), run.jobId(), run.nowSeconds(), finalStep,
+                    run.fineTunedModel(), finalRow == null ? Map.of() : metrics(finalRow),
+                    run.env().paths().relative(modelDir)));
+        }
+        prune();
+    }
+
+    private void prune() {
+        List<Checkpoint> all = store.all(run.jobId());
+        int excess = all.size() - run.env().settings().keepCheckpoints();
+        JobPaths paths = run.env().paths();
+        for (Checkpoint old : all.subList(0, Math.max(0, excess))) {
+            store.delete(old.id());
+            boolean shared = all.stream().anyMatch(c -> c != old && c.dir().equals(old.dir()));
+            if (!shared && paths.insideWorkDir(run.jobId(), old.dir())) {
+                try {
+                    JobPaths.deleteTree(paths.resolve(old.dir()));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not delete the folder of checkpoint {}: {}", old.id(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Checkpoint metrics: Azure's keys, {@code step} as a float; missing values are left out. */
+    static Map<String, Double> metrics(MetricsRow r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("step", (double) r.step());
+        m.put("train_loss", r.trainLoss());
+        m.put("train_mean_token_accuracy", r.trainMeanTokenAccuracy());
+        putIfPresent(m, "valid_loss", r.validLoss());
+        putIfPresent(m, "valid_mean_token_accuracy", r.validMeanTokenAccuracy());
+        putIfPresent(m, "full_valid_loss", r.fullValidLoss());
+        putIfPresent(m, "full_valid_mean_token_accuracy", r.fullValidMeanTokenAccuracy());
+        return m;
+    }
+
+    private static void putIfPresent(Map<String, Double> m, String key, Double value) {
+        if (value != null) m.put(key, value);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.whetstone.queue;
+
+import dev.whetstone.engine.TrainingOutcome;
+import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobError;
+import dev.whetstone.jobs.JobStatus;
+import dev.whetstone.jobs.MetricsRow;
+import dev.whetstone.models.FineTunedModel;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Settles how a run ended: succeeded (model registered, final checkpoint named, results written), paused (or
+ * handed back to the queue when the worker stops), stopped by a cancel, or failed. Nothing is written for a job
+ * this worker no longer holds.
+ */
+final class JobOutcomes {
+    private final RunContext run;
+
+    JobOutcomes(RunContext run) {
+        this.run = run;
+    }
+
+    void settle(TrainingOutcome outcome) {
+        Optional<FineTuningJob> job = run.current();
+        if (job.isEmpty()) {
+            run.env().paths().deleteWorkDir(run.jobId()); // deleted while it ran: drop what it wrote since
+            return;
+        }
+        if (!run.owned(job.get())) return;
+        run.refreshResults();
+        if (job.get().status().isTerminal()) {
+            release();
+            return;
+        }
+        switch (outcome.status()) {
+            case COMPLETED -> succeed(outcome);
+            case PAUSED -> pause(job.get());
+            case CANCELLED -> cancelled(job.get());
+        }
+    }
+
+    private void succeed(TrainingOutcome outcome) {
+        run.events().info(run.jobId(), "Postprocessing started.");
+        List<MetricsRow> rows = run.env().stores().events().metrics(run.jobId());
+        MetricsRow last = rows.isEmpty() ? null : rows.getLast();
+        new CheckpointKeeper(run).finish(last == null ? 0 : last.step(), outcome.modelDir(), last);
+        FineTunedModel model = new FineTunedModel(run.fineTunedModel(), run.nowSeconds(),
+                run.rootBase(), run.jobId(),
+                run.env().paths().relative(outcome.modelDir()), JobStatus.SUCCEEDED.wireName());
+        boolean registered = run.env().stores().models().find(model.id()).isEmpty();
+        if (registered) run.env().stores().models().insert(model);
+        run.events().info(run.jobId(), "Completed results file: " + run.resultsFileId());
+        run.events().info(run.jobId(), "Training tokens billed: " + outcome.trainedTokens());
+        Optional<FineTuningJob> done = run.whileOwner(j -> j.status().isTerminal() ? null : j.toBuilder()
+                .status(JobStatus.SUCCEEDED).fineTunedModel(model.id()).trainedTokens(outcome.trainedTokens())
+                .resolved(outcome.hyperparameters() != null ? outcome.hyperparameters() : j.resolved())
+                .finishedAt(run.nowSeconds()).estimatedFinish(null).pauseRequested(false).lease(null, null).build());
+        if (done.isPresent()) {
+            run.events().info(run.jobId(), "Job succeeded.");
+        } else if (registered) {
+            run.env().stores().models().delete(model.id()); // cancelled at the very end: no model for it
+        }
+    }
+
+    /** Only a flag set through the store (not the API, which cancels at once) reaches here. */
+    private void cancelled(FineTuningJob job) {
+        if (!job.cancelRequested()) {
+            fail(new JobError("training_failed", "Training stopped without being asked to.", null));
+            return;
+        }
+        run.whileOwner(j -> j.status().isTerminal() ? null : j.toBuilder().status(JobStatus.CANCELLED)
+                .finishedAt(run.nowSeconds()).estimatedFinish(null).lease(null, null).build());
+        run.events().info(run.jobId(), "Job cancelled.");
+    }
+
+    private void pause(FineTuningJob job) {
+        int step = lastStep();
+        if (job.pauseRequested()) {
+            // A job taken over while pausing was claimed back as running; the table goes through pausing.
+            run.whileOwner(j -> j.status() == JobStatus.RUNNING ? j.toBuilder().status(JobStatus.PAUSING).build() : null);
+            run.whileOwner(j -> j.toBuilder().status(JobStatus.PAUSED).pauseRequested(false).estimatedFinish(null)
+                    .lease(null, null).build());
+            run.events().info(run.jobId(), "Job paused after step " + step + ".");
+        } else {
+            run.whileOwner(j -> j.toBuilder().status(JobStatus.PENDING).estimatedFinish(null).lease(null, null).build());
+            run.events().info(run.jobId(), "The worker stopped; the job is queued again and continues after step "
+                    + step + ".");
+        }
+    }
+
+    void fail(JobError error) {
+        Optional<FineTuningJob> failed = run.whileOwner(j -> j.status().isTerminal() ? null : j.toBuilder()
+                .status(JobStatus.FAILED).error(error).finishedAt(run.nowSeconds()).estimatedFinish(null)
+                .lease(null, null).build());
+        if (failed.isPresent()) {
+            run.refreshResults();
+            run.events().error(run.jobId(), "Job failed: " + error.message());
+        } else {
+            release();
+        }
+    }
+
+    /** Clears this worker's lease on a job that ended meanwhile (cancelled), leaving its status as it is. */
+    private void release() {
+        run.whileOwner(j -> j.toBuilder().lease(null, null).build());
+    }
+
+    private int lastStep() {
+        List<MetricsRow> rows = run.env().stores().events().metrics(run.jobId());
+        return rows.isEmpty() ? 0 : rows.getLast().step();
+    }
+}

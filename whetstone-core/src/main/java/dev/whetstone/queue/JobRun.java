@@ -1,0 +1,99 @@
+package dev.whetstone.queue;
+
+import dev.whetstone.data.TrainingExample;
+import dev.whetstone.engine.TrainingException;
+import dev.whetstone.engine.TrainingOutcome;
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobError;
+import dev.whetstone.jobs.JobEvent;
+import dev.whetstone.jobs.ResolvedModel;
+import dev.whetstone.store.Page;
+import dev.whetstone.store.PageRequest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one claimed job: resolves the model folders, reads the examples, trains, and settles the outcome
+ * ({@link JobOutcomes}). Every failure ends the job as failed with a message saying why; an {@link Error}
+ * (the JVM itself failing) is left to escape, which looks to the queue like a crash: the lease expires and
+ * another worker takes over.
+ */
+final class JobRun {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
+
+    private final RunContext run;
+    private final FineTuningJob claimed;
+    private final ResolvedModel model;
+
+    JobRun(RunContext run, FineTuningJob claimed, ResolvedModel model) {
+        this.run = run;
+        this.claimed = claimed;
+        this.model = model;
+    }
+
+    void execute() {
+        JobOutcomes outcomes = new JobOutcomes(run);
+        try {
+            TrainingSpec spec = spec();
+            RunListener listener = new RunListener(run, lastReportedStep());
+            TrainingOutcome outcome = run.env().trainer().train(spec, listener);
+            outcomes.settle(outcome);
+        } catch (TrainingException e) {
+            outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
+        } catch (ApiException e) {
+            outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
+        } catch (RuntimeException e) {
+            LOG.error("job {} failed unexpectedly", run.jobId(), e);
+            outcomes.fail(new JobError("internal_error", "Training failed unexpectedly: " + e
+                    + ". The job can be created again; if this repeats, report it with the service log.", null));
+        }
+    }
+
+    private TrainingSpec spec() {
+        List<TrainingExample> training = read(claimed.trainingFile(), "training_file");
+        List<TrainingExample> validation = claimed.validationFile() == null ? List.of()
+                : read(claimed.validationFile(), "validation_file");
+        Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
+        return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
+                claimed.seed(), run.env().paths().workDir(claimed.id()));
+    }
+
+    /** A file that cannot be read now (deleted, unparsable) fails the job naming the field it came from. */
+    private List<TrainingExample> read(String fileId, String param) {
+        try {
+            return run.env().data().read(fileId);
+        } catch (ApiException | IOException e) {
+            throw ApiException.invalid(param, "File '" + fileId + "' could not be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The newest step a metrics event exists for, so a run resumed from an earlier resume point does not report
+     * the replayed steps a second time. Events are newest first; the newest metrics event is near the top.
+     */
+    private int lastReportedStep() {
+        String after = null;
+        while (true) {
+            Page<JobEvent> page = run.env().stores().events().list(run.jobId(), new PageRequest(after, 50, false));
+            for (JobEvent e : page.data()) {
+                if ("metrics".equals(e.type()) && e.data() != null && e.data().get("step") instanceof Number n) {
+                    return n.intValue();
+                }
+            }
+            if (!page.hasMore() || page.data().isEmpty()) return 0;
+            after = page.data().getLast().id();
+        }
+    }
+
+    static String errorCode(String param) {
+        if ("training_file".equals(param)) return "invalid_training_file";
+        if ("validation_file".equals(param)) return "invalid_validation_file";
+        if ("model".equals(param)) return "invalid_model";
+        return "training_failed";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.whetstone.queue;
+
+import dev.whetstone.error.ApiException;
+import dev.whetstone.files.FilePurpose;
+import dev.whetstone.files.FileService;
+import dev.whetstone.jobs.MetricsRow;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's results.csv (API.md 3.12): created when the job first starts, so it can be read while the job runs, and
+ * rewritten from the stored metrics rows as training goes on. One row per step; empty cells where a value is missing.
+ */
+final class ResultsFile {
+    static final String HEADER = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,"
+            + "full_valid_loss,full_valid_mean_token_accuracy";
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsFile.class);
+
+    private final FileService files;
+
+    ResultsFile(FileService files) {
+        this.files = files;
+    }
+
+    /** Creates an empty results file (header only) and returns its id. */
+    String create() throws IOException {
+        return files.createGenerated(FilePurpose.FINE_TUNE_RESULTS, "results.csv", stream(List.of())).id();
+    }
+
+    /** Rewrites the file; a results file the user deleted meanwhile is left deleted. */
+    void refresh(String fileId, List<MetricsRow> rows) {
+        try {
+            files.replaceGeneratedContent(fileId, stream(rows));
+        } catch (ApiException e) {
+            LOG.info("results file {} not refreshed: {}", fileId, e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("results file {} not refreshed: {}", fileId, e.toString());
+        }
+    }
+
+    static String render(List<MetricsRow> rows) {
+        StringBuilder csv = new StringBuilder(HEADER).append('\n');
+        for (MetricsRow r : rows) {
+            csv.append(r.step()).append(',').append(number(r.trainLoss())).append(',')
+                    .append(number(r.trainMeanTokenAccuracy())).append(',').append(number(r.validLoss())).append(',')
+                    .append(number(r.validMeanTokenAccuracy())).append(',').append(number(r.fullValidLoss())).append(',')
+                    .append(number(r.fullValidMeanTokenAccuracy())).append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** Plain decimal, shortest form that reads back the same double (no exponent, which some CSV readers dislike). */
+    static String number(Double value) {
+        if (value == null) return "";
+        if (value.isNaN() || value.isInfinite()) return value.toString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    private static ByteArrayInputStream stream(List<MetricsRow> rows) {
+        return new ByteArrayInputStream(render(rows).getBytes(StandardCharsets.UTF_8));
+    }
+}

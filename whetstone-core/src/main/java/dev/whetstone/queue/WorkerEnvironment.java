@@ -1,0 +1,19 @@
+package dev.whetstone.queue;
+
+import dev.whetstone.engine.Trainer;
+import dev.whetstone.files.FileService;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.JobStores;
+import dev.whetstone.jobs.ModelResolver;
+import java.time.Clock;
+
+/** Everything a worker uses, shared by all workers of a process. */
+public record WorkerEnvironment(
+        JobStores stores,
+        ModelResolver models,
+        FileService files,
+        TrainingData data,
+        Trainer trainer,
+        JobPaths paths,
+        Clock clock,
+        WorkerSettings settings) {}

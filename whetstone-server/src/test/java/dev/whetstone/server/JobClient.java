@@ -1,0 +1,130 @@
+package dev.whetstone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.server.api.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The HTTP steps of the fine-tuning workflow, as the Azure how-to's curl commands send them. */
+final class JobClient {
+    static final String V = "api-version=2024-10-21";
+
+    private final TestServer ts;
+
+    JobClient(TestServer ts) {
+        this.ts = ts;
+    }
+
+    static String chatLines(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"messages\":[{\"role\":\"system\",\"content\":\"You are Clippy.\"},{\"role\":\"user\",\"content\":\"Q")
+                    .append(i).append("?\"},{\"role\":\"assistant\",\"content\":\"A").append(i).append(".\"}]}\n");
+        }
+        return b.toString();
+    }
+
+    /** curl -F purpose=fine-tune -F file=@name;type=application/json, content with a BOM; waits until processed. */
+    String upload(String filename, String jsonl) throws Exception {
+        byte[] body = new Multipart().field("purpose", "fine-tune", null)
+                .file(filename, bom(jsonl), "application/json").build();
+        HttpResponse<String> r = ts.send(ts.request("/openai/files?api-version=2023-12-01-preview")
+                .header("Content-Type", "multipart/form-data; boundary=" + Multipart.BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String id = json(r).get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                json(ts.get("/openai/files/" + id + "?" + V)).get("status").asText().equals("processed"));
+        return id;
+    }
+
+    private static byte[] bom(String text) {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[t.length + 3];
+        out[0] = (byte) 0xEF;
+        out[1] = (byte) 0xBB;
+        out[2] = (byte) 0xBF;
+        System.arraycopy(t, 0, out, 3, t.length);
+        return out;
+    }
+
+    HttpResponse<String> create(String body) throws Exception {
+        return ts.post("/openai/fine_tuning/jobs?api-version=2024-05-01-preview", body);
+    }
+
+    /** Creates and returns the job id, failing the test on anything but 201. */
+    String createOk(String body) throws Exception {
+        HttpResponse<String> r = create(body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).get("id").asText();
+    }
+
+    JsonNode job(String id) throws Exception {
+        return json(ts.get("/openai/fine_tuning/jobs/" + id + "?" + V));
+    }
+
+    JsonNode awaitStatus(String id, String status) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> job(id).get("status").asText().equals(status));
+        try {
+            return job(id);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    /**
+     * A POST exactly as the docs' curl sends it for events, checkpoints and cancel: a JSON content type but no
+     * body and no Content-Length (CLIENTS.md 5). Returns status code and body.
+     */
+    RawResponse rawPost(String pathAndQuery) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", ts.server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n"
+                    + "api-key: " + TestServer.KEY + "\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return RawResponse.parse(socket.getInputStream());
+        }
+    }
+
+    record RawResponse(int status, String body) {
+        static RawResponse parse(InputStream in) throws Exception {
+            String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            int split = all.indexOf("\r\n\r\n");
+            String head = all.substring(0, split);
+            String body = all.substring(split + 4);
+            if (head.toLowerCase().contains("transfer-encoding: chunked")) body = dechunk(body);
+            return new RawResponse(Integer.parseInt(head.substring(9, 12)), body);
+        }
+
+        private static String dechunk(String chunked) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int pos = 0;
+            while (true) {
+                int eol = chunked.indexOf("\r\n", pos);
+                int size = Integer.parseInt(chunked.substring(pos, eol).strip(), 16);
+                if (size == 0) return out.toString(StandardCharsets.UTF_8);
+                byte[] bytes = chunked.substring(eol + 2).getBytes(StandardCharsets.UTF_8);
+                out.write(bytes, 0, size);
+                pos = eol + 2 + new String(bytes, 0, size, StandardCharsets.UTF_8).length() + 2;
+            }
+        }
+
+        JsonNode json() throws Exception { return Json.MAPPER.readTree(body); }
+    }
+}
