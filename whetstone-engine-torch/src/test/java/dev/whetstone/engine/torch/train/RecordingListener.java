@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.IntFunction;
 
 /** Records everything a run reports; answers control() from a function of the steps seen so far. */
-final class RecordingListener implements TrainingListener {
+class RecordingListener implements TrainingListener {
     final List<TrainingPlan> plans = new ArrayList<>();
     final List<StepMetrics> steps = new ArrayList<>();
     final List<CheckpointInfo> checkpoints = new ArrayList<>();
