@@ -85,7 +85,7 @@ public final class TinyModelFactory {
         int q = s.heads() * hd;
         int kv = s.kvHeads() * hd;
         boolean qkvBias = s.arch() == Arch.QWEN2 || s.attentionBias();
-        w.put("model.embed_tokens.weight", normal(rnd, 0.02, s.vocabSize(), s.hidden()));
+        w.put("model.embed_tokens.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
         for (int i = 0; i < s.layers(); i++) {
             String p = "model.layers." + i;
             w.put(p + ".input_layernorm.weight", ones(rnd, s.hidden()));
@@ -99,7 +99,7 @@ public final class TinyModelFactory {
             linear(w, rnd, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
         }
         w.put("model.norm.weight", ones(rnd, s.hidden()));
-        if (!s.tied()) w.put("lm_head.weight", normal(rnd, 0.02, s.vocabSize(), s.hidden()));
+        if (!s.tied()) w.put("lm_head.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
         return w;
     }
 
@@ -107,7 +107,7 @@ public final class TinyModelFactory {
     private static Map<String, Tensor> gpt2(Spec s, SplittableRandom rnd) {
         Map<String, Tensor> w = new LinkedHashMap<>();
         int d = s.hidden();
-        w.put("transformer.wte.weight", normal(rnd, 0.02, s.vocabSize(), d));
+        w.put("transformer.wte.weight", normal(rnd, embeddingStd(s), s.vocabSize(), d));
         w.put("transformer.wpe.weight", normal(rnd, 0.01, s.maxPositions(), d));
         for (int i = 0; i < s.layers(); i++) {
             String p = "transformer.h." + i;
@@ -128,6 +128,13 @@ public final class TinyModelFactory {
         w.put("transformer.ln_f.bias", normal(rnd, 0.02, d));
         return w;
     }
+
+    /**
+     * 1/√hidden, so embedding rows have norm ≈ 1: logits of the untrained model are O(1), and a LoRA run, which
+     * cannot change the (tied) embeddings, can still reach confident predictions. The usual 0.02 caps a tiny
+     * model's logits near ±1 and its loss near ln(vocab).
+     */
+    private static double embeddingStd(Spec s) { return 1 / Math.sqrt(s.hidden()); }
 
     private static void linear(Map<String, Tensor> w, SplittableRandom rnd, String name, int out, int in,
                                boolean bias) {

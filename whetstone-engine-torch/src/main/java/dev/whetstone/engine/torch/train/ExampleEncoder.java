@@ -1,0 +1,24 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.data.TrainingExample;
+import dev.whetstone.engine.torch.data.TokenizedExample;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Turns the API's examples into tokens and loss masks (chat template, per-message weights); implemented with the
+ * tokenizer package and handed to {@link TorchTrainer} at wiring time.
+ */
+public interface ExampleEncoder extends AutoCloseable {
+    /** Encodes one example, cut to the length given when the encoder was opened (then marked truncated). */
+    TokenizedExample encode(TrainingExample example);
+
+    @Override
+    default void close() {}
+
+    /** Opens the encoder of a model folder's tokenizer. */
+    @FunctionalInterface
+    interface Factory {
+        ExampleEncoder open(Path modelDir, int maxLength) throws IOException;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.data.TokenizedExample;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One training run over tokenized data.
+ *
+ * @param baseModelDir   Hugging Face model folder
+ * @param initDir        continuous fine-tuning: a PEFT adapter (merged into the base, then a new adapter is trained)
+ *                       or a full checkpoint (used as the base); null to start from the base
+ * @param training       tokenized training examples in file order
+ * @param validation     tokenized validation examples (may be empty)
+ * @param hyperparameters requested values, null fields auto
+ * @param seed           drives shuffling, LoRA initialisation and dropout
+ * @param workDir        checkpoints and resume state; an existing resume state there is continued
+ */
+public record FineTuneRequest(Path baseModelDir, Path initDir, List<TokenizedExample> training,
+                              List<TokenizedExample> validation, TrainingSpec.Hyperparameters hyperparameters,
+                              TrainingSpec.Method method, long seed, Path workDir, TrainingOptions options) {
+    public FineTuneRequest {
+        training = List.copyOf(training);
+        validation = List.copyOf(validation);
+        if (hyperparameters == null) hyperparameters = TrainingSpec.Hyperparameters.auto();
+        if (method == null) method = TrainingSpec.Method.LORA;
+        if (options == null) options = TrainingOptions.defaults();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.TokenCrossEntropy;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/** Forward (and backward) of one micro-batch: next-token cross-entropy over its target positions. */
+final class LossStep {
+    private LossStep() {}
+
+    /** Loss sum, correct arg-max predictions and target count of a batch. */
+    record Stats(double lossSum, long correct, long targets) {
+        static final Stats ZERO = new Stats(0, 0, 0);
+
+        Stats plus(Stats o) { return new Stats(lossSum + o.lossSum, correct + o.correct, targets + o.targets); }
+
+        double meanLoss() { return targets == 0 ? 0 : lossSum / targets; }
+
+        double accuracy() { return targets == 0 ? 0 : (double) correct / targets; }
+    }
+
+    /**
+     * Accumulates into the parameters' gradients d(gradScale · lossSum): the hidden states at target positions
+     * (M, D) get their gradient from {@link TokenCrossEntropy}, autograd carries it through the model via the
+     * surrogate (rows · grad).sum().
+     */
+    static Stats trainMicroBatch(Trainable t, Batch b, double gradScale) {
+        if (b.targets() == 0) return Stats.ZERO;
+        try (PointerScope scope = new PointerScope()) {
+            CausalLm m = t.model();
+            Tensor rows = targetRows(m, b);
+            Tensor head = m.headWeight();
+            var r = TokenCrossEntropy.compute(rows.detach(), head, b.targetIds(), gradScale, t.headTrainable());
+            Tensor surrogate = rows.mul(r.gradHidden()).sum();
+            if (r.gradHead() != null) surrogate = surrogate.add(head.mul(r.gradHead()).sum());
+            surrogate.backward();
+            return new Stats(r.lossSum(), r.correct(), r.count());
+        }
+    }
+
+    static Stats evaluate(Trainable t, Batch b) {
+        if (b.targets() == 0) return Stats.ZERO;
+        try (PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
+            CausalLm m = t.model();
+            var r = TokenCrossEntropy.compute(targetRows(m, b), m.headWeight(), b.targetIds(), 0, false);
+            return new Stats(r.lossSum(), r.correct(), r.count());
+        }
+    }
+
+    /** Final hidden states at the target positions: (B, T, D) → (M, D). */
+    private static Tensor targetRows(CausalLm m, Batch b) {
+        Tensor h = m.hidden(b.inputIds(), null, null);
+        return h.reshape(-1, h.size(2)).index_select(0, b.targetRows());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.engine.AutoHyperparameters;
+import dev.whetstone.engine.ResolvedHyperparameters;
+import dev.whetstone.engine.TrainingPlan;
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.data.TokenizedExample;
+import dev.whetstone.engine.torch.lora.PeftFiles;
+import dev.whetstone.engine.torch.model.ModelConfig;
+import dev.whetstone.engine.torch.model.Precision;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+
+/** What a run will do, decided before the model is loaded. */
+record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int totalSteps, int maxLength,
+               long trainingTokens, int truncated, MicroBatcher microBatcher, String fingerprint) {
+
+    /** Auto batches are bounded by 8 micro-batches of typical (median-length) examples. */
+    private static final int AUTO_BATCH_ACCUMULATION = 8;
+
+    static RunPlan of(FineTuneRequest r) throws IOException {
+        boolean initIsFull = r.initDir() != null && !PeftFiles.isAdapterDir(r.initDir());
+        ModelConfig config = ModelConfig.read(initIsFull ? r.initDir() : r.baseModelDir());
+        int maxLength = Math.min(r.options().maxSequenceLength(), config.maxPositions());
+        boolean full = r.method() == TrainingSpec.Method.FULL;
+        int elementBytes = full ? 4 : Precision.bestFrozen().dtype().bytes();
+        MicroBatcher mb = new MicroBatcher(config, elementBytes, r.options().activationMemoryBytes(), maxLength);
+        List<TokenizedExample> train = r.training();
+        int median = train.stream().mapToInt(TokenizedExample::length).sorted().skip(train.size() / 2).findFirst()
+                .orElse(1);
+        ResolvedHyperparameters hp = AutoHyperparameters.resolve(r.hyperparameters(), train.size(), r.method(),
+                mb.sequencesAt(median) * AUTO_BATCH_ACCUMULATION);
+        int stepsPerEpoch = (train.size() + hp.batchSize() - 1) / hp.batchSize();
+        long tokens = 0;
+        int truncated = 0;
+        for (TokenizedExample e : train) {
+            tokens += Math.min(e.length(), maxLength);
+            if (e.truncated() || e.length() > maxLength) truncated++;
+        }
+        return new RunPlan(hp, stepsPerEpoch, stepsPerEpoch * hp.nEpochs(), maxLength, tokens, truncated, mb,
+                fingerprint(r, hp, maxLength));
+    }
+
+    TrainingPlan toPlan(FineTuneRequest r, int startStep) {
+        return new TrainingPlan(hyperparameters, r.training().size(), r.validation().size(), trainingTokens, truncated,
+                stepsPerEpoch, totalSteps, startStep);
+    }
+
+    /** SHA-256 over everything that determines the run's result. */
+    private static String fingerprint(FineTuneRequest r, ResolvedHyperparameters hp, int maxLength) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            String head = r.method() + "|" + r.seed() + "|" + hp + "|" + maxLength + "|" + name(r.baseModelDir())
+                    + "|" + name(r.initDir()) + "|" + r.options().lora();
+            md.update(head.getBytes(StandardCharsets.UTF_8));
+            digest(md, r.training());
+            md.update((byte) '|');
+            digest(md, r.validation());
+            return HexFormat.of().formatHex(md.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    private static void digest(MessageDigest md, List<TokenizedExample> examples) {
+        for (TokenizedExample e : examples) {
+            ByteBuffer b = ByteBuffer.allocate(5 * e.length() + 4);
+            b.putInt(e.length());
+            for (int i = 0; i < e.length(); i++) b.putInt(e.inputIds()[i]).put((byte) (e.lossMask()[i] ? 1 : 0));
+            md.update(b.array());
+        }
+    }
+
+    private static String name(Path p) { return p == null ? "" : String.valueOf(p.getFileName()); }
+}

@@ -1,0 +1,85 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.lora.LoraConfig;
+import dev.whetstone.engine.torch.lora.LoraModel;
+import dev.whetstone.engine.torch.lora.PeftFiles;
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.HfCheckpoint;
+import dev.whetstone.engine.torch.model.LoadOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+
+/** The model being trained and what of it is trained: LoRA adapters on a frozen base, or every weight. */
+sealed interface Trainable extends AutoCloseable {
+    CausalLm model();
+
+    /** Trained tensors by the name they are saved under. */
+    Map<String, Tensor> parameters();
+
+    /** Whether the output projection is trained (its gradient comes from the hand-written loss backward). */
+    boolean headTrainable();
+
+    /** Dropout on while training, off for evaluation. */
+    void setTraining(boolean on);
+
+    /** Writes the user-visible checkpoint: a PEFT adapter folder or a Hugging Face model folder. */
+    void saveCheckpoint(Path dir) throws IOException;
+
+    @Override
+    void close();
+
+    /**
+     * Loads the model for a run. Continuous fine-tuning: a PEFT adapter in {@code initDir} is merged into the base
+     * first; a full checkpoint there replaces the base.
+     */
+    static Trainable open(FineTuneRequest r, long seed) throws IOException {
+        boolean initIsAdapter = r.initDir() != null && PeftFiles.isAdapterDir(r.initDir());
+        Path base = r.initDir() != null && !initIsAdapter ? r.initDir() : r.baseModelDir();
+        boolean full = r.method() == TrainingSpec.Method.FULL;
+        CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining() : LoadOptions.frozen());
+        try {
+            if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
+            if (full) return new Full(model);
+            LoraConfig cfg = r.options().lora() != null ? r.options().lora()
+                    : LoraConfig.defaults(model.config().architecture(), false);
+            return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** LoRA: adapters trained, base frozen; {@code stackOn} is the merged earlier adapter, if any. */
+    record Lora(CausalLm model, LoraModel lora, Path stackOn) implements Trainable {
+        public Map<String, Tensor> parameters() { return lora.trainableParameters(); }
+
+        public boolean headTrainable() { return false; }
+
+        public void setTraining(boolean on) { lora.setTraining(on); }
+
+        public void saveCheckpoint(Path dir) throws IOException {
+            if (stackOn == null) lora.save(dir); else lora.saveStackedOn(stackOn, dir);
+        }
+
+        public void close() {
+            lora.close();
+            model.close();
+        }
+    }
+
+    /** Full fine-tuning: every weight trained in fp32. */
+    record Full(CausalLm model) implements Trainable {
+        public Map<String, Tensor> parameters() { return model.parameters(); }
+
+        public boolean headTrainable() { return true; }
+
+        public void setTraining(boolean on) {}
+
+        public void saveCheckpoint(Path dir) throws IOException { HfCheckpoint.save(model, dir); }
+
+        public void close() { model.close(); }
+    }
+}

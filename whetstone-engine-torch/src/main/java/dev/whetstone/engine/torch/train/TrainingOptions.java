@@ -1,0 +1,63 @@
+package dev.whetstone.engine.torch.train;
+
+import dev.whetstone.engine.torch.lora.LoraConfig;
+
+/**
+ * Engine settings that the fine-tuning API does not expose.
+ *
+ * @param lora                  LoRA shape; null for {@link LoraConfig#defaults} of the model's architecture
+ * @param threads               libtorch intra-op threads (fixed, so reductions and results are reproducible)
+ * @param activationMemoryBytes budget for one micro-batch's activations; larger batches are accumulated
+ * @param validEvery            steps between single-batch validation metrics
+ * @param resumeEvery           steps between resume points (besides epoch ends and pauses); 0 for none
+ * @param warmupFraction        share of the steps with a linearly rising learning rate (at least one step)
+ * @param weightDecay           AdamW decoupled weight decay on matrices (not on norms or biases)
+ * @param maxGradNorm           gradient clipping threshold (global L2 norm)
+ * @param keepCheckpoints       epoch checkpoints kept in the work folder (the oldest are deleted)
+ * @param maxSequenceLength     examples are cut to min(this, the model's context)
+ */
+public record TrainingOptions(LoraConfig lora, int threads, long activationMemoryBytes, int validEvery,
+                              int resumeEvery, double warmupFraction, double weightDecay, double maxGradNorm,
+                              int keepCheckpoints, int maxSequenceLength) {
+
+    public TrainingOptions {
+        if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1");
+        if (validEvery < 1) throw new IllegalArgumentException("validEvery must be ≥ 1");
+    }
+
+    /**
+     * All processors; a quarter of physical memory (at most 8 GB) for activations; validation every 10 steps;
+     * a resume point every 50 steps; 3 % warm-up; weight decay 0.01; clipping at 1.0; three checkpoints;
+     * sequences up to 2 048 tokens.
+     */
+    public static TrainingOptions defaults() {
+        long budget = Math.min(8L << 30, ProcessMemory.totalPhysicalBytes() / 4);
+        return new TrainingOptions(null, Runtime.getRuntime().availableProcessors(), Math.max(256L << 20, budget),
+                10, 50, 0.03, 0.01, 1.0, 3, 2048);
+    }
+
+    public TrainingOptions withLora(LoraConfig lora) {
+        return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
+                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength);
+    }
+
+    public TrainingOptions withThreads(int threads) {
+        return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
+                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength);
+    }
+
+    public TrainingOptions withActivationMemory(long bytes) {
+        return new TrainingOptions(lora, threads, bytes, validEvery, resumeEvery, warmupFraction, weightDecay,
+                maxGradNorm, keepCheckpoints, maxSequenceLength);
+    }
+
+    public TrainingOptions withValidEvery(int steps) {
+        return new TrainingOptions(lora, threads, activationMemoryBytes, steps, resumeEvery, warmupFraction,
+                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength);
+    }
+
+    public TrainingOptions withResumeEvery(int steps) {
+        return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, steps, warmupFraction,
+                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength);
+    }
+}

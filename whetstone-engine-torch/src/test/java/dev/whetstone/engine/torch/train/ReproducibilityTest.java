@@ -1,0 +1,104 @@
+package dev.whetstone.engine.torch.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.whetstone.engine.StepMetrics;
+import dev.whetstone.engine.TrainingListener.Control;
+import dev.whetstone.engine.TrainingOutcome;
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.lora.LoraConfig;
+import dev.whetstone.engine.torch.model.Architecture;
+import dev.whetstone.engine.torch.model.TinyModelFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Same inputs, same numbers: repeated runs, interrupted-and-resumed runs, and any micro-batch split. */
+class ReproducibilityTest {
+    private static final TrainingSpec.Hyperparameters HP = new TrainingSpec.Hyperparameters(2, 4, 5.0);
+
+    @TempDir Path dir;
+    private Path base;
+
+    @BeforeEach
+    void model() throws Exception {
+        base = dir.resolve("base");
+        TinyModelFactory.writeWeights(base, TinyModelFactory.Arch.LLAMA, 32, 5);
+    }
+
+    /** LoRA with dropout, so the per-step dropout stream is part of what must repeat. */
+    private static TrainingOptions options() {
+        return TrainingFixtures.options()
+                .withLora(new LoraConfig(8, 16, 0.1, LoraConfig.targets(Architecture.LLAMA, false), false));
+    }
+
+    private RecordingListener run(String work, TrainingSpec.Method method, TrainingOptions o, Control at, int step)
+            throws Exception {
+        RecordingListener l = new RecordingListener(n -> n == step ? at : Control.CONTINUE);
+        FineTuneRun.run(TrainingFixtures.request(base, dir.resolve(work), TrainingFixtures.varied(22, 1),
+                TrainingFixtures.varied(5, 2), HP, method, o), l);
+        return l;
+    }
+
+    private static List<List<Object>> numbers(List<StepMetrics> steps) {
+        return steps.stream().map(m -> List.<Object>of(m.step(), m.trainLoss(), m.trainMeanTokenAccuracy(),
+                String.valueOf(m.validLoss()), String.valueOf(m.fullValidLoss()), m.tokensSeen())).toList();
+    }
+
+    @Test
+    void twoRunsGiveIdenticalMetricsAndAdapters() throws Exception {
+        RecordingListener a = run("a", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        RecordingListener b = run("b", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        assertThat(a.steps).hasSize(12);
+        assertThat(numbers(b.steps)).isEqualTo(numbers(a.steps));
+        assertThat(a.losses().get(11)).isLessThan(a.losses().get(0));
+        assertThat(Files.readAllBytes(a.checkpoints.get(1).dir().resolve("adapter_model.safetensors")))
+                .isEqualTo(Files.readAllBytes(b.checkpoints.get(1).dir().resolve("adapter_model.safetensors")));
+    }
+
+    @Test
+    void aPausedAndResumedLoraRunEndsExactlyLikeAnUninterruptedOne() throws Exception {
+        RecordingListener whole = run("whole", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        RecordingListener first = run("split", TrainingSpec.Method.LORA, options(), Control.PAUSE, 4);
+        assertThat(first.steps).hasSize(4);
+        RecordingListener second = run("split", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        assertThat(second.plans.get(0).startStep()).isEqualTo(4);
+        assertThat(numbers(second.steps)).isEqualTo(numbers(whole.steps.subList(4, 12)));
+        assertThat(Files.readAllBytes(second.checkpoints.get(second.checkpoints.size() - 1).dir()
+                .resolve("adapter_model.safetensors"))).isEqualTo(Files.readAllBytes(
+                whole.checkpoints.get(1).dir().resolve("adapter_model.safetensors")));
+    }
+
+    @Test
+    void aPausedAndResumedFullRunEndsExactlyLikeAnUninterruptedOne() throws Exception {
+        RecordingListener whole = run("whole", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
+        run("split", TrainingSpec.Method.FULL, options(), Control.PAUSE, 7);
+        RecordingListener second = run("split", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
+        assertThat(numbers(second.steps)).isEqualTo(numbers(whole.steps.subList(7, 12)));
+    }
+
+    @Test
+    void splittingBatchesIntoMicroBatchesChangesOnlyRounding() throws Exception {
+        RecordingListener one = run("one", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
+        // a budget so small that every sequence becomes its own micro-batch
+        RecordingListener many = run("many", TrainingSpec.Method.FULL, options().withActivationMemory(1), Control.CONTINUE, -1);
+        for (int i = 0; i < one.steps.size(); i++) {
+            assertThat(many.steps.get(i).trainLoss()).isCloseTo(one.steps.get(i).trainLoss(),
+                    org.assertj.core.data.Offset.offset(1e-4));
+        }
+    }
+
+    @Test
+    void cancelStopsAtTheNextStepBoundary() throws Exception {
+        RecordingListener l = new RecordingListener(n -> n == 3 ? Control.CANCEL : Control.CONTINUE);
+        TrainingOutcome out = FineTuneRun.run(TrainingFixtures.request(base, dir.resolve("c"),
+                TrainingFixtures.varied(22, 1), List.of(), HP, TrainingSpec.Method.LORA, options()), l);
+        assertThat(out.status()).isEqualTo(TrainingOutcome.Status.CANCELLED);
+        assertThat(out.modelDir()).isNull();
+        assertThat(l.steps).hasSize(3);
+        assertThat(out.trainedTokens()).isEqualTo(l.steps.get(2).tokensSeen());
+    }
+}
