@@ -16,7 +16,16 @@ import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.sql.Database;
+import dev.whetstone.store.sql.JdbiCheckpointStore;
 import dev.whetstone.store.sql.JdbiFileStore;
+import dev.whetstone.store.sql.JdbiJobEventStore;
+import dev.whetstone.store.sql.JdbiJobStore;
+import dev.whetstone.store.sql.JdbiModelStore;
+import dev.whetstone.data.TrainingFileReader;
+import dev.whetstone.engine.Trainer;
+import dev.whetstone.engine.torch.TokenizerExampleEncoders;
+import dev.whetstone.engine.torch.train.TorchTrainer;
+import dev.whetstone.engine.torch.train.TrainingOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -64,7 +73,11 @@ final class Wiring {
         Database database = Database.open(config.effectiveDbUrl());
         BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
         ApiKeys.Resolved keys = ApiKeys.resolve(config);
-        Wiring wiring = of(config, new JdbiFileStore(database), blobs, TrainingFileValidation.INSTANCE,
+        JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
+                new JdbiCheckpointStore(database), new JdbiModelStore(database));
+        Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
+        JobWiring jobs = JobWiring.defaults(stores, trainer, TrainingFileReader::readAll);
+        Wiring wiring = of(config, new JdbiFileStore(database), blobs, TrainingFileValidation.INSTANCE, jobs,
                 keys.keys(), List.of(database));
         wiring.generatedKey = keys;
         return wiring;
