@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.tokenizer.TokenizerNatives;
 import java.nio.file.Path;
 
@@ -11,10 +12,11 @@ final class NativeCaches {
     private NativeCaches() {}
 
     /** Must run before the first libtorch or tokenizer class loads its library. */
-    static void pointInto(Path cacheDir) {
+    static void pointInto(Path cacheDir) throws java.io.IOException {
         if (System.getProperty("org.bytedeco.javacpp.cachedir") == null) {
             System.setProperty("org.bytedeco.javacpp.cachedir", cacheDir.resolve("javacpp").toAbsolutePath().toString());
         }
+        TorchNatives.prepare();
         try {
             TokenizerNatives.useCacheDir(cacheDir.resolve("tokenizers"));
         } catch (IllegalStateException alreadyLoaded) {
