@@ -64,12 +64,16 @@ class SqliteQueueConcurrencyTest {
 
             child.getOutputStream().write("go\n".getBytes(UTF_8));
             child.getOutputStream().flush();
+            // SQLite's write lock is not fair, and a loaded machine can start the child late: wait for its first
+            // claim, so the race below always has two contenders (otherwise this process may take every job).
+            List<String> theirs = new ArrayList<>();
+            theirs.add(childOut.readLine());
             List<String> mine = new ArrayList<>();
             for (Optional<FineTuningJob> c; (c = store.claimNext("parent", 0L, 60_000L)).isPresent(); ) {
                 mine.add(c.get().id());
                 Thread.sleep(ClaimingProcess.PAUSE_MS);
             }
-            List<String> theirs = childOut.lines().toList();
+            theirs.addAll(childOut.lines().toList());
             assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
             assertThat(child.exitValue()).isZero();
 
