@@ -79,7 +79,7 @@ final class JobsCommand {
     }
 
     @Command(name = "follow", mixinStandardHelpOptions = true,
-            description = "Show a job's events and progress until it ends; exit code 0 when it succeeded, 1 when it failed or was cancelled.")
+            description = "Show a job's events and progress until it ends. Exit code 0: succeeded; 1: failed or cancelled; 3: the service could not be asked.")
     static final class Follow implements Callable<Integer> {
         @Mixin Endpoint endpoint;
 

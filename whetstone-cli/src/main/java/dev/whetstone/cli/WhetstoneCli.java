@@ -12,7 +12,19 @@ public final class WhetstoneCli {
         System.exit(run(args));
     }
 
+    /** Exit code of a command that failed (the service unreachable, an API error…); 1 is a job's failure. */
+    static final int ERROR = 3;
+
     static int run(String... args) {
-        return new CommandLine(new WhetstoneCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new WhetstoneCli()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(WhetstoneCli::report)
+                .execute(args);
+    }
+
+    /** An API or connection error is the user's to fix: its message only; anything else with its stack trace. */
+    private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof java.io.IOException) cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + e.getMessage());
+        else e.printStackTrace(cmd.getErr());
+        return ERROR;
     }
 }
