@@ -47,7 +47,11 @@ record ServiceClient(String endpoint, String apiKey) {
 
     JsonNode get(String path) throws IOException, InterruptedException { return json("GET", path, null); }
 
-    String text(String path) throws IOException, InterruptedException { return send("GET", path, null).body(); }
+    String text(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("GET", path, null);
+        assertThat(r.statusCode()).as("GET " + path + ": " + r.body()).isEqualTo(200);
+        return r.body();
+    }
 
     /** Uploads a fine-tune file and returns its id (validation runs on). */
     String upload(String jsonl) throws IOException, InterruptedException {
