@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,19 +49,30 @@ final class ServeCommand implements Callable<Integer> {
             description = "Create the built-in tiny demo models on first start (default ${DEFAULT-VALUE}).")
     boolean demoModels;
 
+    @Option(names = "--workers", defaultValue = "${env:WHETSTONE_WORKERS:-1}",
+            description = "Training workers in this process (default ${DEFAULT-VALUE}; 0 = API only, `whetstone worker` trains).")
+    int workers;
+
+    @Option(names = "--max-active-jobs", defaultValue = "${env:WHETSTONE_MAX_ACTIVE_JOBS:-20}",
+            description = "Unfinished fine-tuning jobs allowed at once; more is 429 quotaExceeded (default ${DEFAULT-VALUE}).")
+    int maxActiveJobs;
+
+    @Option(names = "--worker-lease-seconds", hidden = true, defaultValue = "${env:WHETSTONE_WORKER_LEASE_SECONDS:-60}",
+            description = "Advanced: how long a worker's claim on a job lasts without renewal (default ${DEFAULT-VALUE}).")
+    long workerLeaseSeconds;
+
     @Override
     public Integer call() throws Exception {
-        ServerConfig config = new ServerConfig(host, port, data, blankToNull(db), modelsDir,
-                apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
-                maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), demoModels);
-        WhetstoneServer server = WhetstoneServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "whetstone-shutdown"));
-        stopped.await();
+        Shutdown.closeOnSignal(WhetstoneServer.start(config()));
         return 0;
+    }
+
+    /** The configuration the options and environment describe. */
+    ServerConfig config() {
+        return new ServerConfig(host, port, data, blankToNull(db), modelsDir,
+                apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
+                maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), demoModels,
+                workers, maxActiveJobs, Duration.ofSeconds(workerLeaseSeconds));
     }
 
     private Map<String, String> aliases() {
@@ -80,5 +90,5 @@ final class ServeCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
+    static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,13 +123,30 @@ public final class FileService {
 
     /** Opens the content of a file whose content is complete. */
     public InputStream content(String id) throws IOException {
-        FileRecord file = get(id);
-        if (file.blobKey() == null || file.status() == FileStatus.PENDING || file.status() == FileStatus.RUNNING) {
-            throw ApiException.wrongState("File '" + id + "' is " + file.status().wireName()
-                    + "; its content can be downloaded once it is processed.");
+        return download(id).content();
+    }
+
+    /** A file's record and the content it describes, opened together (see {@link #download}). */
+    public record Download(FileRecord file, InputStream content) {}
+
+    /**
+     * The record and its content as one consistent pair. A results file is rewritten while its job runs (new blob,
+     * record updated, old blob deleted), so a record read just before a rewrite can name a blob already gone:
+     * then the record is read again.
+     */
+    public Download download(String id) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            FileRecord file = get(id);
+            if (file.blobKey() == null || file.status() == FileStatus.PENDING || file.status() == FileStatus.RUNNING) {
+                throw ApiException.wrongState("File '" + id + "' is " + file.status().wireName()
+                        + "; its content can be downloaded once it is processed.");
+            }
+            Optional<InputStream> in = blobs.open(file.blobKey());
+            if (in.isPresent()) return new Download(file, in.get());
+            if (attempt == 3) {
+                throw new ApiException(ErrorCode.INTERNAL_FAILURE, "The content of file '" + id + "' is missing from the blob store.");
+            }
         }
-        return blobs.open(file.blobKey()).orElseThrow(() -> new ApiException(ErrorCode.INTERNAL_FAILURE,
-                "The content of file '" + id + "' is missing from the blob store."));
     }
 
     public void delete(String id) throws IOException {

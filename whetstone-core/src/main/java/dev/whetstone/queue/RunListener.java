@@ -34,9 +34,15 @@ final class RunListener implements TrainingListener {
 
     @Override
     public void onPlan(TrainingPlan plan) {
+        // A job planned before (a takeover or a resume) must not repeat the tokenization summary, even when its
+        // interrupted run had written no resume point yet and training starts over.
+        boolean plannedBefore = run.env().stores().jobs().find(run.jobId()).map(j -> j.resolved() != null).orElse(false);
         run.whileOwner(j -> j.toBuilder().resolved(plan.hyperparameters()).build());
         var h = plan.hyperparameters();
-        if (plan.startStep() == 0) {
+        if (plan.startStep() == 0 && plannedBefore) {
+            run.events().info(run.jobId(), "Training starts over at step 1 of " + plan.totalSteps()
+                    + ": the interrupted run had written no resume point yet.");
+        } else if (plan.startStep() == 0) {
             run.events().info(run.jobId(), String.format(Locale.ROOT, "Tokenized %d training examples (%d tokens) and "
                     + "%d validation examples. Training %d steps: %d epochs of %d steps, batch size %d, learning rate "
                     + "%.3g (multiplier %s).", plan.trainingExamples(), plan.trainingTokens(), plan.validationExamples(),

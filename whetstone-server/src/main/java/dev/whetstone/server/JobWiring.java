@@ -15,9 +15,9 @@ import java.time.Clock;
  */
 record JobWiring(JobStores stores, Trainer trainer, TrainingData.ExampleReader reader, int workers, int maxActiveJobs,
                  WorkerSettings workerSettings, Clock clock) {
-    static final int DEFAULT_MAX_ACTIVE_JOBS = 20;
-
-    static JobWiring defaults(JobStores stores, Trainer trainer, TrainingData.ExampleReader reader) {
-        return new JobWiring(stores, trainer, reader, 1, DEFAULT_MAX_ACTIVE_JOBS, WorkerSettings.defaults(), Clock.systemUTC());
+    /** Workers, quota and lease as {@code config} says, on the system clock. */
+    static JobWiring of(ServerConfig config, JobStores stores, Trainer trainer, TrainingData.ExampleReader reader) {
+        return new JobWiring(stores, trainer, reader, config.workers(), config.maxActiveJobs(), config.workerSettings(),
+                Clock.systemUTC());
     }
 }

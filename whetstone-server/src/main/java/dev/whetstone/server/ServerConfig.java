@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.queue.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +14,10 @@ import java.util.Set;
  * @param modelsDir  null means {@code <data>/models}
  * @param apiKeys    accepted keys; empty means: use the key kept in the data folder, generating it on first start
  * @param modelAliases alias → model id, for clients that hard-code Azure model names
+ * @param workers    in-process training workers; 0 for an API-only replica
+ * @param maxActiveJobs unfinished jobs allowed at once; more is 429 quotaExceeded
+ * @param workerLease how long a worker's claim on a job lasts without renewal: a crashed process's job is taken
+ *                   over after it (heartbeats renew it every quarter of it)
  */
 public record ServerConfig(
         String host,
@@ -25,9 +30,31 @@ public record ServerConfig(
         long maxUploadBytes,
         boolean importAllowPrivate,
         Duration importTimeout,
-        boolean createDemoModels) {
+        boolean createDemoModels,
+        int workers,
+        int maxActiveJobs,
+        Duration workerLease) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
+    public static final int DEFAULT_WORKERS = 1;
+    public static final int DEFAULT_MAX_ACTIVE_JOBS = 20;
+    public static final Duration DEFAULT_WORKER_LEASE = Duration.ofSeconds(60);
+
+    public ServerConfig {
+        if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
+        if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
+        if (workerLease.toMillis() < 1000) {
+            throw new IllegalArgumentException("the worker lease must be at least 1 second, got " + workerLease);
+        }
+    }
+
+    /** The configuration without the job options: one worker, the default quota and lease. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
+                        Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
+                        Duration importTimeout, boolean createDemoModels) {
+        this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
+                importTimeout, createDemoModels, DEFAULT_WORKERS, DEFAULT_MAX_ACTIVE_JOBS, DEFAULT_WORKER_LEASE);
+    }
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, dataDir, null, null, Set.of(), Map.of(),
@@ -42,11 +69,24 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease);
+    }
+
+    public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease);
+    }
+
+    /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */
+    public WorkerSettings workerSettings() {
+        WorkerSettings d = WorkerSettings.defaults();
+        Duration quarter = workerLease.dividedBy(4);
+        Duration poll = d.poll().compareTo(quarter) < 0 ? d.poll() : quarter;
+        return new WorkerSettings(workerLease, quarter, poll, d.metricsEventEvery(), d.keepCheckpoints());
     }
 }

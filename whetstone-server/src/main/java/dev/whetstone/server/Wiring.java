@@ -67,20 +67,29 @@ final class Wiring {
 
     /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder. */
     static Wiring production(ServerConfig config) throws Exception {
-        Files.createDirectories(config.dataDir());
-        NativeCaches.pointInto(config.dataDir().resolve("cache"));
-        if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
-        Database database = Database.open(config.effectiveDbUrl());
-        BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
+        Adapters adapters = Adapters.open(config);
         ApiKeys.Resolved keys = ApiKeys.resolve(config);
-        JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
-                new JdbiCheckpointStore(database), new JdbiModelStore(database));
-        Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
-        JobWiring jobs = JobWiring.defaults(stores, trainer, TrainingFileReader::readAll);
-        Wiring wiring = of(config, new JdbiFileStore(database), blobs, TrainingFileValidation.INSTANCE, jobs,
-                keys.keys(), List.of(database));
+        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.INSTANCE,
+                adapters.jobs(), keys.keys(), adapters.resources());
         wiring.generatedKey = keys;
         return wiring;
+    }
+
+    /**
+     * {@code whetstone worker}: the production adapters and {@code config.workers()} training workers, without HTTP,
+     * API keys or upload housekeeping (the serve replicas sharing the database and data folder do that: cleaning
+     * "incomplete" blobs here would delete their uploads in flight). Returns what to close, in reverse order.
+     */
+    static List<AutoCloseable> workerOnly(ServerConfig config) throws Exception {
+        if (config.workers() < 1) {
+            throw new IllegalArgumentException("a worker process needs at least one worker (--workers), got " + config.workers());
+        }
+        Adapters adapters = Adapters.open(config);
+        List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
+        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.INSTANCE,
+                adapters.jobs(), resources);
+        resources.add(startWorkers(core, adapters.jobs()));
+        return resources;
     }
 
     /**
@@ -90,33 +99,61 @@ final class Wiring {
     static Wiring of(ServerConfig config, FileStore fileStore, BlobStore blobs, FileValidation validation,
                      JobWiring jobWiring, Set<String> apiKeys, List<AutoCloseable> extraResources) throws Exception {
         List<AutoCloseable> resources = new ArrayList<>(extraResources);
-        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        resources.add(() -> {
-            background.shutdown();
-            background.awaitTermination(30, TimeUnit.SECONDS);
-        });
-        Files.createDirectories(config.effectiveModelsDir());
-        FileService files = new FileService(fileStore, blobs, validation, background, Clock.systemUTC(),
-                config.maxUploadBytes());
+        Core core = Core.build(config, fileStore, blobs, validation, jobWiring, resources);
+        FileService files = core.files();
         FileImporter importer = new FileImporter(files, config.importAllowPrivate(), config.importTimeout());
-        ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
-                config.modelAliases());
         blobs.cleanUpIncomplete();
         files.resumeUnfinished();
 
         JobStores stores = jobWiring.stores();
-        JobPaths paths = new JobPaths(config.dataDir());
-        ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
-        FineTunedModels fineTuned = new FineTunedModels(stores, paths);
-        JobService jobs = new JobService(stores, resolver, files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
+        FineTunedModels fineTuned = new FineTunedModels(stores, core.paths());
+        JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
         files.setUsage(jobs::fileUser);
-        if (jobWiring.workers() > 0) {
-            WorkerEnvironment env = new WorkerEnvironment(stores, resolver, files,
-                    TrainingData.fromFiles(files, jobWiring.reader()), jobWiring.trainer(), paths, jobWiring.clock(),
-                    jobWiring.workerSettings());
-            resources.add(JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT));
+        if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
+        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics()), resources);
+    }
+
+    private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {
+        WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
+                TrainingData.fromFiles(core.files(), jobWiring.reader()), jobWiring.trainer(), core.paths(),
+                jobWiring.clock(), jobWiring.workerSettings());
+        return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
+    }
+
+    /** The production adapters: database, blob folder, job stores and the libtorch trainer. */
+    private record Adapters(FileStore fileStore, BlobStore blobs, JobWiring jobs, List<AutoCloseable> resources) {
+        static Adapters open(ServerConfig config) throws Exception {
+            Files.createDirectories(config.dataDir());
+            NativeCaches.pointInto(config.dataDir().resolve("cache"));
+            if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
+            Database database = Database.open(config.effectiveDbUrl());
+            BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
+            JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
+                    new JdbiCheckpointStore(database), new JdbiModelStore(database));
+            Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
+            JobWiring jobs = JobWiring.of(config, stores, trainer, TrainingFileReader::readAll);
+            return new Adapters(new JdbiFileStore(database), blobs, jobs, List.of(database));
         }
-        return new Wiring(new Services(files, importer, models, jobs, fineTuned, apiKeys, metrics()), resources);
+    }
+
+    /** What both the API and the workers stand on: files, the model catalog and how job references resolve. */
+    private record Core(FileService files, ModelCatalog models, ModelResolver resolver, JobPaths paths) {
+        static Core build(ServerConfig config, FileStore fileStore, BlobStore blobs, FileValidation validation,
+                          JobWiring jobWiring, List<AutoCloseable> resources) throws Exception {
+            ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+            resources.add(() -> {
+                background.shutdown();
+                background.awaitTermination(30, TimeUnit.SECONDS);
+            });
+            Files.createDirectories(config.effectiveModelsDir());
+            FileService files = new FileService(fileStore, blobs, validation, background, Clock.systemUTC(),
+                    config.maxUploadBytes());
+            ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
+                    config.modelAliases());
+            JobStores stores = jobWiring.stores();
+            ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
+            return new Core(files, models, resolver, new JobPaths(config.dataDir()));
+        }
     }
 
     private static PrometheusMeterRegistry metrics() {

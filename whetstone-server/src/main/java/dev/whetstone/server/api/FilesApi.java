@@ -89,8 +89,10 @@ public final class FilesApi {
     }
 
     private void content(Call call) throws IOException {
-        FileRecord file = files.get(call.path("file_id"));
-        InputStream in = files.content(file.id());
+        // One consistent record and content: a results file rewritten between two reads would not match its length.
+        FileService.Download download = files.download(call.path("file_id"));
+        FileRecord file = download.file();
+        InputStream in = download.content();
         // Served whatever the Accept header says (node sends application/binary, CLIENTS.md 11).
         call.ctx().contentType("application/octet-stream");
         call.ctx().header("Content-Disposition", "attachment; filename=\"" + file.filename().replace("\"", "") + "\"");
