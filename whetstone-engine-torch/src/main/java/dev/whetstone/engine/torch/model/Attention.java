@@ -4,14 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Grouped-query causal self-attention.
  *
  * <p>Composed rather than {@code scaled_dot_product_attention}: q is reshaped to (B, KV, G·T, hd) so the G query
  * heads sharing a key/value head multiply the same K and V without repeating them; on these CPUs this was faster
- * than SDPA for bf16 training (DESIGN §4b). Scores are softmaxed in fp32.
+ * than SDPA for bf16 training (DESIGN §4b), and than SDPA with is_causal (38–55 ms vs 11–13 ms per layer, forward
+ * and backward, SmolLM2-135M shape, batch 4 × 256, measured here).
  */
 final class Attention {
     private final Linear q;
@@ -81,11 +81,12 @@ final class Attention {
             qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
             kh = Rope.apply(kh, cos, sin);
         }
-        // 3. scores (B, KV, G·T, T) in fp32, plus the additive causal/padding mask (B|1, 1, G·T, T).
-        Tensor q2 = qh.reshape(b, kvHeads, g * t, headDim);
-        Tensor scores = q2.matmul(kh.transpose(2, 3)).mul(Tensors.scalar(1.0 / Math.sqrt(headDim)));
-        ScalarType dt = Tensors.type(x);
-        Tensor probs = scores.to(Tensors.type(ctx.mask())).add(ctx.mask()).softmax(-1).to(dt);
+        // 3. scores (B, KV, G·T, T) plus the additive causal/padding mask (B|1, 1, G·T, T), softmax over keys.
+        //    The 1/√hd scale goes on q (10× fewer elements than the scores); mask and softmax stay in the compute
+        //    dtype: softmax accumulates in fp32 internally, as Hugging Face's softmax(dtype=float32).to(bf16) does,
+        //    and the (G·T × T) score tensor gets two passes instead of five.
+        Tensor q2 = qh.mul(Tensors.scalar(1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, g * t, headDim);
+        Tensor probs = q2.matmul(kh.transpose(2, 3)).add_(ctx.mask()).softmax(-1);
         // 4. weighted values (B, KV, G·T, hd) → (B, T, KV, G, hd) → (B, T, H·hd): head order h = kv·G + g.
         Tensor out = probs.matmul(vh).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) heads * headDim);

@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@link org.bytedeco.javacpp.PointerScope}.
  */
 public final class CausalLm implements AutoCloseable {
-    /** Additive mask value: finite so fully masked rows stay finite; exp(-1e9) is exactly 0 in fp32. */
+    /** Additive mask value: finite so fully masked rows stay finite (bf16 holds it too); exp(-1e9) is exactly 0. */
     private static final double MASKED = -1e9;
 
     private final ModelConfig config;
@@ -116,9 +116,9 @@ public final class CausalLm implements AutoCloseable {
         return computeType() == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
     }
 
-    /** Causal mask repeated for the G query heads of a key/value group, plus padding keys. */
+    /** Causal mask repeated for the G query heads of a key/value group, plus padding keys; in the compute dtype. */
     private Tensor mask(long t, Tensor keyValid) {
-        ScalarType st = accumulationType();
+        ScalarType st = computeType();
         int g = config.groupSize();
         Tensor causal = torch.full(new long[] {t, t}, Tensors.scalar(MASKED), Tensors.options(st)).triu(1)
                 .repeat(g, 1).view(1, 1, g * t, t);

@@ -6,7 +6,7 @@ import org.bytedeco.pytorch.Tensor;
  * What every layer of one forward pass shares.
  *
  * @param rope cos/sin tables (B, T, hd), or null without rotary positions (GPT-2)
- * @param mask additive fp32 attention mask (B|1, 1, G·T, T): 0 where a query may attend, a large negative value
+ * @param mask additive attention mask (B|1, 1, G·T, T) in the compute dtype: 0 where a query may attend, a large negative value
  *             where not (finite, so a fully masked padding row yields a harmless uniform average, not NaN)
  */
 record ForwardContext(Rope.Tables rope, Tensor mask) {}

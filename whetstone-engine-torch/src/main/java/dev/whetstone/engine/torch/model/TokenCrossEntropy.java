@@ -1,6 +1,8 @@
 package dev.whetstone.engine.torch.model;
 
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
@@ -11,12 +13,16 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * (tokens, V) logits never exist whole and autograd stores none of them. For 1 024 tokens and a 49 152 vocabulary
  * that is 200 MB of fp32 logits (plus softmax and its gradient) the plain formulation would keep.
  *
- * <p>Use: {@code r = compute(h.detach(), head, targets, 1/N, trainHead)}; then back-propagate with
- * {@code (h · r.gradHidden()).sum() [+ (head · r.gradHead()).sum()]}.backward().
+ * <p>Use: {@code r = compute(h.detach(), head, targets, 1/N, head.grad())} (or null for a frozen head), then
+ * back-propagate with {@code (h · r.gradHidden()).sum().backward()}: the head's gradient is already accumulated.
  */
 public final class TokenCrossEntropy {
-    /** Rows per chunk: keeps each chunk's fp32 logits near 64 MB. */
-    private static final long CHUNK_BYTES = 64L << 20;
+    /**
+     * Rows per chunk: each chunk's fp32 logits at most 60 MiB. Buffers under glibc's 64 MiB per-thread heap size
+     * are reused from the heap instead of freshly mapped (page faults cost more than the arithmetic here); smaller
+     * chunks measured more page faults, not fewer.
+     */
+    private static final long CHUNK_BYTES = 60L << 20;
 
     private TokenCrossEntropy() {}
 
@@ -24,9 +30,8 @@ public final class TokenCrossEntropy {
      * @param lossSum    sum of −log p(target) over the rows
      * @param correct    rows whose arg-max logit is the target
      * @param gradHidden d(gradScale · lossSum)/d hidden, (M, D) in hidden's dtype; null without gradients
-     * @param gradHead   d(gradScale · lossSum)/d head, (V, D); null unless asked for
      */
-    public record Result(double lossSum, long correct, long count, Tensor gradHidden, Tensor gradHead) {}
+    public record Result(double lossSum, long correct, long count, Tensor gradHidden) {}
 
     /**
      * @param hidden    (M, D) final hidden states at the positions that predict a target (no autograd history)
@@ -34,13 +39,14 @@ public final class TokenCrossEntropy {
      * @param targets   (M) int64 target ids
      * @param gradScale the factor on the loss sum whose gradient is wanted (1/target tokens of the optimizer batch);
      *                  0 for evaluation without gradients
-     * @param headGrad  also return the head's gradient (full fine-tuning)
+     * @param headGrad  where d(gradScale · lossSum)/d head (V, D) is added (the head's .grad for full
+     *                  fine-tuning), or null for a frozen head
      */
-    public static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, boolean headGrad) {
+    public static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, Tensor headGrad) {
         return compute(hidden, head, targets, gradScale, headGrad, Math.max(1, CHUNK_BYTES / (4 * head.size(0))));
     }
 
-    static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, boolean headGrad,
+    static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, Tensor headGrad,
                           long rows) {
         long m = hidden.size(0);
         boolean grads = gradScale != 0;
@@ -49,28 +55,45 @@ public final class TokenCrossEntropy {
         long correct = 0;
         try (NoGrad ng = NoGrad.enter()) {
             Tensor gradHidden = grads ? torch.empty_like(hidden) : null;
-            Tensor gradHead = grads && headGrad ? torch.zeros_like(head) : null;
             for (long s = 0; s < m; s += rows) {
                 long n = Math.min(rows, m - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor h = hidden.narrow(0, s, n);
-                    Tensor tgt = targets.narrow(0, s, n).unsqueeze(1);               // (n, 1)
-                    Tensor logits = torch.linear(h, head).to(lossType);               // (n, V)
-                    Tensor lse = logits.logsumexp(new long[] {-1}, true);             // (n, 1)
-                    lossSum += Tensors.item(lse.sub(logits.gather(1, tgt)).sum());
-                    correct += logits.argmax(new org.bytedeco.pytorch.LongOptional(1), false)
-                            .eq(tgt.squeeze(1)).sum().item_long();
+                    Tensor tgt = targets.narrow(0, s, n).unsqueeze(1);                // (n, 1)
+                    Chunk c = chunk(torch.linear(h, head), tgt, lossType);
+                    lossSum += c.lossSum();
+                    correct += c.correct();
                     if (!grads) continue;
-                    // d lossSum / d logits = softmax − onehot(target), computed in place over the logits buffer.
-                    Tensor g = logits.sub_(lse).exp_();
-                    g.scatter_add_(1, tgt, torch.full(new long[] {n, 1}, Tensors.scalar(-1.0), opts(lossType)));
-                    g = g.mul_(Tensors.scalar(gradScale)).to(Tensors.type(hidden));
-                    gradHidden.narrow(0, s, n).copy_(g.mm(head));                    // (n, D)
-                    if (gradHead != null) gradHead.addmm_(g.t(), h);                 // (V, D)
+                    // d lossSum / d logits = softmax − onehot(target), scaled, written over the exp buffer.
+                    Tensor g = c.exp().mul_(c.sumExp().reciprocal().mul_(Tensors.scalar(gradScale)));
+                    g.scatter_add_(1, tgt, torch.full(new long[] {n, 1}, Tensors.scalar(-gradScale), opts(lossType)));
+                    g = g.to(Tensors.type(hidden));
+                    gradHidden.narrow(0, s, n).copy_(g.mm(head));                     // (n, D)
+                    if (headGrad != null) headGrad.addmm_(g.t(), h);                  // (V, D)
                 }
             }
-            return new Result(lossSum, correct, m, gradHidden, gradHead);
+            return new Result(lossSum, correct, m, gradHidden);
         }
+    }
+
+    /** exp(logits − rowmax) in the loss dtype, its row sums, and the chunk's loss sum and correct count. */
+    private record Chunk(Tensor exp, Tensor sumExp, double lossSum, long correct) {}
+
+    /**
+     * One pass set over the (n, V) logits, which may be bf16: the max-shift subtraction also widens them to the
+     * loss dtype (one pass instead of a cast plus a subtraction; large fresh buffers are the cost here), then exp
+     * in place and a row sum. lse = max + log Σ exp; loss = lse − logit[target].
+     */
+    private static Chunk chunk(Tensor logits, Tensor tgt, ScalarType lossType) {
+        Tensor max = logits.amax(new long[] {-1}, true).to(lossType);                // (n, 1)
+        Tensor e = logits.sub(max);
+        if (Tensors.type(e) != lossType) e = e.to(lossType);
+        e.exp_();
+        Tensor sum = e.sum(new long[] {-1}, true, new ScalarTypeOptional());          // (n, 1)
+        Tensor picked = logits.gather(1, tgt).to(lossType);                         // (n, 1)
+        double loss = Tensors.item(max.add(sum.log()).sub(picked).sum());
+        long correct = logits.argmax(new LongOptional(1), false).eq(tgt.squeeze(1)).sum().item_long();
+        return new Chunk(e, sum, loss, correct);
     }
 
     private static TensorOptions opts(ScalarType t) { return Tensors.options(t); }

@@ -23,14 +23,19 @@ final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private int steps;
 
-    /** Weight decay applies to matrices only; norms and biases (1-D) are not decayed. */
+    /**
+     * Weight decay applies to matrices only; norms and biases (1-D) are not decayed. Every parameter gets a zero
+     * gradient buffer now, reused (zeroed) every step: no per-step allocation, and the loss can add the output
+     * head's gradient straight into it.
+     */
     AdamW(Map<String, Tensor> params, double weightDecay) {
         this.params = params;
         this.weightDecay = weightDecay;
-        try (NoGrad ng = NoGrad.enter()) {
+        try (PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
             params.forEach((n, p) -> {
                 expAvg.put(n, Tensors.retain(torch.zeros_like(p)));
                 expAvgSq.put(n, Tensors.retain(torch.zeros_like(p)));
+                if (!p.grad().defined()) p.mutable_grad().put(torch.zeros_like(p));
             });
         }
     }

@@ -23,8 +23,8 @@ final class LossStep {
 
     /**
      * Accumulates into the parameters' gradients d(gradScale · lossSum): the hidden states at target positions
-     * (M, D) get their gradient from {@link TokenCrossEntropy}, autograd carries it through the model via the
-     * surrogate (rows · grad).sum().
+     * (M, D) get their gradient from {@link TokenCrossEntropy} (which adds the head's own gradient straight into
+     * its .grad when trained), and autograd carries it through the model via the surrogate (rows · grad).sum().
      */
     static Stats trainMicroBatch(Trainable t, Batch b, double gradScale) {
         if (b.targets() == 0) return Stats.ZERO;
@@ -32,10 +32,9 @@ final class LossStep {
             CausalLm m = t.model();
             Tensor rows = targetRows(m, b);
             Tensor head = m.headWeight();
-            var r = TokenCrossEntropy.compute(rows.detach(), head, b.targetIds(), gradScale, t.headTrainable());
-            Tensor surrogate = rows.mul(r.gradHidden()).sum();
-            if (r.gradHead() != null) surrogate = surrogate.add(head.mul(r.gradHead()).sum());
-            surrogate.backward();
+            var r = TokenCrossEntropy.compute(rows.detach(), head, b.targetIds(), gradScale,
+                    t.headTrainable() ? head.grad() : null);
+            rows.mul(r.gradHidden()).sum().backward();
             return new Stats(r.lossSum(), r.correct(), r.count());
         }
     }
@@ -44,7 +43,7 @@ final class LossStep {
         if (b.targets() == 0) return Stats.ZERO;
         try (PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
             CausalLm m = t.model();
-            var r = TokenCrossEntropy.compute(targetRows(m, b), m.headWeight(), b.targetIds(), 0, false);
+            var r = TokenCrossEntropy.compute(targetRows(m, b), m.headWeight(), b.targetIds(), 0, null);
             return new Stats(r.lossSum(), r.correct(), r.count());
         }
     }

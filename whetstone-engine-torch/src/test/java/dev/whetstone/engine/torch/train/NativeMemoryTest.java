@@ -32,10 +32,11 @@ class NativeMemoryTest {
                 TrainingFixtures.varied(6, 4), hp, TrainingSpec.Method.LORA,
                 TrainingFixtures.options().withValidEvery(10).withResumeEvery(0)), l);
         assertThat(rss).hasSize(300);
-        long warm = rss.get(49);
-        long end = rss.get(299);
-        System.out.printf("RSS after step 50: %d MB, after step 300: %d MB%n", warm >> 20, end >> 20);
-        // A leak of one 64×64 fp32 tensor per op would add tens of MB over 250 steps.
-        assertThat(end - warm).as("RSS growth from step 50 to 300 (bytes)").isLessThan(16L << 20);
+        // From warm (allocator pools filled) to just before the epoch end, whose checkpoint write allocates more.
+        long warm = rss.get(99);
+        long end = rss.get(289);
+        System.out.printf("RSS after step 100: %d MB, after step 290: %d MB%n", warm >> 20, end >> 20);
+        // A leak of one 64×64 fp32 tensor per op would add tens of MB over these 190 steps.
+        assertThat(end - warm).as("RSS growth from step 100 to 290 (bytes)").isLessThan(8L << 20);
     }
 }

@@ -1,0 +1,168 @@
+package dev.whetstone.engine.torch.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.engine.CheckpointInfo;
+import dev.whetstone.engine.StepMetrics;
+import dev.whetstone.engine.TrainingListener;
+import dev.whetstone.engine.TrainingPlan;
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.data.TokenizedExample;
+import dev.whetstone.engine.torch.lora.LoraConfig;
+import dev.whetstone.engine.torch.model.Architecture;
+import dev.whetstone.engine.torch.model.ModelConfig;
+import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.model.TinyModelFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains a
+ * SmolLM2-135M-shaped Llama with random weights (hidden 576, 30 layers, 9 heads, 3 KV heads, MLP 1536, vocab
+ * 49 152) on random batches of 4 × 256 tokens through the real training loop, LoRA on a bf16 base and full fp32,
+ * and reports tokens/s, step time, model FLOPs utilisation and peak RSS per configuration. The shapes, LoRA
+ * (rank 16, alpha 32, no dropout, all 7 projections) and loss mask (first 32 tokens untrained) match
+ * {@code bench/torch_anchor.py}, so the figures compare directly.
+ */
+public final class TrainBench {
+    private static final int BATCH = 4;
+    private static final int SEQ = 256;
+    private static final int PROMPT = 32;
+
+    /** One configuration's result; JSON field names as the CLI prints them. */
+    public record Result(String model, String method, String dtype, int batch, int seq, double tokensPerS,
+                         double stepS, double mfu, long peakRssMb) {}
+
+    /** The whole report: GEMM peaks (GFLOP/s) and one result per configuration. */
+    public record Report(double fp32Gflops, double bf16Gflops, List<Result> results) {}
+
+    private TrainBench() {}
+
+    /**
+     * Runs the configurations ({@code lora}: LoRA on a bf16 base where the CPU has native bf16, {@code full}: full
+     * fine-tuning in fp32) for {@code steps} steps each; the first step is warm-up, excluded from timings.
+     */
+    public static Report run(Path workDir, int steps, int threads, List<String> methods) throws Exception {
+        torch.set_num_threads(threads);
+        double fp32 = MatmulPeak.gflops(ScalarType.Float, 3, 8);
+        double bf16 = MatmulPeak.gflops(ScalarType.BFloat16, 3, 16);
+        Path model = workDir.resolve("smollm2-135m-shape");
+        if (!Files.exists(model.resolve("model.safetensors"))) {
+            TinyModelFactory.write(model, new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9,
+                    3, 1536, 8192, true, null, false), 0);
+        }
+        List<Result> results = new ArrayList<>();
+        for (String m : methods) {
+            boolean lora = m.equals("lora");
+            if (!lora && !m.equals("full")) throw new IllegalArgumentException("unknown method " + m + "; lora or full");
+            double peak = lora && Precision.bestFrozen() == Precision.BF16 ? bf16 : fp32;
+            results.add(measure(model, workDir.resolve(m), lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL,
+                    steps, threads, peak));
+        }
+        return new Report(fp32, bf16, results);
+    }
+
+    private static Result measure(Path model, Path work, TrainingSpec.Method method, int steps, int threads,
+                                  double peakGflops) throws Exception {
+        ResumeStore.deleteTree(work);
+        resetPeakRss();
+        boolean lora = method == TrainingSpec.Method.LORA;
+        Precision precision = lora ? Precision.bestFrozen() : Precision.FP32;
+        TrainingOptions o = TrainingOptions.defaults().withThreads(threads).withResumeEvery(0)
+                .withLora(new LoraConfig(16, 32, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
+        StepTimer timer = new StepTimer();
+        FineTuneRun.run(new FineTuneRequest(model, null, randomBatches(steps, 49152), List.of(),
+                new TrainingSpec.Hyperparameters(1, BATCH, 1.0), method, 1, work, o), timer);
+        double[] times = timer.stepSeconds();
+        double median = median(Arrays.copyOfRange(times, 1, times.length));
+        double flops = stepFlops(ModelConfig.read(model), lora);
+        return new Result("SmolLM2-135M-shape", lora ? "lora" : "full",
+                precision == Precision.BF16 ? "bf16" : "fp32", BATCH, SEQ, BATCH * SEQ / median, median,
+                flops / median / (peakGflops * 1e9), ProcessMemory.peakRssBytes() >> 20);
+    }
+
+    /**
+     * Nominal FLOPs of one step: 2·N per token and pass over the matrix parameters (embedding lookup excluded,
+     * tied head included), three passes for full training (forward, input and weight gradients), two for LoRA
+     * (frozen weights need no weight gradient), plus attention's 4·T·H·hd per token and pass, three passes.
+     */
+    static double stepFlops(ModelConfig c, boolean lora) {
+        double tokens = (double) BATCH * SEQ;
+        double matrices = c.parameterCount() - (double) c.vocabSize() * c.hiddenSize() * (c.tiedEmbeddings() ? 0 : 1);
+        double attention = 4.0 * SEQ * c.numHeads() * c.headDim() * c.numLayers();
+        return tokens * (2 * matrices * (lora ? 2 : 3) + 3 * attention);
+    }
+
+    private static List<TokenizedExample> randomBatches(int steps, int vocab) {
+        SplittableRandom r = new SplittableRandom(1);
+        List<TokenizedExample> out = new ArrayList<>();
+        for (int i = 0; i < steps * BATCH; i++) {
+            int[] ids = new int[SEQ];
+            boolean[] mask = new boolean[SEQ];
+            for (int j = 0; j < SEQ; j++) {
+                ids[j] = r.nextInt(vocab);
+                mask[j] = j > PROMPT;
+            }
+            out.add(new TokenizedExample(ids, mask, false));
+        }
+        return out;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Linux resets the peak RSS (VmHWM) when 5 is written to clear_refs; elsewhere the peak stays cumulative. */
+    private static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or not permitted: the reported peak then covers the whole process so far
+        }
+    }
+
+    /** Times each step from the previous step's end (the first from the plan, so it includes loading: warm-up). */
+    private static final class StepTimer implements TrainingListener {
+        private final List<Long> marks = new ArrayList<>();
+
+        @Override public void onPlan(TrainingPlan plan) { marks.add(System.nanoTime()); }
+
+        @Override public void onStep(StepMetrics m) { marks.add(System.nanoTime()); }
+
+        @Override public void onCheckpoint(CheckpointInfo c) {}
+
+        @Override public void onWarning(String message) {}
+
+        double[] stepSeconds() {
+            double[] s = new double[marks.size() - 1];
+            for (int i = 1; i < marks.size(); i++) s[i - 1] = (marks.get(i) - marks.get(i - 1)) / 1e9;
+            return s;
+        }
+    }
+
+    /** {@code TrainBench [workDir] [steps] [threads] [lora,full]}: prints the report as JSON lines. */
+    public static void main(String[] args) throws Exception {
+        Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
+        int steps = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        List<String> methods = List.of((args.length > 3 ? args[3] : "lora,full").split(","));
+        Report report = run(work, steps, threads, methods);
+        ObjectMapper json = new ObjectMapper()
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        Map<String, Object> peaks = new LinkedHashMap<>();
+        peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
+        peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
+        System.out.println(json.writeValueAsString(peaks));
+        for (Result r : report.results()) System.out.println(json.writeValueAsString(r));
+    }
+}
