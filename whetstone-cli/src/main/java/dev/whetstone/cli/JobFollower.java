@@ -65,7 +65,10 @@ final class JobFollower {
             }
             return;
         }
-        closeLine();
+        if (terminal && lineOpen) {
+            out.print("\r\033[K"); // the event goes where the progress line was; the line is redrawn below it
+            lineOpen = false;
+        }
         out.println(Instant.ofEpochSecond(event.path("created_at").asLong()) + "  " + event.path("message").asText());
         if (terminal && progress != null) {
             out.print(progress.render());

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -66,7 +67,14 @@ class JobsFollowTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new JobFollower(new ApiClient(endpoint(), KEY), new PrintStream(bytes, true, StandardCharsets.UTF_8),
                 true, Duration.ofMillis(100)).follow(id);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("\r[########################] step 5/5");
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(out).contains("\r[########################] step 5/5");
+        // What stays on screen: each line as the terminal shows it after its carriage returns and erases.
+        List<String> visible = java.util.Arrays.stream(out.split("\n")).map(l -> l.substring(l.lastIndexOf('\r') + 1).replace("\033[K", "")).toList();
+        assertThat(visible.stream().filter(l -> l.startsWith("["))).as(out).hasSize(1);
+        assertThat(visible.get(visible.size() - 2)).startsWith("[########################] step 5/5");
+        assertThat(visible.getLast()).startsWith("Job " + id + " succeeded");
+        assertThat(visible).anyMatch(l -> l.endsWith("Job started."));
     }
 
     @Test
