@@ -1,0 +1,69 @@
+package dev.whetstone.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.whetstone.engine.torch.TorchNatives;
+import dev.whetstone.engine.torch.train.TrainBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code whetstone bench …}: performance figures measured against this machine's own peak, in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training speed on this machine.",
+        subcommands = {BenchCommand.Train.class})
+final class BenchCommand {
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = {
+        "Measures the machine's fp32 and bf16 matrix-multiply peak, then trains a SmolLM2-135M-shaped Llama",
+        "(random weights, batch 4 x 256) for a fixed number of steps: tokens/s, step time, peak RSS and MFU."})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--steps", defaultValue = "6", description = "Steps per configuration; the first is warm-up (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--method", split = ",", defaultValue = "lora,full", description = "lora (bf16 base where supported), full (fp32) (default ${DEFAULT-VALUE}).")
+        List<String> methods;
+
+        @Option(names = "--work-dir", description = "Where the benchmark model is written (default: a temporary folder).")
+        Path workDir;
+
+        @Option(names = "--json", description = "One JSON object per line: the peaks, then one per configuration.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            TorchNatives.prepare();
+            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            TrainBench.Report report = TrainBench.run(work, steps, t, methods);
+            if (json) printJson(report); else printTable(report);
+            return 0;
+        }
+
+        private static void printJson(TrainBench.Report report) throws Exception {
+            ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+            Map<String, Object> peaks = new LinkedHashMap<>();
+            peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
+            peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
+            System.out.println(mapper.writeValueAsString(peaks));
+            for (TrainBench.Result r : report.results()) System.out.println(mapper.writeValueAsString(r));
+        }
+
+        private static void printTable(TrainBench.Report report) {
+            System.out.printf("matmul peak: fp32 %.0f GFLOP/s, bf16 %.0f GFLOP/s%n", report.fp32Gflops(), report.bf16Gflops());
+            System.out.printf("%-22s %-6s %-6s %5s %4s %10s %8s %6s %8s%n",
+                    "model", "method", "dtype", "batch", "seq", "tokens/s", "step s", "MFU", "RSS MB");
+            for (TrainBench.Result r : report.results()) {
+                System.out.printf("%-22s %-6s %-6s %5d %4d %10.1f %8.2f %5.1f%% %8d%n", r.model(), r.method(), r.dtype(),
+                        r.batch(), r.seq(), r.tokensPerS(), r.stepS(), 100 * r.mfu(), r.peakRssMb());
+            }
+        }
+    }
+}
