@@ -36,7 +36,8 @@ final class LoraLinear implements LinearAdapter {
     public Tensor delta(Tensor x) {
         Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
         var type = Tensors.type(x);
-        return torch.linear(torch.linear(in, a.to(type)), b.to(type)).mul(Tensors.scalar(scaling));
+        // scale the rank-r intermediate (…, r), not the (…, out) result: r ≪ out
+        return torch.linear(torch.linear(in, a.to(type)).mul(Tensors.scalar(scaling)), b.to(type));
     }
 
     /** scaling · B·A (out, in) in fp32. */

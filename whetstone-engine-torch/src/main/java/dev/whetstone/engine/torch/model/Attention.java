@@ -77,7 +77,7 @@ final class Attention {
         // 2. rotary positions; cos/sin (B, T, hd) broadcast over the head axes.
         if (ctx.rope() != null) {
             Tensor cos = ctx.rope().cos().unsqueeze(1);
-            Tensor sin = ctx.rope().sin().unsqueeze(1);
+            Tensor sin = ctx.rope().signedSin().unsqueeze(1);
             qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
             kh = Rope.apply(kh, cos, sin);
         }

@@ -40,6 +40,7 @@ public final class Linear {
     /** x (…, in) → (…, out). */
     public Tensor forward(Tensor x) {
         Tensor y = bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
-        return adapter == null ? y : y.add(adapter.delta(x));
+        // in place: autograd keeps the projection's inputs, not its output
+        return adapter == null ? y : y.add_(adapter.delta(x));
     }
 }

@@ -86,13 +86,14 @@ public final class TokenCrossEntropy {
      */
     private static Chunk chunk(Tensor logits, Tensor tgt, ScalarType lossType) {
         Tensor max = logits.amax(new long[] {-1}, true).to(lossType);                // (n, 1)
-        Tensor e = logits.sub(max);
+        Tensor picked = logits.gather(1, tgt).to(lossType);                         // (n, 1)
+        long correct = logits.argmax(new LongOptional(1), false).eq(tgt.squeeze(1)).sum().item_long();
+        // fp32 logits are shifted in place (no second buffer); bf16 ones are widened by the subtraction.
+        Tensor e = Tensors.type(logits) == lossType ? logits.sub_(max) : logits.sub(max);
         if (Tensors.type(e) != lossType) e = e.to(lossType);
         e.exp_();
         Tensor sum = e.sum(new long[] {-1}, true, new ScalarTypeOptional());          // (n, 1)
-        Tensor picked = logits.gather(1, tgt).to(lossType);                         // (n, 1)
         double loss = Tensors.item(max.add(sum.log()).sub(picked).sum());
-        long correct = logits.argmax(new LongOptional(1), false).eq(tgt.squeeze(1)).sum().item_long();
         return new Chunk(e, sum, loss, correct);
     }
 

@@ -163,6 +163,53 @@ class LoraModelTest {
     }
 
     @Test
+    void adapterGradientsMatchFiniteDifferences() throws Exception {
+        Path base = base(TinyModelFactory.Arch.LLAMA);
+        try (PointerScope s = new PointerScope(); CausalLm m = CausalLm.load(base, FP64);
+             LoraModel lora = LoraModel.attach(m, new LoraConfig(4, 8, 0, LoraConfig.targets(Architecture.LLAMA, true),
+                     false), 1)) {
+            randomizeB(lora, 6);
+            try (PointerScope step = new PointerScope()) {
+                Tensor h = m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null).select(0, 0)
+                        .narrow(0, 0, IDS.length - 1);
+                var r = dev.whetstone.engine.torch.model.TokenCrossEntropy.compute(h.detach(), m.headWeight(), targets(),
+                        1.0, null);
+                h.mul(r.gradHidden()).sum().backward();
+            }
+            java.util.Random pick = new java.util.Random(2);
+            int checked = 0;
+            for (var e : lora.trainableParameters().entrySet()) {
+                if (!e.getKey().contains("layers.1.self_attn.v_proj") && !e.getKey().contains("layers.0.mlp.down_proj")) {
+                    continue;
+                }
+                Tensor p = e.getValue();
+                long i = pick.nextInt((int) p.numel());
+                double analytic = Tensors.item(p.grad().reshape(-1).narrow(0, i, 1));
+                double numeric = (lossWith(m, p, i, 1e-6) - lossWith(m, p, i, -1e-6)) / 2e-6;
+                assertThat(analytic).as(e.getKey()).isCloseTo(numeric,
+                        org.assertj.core.data.Offset.offset(1e-7 + 1e-5 * Math.abs(numeric)));
+                assertThat(Math.abs(numeric)).as("%s probes a live gradient", e.getKey()).isGreaterThan(1e-9);
+                checked++;
+            }
+            assertThat(checked).isEqualTo(4);
+        }
+    }
+
+    private static Tensor targets() { return Tensors.longs(IDS, IDS.length).narrow(0, 1, IDS.length - 1); }
+
+    private static double lossWith(CausalLm m, Tensor p, long i, double delta) {
+        try (PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter()) {
+            Tensor cell = p.view(-1).narrow(0, i, 1);
+            cell.add_(Tensors.scalar(delta));
+            Tensor h = m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null).select(0, 0).narrow(0, 0, IDS.length - 1);
+            double loss = dev.whetstone.engine.torch.model.TokenCrossEntropy.compute(h, m.headWeight(), targets(), 0, null)
+                    .lossSum();
+            cell.sub_(Tensors.scalar(delta));
+            return loss;
+        }
+    }
+
+    @Test
     void targetsThatMatchNothingAreRefused() throws Exception {
         Path base = base(TinyModelFactory.Arch.LLAMA);
         try (CausalLm m = CausalLm.load(base, FP64)) {

@@ -41,6 +41,25 @@ class TokenCrossEntropyTest {
     }
 
     @Test
+    void bf16InputsGiveTheFp32ResultUpToBf16Rounding() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(4);
+            Tensor h = torch.randn(50, 16).to(torch.ScalarType.BFloat16);
+            Tensor w = torch.randn(700, 16).to(torch.ScalarType.BFloat16);
+            Tensor targets = torch.randint(700, new long[] {50});
+            var bf = TokenCrossEntropy.compute(h, w, targets, 1.0 / 50, null, 16);
+            var f32 = TokenCrossEntropy.compute(h.to(torch.ScalarType.Float), w.to(torch.ScalarType.Float), targets,
+                    1.0 / 50, null, 16);
+            assertThat(Tensors.type(bf.gradHidden())).isEqualTo(torch.ScalarType.BFloat16);
+            assertThat(bf.lossSum()).isCloseTo(f32.lossSum(), within(0.01 * f32.lossSum()));
+            Tensor a = bf.gradHidden().to(torch.ScalarType.Float).reshape(-1);
+            Tensor b = f32.gradHidden().reshape(-1);
+            double cosine = Tensors.item(a.dot(b)) / Math.sqrt(Tensors.item(a.dot(a)) * Tensors.item(b.dot(b)));
+            assertThat(cosine).isGreaterThan(0.999);
+        }
+    }
+
+    @Test
     void evaluationReturnsNoGradients() {
         try (PointerScope s = new PointerScope()) {
             var r = TokenCrossEntropy.compute(torch.randn(4, 3), torch.randn(10, 3), torch.randint(10, new long[] {4}), 0, null);
