@@ -10,26 +10,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code whetstone serve}: the HTTP API with its stores; runs until SIGTERM/SIGINT, then shuts down cleanly. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the service. Every option can also be set as an environment variable WHETSTONE_<NAME>.")
 final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    StorageOptions storage = new StorageOptions();
+
     @Option(names = "--host", defaultValue = "${env:WHETSTONE_HOST:-127.0.0.1}", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--port", defaultValue = "${env:WHETSTONE_PORT:-8080}", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
-
-    @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}", description = "Data folder: database, files, models, keys (default ${DEFAULT-VALUE}).")
-    Path data;
-
-    @Option(names = "--db", defaultValue = "${env:WHETSTONE_DB}", description = "JDBC URL; default a SQLite file in the data folder. A jdbc:postgresql: URL switches to PostgreSQL.")
-    String db;
-
-    @Option(names = "--models-dir", defaultValue = "${env:WHETSTONE_MODELS_DIR}", description = "Folder of Hugging Face checkpoint folders (default <data>/models).")
-    Path modelsDir;
 
     @Option(names = "--api-key", defaultValue = "${env:WHETSTONE_API_KEY}", description = "API key clients must send; default a key generated on first start and kept in the data folder.")
     String apiKey;
@@ -45,10 +40,6 @@ final class ServeCommand implements Callable<Integer> {
             description = "Allow /files/import from private and loopback addresses (default ${DEFAULT-VALUE}).")
     boolean importAllowPrivate;
 
-    @Option(names = "--no-demo-models", negatable = true, defaultValue = "${env:WHETSTONE_DEMO_MODELS:-true}",
-            description = "Create the built-in tiny demo models on first start (default ${DEFAULT-VALUE}).")
-    boolean demoModels;
-
     @Option(names = "--workers", defaultValue = "${env:WHETSTONE_WORKERS:-1}",
             description = "Training workers in this process (default ${DEFAULT-VALUE}; 0 = API only, `whetstone worker` trains).")
     int workers;
@@ -56,10 +47,6 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-active-jobs", defaultValue = "${env:WHETSTONE_MAX_ACTIVE_JOBS:-20}",
             description = "Unfinished fine-tuning jobs allowed at once; more is 429 quotaExceeded (default ${DEFAULT-VALUE}).")
     int maxActiveJobs;
-
-    @Option(names = "--worker-lease-seconds", hidden = true, defaultValue = "${env:WHETSTONE_WORKER_LEASE_SECONDS:-60}",
-            description = "Advanced: how long a worker's claim on a job lasts without renewal (default ${DEFAULT-VALUE}).")
-    long workerLeaseSeconds;
 
     @Override
     public Integer call() throws Exception {
@@ -69,10 +56,10 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The configuration the options and environment describe. */
     ServerConfig config() {
-        return new ServerConfig(host, port, data, blankToNull(db), modelsDir,
+        return new ServerConfig(host, port, storage.data, storage.dbOrNull(), storage.modelsDir,
                 apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
-                maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), demoModels,
-                workers, maxActiveJobs, Duration.ofSeconds(workerLeaseSeconds));
+                maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
+                workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds));
     }
 
     private Map<String, String> aliases() {
@@ -90,5 +77,4 @@ final class ServeCommand implements Callable<Integer> {
         return out;
     }
 
-    static String blankToNull(String s) { return s == null || s.isBlank() ? null : s; }
 }
