@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.openai.azure.AzureOpenAIServiceVersion;
-import com.openai.azure.AzureUrlPathMode;
-import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.models.files.FileCreateParams;
@@ -31,13 +27,7 @@ class OpenAiJavaFilesTest {
     @BeforeEach
     void start() throws Exception {
         ts = TestServer.start(dir);
-        client = OpenAIOkHttpClient.builder()
-                .baseUrl(ts.base)
-                .credential(AzureApiKeyCredential.create(TestServer.KEY))
-                .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
-                .azureUrlPathMode(AzureUrlPathMode.LEGACY)
-                .maxRetries(0)
-                .build();
+        client = ts.azureClient();
     }
 
     @AfterEach

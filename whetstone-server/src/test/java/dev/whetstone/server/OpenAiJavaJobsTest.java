@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.openai.azure.AzureOpenAIServiceVersion;
-import com.openai.azure.AzureUrlPathMode;
-import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.NotFoundException;
 import com.openai.models.files.FileCreateParams;
 import com.openai.models.files.FilePurpose;
@@ -43,13 +39,7 @@ class OpenAiJavaJobsTest {
     @BeforeEach
     void start() throws Exception {
         ts = TestServer.withJobs(dir, trainer, 1, Clock.systemUTC(), 20);
-        client = OpenAIOkHttpClient.builder()
-                .baseUrl(ts.base)
-                .credential(AzureApiKeyCredential.create(TestServer.KEY))
-                .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
-                .azureUrlPathMode(AzureUrlPathMode.LEGACY)
-                .maxRetries(0)
-                .build();
+        client = ts.azureClient();
     }
 
     @AfterEach

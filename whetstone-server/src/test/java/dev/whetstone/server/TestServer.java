@@ -1,5 +1,10 @@
 package dev.whetstone.server;
 
+import com.openai.azure.AzureUrlPathMode;
+import com.openai.azure.AzureOpenAIServiceVersion;
+import com.openai.azure.credential.AzureApiKeyCredential;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.client.OpenAIClient;
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.PromptCompletionExample;
@@ -121,6 +126,17 @@ final class TestServer implements AutoCloseable {
     private static List<String> lines(InputStream in) throws IOException {
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\uFEFF", "");
         return text.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    /** The official openai-java client in Azure LEGACY mode against this server, without retries. */
+    OpenAIClient azureClient() {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(base)
+                .credential(AzureApiKeyCredential.create(KEY))
+                .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
+                .azureUrlPathMode(AzureUrlPathMode.LEGACY)
+                .maxRetries(0)
+                .build();
     }
 
     HttpRequest.Builder request(String path) {

@@ -12,15 +12,8 @@ import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +120,7 @@ public abstract class JobStoreContract {
             String id = "ftjob-race-" + round;
             store.insert(job(id, round, JobStatus.RUNNING));
             FineTuningJob read = store.find(id).orElseThrow();
-            List<Boolean> results = race(2, i -> store.update(read.toBuilder()
+            List<Boolean> results = Races.race(2, i -> store.update(read.toBuilder()
                     .status(i == 0 ? JobStatus.CANCELLED : JobStatus.SUCCEEDED).build()));
             assertThat(results).as("round %d", round).containsExactlyInAnyOrder(true, false);
             assertThat(store.find(id).orElseThrow().version()).isEqualTo(1);
@@ -209,7 +202,7 @@ public abstract class JobStoreContract {
     void concurrentClaimersNeverGetTheSameJob() throws Exception {
         int jobs = 60;
         for (int i = 0; i < jobs; i++) store.insert(job("ftjob-" + i, i, JobStatus.PENDING));
-        List<List<String>> perWorker = race(4, w -> {
+        List<List<String>> perWorker = Races.race(4, w -> {
             List<String> mine = new ArrayList<>();
             for (Optional<FineTuningJob> c; (c = store.claimNext("w" + w, 0L, 60_000L)).isPresent(); ) {
                 assertThat(c.get().leaseOwner()).isEqualTo("w" + w);
@@ -229,7 +222,7 @@ public abstract class JobStoreContract {
         for (int round = 0; round < 20; round++) {
             String id = "ftjob-expired-" + round;
             store.insert(job(id, round, JobStatus.RUNNING).toBuilder().lease("dead", 10L).build());
-            List<Optional<FineTuningJob>> claims = race(3, w -> store.claimNext("w" + w, 1_000L, 5_000L));
+            List<Optional<FineTuningJob>> claims = Races.race(3, w -> store.claimNext("w" + w, 1_000L, 5_000L));
             assertThat(claims.stream().filter(Optional::isPresent).count()).as("round %d", round).isEqualTo(1);
         }
     }
@@ -281,34 +274,6 @@ public abstract class JobStoreContract {
         assertThat(store.activeJobUsingFile("file-t2")).get().extracting(FineTuningJob::id).isEqualTo("ftjob-run");
         assertThat(store.activeJobUsingFile("file-v2")).get().extracting(FineTuningJob::id).isEqualTo("ftjob-run");
         assertThat(store.activeJobUsingFile("file-other")).isEmpty();
-    }
-
-    /** Runs {@code n} tasks that start together; returns their results in task order. */
-    protected static <T> List<T> race(int n, Task<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    start.await();
-                    return task.run(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) results.add(f.get(30, TimeUnit.SECONDS));
-            return Collections.unmodifiableList(results);
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    protected interface Task<T> {
-        T run(int index) throws Exception;
     }
 
     private static List<String> ids(Page<FineTuningJob> page) {

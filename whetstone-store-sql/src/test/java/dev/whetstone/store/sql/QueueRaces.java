@@ -1,5 +1,7 @@
 package dev.whetstone.store.sql;
 
+import dev.whetstone.testing.Races;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whetstone.jobs.FineTuningJob;
@@ -11,12 +13,6 @@ import dev.whetstone.testing.JobStoreContract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Races between several store objects, each on its own Database (its own pool and connections), as separate
@@ -31,7 +27,7 @@ final class QueueRaces {
 
     /** Worker {@code w} claims until the queue is empty; returns each worker's claimed ids, by worker index. */
     static List<List<String>> claimAll(List<JobStore> stores, int workersPerStore) throws Exception {
-        return race(stores.size() * workersPerStore, w -> {
+        return Races.race(stores.size() * workersPerStore, w -> {
             JobStore store = stores.get(w % stores.size());
             List<String> mine = new ArrayList<>();
             for (Optional<FineTuningJob> c; (c = store.claimNext("w" + w, 0L, 60_000L)).isPresent(); ) {
@@ -57,7 +53,7 @@ final class QueueRaces {
     /** Appends {@code each} events per writer to one job; returns the seqs the writers were given. */
     static List<Long> appendAll(List<JobEventStore> stores, int writersPerStore, int each, String jobId)
             throws Exception {
-        List<List<Long>> perWriter = race(stores.size() * writersPerStore, w -> {
+        List<List<Long>> perWriter = Races.race(stores.size() * writersPerStore, w -> {
             List<Long> seqs = new ArrayList<>();
             for (int i = 0; i < each; i++) {
                 seqs.add(stores.get(w % stores.size()).append(new JobEvent("ftevent-" + w + "-" + i, jobId, 1, 0,
@@ -66,32 +62,5 @@ final class QueueRaces {
             return seqs;
         });
         return perWriter.stream().flatMap(List::stream).toList();
-    }
-
-    private static <T> List<T> race(int n, Task<T> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> call = () -> {
-                    start.await();
-                    return task.apply(index);
-                };
-                futures.add(pool.submit(call));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) results.add(f.get(60, TimeUnit.SECONDS));
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    private interface Task<T> {
-        T apply(int index) throws Exception;
     }
 }
