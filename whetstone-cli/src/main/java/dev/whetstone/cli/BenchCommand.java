@@ -1,14 +1,10 @@
 package dev.whetstone.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.train.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,17 +39,8 @@ final class BenchCommand {
             Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             TrainBench.Report report = TrainBench.run(work, steps, t, methods);
-            if (json) printJson(report); else printTable(report);
+            if (json) TrainBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
-        }
-
-        private static void printJson(TrainBench.Report report) throws Exception {
-            ObjectMapper mapper = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-            Map<String, Object> peaks = new LinkedHashMap<>();
-            peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
-            peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
-            System.out.println(mapper.writeValueAsString(peaks));
-            for (TrainBench.Result r : report.results()) System.out.println(mapper.writeValueAsString(r));
         }
 
         private static void printTable(TrainBench.Report report) {

@@ -2,6 +2,7 @@ package dev.whetstone.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.server.ServerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ final class JobsCommand {
 
         String key() throws IOException {
             if (apiKey != null && !apiKey.isBlank()) return apiKey.strip();
-            Path file = data.resolve("api-key");
+            Path file = ServerConfig.apiKeyFile(data);
             return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
         }
     }

@@ -13,8 +13,6 @@ import java.util.Set;
  * folder (readable by the owner only) and prints it once with a ready-to-paste curl command.
  */
 final class ApiKeys {
-    static final String FILE_NAME = "api-key";
-
     private ApiKeys() {}
 
     /** @param generatedKey the key made on this start (to be shown once), or null */
@@ -28,14 +26,14 @@ final class ApiKeys {
     }
 
     static Resolved resolve(ServerConfig config) throws IOException {
-        Path file = config.dataDir().resolve(FILE_NAME);
+        Path file = ServerConfig.apiKeyFile(config.dataDir());
         if (!config.apiKeys().isEmpty()) return new Resolved(config.apiKeys(), null, file);
         if (Files.isRegularFile(file)) {
             String key = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (!key.isEmpty()) return new Resolved(Set.of(key), null, file);
         }
         String key = "wst-" + Ids.hexOf(Ids.newId("k-"));
-        Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(tmp, key + "\n", StandardCharsets.UTF_8);
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

@@ -61,6 +61,9 @@ public record ServerConfig(
                 DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofMinutes(10), true);
     }
 
+    /** Where a generated API key is kept, so local tools (whetstone jobs) can read it. */
+    public static Path apiKeyFile(Path dataDir) { return dataDir.resolve("api-key"); }
+
     public Path effectiveModelsDir() { return modelsDir != null ? modelsDir : dataDir.resolve("models"); }
 
     public String effectiveDbUrl() {

@@ -59,19 +59,19 @@ public final class FilesApi {
             }
             if (staged == null) throw ApiException.invalid("file", "The 'file' part is required.");
             FileRecord created = files.create(purpose, filename, staged);
-            respondCreated(call, FileJson.of(created, call.flavor()), "/openai/files/" + created.id());
+            call.created(FileJson.of(created, call.flavor()), "/openai/files/" + created.id());
         } finally {
             if (staged != null) staged.close();
         }
     }
 
     private void importFile(Call call) {
-        ObjectNode body = Json.object(bodyStream(call));
+        ObjectNode body = call.jsonBody();
         String purpose = Json.requiredText(body, "purpose");
         String filename = Json.requiredText(body, "filename");
         String url = Json.requiredText(body, "content_url");
         FileRecord created = importer.importFrom(purpose, filename, url);
-        respondCreated(call, FileJson.of(created, call.flavor()), "/openai/files/" + created.id());
+        call.created(FileJson.of(created, call.flavor()), "/openai/files/" + created.id());
     }
 
     private void list(Call call) {
@@ -114,22 +114,6 @@ public final class FilesApi {
         out.put("id", id);
         out.put("deleted", true);
         call.ctx().json(out);
-    }
-
-    static void respondCreated(Call call, ObjectNode body, String location) {
-        if (call.azure()) {
-            call.ctx().status(201);
-            call.ctx().header("Location", call.baseUrl() + location);
-        }
-        call.ctx().json(body);
-    }
-
-    static InputStream bodyStream(Call call) {
-        try {
-            return call.ctx().req().getInputStream();
-        } catch (IOException e) {
-            throw ApiException.invalid(null, "The request body could not be read: " + e.getMessage());
-        }
     }
 
     private static String smallText(InputStream in, String field) throws IOException {

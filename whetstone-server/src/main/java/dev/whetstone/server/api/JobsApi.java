@@ -39,9 +39,9 @@ public final class JobsApi {
     }
 
     private void create(Call call) {
-        ObjectNode body = Json.object(FilesApi.bodyStream(call));
+        ObjectNode body = call.jsonBody();
         FineTuningJob job = jobs.create(JobRequestJson.parse(body));
-        FilesApi.respondCreated(call, JobJson.job(job, call.flavor()), "/openai/fine_tuning/jobs/" + job.id());
+        call.created(JobJson.job(job, call.flavor()), "/openai/fine_tuning/jobs/" + job.id());
     }
 
     private void list(Call call) {

@@ -150,6 +150,19 @@ public final class TrainBench {
         }
     }
 
+    /** The report as JSON lines, snake_case: the GEMM peaks first, then one object per configuration. */
+    public static List<String> jsonLines(Report report) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper()
+                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
+        Map<String, Object> peaks = new LinkedHashMap<>();
+        peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
+        peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
+        List<String> lines = new ArrayList<>();
+        lines.add(json.writeValueAsString(peaks));
+        for (Result r : report.results()) lines.add(json.writeValueAsString(r));
+        return lines;
+    }
+
     /** {@code TrainBench [workDir] [steps] [threads] [lora,full]}: prints the report as JSON lines. */
     public static void main(String[] args) throws Exception {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
@@ -157,12 +170,6 @@ public final class TrainBench {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
         List<String> methods = List.of((args.length > 3 ? args[3] : "lora,full").split(","));
         Report report = run(work, steps, threads, methods);
-        ObjectMapper json = new ObjectMapper()
-                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
-        Map<String, Object> peaks = new LinkedHashMap<>();
-        peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
-        peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
-        System.out.println(json.writeValueAsString(peaks));
-        for (Result r : report.results()) System.out.println(json.writeValueAsString(r));
+        jsonLines(report).forEach(System.out::println);
     }
 }
