@@ -8,6 +8,7 @@ import dev.whetstone.server.api.JobsApi;
 import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
+import dev.whetstone.server.api.inference.InferenceApi;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -59,6 +60,7 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             new JobsApi(services.jobs()).register(routes);
+            new InferenceApi(services.deployments(), java.time.Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }
