@@ -8,6 +8,7 @@ import dev.whetstone.engine.inference.InferenceException;
 import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
+import dev.whetstone.engine.inference.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class GenerationBatch {
 
     record TokenEvent(int choice, GeneratedToken token) implements Event {}
 
-    record Done(int choice, FinishReason reason, dev.whetstone.engine.inference.Usage usage) implements Event {}
+    record Done(int choice, FinishReason reason, Usage usage) implements Event {}
 
     record Failed(int choice, InferenceException error) implements Event {}
 
@@ -86,7 +87,7 @@ final class GenerationBatch {
             public void onToken(GeneratedToken token) { events.add(new TokenEvent(choice, token)); }
 
             @Override
-            public void onComplete(FinishReason reason, dev.whetstone.engine.inference.Usage usage) {
+            public void onComplete(FinishReason reason, Usage usage) {
                 events.add(new Done(choice, reason, usage));
             }
 
