@@ -95,6 +95,7 @@ class InferenceValidationTest {
                 completion("{\"prompt\":\"a\",\"n\":3,\"best_of\":2}", "best_of", "must be at least 'n' (3)"),
                 completion("{\"prompt\":\"a\",\"best_of\":3,\"stream\":true}", "best_of", "cannot be streamed"),
                 completion("{\"prompt\":\"a\",\"temperature\":-1}", "temperature", "from 0 to 2"),
+                completion("{\"prompt\":[\"a\",\"b\",\"c\"],\"n\":50}", "prompt", "3 prompts × 50 choices each would start 150 generations; at most 128"),
                 completion("{\"prompt\":\"" + "w ".repeat(600) + "\"}", "prompt", "leaving no room for an answer"));
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
 record CompletionRequest(List<String> prompts, Sampling sampling, boolean echo, Integer logprobs, int bestOf) {
     /** OpenAI's documented default for completions: short, as the legacy API always was. */
     static final int DEFAULT_MAX_TOKENS = 16;
+    /** Generations one request may start (prompts × best_of): the same bound as chat's n, so one call cannot flood the queue. */
+    static final int MAX_GENERATIONS = 128;
 
     static CompletionRequest parse(BodyFields f) {
         if (f.has("suffix")) {
@@ -30,8 +32,13 @@ record CompletionRequest(List<String> prompts, Sampling sampling, boolean echo, 
             throw ApiException.invalid("best_of", "'best_of' greater than 'n' cannot be streamed: the best candidates are "
                     + "only known at the end. Remove best_of or stream.");
         }
-        return new CompletionRequest(prompts, sampling, f.bool("echo"), f.integer("logprobs", 0, 5),
-                bestOf == null ? sampling.n() : bestOf);
+        int perPrompt = bestOf == null ? sampling.n() : bestOf;
+        if ((long) prompts.size() * perPrompt > MAX_GENERATIONS) {
+            throw ApiException.invalid("prompt", prompts.size() + " prompts × " + perPrompt + " choices each would start "
+                    + prompts.size() * perPrompt + " generations; at most " + MAX_GENERATIONS + " per request. Send fewer "
+                    + "prompts, a smaller n (or best_of), or split the request.");
+        }
+        return new CompletionRequest(prompts, sampling, f.bool("echo"), f.integer("logprobs", 0, 5), perPrompt);
     }
 
     /** Index of choice {@code j} of prompt {@code p} in the response: prompts in order, each prompt's n choices together. */
