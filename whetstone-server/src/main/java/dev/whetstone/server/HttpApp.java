@@ -14,6 +14,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.UUID;
 
 /** Builds the Javalin application: cross-cutting request handling, then each resource's routes. */
@@ -60,7 +61,7 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             new JobsApi(services.jobs()).register(routes);
-            new InferenceApi(services.deployments(), java.time.Clock.systemUTC(), services.inferenceOptions()).register(routes);
+            new InferenceApi(services.deployments(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }
