@@ -63,6 +63,7 @@ function pageContext(query) {
 
 function leave() {
   if (!current) return;
+  announce(''); // a message belongs to the page that said it
   current.controller.abort();
   current.timers.forEach(clearTimeout);
   current = null;

@@ -85,12 +85,16 @@ function options(f) {
   return {
     width: width(f.plot),
     height: HEIGHT,
-    scales: {x: {time: false}},
+    // Accuracies are fractions: a fixed 0–1 axis keeps the three charts comparable and still while values arrive.
+    scales: {x: {time: false}, y: f.chart.axis === 'accuracy' ? {range: [0, 1]} : {}},
+    legend: {live: false},
     axes: [{label: 'Step'}, {label: f.chart.axis}],
     series: [
       {label: 'Step'},
       {label: SERIES[0].label, stroke: SERIES[0].stroke, width: 2, spanGaps: true},
-      {label: SERIES[1].label, stroke: SERIES[1].stroke, width: 2, spanGaps: true, dash: [6, 4]},
+      // Validation batches come every few steps: points mark them, a dashed line joins them.
+      {label: SERIES[1].label, stroke: SERIES[1].stroke, width: 2, spanGaps: true, dash: [6, 4],
+        points: {show: true, size: 6, fill: SERIES[1].stroke}},
       // Points only: one value per epoch end, no line between them.
       {label: SERIES[2].label, stroke: SERIES[2].stroke, paths: () => null,
         points: {show: true, size: 10, fill: SERIES[2].stroke, stroke: SERIES[2].stroke}},

@@ -86,7 +86,7 @@ class JobPage {
   }
 
   show(job, events, checkpoints) {
-    if (this.status !== null && this.status !== job.status) this.ctx.announce(`Job ${job.id} is ${job.status}.`);
+    if (this.status !== null && this.status !== job.status) this.ctx.announce(`Job ${job.id}: ${job.status}.`);
     this.status = job.status;
     this.showFacts(job);
     const rows = mergeRows(eventRows(events), this.csvRows);
@@ -124,7 +124,7 @@ class JobPage {
       TERMINAL.has(job.status) ? null : h('button', {type: 'button', class: 'danger', id: 'cancel-job',
         onclick: () => this.cancel()}, 'Cancel job'),
       model && job.status === 'succeeded'
-        ? h('a', {href: `#/deployments?model=${encodeURIComponent(model)}`, id: 'deploy-model'}, 'Deploy this model') : null);
+        ? h('a', {href: `#/deployments?model=${encodeURIComponent(model)}`, id: 'deploy-job-model'}, 'Deploy this model') : null);
   }
 
   async cancel() {

@@ -1,0 +1,269 @@
+package dev.whetstone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The whole workflow from the browser alone, against the service as {@code whetstone serve} builds it (SQLite, the
+ * real trainer, the demo models): sign in, upload, start a job on tiny-chat, watch its charts and its success,
+ * deploy it, chat with it. The steps run in order on one server and one browser; each asserts what the page shows
+ * and that the browser console has no errors, and saves a screenshot under target/screenshots.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PortalBrowserTest {
+    static final String KEY = "portal-browser-key";
+    static final String DEPLOYMENTS = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/whetstone"
+            + "/providers/Microsoft.CognitiveServices/accounts/local/deployments?api-version=2023-05-01";
+
+    @TempDir static Path data;
+    WhetstoneServer server;
+    Browser browser;
+    String base;
+    /** Why the deployment steps cannot run here, or null when the service has the deployments API. */
+    String noDeployments;
+    String jobId;
+    String deployment;
+
+    @BeforeAll
+    void start() throws Exception {
+        Optional<Path[]> executables = Browser.executables();
+        if (executables.isEmpty()) return;
+        server = WhetstoneServer.start(new ServerConfig("127.0.0.1", 0, data, null, null, Set.of(KEY), Map.of(),
+                ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), true));
+        base = "http://127.0.0.1:" + server.port();
+        noDeployments = probeDeployments();
+        browser = Browser.start(executables.get()[0], executables.get()[1]);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(browser != null, "Debian's chromium and chromium-driver are not installed (.ci/run installs them: "
+                + "apt-get install chromium chromium-driver); the portal's browser steps are skipped.");
+    }
+
+    @AfterEach
+    void noConsoleErrors() {
+        if (browser == null) return;
+        // The sign-in step's wrong key is answered 401 on purpose; the browser logs that response as an error.
+        assertThat(browser.consoleErrors(m -> m.contains("status of 401"))).as("browser console errors").isEmpty();
+    }
+
+    /** A 404 on the ARM deployments list means the deployments API is not in this build yet. */
+    String probeDeployments() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + DEPLOYMENTS))
+                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 404 ? "the service has no deployments API yet (GET " + DEPLOYMENTS + " answered 404); "
+                + "the deploy and playground steps run once it does" : null;
+    }
+
+    /** The page's heading; empty while a page is being replaced. */
+    String heading() {
+        List<WebElement> h1 = browser.driver.findElements(By.cssSelector("main h1"));
+        try {
+            return h1.isEmpty() ? "" : h1.getFirst().getText();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
+    }
+
+    WebElement find(String css) { return browser.driver.findElement(By.cssSelector(css)); }
+
+    WebElement visible(String css) { return browser.visible(By.cssSelector(css)); }
+
+    void until(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+        browser.waiting(timeout).withMessage(what).until(d -> condition.getAsBoolean());
+    }
+
+    @Test
+    @Order(1)
+    void signInWithTheApiKey() throws Exception {
+        browser.driver.get(base + "/");
+        visible("#api-key").sendKeys("not-the-key", Keys.ENTER);
+        assertThat(visible("#sign-in-error .error").getText()).contains("The key was not accepted");
+        find("#api-key").clear();
+        find("#api-key").sendKeys(KEY, Keys.ENTER);
+        until(Duration.ofSeconds(20), "the Files page", () -> heading().equals("Files"));
+        assertThat(find("#nav").isDisplayed()).isTrue();
+        assertThat(find("#nav a[aria-current=page]").getText()).isEqualTo("Files");
+        assertThat(find("#status").getText()).isEqualTo("Signed in.");
+        browser.screenshot("01-signed-in");
+    }
+
+    @Test
+    @Order(2)
+    void uploadTrainingAndValidationFilesAndSeeTheirValidation() throws Exception {
+        Path train = Files.writeString(data.resolve("train.jsonl"), chatLines(10));
+        Path valid = Files.writeString(data.resolve("valid.jsonl"), chatLines(4));
+        Path bad = Files.writeString(data.resolve("bad.jsonl"),
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"bot\",\"content\":\"yo\"}]}\n");
+        for (Path file : List.of(train, valid, bad)) {
+            visible("#upload-file").sendKeys(file.toAbsolutePath().toString());
+            find("#upload-button").click();
+            until(Duration.ofSeconds(20), "upload of " + file.getFileName(),
+                    () -> find("#upload-progress-text").getText().equals("Done") && find("#upload-button").isEnabled());
+            until(Duration.ofSeconds(20), file.getFileName() + " listed", () -> !browser.driver.findElements(
+                    By.cssSelector("tr[data-filename='" + file.getFileName() + "']")).isEmpty());
+        }
+        assertThat(find("#upload-progress").getAttribute("value")).isEqualTo("100");
+        until(Duration.ofSeconds(30), "validation of all three", () -> status("train.jsonl").equals("processed")
+                && status("valid.jsonl").equals("processed") && status("bad.jsonl").equals("error"));
+        assertThat(row("train.jsonl").getText()).contains("10 examples");
+        assertThat(row("bad.jsonl").findElement(By.cssSelector(".details")).getText())
+                .contains("Line 1").contains("bot");
+        browser.screenshot("02-files");
+    }
+
+    @Test
+    @Order(3)
+    void startAJobOnTinyChatFromTheForm() throws Exception {
+        find("#nav a[href='#/jobs']").click();
+        until(Duration.ofSeconds(20), "the jobs page", () -> heading().equals("Fine-tuning jobs"));
+        new Select(visible("#job-model")).selectByValue("tiny-chat");
+        selectFile("#job-training-file", "train.jsonl");
+        selectFile("#job-validation-file", "valid.jsonl");
+        find("#job-suffix").sendKeys("portal");
+        find("#job-seed").sendKeys("7");
+        find("#job-epochs").sendKeys("3");
+        find("#job-batch-size").sendKeys("2");
+        browser.screenshot("03-create-job");
+        find("#create-job-button").click();
+        until(Duration.ofSeconds(20), "the job page", () -> browser.driver.getCurrentUrl().contains("#/jobs/ftjob-"));
+        jobId = browser.driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        until(Duration.ofSeconds(20), "the job's page", () -> heading().equals("Job " + jobId));
+        assertThat(visible("#job-facts").getText()).contains("tiny-chat");
+        assertThat(find("#charts").findElements(By.cssSelector("figure.chart"))).hasSize(3);
+    }
+
+    void selectFile(String css, String filename) {
+        Select select = new Select(visible(css));
+        WebElement option = select.getOptions().stream().filter(o -> o.getText().startsWith(filename + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError(filename + " is not offered in " + css));
+        select.selectByValue(option.getAttribute("value"));
+    }
+
+    @Test
+    @Order(4)
+    void theChartsFillInAndTheJobSucceeds() throws Exception {
+        assertThat(jobId).as("step 3 started no job").isNotNull();
+        // 10 examples, batch 2, 3 epochs: 15 steps, a full validation at the end of each epoch.
+        // What the charts held while the job ran: the steps counted at each look (the demo job may finish first).
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        until(Duration.ofMinutes(4), "job " + jobId + " to succeed", () -> {
+            seen.add(points("loss", "data-train-points"));
+            return find("#job-facts [data-status]").getAttribute("data-status").equals("succeeded");
+        });
+        System.out.println("portal: training points in the loss chart while job " + jobId + " ran: " + seen);
+        until(Duration.ofSeconds(20), "all 15 steps in the charts", () -> points("loss", "data-train-points") == 15);
+        for (String chart : List.of("loss", "meanTokenAccuracy", "tokenAccuracy")) {
+            WebElement figure = find("figure[data-chart='" + chart + "']");
+            assertThat(figure.findElements(By.cssSelector("canvas"))).as(chart).isNotEmpty();
+            assertThat(points(chart, "data-train-points")).as(chart + " training").isEqualTo(15);
+            assertThat(points(chart, "data-valid-points")).as(chart + " validation").isPositive();
+            assertThat(points(chart, "data-full-valid-points")).as(chart + " epoch ends").isEqualTo(3);
+            assertThat(figure.findElement(By.cssSelector(".summary")).getText()).startsWith("Step 15:");
+        }
+        assertThat(find("#fine-tuned-model").getText()).startsWith("tiny-chat.ft-").endsWith("-portal");
+        assertThat(find("#job-hyperparameters").getText()).contains("Epochs\n3").contains("Batch size\n2");
+        WebElement download = find("#results-link");
+        assertThat(download.getAttribute("download")).isEqualTo("results.csv");
+        assertThat(download.getAttribute("href")).startsWith("blob:");
+        assertThat(find("#job-checkpoints").findElements(By.cssSelector("tbody tr"))).hasSize(3);
+        assertThat(find("#job-events").getText()).contains("Job succeeded.").contains("Step 10: training loss=");
+        assertThat(find("#status").getText()).isEqualTo("Job " + jobId + ": succeeded.");
+        browser.fullPage("04-job-succeeded", find("#charts"), "04-job-charts");
+    }
+
+    int points(String chart, String attribute) {
+        String v = find("figure[data-chart='" + chart + "']").getAttribute(attribute);
+        return v == null ? 0 : Integer.parseInt(v);
+    }
+
+    @Test
+    @Order(5)
+    void deployTheFineTunedModel() throws Exception {
+        assumeTrue(noDeployments == null, noDeployments);
+        assertThat(jobId).as("step 3 started no job").isNotNull();
+        browser.driver.get(base + "/#/jobs/" + jobId);
+        visible("#deploy-job-model").click();
+        until(Duration.ofSeconds(20), "the deployments page", () -> heading().equals("Deployments"));
+        String model = new Select(visible("#deploy-model")).getFirstSelectedOption().getAttribute("value");
+        assertThat(model).startsWith("tiny-chat.ft-").endsWith("-portal");
+        deployment = find("#deploy-name").getAttribute("value");
+        assertThat(deployment).isEqualTo(model);
+        find("#deploy-button").click();
+        until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> browser.driver
+                .findElements(By.cssSelector("tr[data-deployment='" + deployment + "'][data-state='Succeeded']")).size() == 1);
+        browser.screenshot("05-deployed");
+    }
+
+    @Test
+    @Order(6)
+    void chatWithTheDeploymentInThePlayground() throws Exception {
+        assumeTrue(noDeployments == null, noDeployments);
+        assertThat(deployment).as("step 5 deployed nothing").isNotNull();
+        visible("tr[data-deployment='" + deployment + "'] a").click();
+        until(Duration.ofSeconds(20), "the playground", () -> heading().equals("Playground"));
+        assertThat(new Select(find("#chat-deployment")).getFirstSelectedOption().getAttribute("value")).isEqualTo(deployment);
+        WebElement temperature = find("#chat-temperature");
+        temperature.sendKeys(Keys.HOME);
+        assertThat(find("#chat-temperature-value").getText()).isEqualTo("0");
+        find("#chat-max-tokens").clear();
+        find("#chat-max-tokens").sendKeys("16");
+        find("#chat-input").sendKeys("Q1?", Keys.ENTER);
+        until(Duration.ofMinutes(1), "the streamed answer", () -> !browser.driver.findElements(
+                By.cssSelector("#chat-log li.assistant[data-done='true']")).isEmpty());
+        assertThat(find("#chat-error").getText()).isEmpty();
+        assertThat(find("#chat-log li.user").getText()).contains("Q1?");
+        assertThat(find("#chat-log li.assistant .content").getText()).isNotBlank();
+        assertThat(find("#status").getText()).isEqualTo("Response complete.");
+        browser.screenshot("06-playground");
+    }
+
+    WebElement row(String filename) { return find("tr[data-filename='" + filename + "']"); }
+
+    String status(String filename) {
+        return row(filename).findElement(By.cssSelector("[data-status]")).getAttribute("data-status");
+    }
+
+    static String chatLines(int n) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"messages\":[{\"role\":\"system\",\"content\":\"You are terse.\"},{\"role\":\"user\",\"content\":\"Q")
+                    .append(i).append("?\"},{\"role\":\"assistant\",\"content\":\"A").append(i).append(".\"}]}\n");
+        }
+        return b.toString();
+    }
+}
