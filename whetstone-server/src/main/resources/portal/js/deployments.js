@@ -67,7 +67,7 @@ async function deployForm(ctx, watch) {
   const message = h('div', {id: 'deploy-message'});
   const form = h('form', {class: 'card', id: 'deploy-form'},
     h('h2', {}, 'Deploy a model or checkpoint'),
-    h('div', {class: 'grid'}, field('Model', model),
+    h('div', {class: 'grid wide'}, field('Model', model),
       field('Deployment name', name, 'Used in the inference URL: /openai/deployments/<name>/chat/completions')),
     message,
     h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'deploy-button'}, 'Deploy')));
@@ -101,13 +101,14 @@ function deploymentsTable(list, ctx, refresh) {
       h('td', {}, h('code', {}, d.name)),
       h('td', {}, h('code', {}, d.properties?.model?.name ?? '')),
       h('td', {}, badge(state)),
+      h('td', {}, d.properties?.error ? h('pre', {class: 'details'}, d.properties.error.message) : ''),
       h('td', {}, h('div', {class: 'actions'},
         state === 'Succeeded' ? h('a', {href: `#/playground?deployment=${encodeURIComponent(d.name)}`,
           'aria-label': `Chat with ${d.name}`}, 'Chat') : null,
         h('button', {type: 'button', class: 'danger', 'aria-label': `Delete deployment ${d.name}`,
           onclick: () => remove(d, ctx, refresh)}, 'Delete'))));
   });
-  return table('Deployments', ['Name', 'Model', 'State', ''], rows, 'No deployments yet.');
+  return table('Deployments', ['Name', 'Model', 'State', 'Details', ''], rows, 'No deployments yet.');
 }
 
 async function remove(d, ctx, refresh) {

@@ -111,7 +111,10 @@ class PortalBrowserTest {
     @Order(1)
     void signInWithTheApiKey() throws Exception {
         browser.driver.get(base + "/");
-        visible("#api-key").sendKeys("not-the-key", Keys.ENTER);
+        visible("#api-key");
+        assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).as("focus starts in the key field")
+                .isEqualTo("api-key");
+        browser.driver.switchTo().activeElement().sendKeys("not-the-key", Keys.ENTER);
         assertThat(visible("#sign-in-error .error").getText()).contains("The key was not accepted");
         find("#api-key").clear();
         find("#api-key").sendKeys(KEY, Keys.ENTER);
@@ -151,6 +154,8 @@ class PortalBrowserTest {
     void startAJobOnTinyChatFromTheForm() throws Exception {
         find("#nav a[href='#/jobs']").click();
         until(Duration.ofSeconds(20), "the jobs page", () -> heading().equals("Fine-tuning jobs"));
+        // Keyboard users land on the new page's heading, not at the top of the document.
+        until(Duration.ofSeconds(5), "focus on the heading", () -> browser.driver.switchTo().activeElement().getTagName().equals("h1"));
         new Select(visible("#job-model")).selectByValue("tiny-chat");
         selectFile("#job-training-file", "train.jsonl");
         selectFile("#job-validation-file", "valid.jsonl");
@@ -224,9 +229,12 @@ class PortalBrowserTest {
         deployment = find("#deploy-name").getAttribute("value");
         assertThat(deployment).isEqualTo(model);
         find("#deploy-button").click();
-        until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> browser.driver
-                .findElements(By.cssSelector("tr[data-deployment='" + deployment + "'][data-state='Succeeded']")).size() == 1);
+        String row = "tr[data-deployment='" + deployment + "']";
+        until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> Set.of("Succeeded", "Failed")
+                .contains(String.valueOf(visible(row).getAttribute("data-state"))));
         browser.screenshot("05-deployed");
+        assertThat(find(row).getAttribute("data-state")).as(find(row).getText()).isEqualTo("Succeeded");
+        assertThat(find(row + " a").getText()).isEqualTo("Chat");
     }
 
     @Test
