@@ -95,9 +95,9 @@ function options(f) {
       // Validation batches come every few steps: points mark them, a dashed line joins them.
       {label: SERIES[1].label, stroke: SERIES[1].stroke, width: 2, spanGaps: true, dash: [6, 4],
         points: {show: true, size: 6, fill: SERIES[1].stroke}},
-      // Points only: one value per epoch end, no line between them.
+      // Points only: one ring per epoch end, no line between them; a ring leaves a validation dot beneath visible.
       {label: SERIES[2].label, stroke: SERIES[2].stroke, paths: () => null,
-        points: {show: true, size: 10, fill: SERIES[2].stroke, stroke: SERIES[2].stroke}},
+        points: {show: true, size: 13, width: 3, fill: 'rgba(255,255,255,0)', stroke: SERIES[2].stroke}},
     ],
   };
 }
