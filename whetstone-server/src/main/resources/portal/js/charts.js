@@ -43,9 +43,15 @@ export class Charts {
     window.addEventListener('resize', this.onResize);
   }
 
-  /** Draws (or redraws) all three from chartData()'s result. */
-  async update(data) {
+  /** Draws (or redraws) all three from chartData()'s result; calls run one after the other, never interleaved. */
+  update(data) {
+    this.queue = (this.queue ?? Promise.resolve()).catch(() => {}).then(() => this.draw(data));
+    return this.queue;
+  }
+
+  async draw(data) {
     const uPlot = await loadUPlot();
+    if (this.closed) return;
     for (const [key, f] of this.figures) {
       const columns = data[key];
       this.describe(f, columns);
@@ -71,6 +77,7 @@ export class Charts {
   }
 
   destroy() {
+    this.closed = true;
     window.removeEventListener('resize', this.onResize);
     for (const u of this.plots.values()) u.destroy();
     this.plots.clear();

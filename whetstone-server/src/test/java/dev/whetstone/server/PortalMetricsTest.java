@@ -1,0 +1,115 @@
+package dev.whetstone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.JavascriptExecutor;
+
+/**
+ * The portal's metrics module (results.csv and metrics events → chart columns) run in the browser on hand-made
+ * input, so the charts' numbers are checked exactly, not only that something was drawn.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PortalMetricsTest {
+    static final String CSV = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,"
+            + "full_valid_loss,full_valid_mean_token_accuracy\n"
+            + "1,2.5,0.2,,,,\n2,2.0,0.4,1.5,0.5,1.4,0.6\n3,1.5,0.6,,,,\n4,1.0,0.8,0.9,0.7,0.8,0.9\n";
+
+    @TempDir static Path data;
+    TestServer server;
+    Browser browser;
+
+    @BeforeAll
+    void start() throws Exception {
+        Optional<Path[]> executables = Browser.executables();
+        if (executables.isEmpty()) return;
+        server = TestServer.start(data);
+        browser = Browser.start(executables.get()[0], executables.get()[1]);
+        browser.driver.get(server.base + "/");
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(browser != null, "Debian's chromium and chromium-driver are not installed (.ci/run installs them); "
+                + "the portal's metrics checks in the browser are skipped.");
+    }
+
+    /** Runs `body` (a function of the imported module m) in the page and returns its JSON-able result. */
+    Object run(String body) {
+        return ((JavascriptExecutor) browser.driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/portal/js/metrics.js').then(m => done((() => {" + body + "})()))"
+                + ".catch(e => done('error: ' + e));");
+    }
+
+    @Test
+    void resultsCsvParsesWithEmptyCellsAsNull() {
+        Object rows = run("return m.parseResultsCsv(" + js(CSV) + ");");
+        assertThat(rows).asList().hasSize(4);
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) rows).getFirst();
+        assertThat(first.get("step")).isEqualTo(1L);
+        assertThat(first.get("train_loss")).isEqualTo(2.5);
+        assertThat(first.containsKey("valid_loss")).isTrue();
+        assertThat(first.get("valid_loss")).isNull();
+    }
+
+    @Test
+    void eventsAndResultsMergeByStepAndTheCsvWins() {
+        Object merged = run("return m.mergeRows(m.eventRows([{type:'metrics',data:{step:4,train_loss:9,total_steps:4}},"
+                + "{type:'message',data:null},{type:'metrics',data:{step:6,train_loss:0.5}}]), m.parseResultsCsv("
+                + js(CSV) + ")).map(r => [r.step, r.train_loss]);");
+        assertThat(merged).isEqualTo(List.of(List.of(1L, 2.5), List.of(2L, 2L), List.of(3L, 1.5), List.of(4L, 1L),
+                List.of(6L, 0.5)));
+    }
+
+    @Test
+    void tokenAccuracyIsTheMeanSinceTheEpochBeganAndFullValidationOnlyAtEpochEnds() {
+        Object charts = run("const rows = m.parseResultsCsv(" + js(CSV) + ");"
+                + "const per = m.stepsPerEpoch([{type:'metrics',data:{step:4,total_steps:4}}], {hyperparameters:{n_epochs:2}});"
+                + "const d = m.chartData(rows, per); return {per, token: d.tokenAccuracy, loss: d.loss};");
+        Map<?, ?> result = (Map<?, ?>) charts;
+        assertThat(result.get("per")).isEqualTo(2L);
+        List<?> token = (List<?>) result.get("token");
+        assertThat(token.get(0)).isEqualTo(List.of(1L, 2L, 3L, 4L));
+        numbers(token.get(1), 0.2, 0.3, 0.6, 0.7); // epoch 2 starts over at step 3
+        numbers(token.get(2), null, 0.5, null, 0.7);
+        numbers(token.get(3), null, 0.6, null, 0.9);
+        numbers(((List<?>) result.get("loss")).get(3), null, 1.4, null, 0.8);
+    }
+
+    @Test
+    void stepsPerEpochIsUnknownUntilThePlanIsAndThenTheRunIsOneEpoch() {
+        assertThat(run("return m.stepsPerEpoch([], {hyperparameters:{n_epochs:-1}});")).isNull();
+        numbers(run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null).tokenAccuracy[1];"), 0.2, 0.3, 0.4, 0.5);
+    }
+
+    /** A JS number array compared within rounding; null where the chart has a gap. */
+    static void numbers(Object actual, Double... expected) {
+        List<?> values = (List<?>) actual;
+        assertThat(values).hasSize(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] == null) assertThat(values.get(i)).as("index " + i).isNull();
+            else assertThat(((Number) values.get(i)).doubleValue()).as("index " + i).isCloseTo(expected[i], within(1e-12));
+        }
+    }
+
+    static String js(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
+    }
+}
