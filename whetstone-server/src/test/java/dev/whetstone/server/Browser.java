@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -80,6 +81,24 @@ final class Browser implements AutoCloseable {
 
     WebElement visible(By by) {
         return waiting(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    WebElement visible(String css) { return visible(By.cssSelector(css)); }
+
+    WebElement find(String css) { return driver.findElement(By.cssSelector(css)); }
+
+    void until(Duration timeout, String what, BooleanSupplier condition) {
+        waiting(timeout).withMessage(what).until(d -> condition.getAsBoolean());
+    }
+
+    /** The page's heading; empty while a page is being replaced. */
+    String heading() {
+        List<WebElement> h1 = driver.findElements(By.cssSelector("main h1"));
+        try {
+            return h1.isEmpty() ? "" : h1.getFirst().getText();
+        } catch (StaleElementReferenceException e) {
+            return "";
+        }
     }
 
     /** Console entries at SEVERE (uncaught errors, failed requests) since the last call, less the expected ones. */

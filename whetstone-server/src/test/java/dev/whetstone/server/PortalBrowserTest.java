@@ -74,11 +74,15 @@ class PortalBrowserTest {
                 + "apt-get install chromium chromium-driver); the portal's browser steps are skipped.");
     }
 
+    /** Console errors a step causes on purpose. */
+    java.util.function.Predicate<String> expectedErrors = m -> false;
+
     @AfterEach
     void noConsoleErrors() {
         if (browser == null) return;
-        // The sign-in step's wrong key is answered 401 on purpose; the browser logs that response as an error.
-        assertThat(browser.consoleErrors(m -> m.contains("status of 401"))).as("browser console errors").isEmpty();
+        List<String> errors = browser.consoleErrors(expectedErrors);
+        expectedErrors = m -> false;
+        assertThat(errors).as("browser console errors").isEmpty();
     }
 
     /** A 404 on the ARM deployments list means the deployments API is not in this build yet. */
@@ -89,39 +93,23 @@ class PortalBrowserTest {
                 + "the deploy and playground steps run once it does" : null;
     }
 
-    /** The page's heading; empty while a page is being replaced. */
-    String heading() {
-        List<WebElement> h1 = browser.driver.findElements(By.cssSelector("main h1"));
-        try {
-            return h1.isEmpty() ? "" : h1.getFirst().getText();
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
-            return "";
-        }
-    }
-
-    WebElement find(String css) { return browser.driver.findElement(By.cssSelector(css)); }
-
-    WebElement visible(String css) { return browser.visible(By.cssSelector(css)); }
-
-    void until(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
-        browser.waiting(timeout).withMessage(what).until(d -> condition.getAsBoolean());
-    }
-
     @Test
     @Order(1)
     void signInWithTheApiKey() throws Exception {
         browser.driver.get(base + "/");
-        visible("#api-key");
+        browser.visible("#api-key");
         assertThat(browser.driver.switchTo().activeElement().getAttribute("id")).as("focus starts in the key field")
                 .isEqualTo("api-key");
+        // The wrong key is answered 401 on purpose; the browser logs that response as an error.
+        expectedErrors = m -> m.contains("status of 401");
         browser.driver.switchTo().activeElement().sendKeys("not-the-key", Keys.ENTER);
-        assertThat(visible("#sign-in-error .error").getText()).contains("The key was not accepted");
-        find("#api-key").clear();
-        find("#api-key").sendKeys(KEY, Keys.ENTER);
-        until(Duration.ofSeconds(20), "the Files page", () -> heading().equals("Files"));
-        assertThat(find("#nav").isDisplayed()).isTrue();
-        assertThat(find("#nav a[aria-current=page]").getText()).isEqualTo("Files");
-        assertThat(find("#status").getText()).isEqualTo("Signed in.");
+        assertThat(browser.visible("#sign-in-error .error").getText()).contains("The key was not accepted");
+        browser.find("#api-key").clear();
+        browser.find("#api-key").sendKeys(KEY, Keys.ENTER);
+        browser.until(Duration.ofSeconds(20), "the Files page", () -> browser.heading().equals("Files"));
+        assertThat(browser.find("#nav").isDisplayed()).isTrue();
+        assertThat(browser.find("#nav a[aria-current=page]").getText()).isEqualTo("Files");
+        assertThat(browser.find("#status").getText()).isEqualTo("Signed in.");
         browser.screenshot("01-signed-in");
     }
 
@@ -133,15 +121,15 @@ class PortalBrowserTest {
         Path bad = Files.writeString(data.resolve("bad.jsonl"),
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"bot\",\"content\":\"yo\"}]}\n");
         for (Path file : List.of(train, valid, bad)) {
-            visible("#upload-file").sendKeys(file.toAbsolutePath().toString());
-            find("#upload-button").click();
-            until(Duration.ofSeconds(20), "upload of " + file.getFileName(),
-                    () -> find("#upload-progress-text").getText().equals("Done") && find("#upload-button").isEnabled());
-            until(Duration.ofSeconds(20), file.getFileName() + " listed", () -> !browser.driver.findElements(
+            browser.visible("#upload-file").sendKeys(file.toAbsolutePath().toString());
+            browser.find("#upload-button").click();
+            browser.until(Duration.ofSeconds(20), "upload of " + file.getFileName(),
+                    () -> browser.find("#upload-progress-text").getText().equals("Done") && browser.find("#upload-button").isEnabled());
+            browser.until(Duration.ofSeconds(20), file.getFileName() + " listed", () -> !browser.driver.findElements(
                     By.cssSelector("tr[data-filename='" + file.getFileName() + "']")).isEmpty());
         }
-        assertThat(find("#upload-progress").getAttribute("value")).isEqualTo("100");
-        until(Duration.ofSeconds(30), "validation of all three", () -> status("train.jsonl").equals("processed")
+        assertThat(browser.find("#upload-progress").getAttribute("value")).isEqualTo("100");
+        browser.until(Duration.ofSeconds(30), "validation of all three", () -> status("train.jsonl").equals("processed")
                 && status("valid.jsonl").equals("processed") && status("bad.jsonl").equals("error"));
         assertThat(row("train.jsonl").getText()).contains("10 examples");
         assertThat(row("bad.jsonl").findElement(By.cssSelector(".details")).getText())
@@ -152,28 +140,28 @@ class PortalBrowserTest {
     @Test
     @Order(3)
     void startAJobOnTinyChatFromTheForm() throws Exception {
-        find("#nav a[href='#/jobs']").click();
-        until(Duration.ofSeconds(20), "the jobs page", () -> heading().equals("Fine-tuning jobs"));
+        browser.find("#nav a[href='#/jobs']").click();
+        browser.until(Duration.ofSeconds(20), "the jobs page", () -> browser.heading().equals("Fine-tuning jobs"));
         // Keyboard users land on the new page's heading, not at the top of the document.
-        until(Duration.ofSeconds(5), "focus on the heading", () -> browser.driver.switchTo().activeElement().getTagName().equals("h1"));
-        new Select(visible("#job-model")).selectByValue("tiny-chat");
+        browser.until(Duration.ofSeconds(5), "focus on the heading", () -> browser.driver.switchTo().activeElement().getTagName().equals("h1"));
+        new Select(browser.visible("#job-model")).selectByValue("tiny-chat");
         selectFile("#job-training-file", "train.jsonl");
         selectFile("#job-validation-file", "valid.jsonl");
-        find("#job-suffix").sendKeys("portal");
-        find("#job-seed").sendKeys("7");
-        find("#job-epochs").sendKeys("3");
-        find("#job-batch-size").sendKeys("2");
+        browser.find("#job-suffix").sendKeys("portal");
+        browser.find("#job-seed").sendKeys("7");
+        browser.find("#job-epochs").sendKeys("3");
+        browser.find("#job-batch-size").sendKeys("2");
         browser.screenshot("03-create-job");
-        find("#create-job-button").click();
-        until(Duration.ofSeconds(20), "the job page", () -> browser.driver.getCurrentUrl().contains("#/jobs/ftjob-"));
+        browser.find("#create-job-button").click();
+        browser.until(Duration.ofSeconds(20), "the job page", () -> browser.driver.getCurrentUrl().contains("#/jobs/ftjob-"));
         jobId = browser.driver.getCurrentUrl().replaceAll(".*#/jobs/", "");
-        until(Duration.ofSeconds(20), "the job's page", () -> heading().equals("Job " + jobId));
-        assertThat(visible("#job-facts").getText()).contains("tiny-chat");
-        assertThat(find("#charts").findElements(By.cssSelector("figure.chart"))).hasSize(3);
+        browser.until(Duration.ofSeconds(20), "the job's page", () -> browser.heading().equals("Job " + jobId));
+        assertThat(browser.visible("#job-facts").getText()).contains("tiny-chat");
+        assertThat(browser.find("#charts").findElements(By.cssSelector("figure.chart"))).hasSize(3);
     }
 
     void selectFile(String css, String filename) {
-        Select select = new Select(visible(css));
+        Select select = new Select(browser.visible(css));
         WebElement option = select.getOptions().stream().filter(o -> o.getText().startsWith(filename + " ")).findFirst()
                 .orElseThrow(() -> new AssertionError(filename + " is not offered in " + css));
         select.selectByValue(option.getAttribute("value"));
@@ -186,33 +174,33 @@ class PortalBrowserTest {
         // 10 examples, batch 2, 3 epochs: 15 steps, a full validation at the end of each epoch.
         // What the charts held while the job ran: the steps counted at each look (the demo job may finish first).
         java.util.Set<Integer> seen = new java.util.TreeSet<>();
-        until(Duration.ofMinutes(4), "job " + jobId + " to succeed", () -> {
+        browser.until(Duration.ofMinutes(4), "job " + jobId + " to succeed", () -> {
             seen.add(points("loss", "data-train-points"));
-            return find("#job-facts [data-status]").getAttribute("data-status").equals("succeeded");
+            return browser.find("#job-facts [data-status]").getAttribute("data-status").equals("succeeded");
         });
         System.out.println("portal: training points in the loss chart while job " + jobId + " ran: " + seen);
-        until(Duration.ofSeconds(20), "all 15 steps in the charts", () -> points("loss", "data-train-points") == 15);
+        browser.until(Duration.ofSeconds(20), "all 15 steps in the charts", () -> points("loss", "data-train-points") == 15);
         for (String chart : List.of("loss", "meanTokenAccuracy", "tokenAccuracy")) {
-            WebElement figure = find("figure[data-chart='" + chart + "']");
+            WebElement figure = browser.find("figure[data-chart='" + chart + "']");
             assertThat(figure.findElements(By.cssSelector("canvas"))).as(chart).isNotEmpty();
             assertThat(points(chart, "data-train-points")).as(chart + " training").isEqualTo(15);
             assertThat(points(chart, "data-valid-points")).as(chart + " validation").isPositive();
             assertThat(points(chart, "data-full-valid-points")).as(chart + " epoch ends").isEqualTo(3);
             assertThat(figure.findElement(By.cssSelector(".summary")).getText()).startsWith("Step 15:");
         }
-        assertThat(find("#fine-tuned-model").getText()).startsWith("tiny-chat.ft-").endsWith("-portal");
-        assertThat(find("#job-hyperparameters").getText()).contains("Epochs\n3").contains("Batch size\n2");
-        WebElement download = find("#results-link");
+        assertThat(browser.find("#fine-tuned-model").getText()).startsWith("tiny-chat.ft-").endsWith("-portal");
+        assertThat(browser.find("#job-hyperparameters").getText()).contains("Epochs\n3").contains("Batch size\n2");
+        WebElement download = browser.find("#results-link");
         assertThat(download.getAttribute("download")).isEqualTo("results.csv");
         assertThat(download.getAttribute("href")).startsWith("blob:");
-        assertThat(find("#job-checkpoints").findElements(By.cssSelector("tbody tr"))).hasSize(3);
-        assertThat(find("#job-events").getText()).contains("Job succeeded.").contains("Step 10: training loss=");
-        assertThat(find("#status").getText()).isEqualTo("Job " + jobId + ": succeeded.");
-        browser.fullPage("04-job-succeeded", find("#charts"), "04-job-charts");
+        assertThat(browser.find("#job-checkpoints").findElements(By.cssSelector("tbody tr"))).hasSize(3);
+        assertThat(browser.find("#job-events").getText()).contains("Job succeeded.").contains("Step 10: training loss=");
+        assertThat(browser.find("#status").getText()).isEqualTo("Job " + jobId + ": succeeded.");
+        browser.fullPage("04-job-succeeded", browser.find("#charts"), "04-job-charts");
     }
 
     int points(String chart, String attribute) {
-        String v = find("figure[data-chart='" + chart + "']").getAttribute(attribute);
+        String v = browser.find("figure[data-chart='" + chart + "']").getAttribute(attribute);
         return v == null ? 0 : Integer.parseInt(v);
     }
 
@@ -222,19 +210,19 @@ class PortalBrowserTest {
         assumeTrue(noDeployments == null, noDeployments);
         assertThat(jobId).as("step 3 started no job").isNotNull();
         browser.driver.get(base + "/#/jobs/" + jobId);
-        visible("#deploy-job-model").click();
-        until(Duration.ofSeconds(20), "the deployments page", () -> heading().equals("Deployments"));
-        String model = new Select(visible("#deploy-model")).getFirstSelectedOption().getAttribute("value");
+        browser.visible("#deploy-job-model").click();
+        browser.until(Duration.ofSeconds(20), "the deployments page", () -> browser.heading().equals("Deployments"));
+        String model = new Select(browser.visible("#deploy-model")).getFirstSelectedOption().getAttribute("value");
         assertThat(model).startsWith("tiny-chat.ft-").endsWith("-portal");
-        deployment = find("#deploy-name").getAttribute("value");
+        deployment = browser.find("#deploy-name").getAttribute("value");
         assertThat(deployment).isEqualTo(model);
-        find("#deploy-button").click();
+        browser.find("#deploy-button").click();
         String row = "tr[data-deployment='" + deployment + "']";
-        until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> Set.of("Succeeded", "Failed")
-                .contains(String.valueOf(visible(row).getAttribute("data-state"))));
+        browser.until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> Set.of("Succeeded", "Failed")
+                .contains(String.valueOf(browser.visible(row).getAttribute("data-state"))));
         browser.screenshot("05-deployed");
-        assertThat(find(row).getAttribute("data-state")).as(find(row).getText()).isEqualTo("Succeeded");
-        assertThat(find(row + " a").getText()).isEqualTo("Chat");
+        assertThat(browser.find(row).getAttribute("data-state")).as(browser.find(row).getText()).isEqualTo("Succeeded");
+        assertThat(browser.find(row + " a").getText()).isEqualTo("Chat");
     }
 
     @Test
@@ -242,25 +230,25 @@ class PortalBrowserTest {
     void chatWithTheDeploymentInThePlayground() throws Exception {
         assumeTrue(noDeployments == null, noDeployments);
         assertThat(deployment).as("step 5 deployed nothing").isNotNull();
-        visible("tr[data-deployment='" + deployment + "'] a").click();
-        until(Duration.ofSeconds(20), "the playground", () -> heading().equals("Playground"));
-        assertThat(new Select(find("#chat-deployment")).getFirstSelectedOption().getAttribute("value")).isEqualTo(deployment);
-        WebElement temperature = find("#chat-temperature");
+        browser.visible("tr[data-deployment='" + deployment + "'] a").click();
+        browser.until(Duration.ofSeconds(20), "the playground", () -> browser.heading().equals("Playground"));
+        assertThat(new Select(browser.find("#chat-deployment")).getFirstSelectedOption().getAttribute("value")).isEqualTo(deployment);
+        WebElement temperature = browser.find("#chat-temperature");
         temperature.sendKeys(Keys.HOME);
-        assertThat(find("#chat-temperature-value").getText()).isEqualTo("0");
-        find("#chat-max-tokens").clear();
-        find("#chat-max-tokens").sendKeys("16");
-        find("#chat-input").sendKeys("Q1?", Keys.ENTER);
-        until(Duration.ofMinutes(1), "the streamed answer", () -> !browser.driver.findElements(
+        assertThat(browser.find("#chat-temperature-value").getText()).isEqualTo("0");
+        browser.find("#chat-max-tokens").clear();
+        browser.find("#chat-max-tokens").sendKeys("16");
+        browser.find("#chat-input").sendKeys("Q1?", Keys.ENTER);
+        browser.until(Duration.ofMinutes(1), "the streamed answer", () -> !browser.driver.findElements(
                 By.cssSelector("#chat-log li.assistant[data-done='true']")).isEmpty());
-        assertThat(find("#chat-error").getText()).isEmpty();
-        assertThat(find("#chat-log li.user").getText()).contains("Q1?");
-        assertThat(find("#chat-log li.assistant .content").getText()).isNotBlank();
-        assertThat(find("#status").getText()).isEqualTo("Response complete.");
+        assertThat(browser.find("#chat-error").getText()).isEmpty();
+        assertThat(browser.find("#chat-log li.user").getText()).contains("Q1?");
+        assertThat(browser.find("#chat-log li.assistant .content").getText()).isNotBlank();
+        assertThat(browser.find("#status").getText()).isEqualTo("Response complete.");
         browser.screenshot("06-playground");
     }
 
-    WebElement row(String filename) { return find("tr[data-filename='" + filename + "']"); }
+    WebElement row(String filename) { return browser.find("tr[data-filename='" + filename + "']"); }
 
     String status(String filename) {
         return row(filename).findElement(By.cssSelector("[data-status]")).getAttribute("data-status");

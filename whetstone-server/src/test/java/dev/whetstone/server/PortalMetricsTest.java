@@ -109,6 +109,14 @@ class PortalMetricsTest {
         }
     }
 
+    @Test
+    void theConsoleCheckTheBrowserStepsRelyOnSeesErrors() {
+        browser.consoleErrors(m -> false); // drain
+        ((JavascriptExecutor) browser.driver).executeScript("console.error('portal console probe')");
+        assertThat(browser.consoleErrors(m -> false)).anyMatch(m -> m.contains("portal console probe"));
+        assertThat(browser.consoleErrors(m -> false)).isEmpty();
+    }
+
     static String js(String s) {
         return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
     }
