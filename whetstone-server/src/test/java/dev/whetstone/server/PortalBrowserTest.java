@@ -135,6 +135,12 @@ class PortalBrowserTest {
         assertThat(row("bad.jsonl").findElement(By.cssSelector(".details")).getText())
                 .contains("Line 1").contains("bot");
         browser.screenshot("02-files");
+        browser.find("tr[data-filename='bad.jsonl'] button").click();
+        browser.waiting(Duration.ofSeconds(5)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent())
+                .accept();
+        browser.until(Duration.ofSeconds(20), "bad.jsonl deleted", () -> browser.driver
+                .findElements(By.cssSelector("tr[data-filename='bad.jsonl']")).isEmpty());
+        assertThat(browser.find("#status").getText()).isEqualTo("Deleted bad.jsonl.");
     }
 
     @Test
@@ -206,6 +212,19 @@ class PortalBrowserTest {
 
     @Test
     @Order(5)
+    void theModelsPageListsTheFineTunedModel() throws Exception {
+        assertThat(jobId).as("step 3 started no job").isNotNull();
+        browser.find("#nav a[href='#/models']").click();
+        browser.until(Duration.ofSeconds(20), "the models page", () -> browser.heading().equals("Models"));
+        WebElement tuned = browser.visible("#model-list tr[data-model-id$='-portal']");
+        assertThat(tuned.getText()).contains("fine-tuned").contains(jobId).contains("chat").contains("succeeded");
+        assertThat(tuned.findElement(By.linkText("Deploy")).getAttribute("href")).contains("#/deployments?model=tiny-chat.ft-");
+        assertThat(browser.find("#model-list tr[data-model-id='tiny-chat']").getText()).contains("base");
+        browser.screenshot("05-models");
+    }
+
+    @Test
+    @Order(6)
     void deployTheFineTunedModel() throws Exception {
         assumeTrue(noDeployments == null, noDeployments);
         assertThat(jobId).as("step 3 started no job").isNotNull();
@@ -220,13 +239,13 @@ class PortalBrowserTest {
         String row = "tr[data-deployment='" + deployment + "']";
         browser.until(Duration.ofMinutes(2), "deployment " + deployment + " to be provisioned", () -> Set.of("Succeeded", "Failed")
                 .contains(String.valueOf(browser.visible(row).getAttribute("data-state"))));
-        browser.screenshot("05-deployed");
+        browser.screenshot("06-deployed");
         assertThat(browser.find(row).getAttribute("data-state")).as(browser.find(row).getText()).isEqualTo("Succeeded");
         assertThat(browser.find(row + " a").getText()).isEqualTo("Chat");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void chatWithTheDeploymentInThePlayground() throws Exception {
         assumeTrue(noDeployments == null, noDeployments);
         assertThat(deployment).as("step 5 deployed nothing").isNotNull();
@@ -245,7 +264,7 @@ class PortalBrowserTest {
         assertThat(browser.find("#chat-log li.user").getText()).contains("Q1?");
         assertThat(browser.find("#chat-log li.assistant .content").getText()).isNotBlank();
         assertThat(browser.find("#status").getText()).isEqualTo("Response complete.");
-        browser.screenshot("06-playground");
+        browser.screenshot("07-playground");
     }
 
     WebElement row(String filename) { return browser.find("tr[data-filename='" + filename + "']"); }
