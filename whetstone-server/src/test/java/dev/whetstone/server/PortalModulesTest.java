@@ -17,11 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
 
 /**
- * The portal's metrics module (results.csv and metrics events → chart columns) run in the browser on hand-made
- * input, so the charts' numbers are checked exactly, not only that something was drawn.
+ * The portal's modules run in the browser on hand-made input: the metrics module (results.csv and metrics events →
+ * chart columns), so the charts' numbers are checked exactly, and the chat stream reader, fed a server-sent event
+ * stream cut at awkward places.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PortalMetricsTest {
+class PortalModulesTest {
     static final String CSV = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,"
             + "full_valid_loss,full_valid_mean_token_accuracy\n"
             + "1,2.5,0.2,,,,\n2,2.0,0.4,1.5,0.5,1.4,0.6\n3,1.5,0.6,,,,\n4,1.0,0.8,0.9,0.7,0.8,0.9\n";
@@ -48,7 +49,8 @@ class PortalMetricsTest {
     @BeforeEach
     void needsTheBrowser() {
         assumeTrue(browser != null, "Debian's chromium and chromium-driver are not installed (.ci/run installs them); "
-                + "the portal's metrics checks in the browser are skipped.");
+                + "the portal's module checks in the browser are skipped.");
+        browser.driver.get(server.base + "/"); // a fresh page: no stand-in fetch from an earlier test
     }
 
     /** Runs `body` (a function of the imported module m) in the page and returns its JSON-able result. */
@@ -117,7 +119,56 @@ class PortalMetricsTest {
         assertThat(browser.consoleErrors(m -> false)).isEmpty();
     }
 
+    /**
+     * Streams a chat through api.js with fetch answering `status` and these body pieces, and returns what the
+     * reader yielded (or the error it threw) and the request it sent.
+     */
+    Map<?, ?> stream(int status, String... pieces) {
+        StringBuilder parts = new StringBuilder("[");
+        for (String p : pieces) parts.append(js(p)).append(',');
+        String script = "const done = arguments[arguments.length - 1];"
+                + "sessionStorage.setItem('whetstone.apiKey', 'k1');"
+                + "import('/portal/js/api.js').then(async api => {"
+                + "  const parts = " + parts + "]; const enc = new TextEncoder(); let request = null;"
+                + "  window.fetch = async (url, init) => { request = {url, body: JSON.parse(init.body), key: init.headers['api-key']};"
+                + "    return new Response(new ReadableStream({start(c) { parts.forEach(p => c.enqueue(enc.encode(p))); c.close(); }}),"
+                + "      {status: " + status + ", headers: {'Content-Type': 'text/event-stream'}}); };"
+                + "  const out = [];"
+                + "  try { for await (const piece of api.streamChat('dep 1', {messages: [{role: 'user', content: 'hi'}]})) out.push(piece); }"
+                + "  catch (e) { return done({out, request, error: e.message, status: e.status ?? null}); }"
+                + "  done({out, request});"
+                + "}).catch(e => done({error: 'script: ' + e}));";
+        return (Map<?, ?>) ((JavascriptExecutor) browser.driver).executeAsyncScript(script);
+    }
+
+    @Test
+    void theChatStreamIsReadAcrossChunkBoundariesUntilDone() {
+        Map<?, ?> r = stream(200, "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\ndata: {\"cho",
+                "ices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n", "\ndata: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\r\n\r\n",
+                "data: {\"choices\":[],\"usage\":{\"total_tokens\":3}}\n\ndata: [DONE]\n\n",
+                "data: {\"choices\":[{\"delta\":{\"content\":\"after done\"}}]}\n\n");
+        assertThat(r.get("error")).isNull();
+        assertThat(r.get("out")).isEqualTo(List.of("Hel", "lo"));
+        Map<?, ?> request = (Map<?, ?>) r.get("request");
+        assertThat(request.get("url")).isEqualTo("/openai/deployments/dep%201/chat/completions?api-version=2024-10-21");
+        assertThat(request.get("key")).isEqualTo("k1");
+        assertThat(((Map<?, ?>) request.get("body")).get("stream")).isEqualTo(true);
+    }
+
+    @Test
+    void anErrorMidStreamAndAnErrorStatusBothReachTheCaller() {
+        Map<?, ?> mid = stream(200, "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n",
+                "data: {\"error\":{\"code\":\"server_error\",\"message\":\"engine stopped\"}}\n\n");
+        assertThat(mid.get("out")).isEqualTo(List.of("a"));
+        assertThat(mid.get("error")).isEqualTo("engine stopped");
+        Map<?, ?> notFound = stream(404, "{\"error\":{\"code\":\"DeploymentNotFound\",\"message\":\"The API deployment "
+                + "for this resource does not exist.\"}}");
+        assertThat(notFound.get("out")).isEqualTo(List.of());
+        assertThat(notFound.get("status")).isEqualTo(404L);
+        assertThat(notFound.get("error")).isEqualTo("The API deployment for this resource does not exist.");
+    }
+
     static String js(String s) {
-        return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'";
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r") + "'";
     }
 }
