@@ -124,6 +124,13 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
         return Optional.empty();
     }
 
+    /** ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers. */
+    public java.util.Map<String, String> capabilities(Deployment d) {
+        return resolver.chat(d.model().name())
+                .map(chat -> java.util.Map.of("chatCompletion", Boolean.toString(chat), "completion", "true"))
+                .orElse(java.util.Map.of());
+    }
+
     /** At start-up: loads again what was serving or being created when the service stopped. */
     public void restore() {
         for (Deployment d : store.all()) {

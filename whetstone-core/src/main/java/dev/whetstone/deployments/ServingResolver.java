@@ -40,6 +40,15 @@ final class ServingResolver {
                 model.initDir() == null ? null : paths.resolve(model.initDir()));
     }
 
+    /** Whether the model has a chat template; empty when it no longer resolves. */
+    Optional<Boolean> chat(String modelName) {
+        try {
+            return Optional.of(resolver.resolve(modelName).base().chat());
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
+
     /**
      * Every name the deployed model goes by, and those of what it depends on: a checkpoint's id and name, and
      * the fine-tuned model and job whose folder holds it (deleting either would delete the weights served).

@@ -1,14 +1,22 @@
 package dev.whetstone.server;
 
+import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
+import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
 
-/** The core services the HTTP layer calls, built once by {@link Wiring}. */
+/**
+ * The core services the HTTP layer calls, built once by {@link Wiring}.
+ *
+ * @param deployments also the {@link dev.whetstone.deployments.DeploymentLookup} the inference API asks
+ * @param credentials admin and inference-only keys and the service's signed tokens, for {@code Auth}
+ */
 record Services(
         FileService files,
         FileImporter importer,
@@ -16,4 +24,7 @@ record Services(
         JobService jobs,
         FineTunedModels fineTunedModels,
         Set<String> apiKeys,
-        PrometheusMeterRegistry metrics) {}
+        PrometheusMeterRegistry metrics,
+        DeploymentService deployments,
+        AccountNames accounts,
+        Credentials credentials) {}
