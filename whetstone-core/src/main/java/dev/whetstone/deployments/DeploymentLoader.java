@@ -31,6 +31,8 @@ final class DeploymentLoader {
     private final Clock clock;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Loads queued or running per name, so a lookup miss does not queue a second one. */
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
 
     DeploymentLoader(DeploymentStore store, InferenceEngine engine, Executor executor, Clock clock) {
         this.store = store;
@@ -43,7 +45,19 @@ final class DeploymentLoader {
 
     /** Loads {@code spec} for the deployment as stored with etag {@code etag}, in the background. */
     void loadLater(Deployment d, ServingSpecSource spec) {
-        executor.execute(() -> load(d.name(), d.etag(), spec));
+        inFlight.merge(d.name(), 1, Integer::sum);
+        executor.execute(() -> {
+            try {
+                load(d.name(), d.etag(), spec);
+            } finally {
+                inFlight.computeIfPresent(d.name(), (n, c) -> c == 1 ? null : c - 1);
+            }
+        });
+    }
+
+    /** {@link #loadLater} unless a load of that name is already queued or running here. */
+    void loadIfIdle(Deployment d, ServingSpecSource spec) {
+        if (!inFlight.containsKey(d.name())) loadLater(d, spec);
     }
 
     /** A capacity change on a deployment that keeps its model: the quota follows without reloading. */

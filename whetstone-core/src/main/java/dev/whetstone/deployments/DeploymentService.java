@@ -106,11 +106,20 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
         return true;
     }
 
+    /**
+     * The deployment if this process serves it. A miss for a deployment that should be serving (created through
+     * another replica sharing the database) starts loading it here; until then it is 404, as Azure answers for
+     * deployments created within the last minutes.
+     */
     @Override
     public LiveDeployment live(String deploymentName) {
-        return loader.live(deploymentName)
-                .map(l -> new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota()))
-                .orElseThrow(() -> new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE));
+        Optional<DeploymentLoader.Live> live = loader.live(deploymentName);
+        if (live.isPresent()) {
+            DeploymentLoader.Live l = live.get();
+            return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota());
+        }
+        store.find(deploymentName).filter(d -> d.state().wantsLoaded()).ifPresent(d -> loader.loadIfIdle(d, this::spec));
+        throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
     }
 
     /** Any deployment, whatever its state, keeps its model (and what that model's weights live in) from deletion. */

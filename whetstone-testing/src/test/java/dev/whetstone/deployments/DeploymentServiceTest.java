@@ -181,6 +181,23 @@ class DeploymentServiceTest {
     }
 
     @Test
+    void aReplicaSharingTheStoreLoadsADeploymentOnItsFirstLookup() {
+        h.service.put(request("acct", "bot", MODEL, 1));
+        h.runLoads();
+        dev.whetstone.testing.FakeInferenceEngine otherEngine = new dev.whetstone.testing.FakeInferenceEngine();
+        DeploymentService replica = new DeploymentService(h.store, h.resolver, h.stores, h.paths, otherEngine, h.loads,
+                new AccountNames(Set.of()), h.clock);
+        assertThatThrownBy(() -> replica.live("bot")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> replica.live("bot")).isInstanceOf(ApiException.class);
+        assertThat(h.pendingLoads).hasSize(1); // one load, however many lookups missed meanwhile
+        h.runLoads();
+        assertThat(replica.live("bot").modelName()).isEqualTo(MODEL);
+        assertThat(otherEngine.loadedKeys()).containsExactly("bot");
+        assertThatThrownBy(() -> replica.live("never-deployed")).isInstanceOf(ApiException.class);
+        assertThat(h.pendingLoads).isEmpty();
+    }
+
+    @Test
     void accountsAreValidatedAndMayBeRestricted() {
         assertThatThrownBy(() -> h.service.put(request("-bad", "bot", MODEL, 1))).isInstanceOf(ApiException.class)
                 .hasMessageContaining("Account name '-bad' is invalid");
