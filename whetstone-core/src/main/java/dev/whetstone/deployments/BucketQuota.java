@@ -31,6 +31,8 @@ public final class BucketQuota implements TokenQuota {
         this.requests = requestLimit;
     }
 
+    public synchronized int capacity() { return (int) (tokenLimit / TOKENS_PER_UNIT); }
+
     /** A PUT changed the capacity: the limits follow at once; what is left grows or shrinks by the difference. */
     public synchronized void setCapacity(int capacity) {
         refill();

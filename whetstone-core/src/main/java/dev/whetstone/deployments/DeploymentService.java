@@ -107,18 +107,26 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
     }
 
     /**
-     * The deployment if this process serves it. A miss for a deployment that should be serving (created through
-     * another replica sharing the database) starts loading it here; until then it is 404, as Azure answers for
-     * deployments created within the last minutes.
+     * The deployment if this process serves it. Each lookup reads the stored deployment (one indexed row), so
+     * replicas sharing the database follow each other: a deployment deleted elsewhere is unloaded here, a capacity
+     * change applies, and one created or re-pointed elsewhere starts loading here; until it has loaded the answer
+     * is 404, as Azure answers for deployments created within the last minutes.
      */
     @Override
     public LiveDeployment live(String deploymentName) {
+        Optional<Deployment> stored = store.find(deploymentName);
         Optional<DeploymentLoader.Live> live = loader.live(deploymentName);
-        if (live.isPresent()) {
+        if (stored.isEmpty()) {
+            if (live.isPresent()) loader.unload(deploymentName);
+            throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
+        }
+        Deployment d = stored.get();
+        if (live.isPresent() && live.get().modelName().equals(d.model().name())) {
+            if (live.get().quota().capacity() != d.sku().capacity()) loader.resize(deploymentName, d.sku().capacity());
             DeploymentLoader.Live l = live.get();
             return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota());
         }
-        store.find(deploymentName).filter(d -> d.state().wantsLoaded()).ifPresent(d -> loader.loadIfIdle(d, this::spec));
+        if (d.state().wantsLoaded()) loader.loadIfIdle(d, this::spec);
         throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
     }
 

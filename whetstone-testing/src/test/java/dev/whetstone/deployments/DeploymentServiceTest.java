@@ -195,6 +195,12 @@ class DeploymentServiceTest {
         assertThat(otherEngine.loadedKeys()).containsExactly("bot");
         assertThatThrownBy(() -> replica.live("never-deployed")).isInstanceOf(ApiException.class);
         assertThat(h.pendingLoads).isEmpty();
+
+        h.service.put(request("acct", "bot", MODEL, 4));
+        assertThat(replica.live("bot").quota().admit(3500).limitTokens()).isEqualTo(4000);
+        h.service.delete("acct", "bot");
+        assertThatThrownBy(() -> replica.live("bot")).isInstanceOf(ApiException.class);
+        assertThat(otherEngine.loadedKeys()).isEmpty();
     }
 
     @Test
