@@ -7,6 +7,7 @@ import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.store.DeploymentStore;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -105,7 +106,7 @@ final class DeploymentLoader {
      * checked to still exist, with its current capacity applied.
      */
     private boolean record(Deployment d, ProvisioningState state, String error) {
-        if (d.state() == state && java.util.Objects.equals(d.error(), error)) {
+        if (d.state() == state && Objects.equals(d.error(), error)) {
             Optional<Deployment> now = store.find(d.name());
             now.ifPresent(n -> resize(n.name(), n.sku().capacity()));
             return now.isPresent();

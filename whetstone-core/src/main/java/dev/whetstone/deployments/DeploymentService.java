@@ -2,6 +2,7 @@ package dev.whetstone.deployments;
 
 import dev.whetstone.Ids;
 import dev.whetstone.engine.inference.InferenceEngine;
+import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.jobs.JobPaths;
@@ -11,6 +12,7 @@ import dev.whetstone.models.ModelUsage;
 import dev.whetstone.store.DeploymentStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
@@ -142,10 +144,10 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
     }
 
     /** ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers. */
-    public java.util.Map<String, String> capabilities(Deployment d) {
+    public Map<String, String> capabilities(Deployment d) {
         return resolver.chat(d.model().name())
-                .map(chat -> java.util.Map.of("chatCompletion", Boolean.toString(chat), "completion", "true"))
-                .orElse(java.util.Map.of());
+                .map(chat -> Map.of("chatCompletion", Boolean.toString(chat), "completion", "true"))
+                .orElse(Map.of());
     }
 
     /** At start-up: loads again what was serving or being created when the service stopped. */
@@ -155,7 +157,7 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
         }
     }
 
-    private dev.whetstone.engine.inference.ServingSpec spec(Deployment d) {
+    private ServingSpec spec(Deployment d) {
         return resolver.spec(d.name(), d.model().name());
     }
 
