@@ -61,6 +61,24 @@ class DeploymentRestartTest {
     }
 
     @Test
+    void inferenceKeysStayOnInferenceAndOnlyListedAccountsExist() throws Exception {
+        ServerConfig config = config(null).withAccess(new AccessOptions(Set.of("inference-only-key"), Set.of("team-a")));
+        try (WhetstoneServer server = WhetstoneServer.start(config, c -> new FakeInferenceEngine())) {
+            String base = "http://127.0.0.1:" + server.port();
+            ArmClient inference = new ArmClient(base, "inference-only-key");
+            DeploymentsApiTest.assertError(inference.send("GET", "/openai/models?api-version=2024-10-21", null), 403,
+                    "limited to inference");
+            assertThat(inference.send("POST", "/openai/deployments/x/chat/completions?api-version=2024-10-21", "{}")
+                    .statusCode()).isNotIn(401, 403);
+            ArmClient admin = new ArmClient(base, "restart-key");
+            String teamB = ArmClient.ACCOUNT.replace("my-resource", "team-b") + "/deployments/bot?" + ArmClient.V;
+            DeploymentsApiTest.assertError(admin.send("PUT", teamB, howToBody("tiny-chat")), 404, "allows: team-a");
+            String teamA = ArmClient.ACCOUNT.replace("my-resource", "team-a") + "/deployments/bot?" + ArmClient.V;
+            assertThat(admin.send("PUT", teamA, howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void withoutAnInferenceEngineADeploymentFailsSayingSo() throws Exception {
         String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
         try (WhetstoneServer server = WhetstoneServer.start(config(null))) {
