@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.server.AccessOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.WhetstoneServer;
 import java.nio.file.Path;
@@ -48,6 +49,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "Unfinished fine-tuning jobs allowed at once; more is 429 quotaExceeded (default ${DEFAULT-VALUE}).")
     int maxActiveJobs;
 
+    @Option(names = "--inference-key", split = ",", defaultValue = "${env:WHETSTONE_INFERENCE_KEY}",
+            description = "Repeatable: keys that may call only chat/completions and completions (403 elsewhere).")
+    List<String> inferenceKeys;
+
+    @Option(names = "--accounts", split = ",", defaultValue = "${env:WHETSTONE_ACCOUNTS}",
+            description = "The only account names deployments may use (comma-separated); default: any, created on first use.")
+    List<String> accounts;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.closeOnSignal(WhetstoneServer.start(config()));
@@ -59,7 +68,13 @@ final class ServeCommand implements Callable<Integer> {
         return new ServerConfig(host, port, storage.data, storage.dbOrNull(), storage.modelsDir,
                 apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
                 maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
-                workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds));
+                workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
+                new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)));
+    }
+
+    private static Set<String> nonBlank(List<String> values) {
+        if (values == null) return Set.of();
+        return values.stream().map(String::strip).filter(v -> !v.isEmpty()).collect(java.util.stream.Collectors.toSet());
     }
 
     private Map<String, String> aliases() {

@@ -46,6 +46,15 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void serveTakesInferenceKeysAndAllowedAccounts() {
+        ServerConfig config = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--inference-key", "k1,k2",
+                "--accounts", "team-a, team-b").config();
+        assertThat(config.access().inferenceKeys()).containsExactlyInAnyOrder("k1", "k2");
+        assertThat(config.access().accounts()).containsExactlyInAnyOrder("team-a", "team-b");
+        assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString()).config().access().accounts()).isEmpty();
+    }
+
+    @Test
     void negativeWorkersAreRefusedWithTheReason() {
         assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--workers", "-1").config())
                 .hasMessageContaining("workers must be 0 (API only) or more");

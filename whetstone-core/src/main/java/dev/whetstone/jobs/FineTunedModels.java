@@ -30,16 +30,17 @@ public final class FineTunedModels {
     public void delete(String id) {
         FineTunedModel model = find(id).orElseThrow(() -> ApiException.notFound("Model", id));
         checkUnused(model.id());
+        checkCheckpointsUnused(model.jobId());
         stores.models().delete(model.id());
         deleteCheckpointsAndFolder(model.jobId());
     }
 
     /** The model, checkpoints and work folder of a finished job that is being deleted. */
     void deleteProductsOf(FineTuningJob job) {
-        if (job.fineTunedModel() != null && find(job.fineTunedModel()).isPresent()) {
-            checkUnused(job.fineTunedModel());
-            stores.models().delete(job.fineTunedModel());
-        }
+        boolean hasModel = job.fineTunedModel() != null && find(job.fineTunedModel()).isPresent();
+        if (hasModel) checkUnused(job.fineTunedModel());
+        checkCheckpointsUnused(job.id());
+        if (hasModel) stores.models().delete(job.fineTunedModel());
         deleteCheckpointsAndFolder(job.id());
     }
 
@@ -47,6 +48,11 @@ public final class FineTunedModels {
         usage.activeUserOf(modelId).ifPresent(user -> {
             throw ApiException.conflict("Model '" + modelId + "' is used by " + user + "; delete that first.");
         });
+    }
+
+    /** A deployed checkpoint lives in the job's folder too: deleting the model or job would delete its weights. */
+    private void checkCheckpointsUnused(String jobId) {
+        for (Checkpoint c : stores.checkpoints().all(jobId)) checkUnused(c.id());
     }
 
     private void deleteCheckpointsAndFolder(String jobId) {

@@ -2,6 +2,8 @@ package dev.whetstone.server;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
+import dev.whetstone.server.api.AccountModelsApi;
+import dev.whetstone.server.api.DeploymentsApi;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
 import dev.whetstone.server.api.JobsApi;
@@ -25,7 +27,7 @@ final class HttpApp {
     private HttpApp() {}
 
     static Javalin create(Services services, ServerConfig config) {
-        Auth auth = new Auth(services.apiKeys());
+        Auth auth = new Auth(services.credentials());
         PrometheusMeterRegistry metrics = services.metrics();
         return Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
@@ -63,7 +65,9 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             new JobsApi(services.jobs()).register(routes);
-            new InferenceApi(services.deployments(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
+            new DeploymentsApi(services.deployments()).register(routes);
+            new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
+            new InferenceApi(services.inference(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }

@@ -18,6 +18,7 @@ import java.util.Set;
  * @param maxActiveJobs unfinished jobs allowed at once; more is 429 quotaExceeded
  * @param workerLease how long a worker's claim on a job lasts without renewal: a crashed process's job is taken
  *                   over after it (heartbeats renew it every quarter of it)
+ * @param access     inference-only keys and the allowed deployment accounts
  */
 public record ServerConfig(
         String host,
@@ -33,7 +34,8 @@ public record ServerConfig(
         boolean createDemoModels,
         int workers,
         int maxActiveJobs,
-        Duration workerLease) {
+        Duration workerLease,
+        AccessOptions access) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -41,11 +43,21 @@ public record ServerConfig(
     public static final Duration DEFAULT_WORKER_LEASE = Duration.ofSeconds(60);
 
     public ServerConfig {
+        if (access == null) access = AccessOptions.NONE;
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
             throw new IllegalArgumentException("the worker lease must be at least 1 second, got " + workerLease);
         }
+    }
+
+    /** The configuration without access options: admin keys only, any account name. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
+                        Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
+                        Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
+                        Duration workerLease) {
+        this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, AccessOptions.NONE);
     }
 
     /** The configuration without the job options: one worker, the default quota and lease. */
@@ -72,17 +84,22 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access);
+    }
+
+    public ServerConfig withAccess(AccessOptions newAccess) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

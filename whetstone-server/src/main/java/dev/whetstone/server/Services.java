@@ -1,16 +1,24 @@
 package dev.whetstone.server;
 
 import dev.whetstone.deployments.DeploymentLookup;
+import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
 
-/** The core services the HTTP layer calls, built once by {@link Wiring}. */
+/**
+ * The core services the HTTP layer calls, built once by {@link Wiring}.
+ *
+ * @param deployments also the {@link dev.whetstone.deployments.DeploymentLookup} the inference API asks
+ * @param credentials admin and inference-only keys and the service's signed tokens, for {@code Auth}
+ */
 record Services(
         FileService files,
         FileImporter importer,
@@ -19,11 +27,15 @@ record Services(
         FineTunedModels fineTunedModels,
         Set<String> apiKeys,
         PrometheusMeterRegistry metrics,
-        DeploymentLookup deployments,
+        DeploymentService deployments,
+        AccountNames accounts,
+        Credentials credentials,
+        DeploymentLookup inference,
         InferenceOptions inferenceOptions) {
 
-    /** The same services answering inference from {@code lookup} (tests: fakes; later: the deployment service). */
+    /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceOptions options) {
-        return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, lookup, options);
+        return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
+                credentials, lookup, options);
     }
 }

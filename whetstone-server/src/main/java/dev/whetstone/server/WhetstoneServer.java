@@ -21,7 +21,12 @@ public final class WhetstoneServer implements AutoCloseable {
 
     /** Builds the production wiring for {@code config} and starts listening. */
     public static WhetstoneServer start(ServerConfig config) throws Exception {
-        return start(config, Wiring.production(config));
+        return start(config, InferenceEngineFactory.production());
+    }
+
+    /** The production wiring with another inference engine (tests of the CLI serve fake models this way). */
+    public static WhetstoneServer start(ServerConfig config, InferenceEngineFactory engines) throws Exception {
+        return start(config, Wiring.production(config, engines));
     }
 
     static WhetstoneServer start(ServerConfig config, Wiring wiring) {

@@ -1,6 +1,9 @@
 package dev.whetstone.server;
 
 import dev.whetstone.deployments.DeploymentLookup;
+import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.DeploymentService;
+import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
 import dev.whetstone.files.FileValidation;
@@ -13,11 +16,14 @@ import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.queue.JobWorkers;
 import dev.whetstone.queue.TrainingData;
 import dev.whetstone.queue.WorkerEnvironment;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Credentials;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.sql.Database;
 import dev.whetstone.store.sql.JdbiCheckpointStore;
+import dev.whetstone.store.sql.JdbiDeploymentStore;
 import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
@@ -75,11 +81,15 @@ final class Wiring {
     }
 
     /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder. */
-    static Wiring production(ServerConfig config) throws Exception {
+    static Wiring production(ServerConfig config, InferenceEngineFactory engines) throws Exception {
         Adapters adapters = Adapters.open(config);
         ApiKeys.Resolved keys = ApiKeys.resolve(config);
+        List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
+        InferenceEngine engine = engines.create(config);
+        resources.add(engine);
+        ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()), engine, Clock.systemUTC());
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.INSTANCE,
-                adapters.jobs(), keys.keys(), adapters.resources());
+                adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
         return wiring;
     }
@@ -106,7 +116,8 @@ final class Wiring {
      * production wiring and by tests with other stores.
      */
     static Wiring of(ServerConfig config, FileStore fileStore, BlobStore blobs, FileValidation validation,
-                     JobWiring jobWiring, Set<String> apiKeys, List<AutoCloseable> extraResources) throws Exception {
+                     JobWiring jobWiring, ServingWiring serving, Set<String> apiKeys,
+                     List<AutoCloseable> extraResources) throws Exception {
         List<AutoCloseable> resources = new ArrayList<>(extraResources);
         Core core = Core.build(config, fileStore, blobs, validation, jobWiring, resources);
         FileService files = core.files();
@@ -118,9 +129,28 @@ final class Wiring {
         FineTunedModels fineTuned = new FineTunedModels(stores, core.paths());
         JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
         files.setUsage(jobs::fileUser);
+        AccountNames accounts = new AccountNames(config.access().accounts());
+        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, resources);
+        fineTuned.setUsage(deployments);
+        Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
+                AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
-        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(),
-                NoDeployments.INSTANCE, InferenceOptions.defaults()), resources);
+        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
+                accounts, credentials, deployments, InferenceOptions.defaults()), resources);
+    }
+
+    /** Deployments load in the background on virtual threads; those serving before a restart load again. */
+    private static DeploymentService deployments(Core core, JobWiring jobWiring, ServingWiring serving,
+                                                 AccountNames accounts, List<AutoCloseable> resources) {
+        ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor();
+        resources.add(() -> {
+            loads.shutdownNow(); // interrupts loads in flight; the engine itself closes after this
+            loads.awaitTermination(30, TimeUnit.SECONDS);
+        });
+        DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
+                core.paths(), serving.engine(), loads, accounts, serving.clock());
+        service.restore();
+        return service;
     }
 
     private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {
@@ -131,7 +161,8 @@ final class Wiring {
     }
 
     /** The production adapters: database, blob folder, job stores and the libtorch trainer. */
-    private record Adapters(FileStore fileStore, BlobStore blobs, JobWiring jobs, List<AutoCloseable> resources) {
+    private record Adapters(FileStore fileStore, BlobStore blobs, JobWiring jobs, Database database,
+                            List<AutoCloseable> resources) {
         static Adapters open(ServerConfig config) throws Exception {
             Files.createDirectories(config.dataDir());
             NativeCaches.pointInto(config.dataDir().resolve("cache"));
@@ -142,7 +173,7 @@ final class Wiring {
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
             JobWiring jobs = JobWiring.of(config, stores, trainer, TrainingFileReader::readAll);
-            return new Adapters(new JdbiFileStore(database), blobs, jobs, List.of(database));
+            return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }
     }
 

@@ -15,10 +15,12 @@ import dev.whetstone.files.FileValidation;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.queue.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
+import dev.whetstone.testing.InMemoryDeploymentStore;
 import dev.whetstone.testing.InMemoryFileStore;
 import dev.whetstone.testing.InMemoryJobEventStore;
 import dev.whetstone.testing.InMemoryJobStore;
@@ -54,10 +56,12 @@ final class TestServer implements AutoCloseable {
     final String base;
     final JobStores stores;
     final Shared shared;
+    final FakeInferenceEngine engine;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(WhetstoneServer server, Shared shared) {
+    private TestServer(WhetstoneServer server, Shared shared, FakeInferenceEngine engine) {
         this.server = server;
+        this.engine = engine;
         this.base = "http://127.0.0.1:" + server.port();
         this.shared = shared;
         this.stores = shared.jobs();
@@ -100,7 +104,8 @@ final class TestServer implements AutoCloseable {
 
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
-                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()));
+                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
+                new InMemoryDeploymentStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -116,13 +121,15 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs,
-                config.apiKeys(), List.of()));
-        return new TestServer(WhetstoneServer.start(config, wiring), shared);
+        FakeInferenceEngine engine = new FakeInferenceEngine();
+        ServingWiring serving = new ServingWiring(shared.deployments(), engine, clock);
+        Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
+                config.apiKeys(), List.of(engine)));
+        return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
     }
 
     /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs) {}
+    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments) {}
 
     /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {

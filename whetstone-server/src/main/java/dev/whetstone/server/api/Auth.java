@@ -2,40 +2,59 @@ package dev.whetstone.server.api;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Credentials;
+import dev.whetstone.server.auth.Role;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
-import java.util.Set;
+import io.javalin.http.HandlerType;
+import java.util.Optional;
 
-/** Every route but the health check needs a key: {@code api-key: K} or {@code Authorization: Bearer K}. */
+/**
+ * Every route but the health check needs a credential: {@code api-key: K} or {@code Authorization: Bearer K}, where
+ * K is an API key or a token the service signed (the Resource Manager routes' form, API.md 1.2). Inference-only
+ * keys and tokens may call only the completion endpoints; anything else is 403.
+ */
 public final class Auth {
-    private final List<byte[]> keys;
+    private static final String MISSING = "Access denied due to invalid subscription key or wrong API endpoint. Make "
+            + "sure to provide a valid key in the 'api-key' header or as 'Authorization: Bearer <key or token>'.";
 
-    public Auth(Set<String> keys) {
-        if (keys.isEmpty()) throw new IllegalArgumentException("at least one API key is required");
-        this.keys = keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+    private final Credentials credentials;
+
+    public Auth(Credentials credentials) {
+        this.credentials = credentials;
     }
 
     public void check(Context ctx) {
-        String presented = ctx.header("api-key");
-        if (presented == null) {
-            String authorization = ctx.header("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                presented = authorization.substring(7).strip();
-            }
+        String presented = presented(ctx);
+        if (presented == null) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
+        Optional<Role> role;
+        try {
+            role = credentials.roleOf(presented);
+        } catch (AccessTokens.InvalidTokenException e) {
+            throw new ApiException(ErrorCode.UNAUTHORIZED, "Access denied: " + e.getMessage() + ".");
         }
-        if (presented == null || !matches(presented)) {
-            throw new ApiException(ErrorCode.UNAUTHORIZED, "Access denied due to invalid subscription key or wrong "
-                    + "API endpoint. Make sure to provide a valid key in the 'api-key' header or as "
-                    + "'Authorization: Bearer <key>'.");
+        if (role.isEmpty()) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
+        if (role.get() == Role.INFERENCE && !isInference(ctx)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "This key or token is limited to inference: it may call only "
+                    + "POST …/chat/completions and …/completions, not " + ctx.method() + " " + ctx.path()
+                    + ". Use an admin key or a token minted with `whetstone token --role admin`.");
         }
     }
 
-    private boolean matches(String presented) {
-        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
-        for (byte[] k : keys) ok |= MessageDigest.isEqual(k, p); // constant time: no early exit
-        return ok;
+    private static String presented(Context ctx) {
+        String key = ctx.header("api-key");
+        if (key != null && !key.isBlank()) return key.strip();
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String bearer = authorization.substring(7).strip();
+            return bearer.isEmpty() ? null : bearer;
+        }
+        return null;
+    }
+
+    /** The completion endpoints on every surface: {@code /openai/deployments/{d}/…}, {@code /v1/…}, root. */
+    static boolean isInference(Context ctx) {
+        String path = ctx.path();
+        return ctx.method() == HandlerType.POST && (path.endsWith("/chat/completions") || path.endsWith("/completions"));
     }
 }

@@ -1,6 +1,8 @@
 package dev.whetstone.server.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.deployments.QuotaState;
+import dev.whetstone.deployments.RateLimitedException;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import io.javalin.http.Context;
@@ -18,7 +20,25 @@ public final class ErrorMapper {
     private ErrorMapper() {}
 
     public static void apiException(ApiException e, Context ctx) {
+        if (e instanceof RateLimitedException limited) rateLimitHeaders(limited, ctx);
         write(ctx, e.code(), e.getMessage(), e.param());
+    }
+
+    /**
+     * What Azure sends with a 429 and both SDKs honour (CLIENTS.md 10): {@code retry-after} in whole seconds
+     * (rounded up, so a client never retries early), {@code retry-after-ms}, and the remaining budget.
+     */
+    static void rateLimitHeaders(RateLimitedException e, Context ctx) {
+        long ms = Math.max(0, e.retryAfterMillis());
+        ctx.header("retry-after", Long.toString((ms + 999) / 1000));
+        ctx.header("retry-after-ms", Long.toString(ms));
+        QuotaState s = e.state();
+        if (s == null) return;
+        ctx.header("x-ratelimit-limit-tokens", Long.toString(s.limitTokens()));
+        ctx.header("x-ratelimit-remaining-tokens", Long.toString(s.remainingTokens()));
+        ctx.header("x-ratelimit-limit-requests", Long.toString(s.limitRequests()));
+        ctx.header("x-ratelimit-remaining-requests", Long.toString(s.remainingRequests()));
+        ctx.header("x-ratelimit-reset-tokens", Long.toString((s.resetMillis() + 999) / 1000));
     }
 
     public static void javalinException(HttpResponseException e, Context ctx) {
@@ -28,6 +48,7 @@ public final class ErrorMapper {
             case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
             case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
             default -> e.getStatus() >= 500 ? ErrorCode.INTERNAL_FAILURE : ErrorCode.INVALID_PAYLOAD;
         };

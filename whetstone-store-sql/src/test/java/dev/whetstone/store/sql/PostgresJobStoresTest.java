@@ -3,10 +3,12 @@ package dev.whetstone.store.sql;
 import dev.whetstone.testing.PostgresSchema;
 
 import dev.whetstone.store.CheckpointStore;
+import dev.whetstone.store.DeploymentStore;
 import dev.whetstone.store.JobEventStore;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.ModelStore;
 import dev.whetstone.testing.CheckpointStoreContract;
+import dev.whetstone.testing.DeploymentStoreContract;
 import dev.whetstone.testing.JobEventStoreContract;
 import dev.whetstone.testing.JobStoreContract;
 import dev.whetstone.testing.ModelStoreContract;
@@ -60,6 +62,16 @@ class PostgresJobStoresTest {
             PostgresSchema.assumeConfigured();
             JobTables.emptyWithContractJobs(database);
             return new JdbiCheckpointStore(database);
+        }
+    }
+
+    @Nested
+    class Deployments extends DeploymentStoreContract {
+        @Override
+        protected DeploymentStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            database.jdbi().useHandle(h -> h.execute("DELETE FROM deployments"));
+            return new JdbiDeploymentStore(database);
         }
     }
 

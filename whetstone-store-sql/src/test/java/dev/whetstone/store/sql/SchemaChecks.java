@@ -29,7 +29,7 @@ final class SchemaChecks {
                 "metrics", "dir"));
         TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status"));
         TABLES.put("deployments", List.of("account", "name", "created_at", "model", "sku_name", "sku_capacity",
-                "state", "error"));
+                "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag"));
     }
 
     private SchemaChecks() {}

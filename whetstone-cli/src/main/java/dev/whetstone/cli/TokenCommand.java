@@ -1,0 +1,65 @@
+package dev.whetstone.cli;
+
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Role;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code whetstone token}: a bearer token for the Resource Manager calls (deployments) of the service using a data
+ * folder, signed with the secret kept there. The token alone is the last line of stdout: {@code | tail -1}.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "Print a bearer token for the service that uses --data (the token alone on the last line).")
+final class TokenCommand implements Callable<Integer> {
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
+
+    @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}",
+            description = "The service's data folder (default ${DEFAULT-VALUE}); its token-secret is created if missing.")
+    Path data;
+
+    @Option(names = "--role", defaultValue = "admin",
+            description = "admin (every route) or inference (only chat/completions and completions); default ${DEFAULT-VALUE}.")
+    String role;
+
+    @Option(names = "--expires", defaultValue = "1h", description = "Lifetime: N followed by s, m, h or d (default ${DEFAULT-VALUE}).")
+    String expires;
+
+    @Override
+    public Integer call() throws Exception {
+        Role r;
+        try {
+            r = Role.fromWire(role);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--role: " + e.getMessage());
+        }
+        Duration ttl = lifetime(expires);
+        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(r, ttl);
+        System.out.println("Bearer token (role " + r.wireName() + ", expires " + Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ") for the service using " + data.toAbsolutePath().normalize() + ":");
+        System.out.println(token);
+        return 0;
+    }
+
+    Duration lifetime(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--expires expects a positive number followed by s, m, h or d (e.g. 30m, 1h, 7d), got '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+}

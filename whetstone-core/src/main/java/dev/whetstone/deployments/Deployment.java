@@ -1,0 +1,29 @@
+package dev.whetstone.deployments;
+
+/**
+ * A deployment (API.md 5.1): a name inference URLs use, in an account (a namespace), serving one model.
+ * Names are unique across the service, because the data-plane inference URL carries no account.
+ *
+ * @param error     why loading failed (shown to clients), or null
+ * @param createdAt epoch seconds
+ * @param updatedAt epoch seconds
+ * @param etag      changes with every stored change; updates compare it (optimistic concurrency)
+ */
+public record Deployment(String account, String name, ModelRef model, Sku sku, ProvisioningState state, String error,
+                         long createdAt, long updatedAt, String etag) {
+
+    /**
+     * {@code properties.model}: what to serve.
+     *
+     * @param name   a base model (id or alias), a fine-tuned model, or a checkpoint (id or name)
+     * @param source the ARM id of the account holding the model (cross-resource deployment), or null
+     */
+    public record ModelRef(String format, String name, String version, String source) {}
+
+    /** {@code sku}: {@code Standard} or {@code GlobalStandard}; capacity N allows N × 1000 tokens per minute. */
+    public record Sku(String name, int capacity) {}
+
+    public Deployment withState(ProvisioningState newState, String newError, long now, String newEtag) {
+        return new Deployment(account, name, model, sku, newState, newError, createdAt, now, newEtag);
+    }
+}

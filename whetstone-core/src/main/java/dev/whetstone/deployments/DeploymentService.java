@@ -1,0 +1,169 @@
+package dev.whetstone.deployments;
+
+import dev.whetstone.Ids;
+import dev.whetstone.engine.inference.InferenceEngine;
+import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.error.ErrorCode;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.JobStores;
+import dev.whetstone.jobs.ModelResolver;
+import dev.whetstone.models.ModelUsage;
+import dev.whetstone.store.DeploymentStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Deployments (API.md 5.1): PUT stores the deployment as {@code Creating} and loads its model through the engine
+ * in the background ({@code Succeeded} or {@code Failed} with the reason); DELETE unloads at once. Also what the
+ * inference API asks ({@link DeploymentLookup}) and what keeps deployed models from being deleted
+ * ({@link ModelUsage}).
+ */
+public final class DeploymentService implements DeploymentLookup, ModelUsage {
+    static final String NOT_FOUND_MESSAGE = "The API deployment for this resource does not exist. If you created the "
+            + "deployment within the last 5 minutes, please wait a moment and try again.";
+
+    private final DeploymentStore store;
+    private final ServingResolver resolver;
+    private final AccountNames accounts;
+    private final DeploymentLoader loader;
+    private final Clock clock;
+
+    public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
+                             InferenceEngine engine, Executor loads, AccountNames accounts, Clock clock) {
+        this.store = store;
+        this.resolver = new ServingResolver(models, jobStores, paths);
+        this.accounts = accounts;
+        this.loader = new DeploymentLoader(store, engine, loads, clock);
+        this.clock = clock;
+    }
+
+    /** Create (201) or update (200). The model is checked now; its weights load in the background. */
+    public PutResult put(DeploymentRequest request) {
+        String account = accounts.require(request.account());
+        String name = RequestChecks.name(request.name());
+        Deployment.ModelRef model = RequestChecks.model(request.model());
+        Deployment.Sku sku = RequestChecks.sku(request.sku());
+        resolver.spec(name, model.name()); // 400 naming properties.model.name now, not a Failed deployment later
+        long now = clock.instant().getEpochSecond();
+        Optional<Deployment> existing = store.find(name);
+        if (existing.isPresent()) return new PutResult(update(existing.get(), account, model, sku, now), false);
+        Deployment created = new Deployment(account, name, model, sku, ProvisioningState.CREATING, null, now, now, etag());
+        if (!store.insert(created)) { // created meanwhile by another request: answer as for an existing one
+            return new PutResult(update(store.find(name).orElseThrow(() -> raced(name)), account, model, sku, now), false);
+        }
+        loader.loadLater(created, this::spec);
+        return new PutResult(created, true);
+    }
+
+    private Deployment update(Deployment old, String account, Deployment.ModelRef model, Deployment.Sku sku, long now) {
+        if (!old.account().equals(account)) {
+            throw ApiException.conflict("Deployment name '" + old.name() + "' is already used by account '"
+                    + old.account() + "'. Deployment names are unique across this service (inference URLs carry no "
+                    + "account); choose another name or delete that deployment first.");
+        }
+        boolean sameModel = old.model().name().equals(model.name());
+        boolean reload = !sameModel || old.state() != ProvisioningState.SUCCEEDED;
+        Deployment next = new Deployment(account, old.name(), model, sku,
+                reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag());
+        if (!store.update(next, old.etag())) {
+            throw ApiException.conflict("Deployment '" + old.name() + "' was changed or deleted by another request "
+                    + "at the same time; send the PUT again.");
+        }
+        if (reload) {
+            if (!sameModel) loader.forget(old.name());
+            loader.loadLater(next, this::spec);
+        } else {
+            loader.resize(old.name(), sku.capacity());
+        }
+        return next;
+    }
+
+    public Deployment get(String account, String name) {
+        accounts.require(account);
+        return store.find(name).filter(d -> d.account().equals(account)).orElseThrow(() -> new ApiException(
+                ErrorCode.NOT_FOUND, "Deployment '" + name + "' was not found in account '" + account + "'.", null));
+    }
+
+    public List<Deployment> list(String account) {
+        return store.list(accounts.require(account));
+    }
+
+    /** Every deployment of every account (the data-plane listing has no account). */
+    public List<Deployment> all() { return store.all(); }
+
+    /** By name in any account (the data plane). */
+    public Optional<Deployment> find(String name) { return store.find(name); }
+
+    /** Removes the deployment and frees its weights; false when there was none in that account. */
+    public boolean delete(String account, String name) {
+        accounts.require(account);
+        Optional<Deployment> d = store.find(name).filter(x -> x.account().equals(account));
+        if (d.isEmpty()) return false;
+        store.delete(name);
+        loader.unload(name);
+        return true;
+    }
+
+    /**
+     * The deployment if this process serves it. Each lookup reads the stored deployment (one indexed row), so
+     * replicas sharing the database follow each other: a deployment deleted elsewhere is unloaded here, a capacity
+     * change applies, and one created or re-pointed elsewhere starts loading here; until it has loaded the answer
+     * is 404, as Azure answers for deployments created within the last minutes.
+     */
+    @Override
+    public LiveDeployment live(String deploymentName) {
+        Optional<Deployment> stored = store.find(deploymentName);
+        Optional<DeploymentLoader.Live> live = loader.live(deploymentName);
+        if (stored.isEmpty()) {
+            if (live.isPresent()) loader.unload(deploymentName);
+            throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
+        }
+        Deployment d = stored.get();
+        if (live.isPresent() && live.get().modelName().equals(d.model().name())) {
+            if (live.get().quota().capacity() != d.sku().capacity()) loader.resize(deploymentName, d.sku().capacity());
+            DeploymentLoader.Live l = live.get();
+            return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota());
+        }
+        if (d.state().wantsLoaded()) loader.loadIfIdle(d, this::spec);
+        throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
+    }
+
+    /** Any deployment, whatever its state, keeps its model (and what that model's weights live in) from deletion. */
+    @Override
+    public Optional<String> activeUserOf(String modelId) {
+        for (Deployment d : store.all()) {
+            if (resolver.dependencies(d.model().name()).contains(modelId)) {
+                return Optional.of("deployment '" + d.name() + "' (account '" + d.account() + "')");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers. */
+    public Map<String, String> capabilities(Deployment d) {
+        return resolver.chat(d.model().name())
+                .map(chat -> Map.of("chatCompletion", Boolean.toString(chat), "completion", "true"))
+                .orElse(Map.of());
+    }
+
+    /** At start-up: loads again what was serving or being created when the service stopped. */
+    public void restore() {
+        for (Deployment d : store.all()) {
+            if (d.state().wantsLoaded()) loader.loadLater(d, this::spec);
+        }
+    }
+
+    private ServingSpec spec(Deployment d) {
+        return resolver.spec(d.name(), d.model().name());
+    }
+
+    private static String etag() { return Ids.hexOf(Ids.newId("e-")); }
+
+    private static ApiException raced(String name) {
+        return ApiException.conflict("Deployment '" + name + "' was deleted while being created; send the PUT again.");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.whetstone.deployments;
+
+import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.jobs.Checkpoint;
+import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.JobStores;
+import dev.whetstone.jobs.ModelResolver;
+import dev.whetstone.jobs.ResolvedModel;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns {@code properties.model.name} into what the engine serves: the base folder, plus the adapter or full
+ * checkpoint of a fine-tuned model or checkpoint. Uses the same resolution as fine-tuning jobs.
+ */
+final class ServingResolver {
+    private final ModelResolver resolver;
+    private final JobStores stores;
+    private final JobPaths paths;
+
+    ServingResolver(ModelResolver resolver, JobStores stores, JobPaths paths) {
+        this.resolver = resolver;
+        this.stores = stores;
+        this.paths = paths;
+    }
+
+    /** @throws ApiException 400 naming properties.model.name when the model is unknown or not deployable */
+    ServingSpec spec(String deploymentName, String modelName) {
+        ResolvedModel model;
+        try {
+            model = resolver.resolve(modelName);
+        } catch (ApiException e) {
+            throw ApiException.invalid("properties.model.name", "properties.model.name '" + modelName
+                    + "' cannot be deployed: " + e.getMessage());
+        }
+        return new ServingSpec(deploymentName, model.base().dir(),
+                model.initDir() == null ? null : paths.resolve(model.initDir()));
+    }
+
+    /** Whether the model has a chat template; empty when it no longer resolves. */
+    Optional<Boolean> chat(String modelName) {
+        try {
+            return Optional.of(resolver.resolve(modelName).base().chat());
+        } catch (ApiException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every name the deployed model goes by, and those of what it depends on: a checkpoint's id and name, and
+     * the fine-tuned model and job whose folder holds it (deleting either would delete the weights served).
+     */
+    Set<String> dependencies(String modelName) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(modelName);
+        Optional<Checkpoint> checkpoint = stores.checkpoints().find(modelName);
+        checkpoint.ifPresent(c -> {
+            names.add(c.id());
+            names.add(c.fineTunedModelCheckpoint());
+            names.add(c.jobId());
+            stores.jobs().find(c.jobId()).map(FineTuningJob::fineTunedModel).ifPresent(names::add);
+        });
+        return names;
+    }
+}

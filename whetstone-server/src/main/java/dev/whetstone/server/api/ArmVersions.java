@@ -1,0 +1,47 @@
+package dev.whetstone.server.api;
+
+import dev.whetstone.error.ApiException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Resource Manager api-version (API.md 1.1): 2023-05-01, 2024-10-01 and any later well-formed date. Also
+ * undoes the how-to's typo, whose deploy command drops the {@code ?} (CLIENTS.md 6), so that
+ * {@code …/deployments/NAMEapi-version=2023-05-01} arrives as the name {@code NAMEapi-version=2023-05-01}.
+ */
+final class ArmVersions {
+    static final String OLDEST = "2023-05-01";
+    private static final Pattern FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
+    private static final Pattern GLUED = Pattern.compile("(.*?)\\??api-version=(\\d{4}-\\d{2}-\\d{2}(?:-preview)?)");
+
+    private ArmVersions() {}
+
+    /** The deployment name of the path and the api-version, whichever way the client wrote them. */
+    record Target(String name, String apiVersion) {}
+
+    static Target target(Call call, String nameParam) {
+        String name = nameParam == null ? null : call.path(nameParam);
+        String version = call.query("api-version");
+        if (name != null) {
+            Matcher glued = GLUED.matcher(name);
+            if (glued.matches()) {
+                name = glued.group(1);
+                if (version == null) version = glued.group(2);
+            }
+        }
+        return new Target(name, require(version));
+    }
+
+    static String require(String version) {
+        if (version == null || version.isBlank()) {
+            throw ApiException.invalid("api-version", "Missing required query parameter 'api-version', e.g. "
+                    + "?api-version=" + OLDEST + ". Supported for Resource Manager calls: " + OLDEST
+                    + ", 2024-10-01 and later dates (YYYY-MM-DD or YYYY-MM-DD-preview).");
+        }
+        if (!FORM.matcher(version).matches() || version.substring(0, 10).compareTo(OLDEST) < 0) {
+            throw ApiException.invalid("api-version", "Unsupported api-version '" + version + "' for Resource Manager "
+                    + "calls. Supported: " + OLDEST + ", 2024-10-01 and later dates (YYYY-MM-DD or YYYY-MM-DD-preview).");
+        }
+        return version;
+    }
+}

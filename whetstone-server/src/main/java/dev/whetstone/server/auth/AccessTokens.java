@@ -1,0 +1,145 @@
+package dev.whetstone.server.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Bearer tokens the service signs itself: the compact JWT form ({@code header.payload.signature}, base64url) with
+ * HS256 over a secret kept in the data folder beside the api-key file. The payload carries the role and the expiry
+ * ({@code exp}, epoch seconds). Anyone who can read the data folder can mint tokens, as with the api-key file.
+ */
+public final class AccessTokens {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+    static final String ISSUER = "whetstone";
+
+    private final byte[] secret;
+    private final Clock clock;
+
+    public AccessTokens(byte[] secret, Clock clock) {
+        if (secret.length < 32) throw new IllegalArgumentException("the token secret must have at least 32 bytes");
+        this.secret = secret.clone();
+        this.clock = clock;
+    }
+
+    /** The secret file of a data folder: {@code <data>/token-secret}. */
+    public static Path secretFile(Path dataDir) { return dataDir.resolve("token-secret"); }
+
+    /** Tokens of the service using {@code dataDir}; its secret is generated (owner-readable only) on first use. */
+    public static AccessTokens forDataDir(Path dataDir, Clock clock) throws IOException {
+        Path file = secretFile(dataDir);
+        if (!Files.isRegularFile(file)) create(file);
+        String hex = Files.readString(file, StandardCharsets.UTF_8).strip();
+        try {
+            return new AccessTokens(HexFormat.of().parseHex(hex), clock);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the token secret " + file + " is damaged (" + e.getMessage() + "); delete it to "
+                    + "generate a new one (tokens minted before stop working)", e);
+        }
+    }
+
+    private static void create(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        Files.writeString(tmp, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the folder's own permissions protect it
+        }
+        try {
+            // No replace: when two processes race on first use, the first secret wins and both read it.
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public String mint(Role role, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the token lifetime must be positive, got " + ttl);
+        long now = clock.instant().getEpochSecond();
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("iss", ISSUER);
+        payload.put("role", role.wireName());
+        payload.put("iat", now);
+        payload.put("exp", now + ttl.toSeconds());
+        String body = HEADER + "." + B64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
+        return body + "." + B64.encodeToString(sign(body));
+    }
+
+    /** Whether {@code credential} has the shape of a token (three base64url parts), as opposed to an api key. */
+    public static boolean looksLikeToken(String credential) {
+        return credential.chars().filter(c -> c == '.').count() == 2;
+    }
+
+    /** The token's role; throws {@link InvalidTokenException} saying what is wrong with it. */
+    public Role verify(String token) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) throw new InvalidTokenException("the bearer token is malformed (expected header.payload.signature)");
+        byte[] presented;
+        try {
+            presented = Base64.getUrlDecoder().decode(parts[2]);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException("the bearer token's signature is not base64url");
+        }
+        if (!MessageDigest.isEqual(sign(parts[0] + "." + parts[1]), presented)) {
+            throw new InvalidTokenException("the bearer token was not signed by this service (mint one with "
+                    + "`whetstone token --data <the service's data folder>`)");
+        }
+        JsonNode claims = claims(parts[1]);
+        long exp = claims.path("exp").asLong(0);
+        if (exp <= clock.instant().getEpochSecond()) {
+            throw new InvalidTokenException("the bearer token expired at " + java.time.Instant.ofEpochSecond(exp)
+                    + "; mint a new one with `whetstone token`");
+        }
+        try {
+            return Role.fromWire(claims.path("role").asText(""));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException("the bearer token has " + e.getMessage());
+        }
+    }
+
+    private static JsonNode claims(String payload) {
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(payload));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidTokenException("the bearer token's payload is not base64url JSON");
+        }
+    }
+
+    private byte[] sign(String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    /** A token that does not verify: the message says why, for the 401. */
+    public static final class InvalidTokenException extends RuntimeException {
+        InvalidTokenException(String message) {
+            super(message);
+        }
+    }
+}

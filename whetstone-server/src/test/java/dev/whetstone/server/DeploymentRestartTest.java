@@ -1,0 +1,92 @@
+package dev.whetstone.server;
+
+import static dev.whetstone.server.ArmClient.howToBody;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Role;
+import dev.whetstone.testing.FakeInferenceEngine;
+import dev.whetstone.testing.FakeModels;
+import dev.whetstone.testing.PostgresSchema;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deployments through the production wiring (SQLite or PostgreSQL): kept across restarts and loaded again. */
+class DeploymentRestartTest {
+    @TempDir Path data;
+
+    ServerConfig config(String dbUrl) {
+        FakeModels.create(data.resolve("models"), "tiny-chat", true);
+        return new ServerConfig("127.0.0.1", 0, data, dbUrl, null, Set.of("restart-key"), Map.of(),
+                ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), false)
+                .withJobs(0, 20, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void sqliteDeploymentsAreLoadedAgainAfterARestart() throws Exception {
+        deployRestartAndServe(null);
+    }
+
+    @Test
+    void postgresqlDeploymentsAreLoadedAgainAfterARestart() throws Exception {
+        try (PostgresSchema schema = PostgresSchema.create()) {
+            deployRestartAndServe(schema.url());
+        }
+    }
+
+    private void deployRestartAndServe(String dbUrl) throws Exception {
+        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+        FakeInferenceEngine first = new FakeInferenceEngine();
+        try (WhetstoneServer server = WhetstoneServer.start(config(dbUrl), c -> first)) {
+            ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
+            assertThat(arm.put("kept", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+            assertThat(arm.awaitTerminal("kept").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+        }
+        assertThat(first.loadedKeys()).as("closing the service closes the engine").isEmpty();
+
+        FakeInferenceEngine second = new FakeInferenceEngine();
+        try (WhetstoneServer server = WhetstoneServer.start(config(dbUrl), c -> second)) {
+            ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
+            JsonNode d = arm.awaitTerminal("kept");
+            assertThat(d.at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> second.loadedKeys().contains("kept"));
+        }
+    }
+
+    @Test
+    void inferenceKeysStayOnInferenceAndOnlyListedAccountsExist() throws Exception {
+        ServerConfig config = config(null).withAccess(new AccessOptions(Set.of("inference-only-key"), Set.of("team-a")));
+        try (WhetstoneServer server = WhetstoneServer.start(config, c -> new FakeInferenceEngine())) {
+            String base = "http://127.0.0.1:" + server.port();
+            ArmClient inference = new ArmClient(base, "inference-only-key");
+            DeploymentsApiTest.assertError(inference.send("GET", "/openai/models?api-version=2024-10-21", null), 403,
+                    "limited to inference");
+            assertThat(inference.send("POST", "/openai/deployments/x/chat/completions?api-version=2024-10-21", "{}")
+                    .statusCode()).isNotIn(401, 403);
+            ArmClient admin = new ArmClient(base, "restart-key");
+            String teamB = ArmClient.ACCOUNT.replace("my-resource", "team-b") + "/deployments/bot?" + ArmClient.V;
+            DeploymentsApiTest.assertError(admin.send("PUT", teamB, howToBody("tiny-chat")), 404, "allows: team-a");
+            String teamA = ArmClient.ACCOUNT.replace("my-resource", "team-a") + "/deployments/bot?" + ArmClient.V;
+            assertThat(admin.send("PUT", teamA, howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void withoutAnInferenceEngineADeploymentFailsSayingSo() throws Exception {
+        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+        try (WhetstoneServer server = WhetstoneServer.start(config(null))) {
+            ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
+            assertThat(arm.put("unserved", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+            JsonNode d = arm.awaitTerminal("unserved");
+            assertThat(d.at("/properties/provisioningState").asText()).isEqualTo("Failed");
+            assertThat(d.at("/properties/error/message").asText()).contains("inference engine not wired");
+        }
+    }
+}
