@@ -1,0 +1,35 @@
+package dev.whetstone.data.prepare;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the drafts a finding is about, with a note each, and builds the finding. */
+final class Rows {
+    private final List<Draft> drafts = new ArrayList<>();
+    private final List<RowNote> notes = new ArrayList<>();
+
+    void add(Draft draft, String excerptSource) {
+        drafts.add(draft);
+        if (notes.size() < Finding.MAX_ROWS) notes.add(RowNote.of(draft, excerptSource));
+    }
+
+    boolean isEmpty() { return drafts.isEmpty(); }
+
+    int size() { return drafts.size(); }
+
+    List<Draft> drafts() { return List.copyOf(drafts); }
+
+    Finding finding(String check, Severity severity, String message, Fix fix) {
+        return new Finding(check, severity, message, notes, drafts.size(), fix);
+    }
+
+    /** A fix that removes these rows. */
+    Fix removal(String question) {
+        List<Draft> gone = List.copyOf(drafts);
+        return new Fix(question, data -> data.remove(gone));
+    }
+
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+}
