@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code whetstone} command: one subcommand per job (serve, models, ...). */
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
         description = "Self-hosted fine-tuning service with the Azure OpenAI fine-tuning API.",
-        subcommands = {ServeCommand.class, WorkerCommand.class, JobsCommand.class, ModelsCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, WorkerCommand.class, JobsCommand.class, ModelsCommand.class, BenchCommand.class,
+            PrepareDataCommand.class})
 public final class WhetstoneCli {
     public static void main(String[] args) {
         System.exit(run(args));

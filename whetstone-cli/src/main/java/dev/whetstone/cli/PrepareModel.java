@@ -1,0 +1,93 @@
+package dev.whetstone.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.data.TrainingExample;
+import dev.whetstone.data.prepare.BadInputException;
+import dev.whetstone.data.prepare.ModelTarget;
+import dev.whetstone.data.prepare.TokenCounter;
+import dev.whetstone.engine.torch.TinyModels;
+import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
+import dev.whetstone.engine.torch.tokenizer.ExampleTokenizer;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The model {@code --model} names, opened for prepare-data: a model folder, or a folder of that name in the models
+ * directory (the demo models are made in a temporary folder when the directory lacks them). Tokens are counted with
+ * the model's tokenizer and chat template exactly as the trainer encodes examples; chat or not follows the rule
+ * the service's model scanner applies (the tokenizer config has a chat template).
+ */
+final class PrepareModel implements AutoCloseable {
+    private final HfTokenizer tokenizer;
+    private final ModelTarget target;
+    private final Path temporary;
+
+    private PrepareModel(HfTokenizer tokenizer, ModelTarget target, Path temporary) {
+        this.tokenizer = tokenizer;
+        this.target = target;
+        this.temporary = temporary;
+    }
+
+    ModelTarget target() { return target; }
+
+    static PrepareModel open(String model, Path modelsDir) throws IOException, BadInputException {
+        Path dir = Path.of(model);
+        Path temporary = null;
+        if (!Files.isDirectory(dir)) dir = modelsDir.resolve(model);
+        if (!Files.isDirectory(dir)) {
+            TinyModels.Kind demo = Arrays.stream(TinyModels.Kind.values()).filter(k -> k.folderName.equals(model)).findFirst().orElse(null);
+            if (demo == null) {
+                throw new BadInputException("model '" + model + "' not found: it is not a folder, and " + modelsDir
+                        + " has no folder of that name; pass a Hugging Face model folder or set --models-dir.");
+            }
+            temporary = Files.createTempDirectory("whetstone-" + model);
+            dir = temporary.resolve(model);
+            TinyModels.create(dir, demo);
+        }
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
+            throw new BadInputException("model folder " + dir + " has no tokenizer.json; prepare-data counts tokens"
+                    + " with the model's own tokenizer.");
+        }
+        HfTokenizer tokenizer = HfTokenizer.load(dir);
+        boolean chat = tokenizer.config().chatTemplate().isPresent();
+        int context = Math.min(ModelTarget.DEFAULT_CONTEXT, positions(dir));
+        ExampleTokenizer examples = new ExampleTokenizer(tokenizer, Integer.MAX_VALUE);
+        TokenCounter counter = new TokenCounter() {
+            @Override
+            public long count(TrainingExample example) {
+                try {
+                    return examples.tokenize(example).length();
+                } catch (ChatTemplateException e) {
+                    throw new RefusedException(e.getMessage());
+                }
+            }
+
+            @Override
+            public boolean exact() { return true; }
+        };
+        return new PrepareModel(tokenizer, new ModelTarget(dir.getFileName().toString(), chat, context, counter), temporary);
+    }
+
+    /** The model's longest sequence, from config.json (Llama/Qwen: max_position_embeddings, GPT-2: n_positions). */
+    private static int positions(Path dir) throws IOException {
+        Path config = dir.resolve("config.json");
+        if (!Files.isRegularFile(config)) return ModelTarget.DEFAULT_CONTEXT;
+        JsonNode c = new ObjectMapper().readTree(config.toFile());
+        if (c.hasNonNull("max_position_embeddings")) return c.get("max_position_embeddings").asInt();
+        return c.path("n_positions").asInt(ModelTarget.DEFAULT_CONTEXT);
+    }
+
+    @Override
+    public void close() throws IOException {
+        tokenizer.close();
+        if (temporary != null) {
+            try (var paths = Files.walk(temporary)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+}
