@@ -45,7 +45,7 @@ final class CsvInput {
 
     private static BadInputException failure(Path file, long row, IOException e, InputLimits limits) {
         String name = file.getFileName().toString();
-        if (e instanceof CharacterCodingException coding) return Utf8Text.notUtf8(file, "near row " + row, coding);
+        if (e instanceof CharacterCodingException coding) return Utf8Text.notUtf8(file, coding);
         if (e instanceof CountingReader.TooLongException) {
             return new BadInputException(name + ", row " + row + " is longer than " + limits.maxCellChars()
                     + " characters; shorten that cell, or look for a quote (\") that is never closed.", e);

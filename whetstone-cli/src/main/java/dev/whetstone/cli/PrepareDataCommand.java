@@ -94,13 +94,22 @@ final class PrepareDataCommand implements Callable<Integer> {
             checkOptions();
             SourceTable table = InputFiles.read(file, limits);
             if (model == null) return prepare(table, ModelTarget.none());
-            TokenizerNatives.useCacheDir(data.resolve("cache").resolve("tokenizers"));
+            useTokenizerCache();
             try (PrepareModel opened = PrepareModel.open(model, modelsDir != null ? modelsDir : data.resolve("models"))) {
                 return prepare(table, opened.target());
             }
         } catch (BadInputException e) {
             err.println("whetstone prepare-data: " + e.getMessage());
             return BAD_INPUT;
+        }
+    }
+
+    /** The tokenizer library is extracted where serve extracts it; once loaded (a second run in one JVM) it stays. */
+    private void useTokenizerCache() {
+        try {
+            TokenizerNatives.useCacheDir(data.resolve("cache").resolve("tokenizers"));
+        } catch (IllegalStateException alreadyLoaded) {
+            // loaded by an earlier run in this JVM: that copy serves
         }
     }
 

@@ -25,7 +25,7 @@ final class ChatImages implements Analysis {
             images += here;
         }
         if (rows.isEmpty()) return List.of();
-        return List.of(rows.finding("chat-images", Severity.WARNING, Rows.plural(rows.size(), data.unit()) + " hold "
+        return List.of(rows.finding("chat-images", Severity.WARNING, Rows.subject(rows.size(), data.unit(), "holds", "hold") + " "
                 + Rows.plural(images, "image") + "; only a vision model trains on images, and their tokens are not"
                 + " in the counts below.", null));
     }

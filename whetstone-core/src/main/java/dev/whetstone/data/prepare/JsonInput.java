@@ -44,7 +44,7 @@ public final class JsonInput {
             throw new BadInputException(name + " must hold a JSON array of objects or an object of arrays"
                     + (first == null ? "; it is empty." : ", found " + first.asString() + "."));
         } catch (CharacterCodingException e) {
-            throw Utf8Text.notUtf8(file, "inside the JSON text", e);
+            throw Utf8Text.notUtf8(file, e);
         } catch (StreamConstraintsException e) {
             throw new BadInputException(name + ": " + clip(e.getOriginalMessage()) + "; shorten that value.", e);
         } catch (JsonProcessingException e) {

@@ -31,7 +31,7 @@ public final class JsonlInput {
                 records.add(new SourceRecord(lineNumber, object));
             }
         } catch (CharacterCodingException e) {
-            throw Utf8Text.notUtf8(file, "near line " + (lineNumber + 1), e);
+            throw Utf8Text.notUtf8(file, e);
         } catch (BoundedLines.TooLongException e) {
             throw new BadInputException(file.getFileName() + ", line " + (lineNumber + 1) + " is longer than "
                     + limits.maxCellChars() + " characters; split the example or shorten it.");

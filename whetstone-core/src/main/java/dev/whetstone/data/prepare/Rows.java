@@ -29,6 +29,16 @@ final class Rows {
         return new Fix(question, data -> data.remove(gone));
     }
 
+    /** "1 row has", "3 rows have": a count and its verb in agreement. */
+    static String subject(long n, String noun, String singularVerb, String pluralVerb) {
+        return plural(n, noun) + " " + (n == 1 ? singularVerb : pluralVerb);
+    }
+
+    /** "Remove this row?", "Remove these 3 rows?". */
+    static String removeQuestion(long n, String noun) {
+        return n == 1 ? "Remove this " + noun + "?" : "Remove these " + plural(n, noun) + "?";
+    }
+
     static String plural(long n, String noun) {
         return n + " " + noun + (n == 1 ? "" : "s");
     }

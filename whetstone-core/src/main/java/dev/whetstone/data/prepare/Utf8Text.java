@@ -3,12 +3,9 @@ package dev.whetstone.data.prepare;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PushbackInputStream;
 import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,8 +25,7 @@ public final class Utf8Text {
             in.close();
             throw e;
         }
-        return new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new StrictUtf8Reader(in);
     }
 
     private static void skipBom(PushbackInputStream in, Path file) throws IOException, BadInputException {
@@ -44,9 +40,10 @@ public final class Utf8Text {
         if (!bom) in.unread(head);
     }
 
-    /** The message for a decoding failure, where {@code where} is e.g. "near line 12". */
-    public static BadInputException notUtf8(Path file, String where, CharacterCodingException e) {
-        return new BadInputException(file.getFileName() + " is not valid UTF-8 text (" + where + "); save it with"
+    /** The message for a decoding failure of a reader from {@link #open}. */
+    public static BadInputException notUtf8(Path file, CharacterCodingException e) {
+        String where = e instanceof StrictUtf8Reader.NotUtf8Exception at ? " (line " + at.line + ")" : "";
+        return new BadInputException(file.getFileName() + " is not valid UTF-8 text" + where + "; save it with"
                 + " UTF-8 encoding (in Excel: Save As, \"CSV UTF-8\").", e);
     }
 }

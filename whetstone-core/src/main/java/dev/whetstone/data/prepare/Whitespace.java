@@ -33,7 +33,7 @@ final class Whitespace implements Analysis {
         }
         if (rows.isEmpty()) return List.of();
         String what = chat ? "message texts with leading or trailing whitespace" : "prompts that start with whitespace";
-        return List.of(rows.finding("whitespace", Severity.SUGGESTION, Rows.plural(rows.size(), data.unit()) + " have "
+        return List.of(rows.finding("whitespace", Severity.SUGGESTION, Rows.subject(rows.size(), data.unit(), "has", "have") + " "
                 + what + "; the model learns those spaces and newlines too.",
                 new Fix("Strip the whitespace?", d -> {
                     for (TextField f : fields) f.text(chat ? f.text().strip() : f.text().stripLeading());

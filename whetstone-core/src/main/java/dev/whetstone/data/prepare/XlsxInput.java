@@ -43,9 +43,24 @@ public final class XlsxInput {
             throw new BadInputException(name + " has a shared string longer than " + limits.maxCellChars()
                     + " characters; shorten that cell.", e);
         } catch (XMLStreamException | java.util.zip.ZipException e) {
+            SafeZip.BombException bomb = bombCause(e);
+            if (bomb != null) {
+                throw new BadInputException(name + " looks like a zip bomb (" + bomb.getMessage() + "); it was not read."
+                        + " If the workbook is genuine, export the sheet as CSV.", e);
+            }
             throw new BadInputException(name + " is a corrupt XLSX file (" + JsonInput.clip(e.getMessage())
                     + "); open it in a spreadsheet program and save it again.", e);
         }
+    }
+
+    /** The XML parser wraps the stream's exceptions; a bomb stopped mid-part arrives as a parse error. */
+    private static SafeZip.BombException bombCause(Exception e) {
+        for (Throwable t = e; t != null; t = t instanceof XMLStreamException x && x.getNestedException() != null
+                ? x.getNestedException() : t.getCause()) {
+            if (t instanceof SafeZip.BombException bomb) return bomb;
+            if (t.getCause() == t) break;
+        }
+        return null;
     }
 
     private record Sheet(String name, String part) {}
