@@ -24,11 +24,13 @@ final class ChatTurns implements Analysis {
         }
         List<Finding> findings = new ArrayList<>();
         if (!missing.isEmpty()) {
-            findings.add(missing.finding("chat-turns", Severity.ERROR, Rows.subject(missing.size(), data.unit(), "has", "have") + " no assistant turn; the service refuses them, as the assistant's reply is what is learnt.",
+            findings.add(missing.finding("chat-turns", Severity.ERROR, Rows.subject(missing.size(), data.unit(), "has", "have")
+                    + " no assistant turn; the service refuses them, as the assistant's reply is what is learnt.",
                     missing.removal(Rows.removeQuestion(missing.size(), data.unit()))));
         }
         if (!order.isEmpty()) {
-            findings.add(order.finding("chat-turns", Severity.WARNING, Rows.subject(order.size(), data.unit(), "has", "have") + " roles out of order; expected an optional system message first, then user and assistant"
+            findings.add(order.finding("chat-turns", Severity.WARNING, Rows.subject(order.size(), data.unit(), "has", "have")
+                    + " roles out of order; expected an optional system message first, then user and assistant"
                     + " taking turns, ending with the assistant. Many chat templates refuse other orders.",
                     order.removal(Rows.removeQuestion(order.size(), data.unit()))));
         }

@@ -38,12 +38,15 @@ final class ChatWeights implements Analysis {
         }
         List<Finding> findings = new ArrayList<>();
         if (!bad.isEmpty()) {
-            findings.add(bad.finding("chat-weights", Severity.ERROR, Rows.subject(bad.size(), data.unit(), "has", "have") + " a weight other than 0 or 1, or a weight on a non-assistant message; the service refuses them.",
+            findings.add(bad.finding("chat-weights", Severity.ERROR, Rows.subject(bad.size(), data.unit(), "has", "have")
+                    + " a weight other than 0 or 1, or a weight on a non-assistant message; the service refuses"
+                    + " them.",
                     new Fix("Remove those weights (the messages are then trained)?",
                             d -> { badMessages.forEach(m -> m.remove("weight")); d.drafts().forEach(Draft::reparse); })));
         }
         if (!untrained.isEmpty()) {
-            findings.add(untrained.finding("chat-weights", Severity.INFO, Rows.subject(untrained.size(), data.unit(), "has", "have") + " assistant messages with weight 0: those replies are context and are not learnt.", null));
+            findings.add(untrained.finding("chat-weights", Severity.INFO, Rows.subject(untrained.size(), data.unit(), "has", "have")
+                    + " assistant messages with weight 0: those replies are context and are not learnt.", null));
         }
         return findings;
     }

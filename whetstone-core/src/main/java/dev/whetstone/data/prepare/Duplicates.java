@@ -15,7 +15,8 @@ final class Duplicates implements Analysis {
             if (earlier != null) rows.add(draft, "same as " + data.unit() + " " + earlier);
         }
         if (rows.isEmpty()) return List.of();
-        return List.of(rows.finding("duplicates", Severity.WARNING, Rows.subject(rows.size(), data.unit(), "repeats", "repeat") + " an earlier example exactly; duplicates count twice in training and can leak into validation.",
+        return List.of(rows.finding("duplicates", Severity.WARNING, Rows.subject(rows.size(), data.unit(), "repeats", "repeat")
+                + " an earlier example exactly; duplicates count twice in training and can leak into validation.",
                 rows.removal("Remove the " + Rows.plural(rows.size(), "duplicate") + " (the first copy stays)?")));
     }
 }

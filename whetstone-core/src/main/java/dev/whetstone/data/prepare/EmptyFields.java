@@ -26,11 +26,14 @@ final class EmptyFields implements Analysis {
         List<Finding> findings = new ArrayList<>();
         if (!trained.isEmpty()) {
             String what = data.format() == dev.whetstone.data.ExampleFormat.CHAT ? "assistant reply" : "completion";
-            findings.add(trained.finding("empty-fields", Severity.ERROR, Rows.subject(trained.size(), data.unit(), "has", "have") + " an empty or whitespace-only " + what + "; the service refuses them, as there is nothing to learn.",
+            findings.add(trained.finding("empty-fields", Severity.ERROR, Rows.subject(trained.size(), data.unit(), "has", "have")
+                    + " an empty or whitespace-only " + what + "; the service refuses them, as there is nothing to"
+                    + " learn.",
                     trained.removal(Rows.removeQuestion(trained.size(), data.unit()))));
         }
         if (!other.isEmpty()) {
-            findings.add(other.finding("empty-fields", Severity.WARNING, Rows.subject(other.size(), data.unit(), "has", "have") + " an empty or whitespace-only prompt, user or system text; the model learns to answer nothing.",
+            findings.add(other.finding("empty-fields", Severity.WARNING, Rows.subject(other.size(), data.unit(), "has", "have")
+                    + " an empty or whitespace-only prompt, user or system text; the model learns to answer nothing.",
                     other.removal(Rows.removeQuestion(other.size(), data.unit()))));
         }
         return findings;

@@ -14,7 +14,8 @@ final class InvalidExamples implements Analysis {
             }
         }
         if (rows.isEmpty()) return List.of();
-        return List.of(rows.finding("invalid", Severity.ERROR, Rows.subject(rows.size(), data.unit(), "is", "are") + " not valid examples for the service (the reasons below are the service's own).",
+        return List.of(rows.finding("invalid", Severity.ERROR, Rows.subject(rows.size(), data.unit(), "is", "are")
+                + " not valid examples for the service (the reasons below are the service's own).",
                 rows.removal(Rows.removeQuestion(rows.size(), data.unit()))));
     }
 }

@@ -29,13 +29,16 @@ final class LongExamples implements Analysis {
         }
         List<Finding> findings = new ArrayList<>();
         if (!refused.isEmpty()) {
-            findings.add(refused.finding("tokenizer", Severity.ERROR, Rows.subject(refused.size(), data.unit(), "cannot", "cannot") + " be tokenized for model '" + model.name() + "' (its chat template refuses them); the job would fail.",
+            findings.add(refused.finding("tokenizer", Severity.ERROR, Rows.subject(refused.size(), data.unit(), "cannot", "cannot")
+                    + " be tokenized for model '" + model.name() + "' (its chat template refuses them); the job"
+                    + " would fail.",
                     refused.removal(Rows.removeQuestion(refused.size(), data.unit()))));
         }
         if (!tooLong.isEmpty()) {
             String counted = model.tokens().exact() ? "" : " (estimated: give --model for real counts)";
             String whose = model.name() == null ? "training's default limit" : "model '" + model.name() + "''s context";
-            findings.add(tooLong.finding("long-examples", Severity.WARNING, Rows.subject(tooLong.size(), data.unit(), "is", "are") + " longer than " + whose + " of " + model.contextLength() + " tokens (the longest has " + longest
+            findings.add(tooLong.finding("long-examples", Severity.WARNING, Rows.subject(tooLong.size(), data.unit(), "is", "are")
+                    + " longer than " + whose + " of " + model.contextLength() + " tokens (the longest has " + longest
                     + counted + "); training cuts them, so their ends are lost.",
                     tooLong.removal(Rows.removeQuestion(tooLong.size(), data.unit()))));
         }
