@@ -120,6 +120,9 @@ final class PrepareDataCommand implements Callable<Integer> {
         if (epochs != null && (epochs < 1 || epochs > 50)) {
             throw new BadInputException("--epochs must be an integer from 1 to 50, got " + epochs + ".");
         }
+        if (trainingFile().toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
+            throw new BadInputException("the output " + trainingFile() + " is the input file; choose another with -o.");
+        }
         try {
             new ColumnChoice(columns);
         } catch (IllegalArgumentException e) {
@@ -140,11 +143,8 @@ final class PrepareDataCommand implements Callable<Integer> {
                 new Answers(answers, out, quiet, report, table.unit()));
         Totals totals = Totals.of(dataset, context);
         report.summary(decided, totals, target, epochs);
-        Path training = output != null ? output : file.resolveSibling(stem(file) + "_prepared.jsonl");
+        Path training = trainingFile();
         Path validation = training.resolveSibling(stem(training) + "_valid.jsonl");
-        if (training.toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize())) {
-            throw new BadInputException("the output " + training + " is the input file; choose another with -o.");
-        }
         return report.verdicts(PreparedFiles.write(dataset, training, validation, target)) ? 0 : INVALID;
     }
 
@@ -155,6 +155,10 @@ final class PrepareDataCommand implements Callable<Integer> {
                 + (target.name() == null ? " (no --model: token counts are estimates)." : " for model '" + target.name()
                 + "' (context " + target.contextLength() + " tokens)."));
         if (!unused.isEmpty()) out.println("Ignored columns: " + String.join(", ", unused) + ".");
+    }
+
+    private Path trainingFile() {
+        return output != null ? output : file.resolveSibling(stem(file) + "_prepared.jsonl");
     }
 
     private static String stem(Path path) {

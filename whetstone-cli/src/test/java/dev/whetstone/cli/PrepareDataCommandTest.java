@@ -142,6 +142,9 @@ class PrepareDataCommandTest {
         Path mixed = Files.writeString(dir.resolve("mixed.csv"), "prompt,completion\na,b\nc,d,e\n");
         Path both = Files.writeString(dir.resolve("both.csv"), "prompt,completion,user,assistant\na,b,c,d\n");
         Path unknown = Files.writeString(dir.resolve("data.parquet"), "x");
+        Path mixedLines = Files.writeString(dir.resolve("mixed.jsonl"), "{\"prompt\":\"a\",\"completion\":\"b\"}\n"
+                + "{\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"assistant\",\"content\":\"b\"}]}\n");
+        Path self = Files.writeString(dir.resolve("self.jsonl"), "{\"prompt\":\"a\",\"completion\":\"b\"}\n");
         assertOneLine(latin1, "whetstone prepare-data: latin1.csv is not valid UTF-8 text (line 2); save it with UTF-8 encoding");
         assertOneLine(corrupt, "whetstone prepare-data: corrupt.xlsx is not a valid XLSX file");
         assertOneLine(bomb, "whetstone prepare-data: bomb.xlsx looks like a zip bomb (part xl/worksheets/sheet1.xml inflates more than 200 times");
@@ -149,6 +152,11 @@ class PrepareDataCommandTest {
         assertOneLine(mixed, "whetstone prepare-data: mixed.csv, row 3: mixed columns: the row has a value in column 3");
         assertOneLine(both, "whetstone prepare-data: mixed columns: the input has prompt/completion columns (prompt, completion)");
         assertOneLine(unknown, "whetstone prepare-data: data.parquet: unknown file type '.parquet'; use one of .csv, .tsv, .xlsx, .json, .jsonl.");
+        assertOneLine(mixedLines, "whetstone prepare-data: mixed columns: the input has prompt/completion columns (prompt, completion)"
+                + " and chat columns (messages)");
+        PrepareRun overwrite = PrepareRun.of("", "-f", self.toString(), "-o", self.toString());
+        assertThat(overwrite.code()).isEqualTo(PrepareDataCommand.BAD_INPUT);
+        assertThat(overwrite.err()).startsWith("whetstone prepare-data: the output " + self + " is the input file");
         assertOneLine(dir.resolve("missing.csv"), "whetstone prepare-data: " + dir.resolve("missing.csv") + ": no such file.");
     }
 
