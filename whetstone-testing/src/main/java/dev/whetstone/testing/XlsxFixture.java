@@ -22,6 +22,11 @@ public final class XlsxFixture {
 
     /** One sheet named {@code Sheet1}; a row's cells are Strings (shared strings) or Numbers; null leaves a gap. */
     public static Path write(Path file, List<List<Object>> rows) throws IOException {
+        return write(file, rows, false);
+    }
+
+    /** As {@link #write(Path, List)}; with {@code inlineStrings} text is written inside the cells, as some tools do. */
+    public static Path write(Path file, List<List<Object>> rows, boolean inlineStrings) throws IOException {
         Map<String, Integer> shared = new LinkedHashMap<>();
         StringBuilder sheet = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                 + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
@@ -34,6 +39,9 @@ public final class XlsxFixture {
                 String ref = (char) ('A' + c) + String.valueOf(r + 1);
                 if (value instanceof Number n) {
                     sheet.append("<c r=\"").append(ref).append("\"><v>").append(n).append("</v></c>");
+                } else if (inlineStrings) {
+                    sheet.append("<c r=\"").append(ref).append("\" t=\"inlineStr\"><is><t>").append(escape(value.toString()))
+                            .append("</t></is></c>");
                 } else {
                     int index = shared.computeIfAbsent(value.toString(), k -> shared.size());
                     sheet.append("<c r=\"").append(ref).append("\" t=\"s\"><v>").append(index).append("</v></c>");
