@@ -10,6 +10,7 @@ import dev.whetstone.engine.torch.TinyModels;
 import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
 import dev.whetstone.engine.torch.tokenizer.ExampleTokenizer;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import dev.whetstone.server.ModelDirectoryScanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,8 @@ import java.util.Arrays;
 /**
  * The model {@code --model} names, opened for prepare-data: a model folder, or a folder of that name in the models
  * directory (the demo models are made in a temporary folder when the directory lacks them). Tokens are counted with
- * the model's tokenizer and chat template exactly as the trainer encodes examples; chat or not follows the rule
- * the service's model scanner applies (the tokenizer config has a chat template).
+ * the model's tokenizer and chat template exactly as the trainer encodes examples; chat or not is decided by the
+ * service's own model scanner.
  */
 final class PrepareModel implements AutoCloseable {
     private final HfTokenizer tokenizer;
@@ -52,9 +53,9 @@ final class PrepareModel implements AutoCloseable {
             throw new BadInputException("model folder " + dir + " has no tokenizer.json; prepare-data counts tokens"
                     + " with the model's own tokenizer.");
         }
-        HfTokenizer tokenizer = HfTokenizer.load(dir);
-        boolean chat = tokenizer.config().chatTemplate().isPresent();
+        boolean chat = ModelDirectoryScanner.isChat(dir);
         int context = Math.min(ModelTarget.DEFAULT_CONTEXT, positions(dir));
+        HfTokenizer tokenizer = HfTokenizer.load(dir);
         ExampleTokenizer examples = new ExampleTokenizer(tokenizer, Integer.MAX_VALUE);
         TokenCounter counter = new TokenCounter() {
             @Override
