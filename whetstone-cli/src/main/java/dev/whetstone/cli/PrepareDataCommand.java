@@ -155,6 +155,9 @@ final class PrepareDataCommand implements Callable<Integer> {
                 + (target.name() == null ? " (no --model: token counts are estimates)." : " for model '" + target.name()
                 + "' (context " + target.contextLength() + " tokens)."));
         if (!unused.isEmpty()) out.println("Ignored columns: " + String.join(", ", unused) + ".");
+        if (system != null && dataset.format() != ExampleFormat.CHAT) {
+            out.println("Ignored --system: the prompt/completion format has no system message.");
+        }
     }
 
     private Path trainingFile() {

@@ -37,18 +37,24 @@ final class PrepareModel implements AutoCloseable {
 
     static PrepareModel open(String model, Path modelsDir) throws IOException, BadInputException {
         Path dir = Path.of(model);
-        Path temporary = null;
         if (!Files.isDirectory(dir)) dir = modelsDir.resolve(model);
-        if (!Files.isDirectory(dir)) {
-            TinyModels.Kind demo = Arrays.stream(TinyModels.Kind.values()).filter(k -> k.folderName.equals(model)).findFirst().orElse(null);
-            if (demo == null) {
-                throw new BadInputException("model '" + model + "' not found: it is not a folder, and " + modelsDir
-                        + " has no folder of that name; pass a Hugging Face model folder or set --models-dir.");
-            }
-            temporary = Files.createTempDirectory("whetstone-" + model);
-            dir = temporary.resolve(model);
-            TinyModels.create(dir, demo);
+        if (Files.isDirectory(dir)) return open(dir, null);
+        TinyModels.Kind demo = Arrays.stream(TinyModels.Kind.values()).filter(k -> k.folderName.equals(model)).findFirst().orElse(null);
+        if (demo == null) {
+            throw new BadInputException("model '" + model + "' not found: it is not a folder, and " + modelsDir
+                    + " has no folder of that name; pass a Hugging Face model folder or set --models-dir.");
         }
+        Path temporary = Files.createTempDirectory("whetstone-" + model);
+        try {
+            TinyModels.create(temporary.resolve(model), demo);
+            return open(temporary.resolve(model), temporary);
+        } catch (IOException | BadInputException | RuntimeException e) {
+            deleteTree(temporary);
+            throw e;
+        }
+    }
+
+    private static PrepareModel open(Path dir, Path temporary) throws IOException, BadInputException {
         if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
             throw new BadInputException("model folder " + dir + " has no tokenizer.json; prepare-data counts tokens"
                     + " with the model's own tokenizer.");
@@ -85,10 +91,12 @@ final class PrepareModel implements AutoCloseable {
     @Override
     public void close() throws IOException {
         tokenizer.close();
-        if (temporary != null) {
-            try (var paths = Files.walk(temporary)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            }
+        if (temporary != null) deleteTree(temporary);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

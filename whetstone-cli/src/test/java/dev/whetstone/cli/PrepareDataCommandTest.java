@@ -133,9 +133,11 @@ class PrepareDataCommandTest {
                 .contains("counted with tiny-chat's tokenizer");
         assertThat(chat.code()).isZero();
         PrepareRun completion = PrepareRun.of("", "-f", xlsx.toString(), "--model", "tiny-completion", "-q",
-                "--models-dir", dir.resolve("none").toString(), "--data", dir.toString(), "-o", dir.resolve("c.jsonl").toString());
+                "--models-dir", dir.resolve("none").toString(), "--data", dir.toString(), "-o", dir.resolve("c.jsonl").toString(),
+                "--system", "Be brief.");
         assertThat(completion.code()).as(completion.toString()).isZero();
-        assertThat(completion.out()).contains("Writing the prompt_completion format").contains("Ignored columns: system.");
+        assertThat(completion.out()).contains("Writing the prompt_completion format").contains("Ignored columns: system.")
+                .contains("Ignored --system: the prompt/completion format has no system message.");
         assertThat(lines(dir.resolve("c.jsonl"))).hasSize(11);
     }
 
