@@ -39,38 +39,38 @@ final class PrepareDataCommand implements Callable<Integer> {
 
     enum Format { chat, completion }
 
-    @Option(names = {"-f", "--file"}, required = true, description = "Input file: " + InputFiles.KINDS + ".")
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "Input file: " + InputFiles.KINDS + ".")
     Path file;
 
-    @Option(names = {"-o", "--output"}, description = "Output JSONL (default <input>_prepared.jsonl beside the input).")
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Output JSONL (default <input>_prepared.jsonl beside the input).")
     Path output;
 
     @Option(names = {"-q", "--quiet"}, description = "Accept every suggested fix without asking.")
     boolean quiet;
 
-    @Option(names = "--format", description = "chat or completion (default: the model's kind, else from the columns).")
+    @Option(names = "--format", paramLabel = "chat|completion", description = "chat or completion (default: the model's kind, else from the columns).")
     Format format;
 
-    @Option(names = "--model", description = "Model folder or name in the models folder: real token counts, its context and kind.")
+    @Option(names = "--model", paramLabel = "MODEL", description = "Model folder or name in the models folder: real token counts, its context and kind.")
     String model;
 
-    @Option(names = "--models-dir", defaultValue = "${env:WHETSTONE_MODELS_DIR}", description = "Folder of model folders (default <data>/models).")
+    @Option(names = "--models-dir", paramLabel = "DIR", defaultValue = "${env:WHETSTONE_MODELS_DIR}", description = "Folder of model folders (default <data>/models).")
     Path modelsDir;
 
-    @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}", description = "Data folder, as serve uses it (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:WHETSTONE_DATA:-./data}", description = "Data folder, as serve uses it (default ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--system", description = "System message for chat examples without one.")
+    @Option(names = "--system", paramLabel = "TEXT", description = "System message for chat examples without one.")
     String system;
 
-    @Option(names = "--validation-split", description = "Share of examples (0 < F < 1) written to <output>_valid.jsonl.")
+    @Option(names = "--validation-split", paramLabel = "F", description = "Share of examples (0 < F < 1) written to <output>_valid.jsonl.")
     Double validationSplit;
 
-    @Option(names = "--column", description = "Take a part from another column: PART=COLUMN, PART one of " +
+    @Option(names = "--column", paramLabel = "PART=COLUMN", description = "Take a part from another column: PART=COLUMN, PART one of " +
             "prompt, completion, system, user, assistant, weight, messages.")
     Map<String, String> columns = Map.of();
 
-    @Option(names = "--epochs", description = "Epochs for the trained-token estimate (default: the service's auto rule).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs for the trained-token estimate (default: the service's auto rule).")
     Integer epochs;
 
     private final InputStream in;

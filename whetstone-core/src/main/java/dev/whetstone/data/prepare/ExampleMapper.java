@@ -11,11 +11,12 @@ import java.util.List;
 /**
  * Turns input records into draft lines: prompt/completion columns into {@code {"prompt", "completion"}}; system,
  * user and assistant columns (and an optional weight column) into a {@code {"messages": [...]}} conversation;
- * records that already hold {@code messages} are kept as they are. Across formats, prompt maps to user and
+ * records that already hold {@code messages} keep them as they are. Across formats, prompt maps to user and
  * completion to assistant, so one spreadsheet serves both kinds of model.
  */
 public final class ExampleMapper {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ExampleMapper() {}
 
@@ -29,7 +30,7 @@ public final class ExampleMapper {
         ExampleFormat resolved = format != null ? format : c.inferFormat();
         List<Draft> drafts = new ArrayList<>(table.records().size());
         if (resolved == ExampleFormat.CHAT && c.messages != null) {
-            for (SourceRecord r : table.records()) drafts.add(new Draft(r.number(), r.fields().deepCopy()));
+            for (SourceRecord r : table.records()) drafts.add(new Draft(r.number(), passThrough(r.fields(), c.messages)));
             return new Mapping(new Dataset(table.unit(), resolved, drafts, null), c.unused(table.columns(), resolved));
         }
         c.require(resolved);
@@ -45,6 +46,25 @@ public final class ExampleMapper {
      * @param unusedColumns input columns that no part of the examples comes from
      */
     public record Mapping(Dataset dataset, List<String> unusedColumns) {}
+
+    /**
+     * A record that already holds a conversation: its messages as written (other keys are listed as ignored columns,
+     * like a table's); a spreadsheet cell holding the messages as JSON text is parsed (text that is not JSON stays
+     * text, and the parser names it).
+     */
+    private static ObjectNode passThrough(ObjectNode fields, String messagesColumn) {
+        JsonNode messages = fields.get(messagesColumn);
+        if (messages != null && messages.isTextual()) {
+            try {
+                messages = MAPPER.readTree(messages.textValue());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                // left as text: the parser reports "messages must be an array"
+            }
+        }
+        ObjectNode json = NODES.objectNode();
+        json.set("messages", messages == null ? NODES.nullNode() : messages.deepCopy());
+        return json;
+    }
 
     private static ObjectNode pair(ObjectNode fields, Columns c) {
         ObjectNode json = NODES.objectNode();

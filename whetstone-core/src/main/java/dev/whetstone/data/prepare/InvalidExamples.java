@@ -10,7 +10,7 @@ final class InvalidExamples implements Analysis {
         for (Draft draft : data.drafts()) {
             if (draft.problem() != null) {
                 String field = draft.problem().field();
-                rows.add(draft, (field == null ? "" : field + ": ") + draft.problem().reason());
+                rows.addMessage(draft, (field == null ? "" : field + ": ") + draft.problem().reason());
             }
         }
         if (rows.isEmpty()) return List.of();

@@ -24,7 +24,7 @@ final class LongExamples implements Analysis {
                     longest = Math.max(longest, tokens);
                 }
             } catch (TokenCounter.RefusedException e) {
-                refused.add(draft, e.getMessage());
+                refused.addMessage(draft, e.getMessage());
             }
         }
         List<Finding> findings = new ArrayList<>();

@@ -13,6 +13,12 @@ final class Rows {
         if (notes.size() < Finding.MAX_ROWS) notes.add(RowNote.of(draft, excerptSource));
     }
 
+    /** As {@link #add}, with a message about the row (kept longer than an excerpt). */
+    void addMessage(Draft draft, String message) {
+        drafts.add(draft);
+        if (notes.size() < Finding.MAX_ROWS) notes.add(RowNote.message(draft, message));
+    }
+
     boolean isEmpty() { return drafts.isEmpty(); }
 
     int size() { return drafts.size(); }

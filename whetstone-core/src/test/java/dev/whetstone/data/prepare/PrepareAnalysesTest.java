@@ -186,12 +186,13 @@ class PrepareAnalysesTest {
 
     @Test
     void linesTheServiceRefusesCarryTheServicesReason() throws Exception {
-        String tools = "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}],\"tools\":[]}";
-        Dataset data = dataset(dir, lines(100, i -> i == 4 ? tools : chat("Q" + i, "A" + i)));
+        String bot = "{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\","
+                + "\"wieght\":1}]}";
+        Dataset data = dataset(dir, lines(100, i -> i == 4 ? bot : chat("Q" + i, "A" + i)));
         Finding f = findings(run(data, ModelTarget.none(), true), "invalid").getFirst();
         assertThat(f.rows()).singleElement().satisfies(r -> {
             assertThat(r.row()).isEqualTo(5);
-            assertThat(r.excerpt()).startsWith("tools: unknown key");
+            assertThat(r.excerpt()).isEqualTo("messages[1].wieght: unknown key 'wieght'; allowed: role, content, weight, name");
         });
         assertThat(data.drafts()).hasSize(99);
     }

@@ -65,6 +65,17 @@ class PrepareInputsTest {
     }
 
     @Test
+    void aCellHoldingMessagesAsJsonIsParsed() throws Exception {
+        TableRows rows = new TableRows("t.csv");
+        rows.add(1, List.of("conversation", "note"));
+        rows.add(2, List.of("[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]", "n"));
+        ExampleMapper.Mapping m = ExampleMapper.map(rows.table(), null, new ColumnChoice(Map.of("messages", "conversation")), null);
+        assertThat(m.dataset().drafts().getFirst().line()).isEqualTo("{\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"A\"}]}");
+        assertThat(m.unusedColumns()).containsExactly("note");
+    }
+
+    @Test
     void chosenColumnsAndWeightsMapIntoMessages() throws Exception {
         TableRows rows = new TableRows("t.csv");
         rows.add(1, List.of("Question", "Answer", "Persona", "w"));
