@@ -17,12 +17,27 @@ final class InputFiles {
 
     private InputFiles() {}
 
+    /**
+     * Comma, or semicolon when the first line has semicolons and no commas: spreadsheet programs in locales with a
+     * decimal comma write CSV with semicolons.
+     */
+    static char csvDelimiter(Path file) throws IOException {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(1 << 16);
+        }
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int end = text.indexOf('\n');
+        String first = end < 0 ? text : text.substring(0, end);
+        return first.indexOf(',') < 0 && first.indexOf(';') >= 0 ? ';' : ',';
+    }
+
     static SourceTable read(Path file, InputLimits limits) throws IOException, BadInputException {
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file.");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String extension = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
         return switch (extension) {
-            case ".csv", ".txt" -> CsvInput.read(file, ',', limits);
+            case ".csv", ".txt" -> CsvInput.read(file, csvDelimiter(file), limits);
             case ".tsv", ".tab" -> CsvInput.read(file, '\t', limits);
             case ".xlsx", ".xlsm" -> XlsxInput.read(file, limits);
             case ".json" -> JsonInput.read(file, limits);

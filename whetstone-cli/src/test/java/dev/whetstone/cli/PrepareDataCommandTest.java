@@ -78,6 +78,15 @@ class PrepareDataCommandTest {
     }
 
     @Test
+    void aCsvWithSemicolonsIsReadAsSpreadsheetsInDecimalCommaLocalesWriteIt() throws Exception {
+        Path input = Files.writeString(dir.resolve("semi.csv"), "prompt;completion\n" + "\"Pi, roughly\";3,14\n".repeat(10));
+        PrepareRun run = PrepareRun.of("", "-f", input.toString());
+        assertThat(run.out()).as(run.toString()).contains("Read semi.csv: 10 rows, columns prompt, completion.");
+        assertThat(lines(dir.resolve("semi_prepared.jsonl")).getFirst().toString())
+                .isEqualTo("{\"prompt\":\"Pi, roughly\",\"completion\":\"3,14\"}");
+    }
+
+    @Test
     void anXlsxWithSystemUserAndAssistantColumnsBecomesChat() throws Exception {
         List<List<Object>> rows = new ArrayList<>();
         rows.add(List.of("System", "User", "Assistant"));
