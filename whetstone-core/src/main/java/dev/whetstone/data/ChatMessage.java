@@ -6,7 +6,8 @@ import java.util.stream.Collectors;
 /**
  * One chat turn.
  *
- * @param role    system, user or assistant
+ * @param role    system, user or assistant in training data; inference requests add tool (developer messages
+ *                arrive as system: open-weight chat templates know no developer role)
  * @param content text and image parts, in order (a plain string content is one {@link ContentPart.Text})
  * @param weight  0 or 1 on assistant messages; null when absent (then the message is trained on)
  * @param name    optional participant name

@@ -11,10 +11,16 @@ final class ContentParts {
 
     private ContentParts() {}
 
+    /** Training examples: an assistant message must say something, it is the reply the model learns. */
     static List<ContentPart> parse(JsonNode content, String path, String role) {
+        return parse(content, path, role, true);
+    }
+
+    /** @param requireAssistantText false for inference requests, where an earlier empty reply is legitimate */
+    static List<ContentPart> parse(JsonNode content, String path, String role, boolean requireAssistantText) {
         if (content == null || content.isNull()) throw new InvalidExampleException(path, "content is required");
         List<ContentPart> parts = content.isTextual() ? List.of(new ContentPart.Text(content.textValue())) : array(content, path, role);
-        if ("assistant".equals(role) && assistantTextIsBlank(parts)) {
+        if (requireAssistantText && "assistant".equals(role) && assistantTextIsBlank(parts)) {
             throw new InvalidExampleException(path, "assistant content must not be empty: it is the reply the model learns");
         }
         return parts;

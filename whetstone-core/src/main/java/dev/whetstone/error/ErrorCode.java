@@ -8,6 +8,8 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("notFound", 404),
+    /** Inference on an unknown or not yet ready deployment; the live service's own code (API.md 1.5). */
+    DEPLOYMENT_NOT_FOUND("DeploymentNotFound", 404),
     METHOD_NOT_ALLOWED("methodNotAllowed", 405),
     CONFLICT("conflict", 409),
     UNEXPECTED_ENTITY_STATE("unexpectedEntityState", 409),

@@ -17,11 +17,12 @@ final class ApiKeys {
 
     /** @param generatedKey the key made on this start (to be shown once), or null */
     record Resolved(Set<String> keys, String generatedKey, Path file) {
-        /** The one-time notice with a ready-to-paste curl command, once the real port is known. */
+        /** The one-time notice with a ready-to-paste curl command and the portal's address, once the port is known. */
         String notice(String host, int port) {
             return String.format("%nGenerated an API key (kept in %s):%n  %s%nTry it:%n"
-                    + "  curl -H \"api-key: %s\" \"http://%s:%d/openai/models?api-version=2024-10-21\"%n",
-                    file, generatedKey, generatedKey, host, port);
+                    + "  curl -H \"api-key: %s\" \"http://%s:%d/openai/models?api-version=2024-10-21\"%n"
+                    + "or open the web portal at http://%s:%d/ and sign in with the key.%n",
+                    file, generatedKey, generatedKey, host, port, host, port);
         }
     }
 

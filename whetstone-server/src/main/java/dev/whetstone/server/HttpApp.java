@@ -8,11 +8,14 @@ import dev.whetstone.server.api.JobsApi;
 import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
+import dev.whetstone.server.api.inference.InferenceApi;
+import dev.whetstone.server.ui.Portal;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.util.UUID;
 
 /** Builds the Javalin application: cross-cutting request handling, then each resource's routes. */
@@ -38,7 +41,7 @@ final class HttpApp {
                 ctx.header("x-request-id", id);
                 ctx.header("apim-request-id", id);
                 ctx.attribute(STARTED_AT, System.nanoTime());
-                if (!ctx.path().equals("/healthz")) auth.check(ctx);
+                if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx)) auth.check(ctx);
             });
             c.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED_AT);
@@ -54,11 +57,13 @@ final class HttpApp {
 
             c.routes.get("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            Portal.register(c);
 
             Routes routes = new Routes(c.routes);
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             new JobsApi(services.jobs()).register(routes);
+            new InferenceApi(services.deployments(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }

@@ -32,7 +32,7 @@ public final class WhetstoneServer implements AutoCloseable {
 
     private static WhetstoneServer start(ServerConfig config, Services services, List<AutoCloseable> resources) {
         Javalin app = HttpApp.create(services, config).start();
-        LOG.info("Whetstone listening on http://{}:{}", config.host(), app.port());
+        LOG.info("Whetstone listening on http://{}:{} (web portal at /)", config.host(), app.port());
         return new WhetstoneServer(app, new ArrayList<>(resources));
     }
 

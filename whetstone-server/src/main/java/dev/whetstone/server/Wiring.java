@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
 import dev.whetstone.files.FileValidation;
@@ -26,6 +27,7 @@ import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TokenizerExampleEncoders;
 import dev.whetstone.engine.torch.train.TorchTrainer;
 import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.server.api.inference.InferenceOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -58,6 +60,13 @@ final class Wiring {
     }
 
     Services services() { return services; }
+
+    /** This wiring with inference answered from {@code lookup} (tests pass fakes). */
+    Wiring withInference(DeploymentLookup lookup, InferenceOptions options) {
+        Wiring wired = new Wiring(services.withInference(lookup, options), resources);
+        wired.generatedKey = generatedKey;
+        return wired;
+    }
 
     List<AutoCloseable> resources() { return resources; }
 
@@ -110,7 +119,8 @@ final class Wiring {
         JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
         files.setUsage(jobs::fileUser);
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
-        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics()), resources);
+        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(),
+                NoDeployments.INSTANCE, InferenceOptions.defaults()), resources);
     }
 
     private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {

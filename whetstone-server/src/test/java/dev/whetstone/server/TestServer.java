@@ -9,10 +9,12 @@ import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.TrainingExample;
+import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.queue.WorkerSettings;
+import dev.whetstone.server.api.inference.InferenceOptions;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -35,6 +37,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A real server on a random loopback port over in-memory stores, driven over HTTP by the tests. Jobs train with
@@ -86,19 +89,35 @@ final class TestServer implements AutoCloseable {
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs) throws Exception {
-        Shared shared = new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, newShared(), w -> w);
+    }
+
+    /** Inference answered from {@code lookup} (fake deployments), no training workers. */
+    static TestServer withInference(Path dataDir, DeploymentLookup lookup, InferenceOptions options) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0,
+                Clock.systemUTC(), 20, newShared(), w -> w.withInference(lookup, options));
+    }
+
+    private static Shared newShared() {
+        return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()));
-        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared);
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs, Shared shared) throws Exception {
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared, w -> w);
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs, Shared shared,
+                                    UnaryOperator<Wiring> customize) throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
                 Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        Wiring wiring = Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, config.apiKeys(), List.of());
+        Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs,
+                config.apiKeys(), List.of()));
         return new TestServer(WhetstoneServer.start(config, wiring), shared);
     }
 

@@ -34,6 +34,22 @@ public final class ApiVersions {
         return value;
     }
 
+    /**
+     * Checks a required api-version by its form only: inference has many more versions than authoring (every
+     * monthly preview), and clients send whatever they were built with (CLIENTS.md 4).
+     */
+    public static String requireWellFormed(String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.invalid("api-version", "Missing required query parameter 'api-version', e.g. "
+                    + "?api-version=2024-10-21.");
+        }
+        if (!FORM.matcher(value).matches()) {
+            throw ApiException.invalid("api-version", "Malformed api-version '" + value + "'; expected YYYY-MM-DD or "
+                    + "YYYY-MM-DD-preview, e.g. 2024-10-21.");
+        }
+        return value;
+    }
+
     /** File delete answers 200 with a body from 2024-10 on, 204 before (API.md 2.7). */
     public static boolean fileDeleteHasBody(String version) {
         return version == null || version.compareTo("2024-10-01") >= 0;

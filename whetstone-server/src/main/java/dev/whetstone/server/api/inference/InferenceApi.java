@@ -1,0 +1,106 @@
+package dev.whetstone.server.api.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.deployments.DeploymentLookup;
+import dev.whetstone.deployments.LiveDeployment;
+import dev.whetstone.error.ApiException;
+import dev.whetstone.error.ErrorCode;
+import dev.whetstone.server.api.ApiVersions;
+import dev.whetstone.server.api.Call;
+import dev.whetstone.server.api.Flavor;
+import dev.whetstone.server.api.Routes;
+import dev.whetstone.server.api.Surface;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Chat completions and completions (API.md §6) on every surface: Azure's deployment path, where the path names the
+ * deployment, and the OpenAI-shaped paths ({@code /openai/v1}, {@code /v1}, the bare root of the Java SDK's AUTO
+ * mode), where the body's {@code model} does.
+ */
+public final class InferenceApi {
+    /**
+     * Azure's inference path. Its api-version is checked by form only (see {@link ApiVersions#requireWellFormed}),
+     * so the surface itself does not demand one from the supported authoring list.
+     */
+    static final Surface DEPLOYMENT = new Surface("/openai/deployments/{deployment}", Flavor.AZURE, false);
+    private static final List<Surface> MODEL_IN_BODY = List.of(Surface.AZURE_V1, Surface.OPENAI_V1, Surface.ROOT);
+
+    private final DeploymentLookup deployments;
+    private final Clock clock;
+    private final InferenceOptions options;
+    private final Responder responder;
+
+    public InferenceApi(DeploymentLookup deployments, Clock clock, InferenceOptions options) {
+        this.deployments = deployments;
+        this.clock = clock;
+        this.options = options;
+        this.responder = new Responder(options.requestTimeout());
+    }
+
+    public void register(Routes routes) {
+        for (List<Surface> surfaces : List.of(List.of(DEPLOYMENT), MODEL_IN_BODY)) {
+            routes.add(HandlerType.POST, "/chat/completions", this::chat, surfaces);
+            routes.add(HandlerType.POST, "/completions", this::completions, surfaces);
+        }
+    }
+
+    private void chat(Call call) throws InterruptedException {
+        Target target = target(call);
+        ChatRequest request = ChatRequest.parse(target.fields());
+        Plan plan = ChatPlans.plan(target.deployment(), request);
+        Envelope envelope = envelope(call, target, "chatcmpl-", "chat.completion", "chat.completion.chunk",
+                request.sampling().includeUsage());
+        responder.respond(call, target.deployment(), plan, new ChatShape(envelope, request.sampling().n(), request.logprobs()));
+    }
+
+    private void completions(Call call) throws InterruptedException {
+        Target target = target(call);
+        CompletionRequest request = CompletionRequest.parse(target.fields());
+        Plan plan = CompletionPlans.plan(target.deployment(), request);
+        Envelope envelope = envelope(call, target, "cmpl-", "text_completion", "text_completion",
+                request.sampling().includeUsage());
+        List<String> shown = CompletionPlans.shownPrefixes(request);
+        responder.respond(call, target.deployment(), plan,
+                new CompletionShape(envelope, request.prompts().size(), shown, request.logprobs() != null));
+    }
+
+    private record Target(BodyFields fields, LiveDeployment deployment) {}
+
+    private Target target(Call call) {
+        boolean inPath = call.surface() == DEPLOYMENT;
+        if (inPath) ApiVersions.requireWellFormed(call.apiVersion());
+        ObjectNode body = call.jsonBody();
+        String name = inPath ? call.path("deployment") : model(body);
+        return new Target(new BodyFields(body), live(name));
+    }
+
+    private static String model(ObjectNode body) {
+        JsonNode model = body.get("model");
+        if (model == null || model.isNull() || !model.isTextual() || model.textValue().isBlank()) {
+            throw ApiException.invalid("model", "The 'model' field is required on this path: the name of the deployment "
+                    + "to call (or use /openai/deployments/{deployment}/... with an api-version).");
+        }
+        return model.textValue();
+    }
+
+    /** The lookup's 404, whatever code it used, is the live service's {@code DeploymentNotFound} here. */
+    private LiveDeployment live(String name) {
+        try {
+            return deployments.live(name);
+        } catch (ApiException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) throw e;
+            throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, e.getMessage(), e.param());
+        }
+    }
+
+    private Envelope envelope(Call call, Target target, String idPrefix, String object, String chunkObject,
+                              boolean includeUsage) {
+        String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
+        return new Envelope(id, object, chunkObject, clock.instant().getEpochSecond(), target.deployment().modelName(),
+                options.systemFingerprint(), call.azure(), includeUsage);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.whetstone.testing;
+
+import dev.whetstone.data.ChatMessage;
+import dev.whetstone.engine.inference.FinishReason;
+import dev.whetstone.engine.inference.GeneratedToken;
+import dev.whetstone.engine.inference.Generation;
+import dev.whetstone.engine.inference.GenerationListener;
+import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.InvalidPromptException;
+import dev.whetstone.engine.inference.ModelInfo;
+import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ServedModel;
+import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.engine.inference.Usage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/** A model of {@link FakeInferenceEngine}: a token is a word (with its leading space), the prompt's id its index. */
+final class FakeServedModel implements ServedModel {
+    static final int CONTEXT = 512;
+
+    private final ServingSpec spec;
+    private final boolean chat;
+    private final Map<String, String> replies;
+    private final Supplier<Duration> tokenDelay;
+    private final Set<Runner> running = ConcurrentHashMap.newKeySet();
+
+    FakeServedModel(ServingSpec spec, boolean chat, Map<String, String> replies, Supplier<Duration> tokenDelay) {
+        this.spec = spec;
+        this.chat = chat;
+        this.replies = replies;
+        this.tokenDelay = tokenDelay;
+    }
+
+    ServingSpec spec() { return spec; }
+
+    @Override
+    public ModelInfo info() { return new ModelInfo(CONTEXT, chat, false); }
+
+    @Override
+    public Prompt chatPrompt(List<ChatMessage> messages) {
+        if (!chat) throw new InvalidPromptException("this model has no chat template; use the completions endpoint");
+        StringBuilder text = new StringBuilder();
+        for (ChatMessage m : messages) text.append(m.role()).append(": ").append(m.text()).append('\n');
+        text.append("assistant:");
+        return prompt(text.toString());
+    }
+
+    @Override
+    public Prompt textPrompt(String text) {
+        return prompt(text);
+    }
+
+    private static Prompt prompt(String text) {
+        int n = words(text).size();
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = i;
+        return new Prompt(ids, text);
+    }
+
+    @Override
+    public Generation generate(Prompt prompt, SamplingOptions options, GenerationListener listener) {
+        if (prompt.length() >= CONTEXT) throw new InvalidPromptException("prompt of " + prompt.length()
+                + " tokens leaves no room in the context of " + CONTEXT);
+        Runner runner = new Runner(answer(prompt.text()), prompt.length(), options, listener);
+        running.add(runner);
+        Thread.startVirtualThread(runner);
+        return runner;
+    }
+
+    /** Ends every running generation with an error (unload). */
+    void stop() {
+        running.forEach(r -> r.abort(new InferenceException("the deployment was deleted")));
+    }
+
+    private String answer(String promptText) {
+        String[] lines = promptText.split("\n");
+        String lastUser = promptText;
+        for (String line : lines) if (line.startsWith("user: ")) lastUser = line.substring(6);
+        return replies.getOrDefault(lastUser, "echo: " + lastUser);
+    }
+
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 1; i <= text.length(); i++) {
+            if (i == text.length() || text.charAt(i) == ' ') {
+                if (i > start) out.add(text.substring(start, i));
+                start = i;
+            }
+        }
+        return out;
+    }
+
+    private final class Runner implements Runnable, Generation {
+        private final String answer;
+        private final int promptTokens;
+        private final SamplingOptions options;
+        private final GenerationListener listener;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private volatile boolean cancelled;
+
+        Runner(String answer, int promptTokens, SamplingOptions options, GenerationListener listener) {
+            this.answer = answer;
+            this.promptTokens = promptTokens;
+            this.options = options;
+            this.listener = listener;
+        }
+
+        @Override
+        public void run() {
+            List<String> tokens = words(answer);
+            String text = "";
+            int n = 0;
+            for (String token : tokens) {
+                if (cancelled) { finish(FinishReason.CANCELLED, n); return; }
+                if (n == options.maxTokens()) { finish(FinishReason.LENGTH, n); return; }
+                String next = text + token;
+                for (String stop : options.stop()) {
+                    int at = next.indexOf(stop);
+                    if (at >= 0) {
+                        emit(n, next.substring(text.length(), Math.max(text.length(), at)));
+                        finish(FinishReason.STOP, n + 1);
+                        return;
+                    }
+                }
+                emit(n++, token);
+                text = next;
+                FakeInferenceEngine.sleep(tokenDelay.get());
+            }
+            finish(FinishReason.STOP, n);
+        }
+
+        private void emit(int id, String text) {
+            if (!done.get()) listener.onToken(new GeneratedToken(id, text, -0.5, List.of()));
+        }
+
+        private void finish(FinishReason reason, int completionTokens) {
+            running.remove(this);
+            if (done.compareAndSet(false, true)) listener.onComplete(reason, new Usage(promptTokens, completionTokens));
+        }
+
+        void abort(InferenceException error) {
+            running.remove(this);
+            if (done.compareAndSet(false, true)) listener.onError(error);
+        }
+
+        @Override
+        public void cancel() { cancelled = true; }
+    }
+}
