@@ -33,6 +33,7 @@ final class InputFiles {
     }
 
     static SourceTable read(Path file, InputLimits limits) throws IOException, BadInputException {
+        if (Files.isDirectory(file)) throw new BadInputException(file + " is a folder; pass the data file with -f.");
         if (!Files.isRegularFile(file)) throw new BadInputException(file + ": no such file.");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String extension = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";

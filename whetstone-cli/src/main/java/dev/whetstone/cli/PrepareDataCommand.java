@@ -76,7 +76,6 @@ final class PrepareDataCommand implements Callable<Integer> {
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
-    InputLimits limits = InputLimits.DEFAULT;
 
     PrepareDataCommand() {
         this(System.in, System.out, System.err);
@@ -92,7 +91,7 @@ final class PrepareDataCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try {
             checkOptions();
-            SourceTable table = InputFiles.read(file, limits);
+            SourceTable table = read();
             if (model == null) return prepare(table, ModelTarget.none());
             useTokenizerCache();
             try (PrepareModel opened = PrepareModel.open(model, modelsDir != null ? modelsDir : data.resolve("models"))) {
@@ -101,6 +100,14 @@ final class PrepareDataCommand implements Callable<Integer> {
         } catch (BadInputException e) {
             err.println("whetstone prepare-data: " + e.getMessage());
             return BAD_INPUT;
+        }
+    }
+
+    private SourceTable read() throws BadInputException {
+        try {
+            return InputFiles.read(file, InputLimits.DEFAULT);
+        } catch (java.io.IOException e) {
+            throw new BadInputException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

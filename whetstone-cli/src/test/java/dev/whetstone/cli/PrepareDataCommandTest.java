@@ -157,6 +157,18 @@ class PrepareDataCommandTest {
         Path corrupt = Files.write(dir.resolve("corrupt.xlsx"), "PK\u0003\u0004 this is not a zip".getBytes(StandardCharsets.US_ASCII));
         Path bomb = XlsxFixture.bomb(dir.resolve("bomb.xlsx"), 64L << 20);
         Path empty = XlsxFixture.emptySheet(dir.resolve("empty.xlsx"));
+        byte[] whole = Files.readAllBytes(XlsxFixture.write(dir.resolve("whole.xlsx"), List.of(List.of("prompt"), List.of("a"))));
+        Path truncated = Files.write(dir.resolve("truncated.xlsx"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path badXml = dir.resolve("badxml.xlsx");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(badXml));
+             var source = new java.util.zip.ZipFile(dir.resolve("whole.xlsx").toFile())) {
+            for (var entry : java.util.Collections.list(source.entries())) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                zip.write(entry.getName().endsWith("sheet1.xml") ? "<worksheet><sheetData><row r=\"x\">".getBytes(StandardCharsets.UTF_8)
+                        : source.getInputStream(entry).readAllBytes());
+                zip.closeEntry();
+            }
+        }
         Path mixed = Files.writeString(dir.resolve("mixed.csv"), "prompt,completion\na,b\nc,d,e\n");
         Path both = Files.writeString(dir.resolve("both.csv"), "prompt,completion,user,assistant\na,b,c,d\n");
         Path unknown = Files.writeString(dir.resolve("data.parquet"), "x");
@@ -166,6 +178,9 @@ class PrepareDataCommandTest {
         assertOneLine(latin1, "whetstone prepare-data: latin1.csv is not valid UTF-8 text (line 2); save it with UTF-8 encoding");
         assertOneLine(corrupt, "whetstone prepare-data: corrupt.xlsx is not a valid XLSX file");
         assertOneLine(bomb, "whetstone prepare-data: bomb.xlsx looks like a zip bomb (part xl/worksheets/sheet1.xml inflates more than 200 times");
+        assertOneLine(truncated, "whetstone prepare-data: truncated.xlsx is not a valid XLSX file");
+        assertOneLine(badXml, "whetstone prepare-data: badxml.xlsx is a corrupt XLSX file (");
+        assertOneLine(dir, "whetstone prepare-data: " + dir + " is a folder; pass the data file with -f.");
         assertOneLine(empty, "whetstone prepare-data: empty.xlsx, sheet 'Sheet1' is empty: expected a header row");
         assertOneLine(mixed, "whetstone prepare-data: mixed.csv, row 3: mixed columns: the row has a value in column 3");
         assertOneLine(both, "whetstone prepare-data: mixed columns: the input has prompt/completion columns (prompt, completion)");

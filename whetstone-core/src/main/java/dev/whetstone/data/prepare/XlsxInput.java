@@ -42,7 +42,7 @@ public final class XlsxInput {
         } catch (XmlParts.CellTooLongException e) {
             throw new BadInputException(name + " has a shared string longer than " + limits.maxCellChars()
                     + " characters; shorten that cell.", e);
-        } catch (XMLStreamException | java.util.zip.ZipException e) {
+        } catch (XMLStreamException | java.util.zip.ZipException | NumberFormatException e) {
             SafeZip.BombException bomb = bombCause(e);
             if (bomb != null) {
                 throw new BadInputException(name + " looks like a zip bomb (" + bomb.getMessage() + "); it was not read."
