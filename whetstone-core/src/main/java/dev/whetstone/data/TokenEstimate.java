@@ -4,12 +4,12 @@ package dev.whetstone.data;
  * A rough token count, about four characters a token, for quota and duration estimates before a tokenizer is
  * chosen. Only text counts: a base64 image would otherwise count as millions of tokens.
  */
-final class TokenEstimate {
+public final class TokenEstimate {
     private static final int CHARS_PER_TOKEN = 4;
 
     private TokenEstimate() {}
 
-    static long of(TrainingExample example) {
+    public static long of(TrainingExample example) {
         long chars = switch (example) {
             case ChatExample chat -> chat.messages().stream().mapToLong(TokenEstimate::chars).sum();
             case PromptCompletionExample pair -> (long) pair.prompt().length() + pair.completion().length();

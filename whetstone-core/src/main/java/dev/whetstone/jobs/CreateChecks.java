@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /** The checks of a create-job request (API.md 3.2, 3.3); each failure names the offending field. */
 final class CreateChecks {
-    static final int MIN_TRAINING_EXAMPLES = 10;
+    static final int MIN_TRAINING_EXAMPLES = TrainingFileRequirements.MIN_TRAINING_EXAMPLES;
     static final long MAX_SEED = Integer.MAX_VALUE;
     private static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9_-]{1,40}");
 
@@ -56,18 +56,9 @@ final class CreateChecks {
     private static void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples) {
         FileStatistics stats = file.statistics();
         if (stats == null) return;
-        String wanted = model.base().chat() ? "chat" : "prompt_completion";
-        if (stats.format() != null && !stats.format().equals(wanted)) {
-            String why = model.base().chat()
-                    ? "is a chat model (its tokenizer has a chat template): use lines like {\"messages\": [...]}"
-                    : "has no chat template: use lines like {\"prompt\": \"...\", \"completion\": \"...\"}";
-            throw ApiException.invalid(param, "File '" + file.id() + "' is in " + stats.format() + " format, but model '"
-                    + model.name() + "' " + why + ".");
-        }
-        if (stats.examples() < minExamples) {
-            throw ApiException.invalid(param, "File '" + file.id() + "' has " + stats.examples() + " examples; "
-                    + param + " needs at least " + minExamples + ".");
-        }
+        String problem = TrainingFileRequirements.problem(stats, "File '" + file.id() + "'", param, model.base().chat(),
+                model.name(), minExamples);
+        if (problem != null) throw ApiException.invalid(param, problem);
     }
 
     /** Null or empty means no suffix. */

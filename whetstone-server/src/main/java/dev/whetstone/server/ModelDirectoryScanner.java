@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * (config.json, *.safetensors, tokenizer.json) is a model named by its folder. Scanned on each call, so a folder
  * copied in while the service runs shows up without a restart.
  */
-final class ModelDirectoryScanner {
+public final class ModelDirectoryScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectoryScanner.class);
 
     private ModelDirectoryScanner() {}
@@ -44,15 +44,23 @@ final class ModelDirectoryScanner {
         try {
             JsonNode cfg = Json.MAPPER.readTree(config.toFile());
             String arch = cfg.path("architectures").path(0).asText("unknown");
-            Path tokConfig = dir.resolve("tokenizer_config.json");
-            boolean chat = Files.isRegularFile(tokConfig)
-                    && !Json.MAPPER.readTree(tokConfig.toFile()).path("chat_template").isMissingNode();
+            boolean chat = isChat(dir);
             long created = Files.getLastModifiedTime(config).toInstant().getEpochSecond();
             return java.util.Optional.of(new BaseModel(dir.getFileName().toString(), dir, arch, chat, created));
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping model folder {}: {}", dir.getFileName(), e.toString());
             return java.util.Optional.empty();
         }
+    }
+
+    /**
+     * Whether the model in {@code dir} trains on chat data: its tokenizer config has a chat template. Public so that
+     * {@code whetstone prepare-data} decides a model's kind exactly as the service does.
+     */
+    public static boolean isChat(Path dir) throws IOException {
+        Path tokConfig = dir.resolve("tokenizer_config.json");
+        return Files.isRegularFile(tokConfig)
+                && !Json.MAPPER.readTree(tokConfig.toFile()).path("chat_template").isMissingNode();
     }
 
     private static boolean hasWeights(Path dir) {

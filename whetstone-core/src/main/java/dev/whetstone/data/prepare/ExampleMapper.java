@@ -1,0 +1,114 @@
+package dev.whetstone.data.prepare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.data.ExampleFormat;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns input records into draft lines: prompt/completion columns into {@code {"prompt", "completion"}}; system,
+ * user and assistant columns (and an optional weight column) into a {@code {"messages": [...]}} conversation;
+ * records that already hold {@code messages} keep them as they are. Across formats, prompt maps to user and
+ * completion to assistant, so one spreadsheet serves both kinds of model.
+ */
+public final class ExampleMapper {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private ExampleMapper() {}
+
+    /**
+     * @param format the wanted format (from --format or the model); null to infer it from the columns
+     * @param system a system message for chat examples whose system column is empty or absent; null for none
+     */
+    public static Mapping map(SourceTable table, ExampleFormat format, ColumnChoice choice, String system)
+            throws BadInputException {
+        Columns c = Columns.find(table.columns(), choice);
+        ExampleFormat resolved = format != null ? format : c.inferFormat();
+        List<Draft> drafts = new ArrayList<>(table.records().size());
+        if (resolved == ExampleFormat.CHAT && c.messages != null) {
+            for (SourceRecord r : table.records()) drafts.add(new Draft(r.number(), passThrough(r.fields(), c.messages)));
+            return new Mapping(new Dataset(table.unit(), resolved, drafts, null), c.unused(table.columns(), resolved));
+        }
+        c.require(resolved);
+        for (SourceRecord r : table.records()) {
+            ObjectNode json = resolved == ExampleFormat.CHAT ? chat(r.fields(), c, system) : pair(r.fields(), c);
+            drafts.add(new Draft(r.number(), json));
+        }
+        return new Mapping(new Dataset(table.unit(), resolved, drafts, null), c.unused(table.columns(), resolved));
+    }
+
+    /**
+     * @param dataset       the drafts, in the resolved format
+     * @param unusedColumns input columns that no part of the examples comes from
+     */
+    public record Mapping(Dataset dataset, List<String> unusedColumns) {}
+
+    /**
+     * A record that already holds a conversation: its messages as written (other keys are listed as ignored columns,
+     * like a table's); a spreadsheet cell holding the messages as JSON text is parsed (text that is not JSON stays
+     * text, and the parser names it).
+     */
+    private static ObjectNode passThrough(ObjectNode fields, String messagesColumn) {
+        JsonNode messages = fields.get(messagesColumn);
+        if (messages != null && messages.isTextual()) {
+            try {
+                messages = MAPPER.readTree(messages.textValue());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                // left as text: the parser reports "messages must be an array"
+            }
+        }
+        ObjectNode json = NODES.objectNode();
+        json.set("messages", messages == null ? NODES.nullNode() : messages.deepCopy());
+        return json;
+    }
+
+    private static ObjectNode pair(ObjectNode fields, Columns c) {
+        ObjectNode json = NODES.objectNode();
+        json.put("prompt", text(fields.get(c.prompt())));
+        json.put("completion", text(fields.get(c.completion())));
+        return json;
+    }
+
+    private static ObjectNode chat(ObjectNode fields, Columns c, String system) {
+        ArrayNode messages = NODES.arrayNode();
+        String systemText = c.system == null ? "" : text(fields.get(c.system));
+        if (systemText.isEmpty() && system != null) systemText = system;
+        if (!systemText.isEmpty()) messages.add(message("system", systemText));
+        messages.add(message("user", text(fields.get(c.user()))));
+        ObjectNode assistant = message("assistant", text(fields.get(c.assistant())));
+        if (c.weight != null) weight(fields.get(c.weight), assistant);
+        messages.add(assistant);
+        ObjectNode json = NODES.objectNode();
+        json.set("messages", messages);
+        return json;
+    }
+
+    private static ObjectNode message(String role, String content) {
+        return NODES.objectNode().put("role", role).put("content", content);
+    }
+
+    /** A blank cell means no weight; "1", "1.0", 1 become numbers; anything else is kept for the parser to name. */
+    private static void weight(JsonNode cell, ObjectNode assistant) {
+        if (cell == null || cell.isNull() || (cell.isTextual() && cell.textValue().isBlank())) return;
+        if (cell.isNumber()) {
+            assistant.set("weight", cell);
+            return;
+        }
+        String text = cell.asText().strip();
+        try {
+            assistant.put("weight", new java.math.BigDecimal(text));
+        } catch (NumberFormatException notANumber) {
+            assistant.put("weight", text);
+        }
+    }
+
+    /** A cell as text: strings as they are, numbers and booleans as written, missing as empty, JSON values as JSON. */
+    static String text(JsonNode cell) {
+        if (cell == null || cell.isNull() || cell.isMissingNode()) return "";
+        return cell.isValueNode() ? cell.asText() : cell.toString();
+    }
+}
