@@ -156,9 +156,14 @@ final class TestServer implements AutoCloseable {
 
     /** The official openai-java client in Azure LEGACY mode against this server, without retries. */
     OpenAIClient azureClient() {
+        return azureClient(base, KEY);
+    }
+
+    /** The official client as Azure users configure it: LEGACY paths, api-key header, no retries. */
+    static OpenAIClient azureClient(String base, String key) {
         return OpenAIOkHttpClient.builder()
                 .baseUrl(base)
-                .credential(AzureApiKeyCredential.create(KEY))
+                .credential(AzureApiKeyCredential.create(key))
                 .azureServiceVersion(AzureOpenAIServiceVersion.fromString("2024-10-21"))
                 .azureUrlPathMode(AzureUrlPathMode.LEGACY)
                 .maxRetries(0)
