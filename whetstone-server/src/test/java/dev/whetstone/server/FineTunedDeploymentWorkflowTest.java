@@ -59,7 +59,7 @@ class FineTunedDeploymentWorkflowTest {
         {"My Xbox will not connect to Wi-Fi.", "Let us check the network settings. What happens when you connect?"},
     };
 
-    @TempDir Path data;
+    @TempDir static Path data;
     WhetstoneServer server;
     String base;
     OpenAIClient client;
