@@ -7,7 +7,8 @@ import java.time.Clock;
  * capacity N (Azure's Standard ratio). A full bucket holds one minute's budget, so a burst of up to a minute's worth
  * passes at once and the rest follows at the steady rate.
  *
- * <p>A request is charged its estimate (prompt + max tokens) on admission and refunded what it did not use. An
+ * <p>A request is charged its estimate (prompt + max tokens) on admission and refunded what it did not use, or
+ * charged what it used beyond it (then the bucket may go below zero, down to minus one minute's budget). An
  * estimate larger than a whole minute's budget is charged the whole budget (it waits for a full bucket) instead of
  * being refused forever.
  */
@@ -69,15 +70,16 @@ public final class BucketQuota implements TokenQuota {
     @Override
     public synchronized void settle(int estimatedTokens, int usedTokens) {
         refill();
+        // Unused estimate flows back; use beyond it (no max_tokens given) is owed, down to one minute's budget.
         double unused = charge(estimatedTokens) - Math.max(0, usedTokens);
-        if (unused > 0) tokens = Math.min(tokenLimit, tokens + unused);
+        tokens = Math.clamp(tokens + unused, -tokenLimit, tokenLimit);
     }
 
     /** The counters now, for the {@code x-ratelimit-*} headers. */
     public synchronized QuotaState state() {
         refill();
         long resetMs = Math.max(waitMillis(tokenLimit - tokens, tokenLimit), waitMillis(requestLimit - requests, requestLimit));
-        return new QuotaState(tokenLimit, (long) Math.floor(tokens), requestLimit, (long) Math.floor(requests), resetMs);
+        return new QuotaState(tokenLimit, Math.max(0, (long) Math.floor(tokens)), requestLimit, (long) Math.floor(requests), resetMs);
     }
 
     private double charge(int estimatedTokens) {

@@ -97,8 +97,8 @@ class FineTunedDeploymentWorkflowTest {
     @Order(1)
     void theFineTunedDeploymentAnswersATrainedQuestionWithTheTrainedAnswerAndTheBaseDoesNot() throws Exception {
         String model = job.fineTunedModel().orElseThrow();
-        assertThat(deploy("xbox-bot", model)).isEqualTo("Succeeded");
-        assertThat(deploy("tiny-base", "tiny-chat")).isEqualTo("Succeeded");
+        assertThat(deploy("xbox-bot", model, 20)).isEqualTo("Succeeded");
+        assertThat(deploy("tiny-base", "tiny-chat", 1)).isEqualTo("Succeeded");
 
         for (String[] qa : QA) {
             assertThat(ask("xbox-bot", qa[0])).as("fine-tuned answer to %s", qa[0]).isEqualTo(qa[1]);
@@ -132,8 +132,8 @@ class FineTunedDeploymentWorkflowTest {
         List<FineTuningJobCheckpoint> checkpoints = client.fineTuning().jobs().checkpoints().list(job.id()).data();
         assertThat(checkpoints).isNotEmpty();
         FineTuningJobCheckpoint oldest = checkpoints.getLast();
-        assertThat(deploy("by-id", oldest.id())).isEqualTo("Succeeded");
-        assertThat(deploy("by-name", oldest.fineTunedModelCheckpoint())).isEqualTo("Succeeded");
+        assertThat(deploy("by-id", oldest.id(), 20)).isEqualTo("Succeeded");
+        assertThat(deploy("by-name", oldest.fineTunedModelCheckpoint(), 1)).isEqualTo("Succeeded");
         assertThat(ask("by-id", QA[0][0])).isEqualTo(ask("by-name", QA[0][0]));
     }
 
@@ -197,9 +197,12 @@ class FineTunedDeploymentWorkflowTest {
         return id;
     }
 
-    /** The how-to's management request (PUT), then GET until the state is terminal. */
-    private String deploy(String name, String model) throws Exception {
-        HttpResponse<String> put = arm.put(name, howToBody(model));
+    /**
+     * The how-to's management request (PUT), then GET until the state is terminal. Capacity 1 allows 6 requests a
+     * minute, fewer than these tests send to one deployment, so the busy ones get more.
+     */
+    private String deploy(String name, String model, int capacity) throws Exception {
+        HttpResponse<String> put = arm.put(name, howToBody(model).replace("\"capacity\": 1", "\"capacity\": " + capacity));
         assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
         JsonNode d = awaitTerminal(name);
         return d.at("/properties/provisioningState").asText() + d.at("/properties/error").asText("");

@@ -44,6 +44,18 @@ class BucketQuotaTest {
     }
 
     @Test
+    void useBeyondTheEstimateIsOwedAndDelaysTheNextRequest() {
+        BucketQuota q = new BucketQuota(1, clock);
+        q.admit(300);
+        q.settle(300, 1500);
+        assertThat(q.state().remainingTokens()).isZero();
+        assertThatThrownBy(() -> q.admit(100)).isInstanceOfSatisfying(RateLimitedException.class,
+                e -> assertThat(e.retryAfterMillis()).isEqualTo(36_000)); // 500 owed + 100 at 1000 per minute
+        clock.advance(Duration.ofSeconds(36));
+        assertThat(q.admit(100).remainingTokens()).isZero();
+    }
+
+    @Test
     void anEstimateAboveAMinutesBudgetWaitsForAFullBucketInsteadOfFailingForever() {
         BucketQuota q = new BucketQuota(1, clock);
         assertThat(q.admit(4096).remainingTokens()).isZero();

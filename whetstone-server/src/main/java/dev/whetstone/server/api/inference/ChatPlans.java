@@ -36,7 +36,7 @@ final class ChatPlans {
             jobs.add(new GenerationBatch.Job(prompt, sampling.options(max, i, request.topLogprobs())));
         }
         return new Plan(jobs, Collections.nCopies(sampling.n(), ""), prompt.length(),
-                prompt.length() + max * sampling.n(), sampling.stream(), sampling.includeUsage(), "messages",
+                prompt.length() + TokenBudget.estimate(sampling.maxTokens(), max) * sampling.n(), sampling.stream(), sampling.includeUsage(), "messages",
                 UnaryOperator.identity());
     }
 }

@@ -18,4 +18,16 @@ final class TokenBudget {
         }
         return Math.min(requested != null ? requested : defaultLimit, room);
     }
+
+    /** What the quota is charged up front per choice when the client set no limit (the rest is settled after). */
+    static final int UNSPECIFIED_ESTIMATE = 256;
+
+    /**
+     * The per-choice quota estimate: the limit the client asked for, or, when it asked none (the how-to's chat sends
+     * none, and chat's default limit is the whole rest of the context), {@link #UNSPECIFIED_ESTIMATE}; tokens
+     * generated beyond the estimate are charged when the request ends.
+     */
+    static int estimate(Integer requested, int limit) {
+        return requested != null ? limit : Math.min(limit, UNSPECIFIED_ESTIMATE);
+    }
 }
