@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code whetstone bench …}: performance figures measured against this machine's own peak, in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training speed on this machine.",
@@ -15,8 +18,9 @@ import picocli.CommandLine.Option;
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
-        "Measures the machine's fp32 and bf16 matrix-multiply peak, then trains a SmolLM2-135M-shaped Llama",
-        "(random weights, batch 4 x 256) for a fixed number of steps: tokens/s, step time, peak RSS and MFU."})
+        "Measures the machine's fp32 and bf16 matrix-multiply peak, then trains the demo model tiny-chat and a",
+        "SmolLM2-135M-shaped Llama (random weights), batch 4 x 256, LoRA and full, for a fixed number of steps:",
+        "tokens/s, step time, peak RSS and MFU per configuration."})
     static final class Train implements Callable<Integer> {
         @Option(names = "--steps", defaultValue = "6", description = "Steps per configuration; the first is warm-up (default ${DEFAULT-VALUE}).")
         int steps;
@@ -27,18 +31,35 @@ final class BenchCommand {
         @Option(names = "--method", split = ",", defaultValue = "lora,full", description = "lora (bf16 base where supported), full (fp32) (default ${DEFAULT-VALUE}).")
         List<String> methods;
 
+        @Option(names = "--model", split = ",", defaultValue = "tiny-chat,smollm2-135m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
+        List<String> models;
+
         @Option(names = "--work-dir", description = "Where the benchmark model is written (default: a temporary folder).")
         Path workDir;
 
         @Option(names = "--json", description = "One JSON object per line: the peaks, then one per configuration.")
         boolean json;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
+            for (String m : models) {
+                if (!TrainBench.MODELS.contains(m)) {
+                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
+                            + String.join(", ", TrainBench.MODELS));
+                }
+            }
+            for (String m : methods) {
+                if (!List.of("lora", "full").contains(m)) {
+                    throw new ParameterException(spec.commandLine(), "--method: unknown method '" + m + "'; lora or full");
+                }
+            }
             TorchNatives.prepare();
             Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            TrainBench.Report report = TrainBench.run(work, steps, t, methods);
+            TrainBench.Report report = TrainBench.run(work, steps, t, models, methods);
             if (json) TrainBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
         }

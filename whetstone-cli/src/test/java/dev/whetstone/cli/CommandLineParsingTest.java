@@ -77,6 +77,12 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void benchTrainRejectsAnUnknownModelOrMethodBeforeMeasuring() {
+        assertThat(WhetstoneCli.run("bench", "train", "--model", "tiny-chat,gpt-5")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "train", "--method", "qlora")).isEqualTo(2);
+    }
+
+    @Test
     void jobsFollowTakesEndpointKeyAndJob() throws Exception {
         JobsCommand.Follow follow = parse(JobsCommand.Follow.class, "jobs", "follow", "ftjob-abc",
                 "--endpoint", "http://10.0.0.5:9000", "--api-key", "k1");

@@ -46,7 +46,7 @@ public final class TinyModels {
     public static void create(Path dir, Kind kind) throws IOException {
         Files.createDirectories(dir);
         TinyTokenizerFactory.write(dir, kind.flavor);
-        TinyModelFactory.write(dir, spec(kind), SEED);
+        TinyModelFactory.write(dir, spec(kind), SEED, TinyModelFactory.Init.FAN_IN);
         alignSpecialTokenIds(dir);
     }
 
@@ -64,10 +64,15 @@ public final class TinyModels {
         }
     }
 
-    /** A little larger than the factory's smallest shape, so the demo can memorise a handful of answers. */
+    /**
+     * Hidden 512, 4 layers, 8 heads (4 KV heads for Llama), MLP 1376, fan-in initialised. A random model is a hard
+     * start for a low-rank update: a default LoRA job (all linear projections, rank 16, the auto rule's 100 steps
+     * at 2.5e-4 on ten examples) memorises the answers of this shape (final loss 0.06–0.15 over four seeds),
+     * but not those of hidden 128–256 or of 0.02-initialised weights, which leave every block near the identity.
+     */
     private static TinyModelFactory.Spec spec(Kind kind) {
-        int kvHeads = kind.arch == TinyModelFactory.Arch.GPT2 ? 4 : 2;
-        return new TinyModelFactory.Spec(kind.arch, TinyTokenizerFactory.vocabSize(), 128, 4, 4, kvHeads, 344,
+        int kvHeads = kind.arch == TinyModelFactory.Arch.GPT2 ? 8 : 4;
+        return new TinyModelFactory.Spec(kind.arch, TinyTokenizerFactory.vocabSize(), 512, 4, 8, kvHeads, 1376,
                 1024, true, null, false);
     }
 

@@ -12,6 +12,7 @@ import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.lora.LoraModel;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
 import dev.whetstone.engine.torch.model.LoadOptions;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's acceptance check on the built-in demo models: fine-tuning through the Trainer port (tokenizer, chat
- * template, loss masks, LoRA, AdamW) drives the loss down, and the fine-tuned model then answers a trained question
- * with the trained answer under greedy decoding.
+ * template, loss masks, LoRA or full, AdamW, auto hyperparameters) on ten examples in the Azure how-to's format
+ * drives the loss down, and the fine-tuned model then answers trained questions with the trained answers under
+ * greedy decoding.
  */
 class DemoModelFineTuneTest {
     static final String SYSTEM = "You are an Xbox customer support agent whose primary goal is to help users with "
@@ -40,52 +42,97 @@ class DemoModelFineTuneTest {
 
     @TempDir Path dir;
 
+    /**
+     * What a deployment of the default job shows: LoRA with every hyperparameter "auto" (ten examples: 10 epochs,
+     * batch 1, 100 steps) and the engine's default adapter; the base model does not give the answer.
+     */
     @Test
-    void loraOnTinyChatDrivesTheLossClearlyDown() throws Exception {
+    void defaultLoraJobOnTinyChatAnswersATrainedQuestionWithTheTrainedAnswer() throws Exception {
         Path base = dir.resolve("tiny-chat");
         TinyModels.create(base, TinyModels.Kind.CHAT);
         Losses losses = new Losses();
-        // LoRA base rate 2e-4 × 50. A random base is a hard start for a low-rank update: the loss falls steadily
-        // but 150 steps do not memorise the answers; the full fine-tuning tests below check the answers.
-        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.LORA, 50.0, losses);
+        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.LORA,
+                TrainingSpec.Hyperparameters.auto(), losses);
+
+        assertThat(outcome.hyperparameters().nEpochs()).isEqualTo(10);
+        assertThat(outcome.hyperparameters().batchSize()).isEqualTo(1);
+        assertThat(losses.last()).isLessThan(losses.first() * 0.1);
+        try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(base, LoadOptions.frozen())) {
+            assertThat(chatAnswer(tok, model, QA[1][0])).isNotEqualTo(QA[1][1]);
+            try (LoraModel adapter = LoraModel.load(model, outcome.modelDir())) {
+                for (String[] qa : QA) assertThat(chatAnswer(tok, model, qa[0])).isEqualTo(qa[1]);
+            }
+        }
+    }
+
+    /** Full fine-tuning in fp32 costs ~10× a LoRA step here: 4 epochs (40 steps) at 2e-5 × 50 = 1e-3. */
+    @Test
+    void fullFineTuningOfTinyChatAnswersATrainedQuestionWithTheTrainedAnswer() throws Exception {
+        Path base = dir.resolve("tiny-chat");
+        TinyModels.create(base, TinyModels.Kind.CHAT);
+        Losses losses = new Losses();
+        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.FULL,
+                new TrainingSpec.Hyperparameters(4, 1, 50.0), losses);
+
+        assertThat(losses.last()).isLessThan(losses.first() * 0.1);
+        try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(outcome.modelDir(), LoadOptions.frozen())) {
+            assertThat(chatAnswer(tok, model, QA[1][0])).isEqualTo(QA[1][1]);
+        }
+    }
+
+    /**
+     * GPT-2 is a harder start for an adapter than Llama: the default job drives the loss clearly down but, unlike
+     * tiny-chat's, does not memorise the completions in the auto rule's 100 steps (final loss ≈ 2 of 7; at twice
+     * the rate it reached 0.02). Full fine-tuning, below, checks the completions.
+     */
+    @Test
+    void defaultLoraJobOnTinyCompletionDrivesTheLossClearlyDown() throws Exception {
+        Path base = dir.resolve("tiny-completion");
+        TinyModels.create(base, TinyModels.Kind.COMPLETION);
+        Losses losses = new Losses();
+        TrainingOutcome outcome = train(base, completionData(), TrainingSpec.Method.LORA,
+                TrainingSpec.Hyperparameters.auto(), losses);
+
         assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.COMPLETED);
         assertThat(losses.last()).isLessThan(losses.first() * 0.4);
     }
 
+    /** As for tiny-chat: 40 steps of full fine-tuning at 1e-3. */
     @Test
-    void tinyChatAnswersATrainedQuestionWithTheTrainedAnswer() throws Exception {
-        Path base = dir.resolve("tiny-chat");
-        TinyModels.create(base, TinyModels.Kind.CHAT);
+    void fullFineTuningOfTinyCompletionCompletesATrainedPromptWithTheTrainedCompletion() throws Exception {
+        Path base = dir.resolve("tiny-completion");
+        TinyModels.create(base, TinyModels.Kind.COMPLETION);
         Losses losses = new Losses();
-        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.FULL, 100.0, losses);
+        TrainingOutcome outcome = train(base, completionData(), TrainingSpec.Method.FULL,
+                new TrainingSpec.Hyperparameters(4, 1, 50.0), losses);
 
         assertThat(losses.last()).isLessThan(losses.first() * 0.1);
         try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(outcome.modelDir(), LoadOptions.frozen())) {
-            String prompt = tok.chatTemplate().orElseThrow().render(
-                    List.of(ChatMessage.text("system", SYSTEM), ChatMessage.text("user", QA[1][0])), true);
-            int[] answer = GreedyDecoder.generate(model, tok.encode(prompt, false), 64, List.of(tok.eosId().getAsInt()));
-            assertThat(tok.decode(answer, true).strip()).isEqualTo(QA[1][1]);
+            assertThat(completion(tok, model, QA[2][0])).isEqualTo(QA[2][1]);
         }
     }
 
-    @Test
-    void tinyCompletionCompletesATrainedPromptWithTheTrainedCompletion() throws Exception {
-        Path base = dir.resolve("tiny-completion");
-        TinyModels.create(base, TinyModels.Kind.COMPLETION);
+    /** Greedy answer to a question after the training system message, through the model's chat template. */
+    private static String chatAnswer(HfTokenizer tok, CausalLm model, String question) {
+        String prompt = tok.chatTemplate().orElseThrow().render(
+                List.of(ChatMessage.text("system", SYSTEM), ChatMessage.text("user", question)), true);
+        int[] answer = GreedyDecoder.generate(model, tok.encode(prompt, false), 64, List.of(tok.eosId().getAsInt()));
+        return tok.decode(answer, true).strip();
+    }
+
+    private static String completion(HfTokenizer tok, CausalLm model, String question) {
+        int[] prompt = tok.encode("Q: " + question + "\nA:", true);
+        int[] answer = GreedyDecoder.generate(model, prompt, 64, List.of(tok.eosId().getAsInt()));
+        return tok.decode(answer, true).strip();
+    }
+
+    private static List<TrainingExample> completionData() {
         List<TrainingExample> data = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String[] qa = QA[i % QA.length];
             data.add(new PromptCompletionExample("Q: " + qa[0] + "\nA:", " " + qa[1]));
         }
-        Losses losses = new Losses();
-        TrainingOutcome outcome = train(base, data, TrainingSpec.Method.FULL, 100.0, losses);
-
-        assertThat(losses.last()).isLessThan(losses.first() * 0.1);
-        try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(outcome.modelDir(), LoadOptions.frozen())) {
-            int[] prompt = tok.encode("Q: " + QA[2][0] + "\nA:", true);
-            int[] answer = GreedyDecoder.generate(model, prompt, 64, List.of(tok.eosId().getAsInt()));
-            assertThat(tok.decode(answer, true).strip()).isEqualTo(QA[2][1]);
-        }
+        return data;
     }
 
     /** Ten conversations in the Azure how-to's format, three distinct question/answer pairs. */
@@ -99,12 +146,11 @@ class DemoModelFineTuneTest {
         return data;
     }
 
-    /** 30 epochs at batch 2 (150 steps); the multiplier scales the method's base rate (LoRA 2e-4, full 2e-5). */
-    private TrainingOutcome train(Path base, List<TrainingExample> data, TrainingSpec.Method method, double multiplier,
-                                  Losses losses) throws Exception {
-        TorchTrainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
-        TrainingSpec spec = new TrainingSpec(base, null, data, List.of(),
-                new TrainingSpec.Hyperparameters(30, 2, multiplier), method, 105, dir.resolve("work-" + method));
+    /** Through the Trainer port with the engine's default options (LoRA: the default adapter), on one core. */
+    private TrainingOutcome train(Path base, List<TrainingExample> data, TrainingSpec.Method method,
+                                  TrainingSpec.Hyperparameters hp, Losses losses) throws Exception {
+        TorchTrainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults().withThreads(1));
+        TrainingSpec spec = new TrainingSpec(base, null, data, List.of(), hp, method, 105, dir.resolve("work-" + method));
         return trainer.train(spec, losses);
     }
 

@@ -22,10 +22,17 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
     }
 
     /**
-     * Rank 16, alpha 32 (update scale 2), dropout 0.05 on the attention projections: the common PEFT recipe for
-     * instruction tuning small models; with {@code includeMlp} the MLP projections too (more capacity, ~2.5× the
-     * adapter size).
+     * The default: rank 16, alpha 32 (alpha = 2·rank, update scale 2), dropout 0.05, on every linear projection of
+     * every block (attention and MLP, PEFT's "all-linear" without the head). Adapting the MLP too is what lets LoRA
+     * match full fine-tuning (QLoRA, Dettmers et al. 2023; "LoRA Without Regret", Thinking Machines 2025); the
+     * attention-only recipe trains ~40 % of the parameters and, measured here on the demo model, did not memorise
+     * ten examples where all-linear did.
      */
+    public static LoraConfig defaults(Architecture arch) {
+        return defaults(arch, true);
+    }
+
+    /** Rank 16, alpha 32, dropout 0.05 on the attention projections, and with {@code includeMlp} the MLP's too. */
     public static LoraConfig defaults(Architecture arch, boolean includeMlp) {
         return new LoraConfig(16, 32, 0.05, targets(arch, includeMlp), false);
     }

@@ -90,6 +90,16 @@ public final class CausalLm implements AutoCloseable {
      * @return (B, T, D) in {@link #computeType()}
      */
     public Tensor hidden(Tensor inputIds, Tensor positions, Tensor keyValid) {
+        return hidden(inputIds, positions, keyValid, null);
+    }
+
+    /**
+     * The final-normed hidden states of packed rows: several sequences per row, each attending only to earlier
+     * tokens of its own segment (a block-diagonal causal mask), with positions restarting per sequence.
+     *
+     * @param segmentIds (B, T) int64, equal within one sequence of a row, or null for one sequence per row
+     */
+    public Tensor hidden(Tensor inputIds, Tensor positions, Tensor keyValid, Tensor segmentIds) {
         long b = inputIds.size(0);
         long t = inputIds.size(1);
         checkLength(t);
@@ -100,7 +110,8 @@ public final class CausalLm implements AutoCloseable {
         if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
         // 2. shared per-pass inputs: rotary tables (B, T, hd) and the additive mask (B|1, 1, G·T, T).
         ScalarType dt = computeType();
-        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt), mask(t, keyValid));
+        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt),
+                mask(t, keyValid, segmentIds));
         // 3. the blocks, then the final norm.
         for (DecoderLayer layer : layers) h = layer.forward(h, ctx);
         return finalNorm.forward(h);
@@ -116,12 +127,21 @@ public final class CausalLm implements AutoCloseable {
         return computeType() == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
     }
 
-    /** Causal mask repeated for the G query heads of a key/value group, plus padding keys; in the compute dtype. */
-    private Tensor mask(long t, Tensor keyValid) {
+    /**
+     * Causal mask repeated for the G query heads of a key/value group, plus padding keys, plus (packed rows) keys of
+     * other segments; in the compute dtype. (B|1, 1, G·T, T): a packed batch pays B·G·T² mask elements.
+     */
+    private Tensor mask(long t, Tensor keyValid, Tensor segmentIds) {
         ScalarType st = computeType();
         int g = config.groupSize();
         Tensor causal = torch.full(new long[] {t, t}, Tensors.scalar(MASKED), Tensors.options(st)).triu(1)
                 .repeat(g, 1).view(1, 1, g * t, t);
+        if (segmentIds != null) {
+            long b = segmentIds.size(0);
+            // (B, T, T): query i and key j in different segments; then repeated over the G heads like the causal part
+            Tensor other = segmentIds.unsqueeze(2).ne(segmentIds.unsqueeze(1)).to(st).mul(Tensors.scalar(MASKED));
+            causal = causal.add(other.unsqueeze(1).repeat(1, g, 1, 1).view(b, 1, g * t, t));
+        }
         if (keyValid == null) return causal;
         Tensor pad = keyValid.logical_not().to(st).mul(Tensors.scalar(MASKED)).view(keyValid.size(0), 1, 1, t);
         return causal.add(pad);

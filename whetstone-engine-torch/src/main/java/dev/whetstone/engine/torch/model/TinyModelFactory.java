@@ -40,13 +40,30 @@ public final class TinyModelFactory {
         write(dir, Spec.tiny(arch, vocabSize), seed);
     }
 
+    /**
+     * How the linear layers' weights are drawn. {@code SMALL}: N(0, 0.02²), Hugging Face's {@code initializer_range},
+     * meant for wide models about to be pre-trained; at hidden 64–512 it makes every block nearly the identity, so
+     * the random model is little more than a table of embeddings. {@code FAN_IN}: N(0, 1/in), which keeps a
+     * signal's scale through each layer, so the blocks' random features mix tokens and positions.
+     */
+    public enum Init {
+        SMALL, FAN_IN;
+
+        double std(int in) { return this == SMALL ? 0.02 : 1 / Math.sqrt(in); }
+    }
+
+    /** Writes a model with {@link Init#SMALL} linear weights. */
     public static void write(Path dir, Spec spec, long seed) throws IOException {
+        write(dir, spec, seed, Init.SMALL);
+    }
+
+    public static void write(Path dir, Spec spec, long seed, Init init) throws IOException {
         Files.createDirectories(dir);
         ObjectMapper json = new ObjectMapper();
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config(json, spec));
         try (PointerScope scope = new PointerScope()) {
-            Map<String, Tensor> w = spec.arch() == Arch.GPT2 ? gpt2(spec, new SplittableRandom(seed))
-                    : llama(spec, new SplittableRandom(seed));
+            Map<String, Tensor> w = spec.arch() == Arch.GPT2 ? gpt2(spec, new SplittableRandom(seed), init)
+                    : llama(spec, new SplittableRandom(seed), init);
             SafetensorsWriter.write(dir.resolve("model.safetensors"), w, Map.of("format", "pt"));
         }
     }
@@ -79,7 +96,7 @@ public final class TinyModelFactory {
         return c;
     }
 
-    private static Map<String, Tensor> llama(Spec s, SplittableRandom rnd) {
+    private static Map<String, Tensor> llama(Spec s, SplittableRandom rnd, Init init) {
         Map<String, Tensor> w = new LinkedHashMap<>();
         int hd = s.hidden() / s.heads();
         int q = s.heads() * hd;
@@ -89,14 +106,14 @@ public final class TinyModelFactory {
         for (int i = 0; i < s.layers(); i++) {
             String p = "model.layers." + i;
             w.put(p + ".input_layernorm.weight", ones(rnd, s.hidden()));
-            linear(w, rnd, p + ".self_attn.q_proj", q, s.hidden(), qkvBias);
-            linear(w, rnd, p + ".self_attn.k_proj", kv, s.hidden(), qkvBias);
-            linear(w, rnd, p + ".self_attn.v_proj", kv, s.hidden(), qkvBias);
-            linear(w, rnd, p + ".self_attn.o_proj", s.hidden(), q, s.attentionBias());
+            linear(w, rnd, init, p + ".self_attn.q_proj", q, s.hidden(), qkvBias);
+            linear(w, rnd, init, p + ".self_attn.k_proj", kv, s.hidden(), qkvBias);
+            linear(w, rnd, init, p + ".self_attn.v_proj", kv, s.hidden(), qkvBias);
+            linear(w, rnd, init, p + ".self_attn.o_proj", s.hidden(), q, s.attentionBias());
             w.put(p + ".post_attention_layernorm.weight", ones(rnd, s.hidden()));
-            linear(w, rnd, p + ".mlp.gate_proj", s.intermediate(), s.hidden(), false);
-            linear(w, rnd, p + ".mlp.up_proj", s.intermediate(), s.hidden(), false);
-            linear(w, rnd, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
+            linear(w, rnd, init, p + ".mlp.gate_proj", s.intermediate(), s.hidden(), false);
+            linear(w, rnd, init, p + ".mlp.up_proj", s.intermediate(), s.hidden(), false);
+            linear(w, rnd, init, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
         }
         w.put("model.norm.weight", ones(rnd, s.hidden()));
         if (!s.tied()) w.put("lm_head.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
@@ -104,24 +121,24 @@ public final class TinyModelFactory {
     }
 
     /** GPT-2 stores Conv1D weights as (in, out). */
-    private static Map<String, Tensor> gpt2(Spec s, SplittableRandom rnd) {
+    private static Map<String, Tensor> gpt2(Spec s, SplittableRandom rnd, Init init) {
         Map<String, Tensor> w = new LinkedHashMap<>();
         int d = s.hidden();
         w.put("transformer.wte.weight", normal(rnd, embeddingStd(s), s.vocabSize(), d));
-        w.put("transformer.wpe.weight", normal(rnd, 0.01, s.maxPositions(), d));
+        w.put("transformer.wpe.weight", normal(rnd, init == Init.SMALL ? 0.01 : embeddingStd(s), s.maxPositions(), d));
         for (int i = 0; i < s.layers(); i++) {
             String p = "transformer.h." + i;
             w.put(p + ".ln_1.weight", ones(rnd, d));
             w.put(p + ".ln_1.bias", normal(rnd, 0.02, d));
-            w.put(p + ".attn.c_attn.weight", normal(rnd, 0.02, d, 3 * d));
+            w.put(p + ".attn.c_attn.weight", normal(rnd, init.std(d), d, 3 * d));
             w.put(p + ".attn.c_attn.bias", normal(rnd, 0.02, 3 * d));
-            w.put(p + ".attn.c_proj.weight", normal(rnd, 0.02, d, d));
+            w.put(p + ".attn.c_proj.weight", normal(rnd, init.std(d), d, d));
             w.put(p + ".attn.c_proj.bias", normal(rnd, 0.02, d));
             w.put(p + ".ln_2.weight", ones(rnd, d));
             w.put(p + ".ln_2.bias", normal(rnd, 0.02, d));
-            w.put(p + ".mlp.c_fc.weight", normal(rnd, 0.02, d, s.intermediate()));
+            w.put(p + ".mlp.c_fc.weight", normal(rnd, init.std(d), d, s.intermediate()));
             w.put(p + ".mlp.c_fc.bias", normal(rnd, 0.02, s.intermediate()));
-            w.put(p + ".mlp.c_proj.weight", normal(rnd, 0.02, s.intermediate(), d));
+            w.put(p + ".mlp.c_proj.weight", normal(rnd, init.std(s.intermediate()), s.intermediate(), d));
             w.put(p + ".mlp.c_proj.bias", normal(rnd, 0.02, d));
         }
         w.put("transformer.ln_f.weight", ones(rnd, d));
@@ -136,9 +153,9 @@ public final class TinyModelFactory {
      */
     private static double embeddingStd(Spec s) { return 1 / Math.sqrt(s.hidden()); }
 
-    private static void linear(Map<String, Tensor> w, SplittableRandom rnd, String name, int out, int in,
+    private static void linear(Map<String, Tensor> w, SplittableRandom rnd, Init init, String name, int out, int in,
                                boolean bias) {
-        w.put(name + ".weight", normal(rnd, 0.02, out, in));
+        w.put(name + ".weight", normal(rnd, init.std(in), out, in));
         if (bias) w.put(name + ".bias", normal(rnd, 0.02, out));
     }
 

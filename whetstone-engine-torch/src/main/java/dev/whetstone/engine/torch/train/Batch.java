@@ -2,49 +2,80 @@ package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.model.Tensors;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * A right-padded micro-batch. Padding needs no attention mask: it sits after every real token, so causality
- * already hides it, and padded positions predict nothing.
+ * A micro-batch: right-padded rows of one example each, or packed rows of several. Padding needs no attention
+ * mask: it sits after every real token, so causality already hides it, and padded positions predict nothing.
+ * Packed rows carry positions that restart at 0 for every example and segment ids from which the model builds a
+ * block-diagonal causal mask, so no token attends across an example boundary.
  *
  * @param inputIds   (B, T) int64; padding id 0
+ * @param positions  (B, T) int64 for packed rows, else null (0..T-1)
+ * @param segments   (B, T) int64 example index within the row (padding −1) for packed rows, else null
  * @param targetRows (M) int64 indices into the flattened (B·T) positions that predict a target token
  * @param targetIds  (M) int64 the tokens those positions must predict
  * @param tokens     real (non-padding) tokens
  */
-record Batch(Tensor inputIds, Tensor targetRows, Tensor targetIds, int sequences, int length, long tokens,
-             long targets) {
+record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRows, Tensor targetIds, int sequences,
+             int length, long tokens, long targets) {
 
-    /** Position j−1 predicts token j wherever the loss mask marks token j; sequences are cut to maxLength. */
+    /** A micro-batch to be built inside the caller's pointer scope. */
+    interface Source {
+        Batch build();
+    }
+
+    /** One example per row. Position j−1 predicts token j wherever the loss mask marks token j; cut to maxLength. */
     static Batch of(List<TokenizedExample> examples, int maxLength) {
-        int b = examples.size();
+        return build(examples.stream().map(List::of).toList(), maxLength, false);
+    }
+
+    /** Packed rows (see {@link Packer}); each example keeps its own positions, attention and targets. */
+    static Batch packed(List<List<TokenizedExample>> rows, int maxLength) {
+        return build(rows, maxLength, true);
+    }
+
+    private static Batch build(List<List<TokenizedExample>> rows, int maxLength, boolean packed) {
+        int b = rows.size();
         int t = 1;
         long tokens = 0;
         long targets = 0;
-        for (TokenizedExample e : examples) {
-            int n = Math.min(e.length(), maxLength);
-            t = Math.max(t, n);
-            tokens += n;
-            targets += targets(e, maxLength);
+        for (List<TokenizedExample> row : rows) {
+            t = Math.max(t, Packer.rowLength(row, maxLength));
+            tokens += Packer.rowLength(row, maxLength);
+            for (TokenizedExample e : row) targets += targets(e, maxLength);
         }
         long[] ids = new long[b * t];
-        long[] rows = new long[(int) targets];
+        long[] pos = new long[b * t];
+        long[] seg = new long[b * t];
+        Arrays.fill(seg, -1);
+        long[] rowIdx = new long[(int) targets];
         long[] tgt = new long[(int) targets];
         int k = 0;
         for (int i = 0; i < b; i++) {
-            TokenizedExample e = examples.get(i);
-            int n = Math.min(e.length(), maxLength);
-            for (int j = 0; j < n; j++) ids[i * t + j] = e.inputIds()[j];
-            for (int j = 1; j < n; j++) {
-                if (!e.lossMask()[j]) continue;
-                rows[k] = (long) i * t + j - 1;
-                tgt[k++] = e.inputIds()[j];
+            int offset = i * t;
+            List<TokenizedExample> row = rows.get(i);
+            for (int s = 0; s < row.size(); s++) {
+                TokenizedExample e = row.get(s);
+                int n = Math.min(e.length(), maxLength);
+                for (int j = 0; j < n; j++) {
+                    ids[offset + j] = e.inputIds()[j];
+                    pos[offset + j] = j;
+                    seg[offset + j] = s;
+                }
+                for (int j = 1; j < n; j++) {
+                    if (!e.lossMask()[j]) continue;
+                    rowIdx[k] = offset + j - 1;
+                    tgt[k++] = e.inputIds()[j];
+                }
+                offset += n;
             }
         }
-        return new Batch(Tensors.longs(ids, b, t), Tensors.longs(rows, rows.length), Tensors.longs(tgt, tgt.length),
-                b, t, tokens, targets);
+        return new Batch(Tensors.longs(ids, b, t), packed ? Tensors.longs(pos, b, t) : null,
+                packed ? Tensors.longs(seg, b, t) : null, Tensors.longs(rowIdx, rowIdx.length),
+                Tensors.longs(tgt, tgt.length), b, t, tokens, targets);
     }
 
     /** Target tokens of one example: masked tokens after the first, within the length limit. */

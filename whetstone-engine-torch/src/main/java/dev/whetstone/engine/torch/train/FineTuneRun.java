@@ -144,16 +144,25 @@ public final class FineTuneRun {
             listener.onWarning("Step " + (step + 1) + " has no trained tokens (no assistant tokens); skipped.");
             return stats;
         }
-        for (List<TokenizedExample> micro : plan.microBatcher().split(batch)) {
+        for (Batch.Source micro : microBatches(batch)) {
             try (PointerScope scope = new PointerScope()) {
-                stats = stats.plus(LossStep.trainMicroBatch(trainable, Batch.of(micro, plan.maxLength()),
-                        1.0 / targets));
+                stats = stats.plus(LossStep.trainMicroBatch(trainable, micro.build(), 1.0 / targets));
             }
         }
         optimizer.clipGradNorm(request.options().maxGradNorm());
         optimizer.step(schedule.at(step));
         optimizer.zeroGrad();
         return stats;
+    }
+
+    /** The step's micro-batches: padded (one example a row) or, with packing on, packed rows. */
+    private List<Batch.Source> microBatches(List<TokenizedExample> batch) {
+        int max = plan.maxLength();
+        if (!request.options().packing()) {
+            return plan.microBatcher().split(batch).stream().map(m -> (Batch.Source) () -> Batch.of(m, max)).toList();
+        }
+        return plan.microBatcher().splitRows(Packer.rows(batch, max)).stream()
+                .map(m -> (Batch.Source) () -> Batch.packed(m, max)).toList();
     }
 
     private void checkpoint(int epoch, int step, StepMetrics metrics) throws IOException {

@@ -50,7 +50,7 @@ final class LossStep {
 
     /** Final hidden states at the target positions: (B, T, D) → (M, D). */
     private static Tensor targetRows(CausalLm m, Batch b) {
-        Tensor h = m.hidden(b.inputIds(), null, null);
+        Tensor h = m.hidden(b.inputIds(), b.positions(), null, b.segments());
         return h.reshape(-1, h.size(2)).index_select(0, b.targetRows());
     }
 }

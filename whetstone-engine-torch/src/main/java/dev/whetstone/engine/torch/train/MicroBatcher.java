@@ -5,6 +5,7 @@ import dev.whetstone.engine.torch.model.ModelConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Splits an optimizer batch into micro-batches whose activations fit a memory budget; their gradients are
@@ -49,18 +50,28 @@ final class MicroBatcher {
     List<List<TokenizedExample>> split(List<TokenizedExample> batch) {
         List<TokenizedExample> sorted = new ArrayList<>(batch);
         sorted.sort(Comparator.comparingInt(TokenizedExample::length).reversed());
-        List<List<TokenizedExample>> out = new ArrayList<>();
-        List<TokenizedExample> cur = new ArrayList<>();
+        return group(sorted, e -> Math.min(e.length(), maxLength));
+    }
+
+    /** Packed rows (already longest first, see {@link Packer}) into micro-batches, greedily while they fit. */
+    List<List<List<TokenizedExample>>> splitRows(List<List<TokenizedExample>> rows) {
+        return group(rows, r -> Packer.rowLength(r, maxLength));
+    }
+
+    /** Consecutive items, longest first, while the micro-batch padded to its first item's length fits. */
+    private <T> List<List<T>> group(List<T> longestFirst, ToIntFunction<T> length) {
+        List<List<T>> out = new ArrayList<>();
+        List<T> cur = new ArrayList<>();
         int curLen = 0;
-        for (TokenizedExample e : sorted) {
-            int len = Math.min(e.length(), maxLength);
+        for (T item : longestFirst) {
+            int len = length.applyAsInt(item);
             int padded = Math.max(curLen, len);
             if (!cur.isEmpty() && cur.size() + 1 > sequencesAt(padded)) {
                 out.add(cur);
                 cur = new ArrayList<>();
                 padded = len;
             }
-            cur.add(e);
+            cur.add(item);
             curLen = padded;
         }
         if (!cur.isEmpty()) out.add(cur);

@@ -57,7 +57,7 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String head = r.method() + "|" + r.seed() + "|" + hp + "|" + maxLength + "|" + name(r.baseModelDir())
-                    + "|" + name(r.initDir()) + "|" + r.options().lora();
+                    + "|" + name(r.initDir()) + "|" + r.options().lora() + "|" + r.options().packing();
             md.update(head.getBytes(StandardCharsets.UTF_8));
             digest(md, r.training());
             md.update((byte) '|');

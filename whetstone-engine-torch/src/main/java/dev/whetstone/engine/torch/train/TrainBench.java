@@ -6,6 +6,7 @@ import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.TinyModels;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
@@ -25,9 +26,10 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains a
- * SmolLM2-135M-shaped Llama with random weights (hidden 576, 30 layers, 9 heads, 3 KV heads, MLP 1536, vocab
- * 49 152) on random batches of 4 × 256 tokens through the real training loop, LoRA on a bf16 base and full fp32,
+ * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains the
+ * demo model {@code tiny-chat} and a SmolLM2-135M-shaped Llama with random weights (hidden 576, 30 layers, 9 heads,
+ * 3 KV heads, MLP 1536, vocab 49 152) on random batches of 4 × 256 tokens through the real training loop, LoRA on a
+ * bf16 base and full fp32,
  * and reports tokens/s, step time, model FLOPs utilisation and peak RSS per configuration. The shapes, LoRA
  * (rank 16, alpha 32, no dropout, all 7 projections) and loss mask (first 32 tokens untrained) match
  * {@code bench/torch_anchor.py}, so the figures compare directly.
@@ -46,31 +48,47 @@ public final class TrainBench {
 
     private TrainBench() {}
 
+    /** The models {@code bench train} knows, by the name it prints. */
+    public static final List<String> MODELS = List.of("tiny-chat", "smollm2-135m-shape");
+
     /**
      * Runs the configurations ({@code lora}: LoRA on a bf16 base where the CPU has native bf16, {@code full}: full
-     * fine-tuning in fp32) for {@code steps} steps each; the first step is warm-up, excluded from timings.
+     * fine-tuning in fp32) of each model for {@code steps} steps each; the first step is warm-up, excluded from
+     * timings.
      */
-    public static Report run(Path workDir, int steps, int threads, List<String> methods) throws Exception {
+    public static Report run(Path workDir, int steps, int threads, List<String> models, List<String> methods)
+            throws Exception {
         torch.set_num_threads(threads);
         double fp32 = MatmulPeak.gflops(ScalarType.Float, 3, 8);
         double bf16 = MatmulPeak.gflops(ScalarType.BFloat16, 3, 16);
-        Path model = workDir.resolve("smollm2-135m-shape");
-        if (!Files.exists(model.resolve("model.safetensors"))) {
-            TinyModelFactory.write(model, new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9,
-                    3, 1536, 8192, true, null, false), 0);
-        }
         List<Result> results = new ArrayList<>();
-        for (String m : methods) {
-            boolean lora = m.equals("lora");
-            if (!lora && !m.equals("full")) throw new IllegalArgumentException("unknown method " + m + "; lora or full");
-            double peak = lora && Precision.bestFrozen() == Precision.BF16 ? bf16 : fp32;
-            results.add(measure(model, workDir.resolve(m), lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL,
-                    steps, threads, peak));
+        for (String name : models) {
+            Path model = prepare(workDir, name);
+            for (String m : methods) {
+                boolean lora = m.equals("lora");
+                if (!lora && !m.equals("full")) throw new IllegalArgumentException("unknown method " + m + "; lora or full");
+                double peak = lora && Precision.bestFrozen() == Precision.BF16 ? bf16 : fp32;
+                results.add(measure(name, model, workDir.resolve(name + "-" + m),
+                        lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL, steps, threads, peak));
+            }
         }
         return new Report(fp32, bf16, results);
     }
 
-    private static Result measure(Path model, Path work, TrainingSpec.Method method, int steps, int threads,
+    /** Writes the model once into the work folder: the demo model, or the SmolLM2-135M shape with random weights. */
+    private static Path prepare(Path workDir, String name) throws IOException {
+        Path dir = workDir.resolve(name);
+        if (Files.exists(dir.resolve("model.safetensors"))) return dir;
+        switch (name) {
+            case "tiny-chat" -> TinyModels.create(dir, TinyModels.Kind.CHAT);
+            case "smollm2-135m-shape" -> TinyModelFactory.write(dir, new TinyModelFactory.Spec(
+                    TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9, 3, 1536, 8192, true, null, false), 0);
+            default -> throw new IllegalArgumentException("unknown model " + name + "; one of " + MODELS);
+        }
+        return dir;
+    }
+
+    private static Result measure(String name, Path model, Path work, TrainingSpec.Method method, int steps, int threads,
                                   double peakGflops) throws Exception {
         ResumeStore.deleteTree(work);
         resetPeakRss();
@@ -79,12 +97,13 @@ public final class TrainBench {
         TrainingOptions o = TrainingOptions.defaults().withThreads(threads).withResumeEvery(0)
                 .withLora(new LoraConfig(16, 32, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
         StepTimer timer = new StepTimer();
-        FineTuneRun.run(new FineTuneRequest(model, null, randomBatches(steps, 49152), List.of(),
+        ModelConfig config = ModelConfig.read(model);
+        FineTuneRun.run(new FineTuneRequest(model, null, randomBatches(steps, config.vocabSize()), List.of(),
                 new TrainingSpec.Hyperparameters(1, BATCH, 1.0), method, 1, work, o), timer);
         double[] times = timer.stepSeconds();
         double median = median(Arrays.copyOfRange(times, 1, times.length));
-        double flops = stepFlops(ModelConfig.read(model), lora);
-        return new Result("SmolLM2-135M-shape", lora ? "lora" : "full",
+        double flops = stepFlops(config, lora);
+        return new Result(name, lora ? "lora" : "full",
                 precision == Precision.BF16 ? "bf16" : "fp32", BATCH, SEQ, BATCH * SEQ / median, median,
                 flops / median / (peakGflops * 1e9), ProcessMemory.peakRssBytes() >> 20);
     }
@@ -163,13 +182,14 @@ public final class TrainBench {
         return lines;
     }
 
-    /** {@code TrainBench [workDir] [steps] [threads] [lora,full]}: prints the report as JSON lines. */
+    /** {@code TrainBench [workDir] [steps] [threads] [lora,full] [models]}: prints the report as JSON lines. */
     public static void main(String[] args) throws Exception {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
         List<String> methods = List.of((args.length > 3 ? args[3] : "lora,full").split(","));
-        Report report = run(work, steps, threads, methods);
+        List<String> models = args.length > 4 ? List.of(args[4].split(",")) : MODELS;
+        Report report = run(work, steps, threads, models, methods);
         jsonLines(report).forEach(System.out::println);
     }
 }

@@ -44,7 +44,7 @@ sealed interface Trainable extends AutoCloseable {
             if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
             if (full) return new Full(model);
             LoraConfig cfg = r.options().lora() != null ? r.options().lora()
-                    : LoraConfig.defaults(model.config().architecture(), false);
+                    : LoraConfig.defaults(model.config().architecture());
             return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
         } catch (IOException | RuntimeException e) {
             model.close();

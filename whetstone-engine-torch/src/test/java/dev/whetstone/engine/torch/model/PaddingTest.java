@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Batched, padded sequences give the same hidden states at real tokens as each sequence alone. */
+/** Batched, padded or packed sequences give the same hidden states at real tokens as each sequence alone. */
 class PaddingTest {
     private static final long[] A = {5, 9, 3, 7, 1, 4};
     private static final long[] B = {8, 2, 6};
@@ -46,6 +46,29 @@ class PaddingTest {
             assertClose(h.select(0, 0), alone(m, A));
             for (double v : Tensors.toDoubles(h)) assertThat(v).isFinite();
         }
+    }
+
+    /** Packed rows: segment ids confine attention to each sequence, positions restart at 0 for each. */
+    @Test
+    void packedSequencesSeeOnlyThemselves() throws Exception {
+        try (CausalLm m = CausalLm.load(dir, new LoadOptions(Precision.FP64, false));
+             PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter()) {
+            long[] positions = {0, 1, 2, 0, 1, 2, 3, 4, 5, 0};
+            long[] segments = {0, 0, 0, 1, 1, 1, 1, 1, 1, -1};
+            Tensor h = packed(m, new long[] {8, 2, 6, 5, 9, 3, 7, 1, 4, 0}, positions, segments);
+            assertClose(h.narrow(0, 0, 3), alone(m, B));
+            assertClose(h.narrow(0, 3, 6), alone(m, A));
+            // changing the first sequence's tokens leaves the second's states exactly as they were
+            Tensor changed = packed(m, new long[] {11, 12, 13, 5, 9, 3, 7, 1, 4, 0}, positions, segments);
+            assertThat(Tensors.item(changed.narrow(0, 0, 3).sub(h.narrow(0, 0, 3)).abs().max())).isGreaterThan(1e-3);
+            assertThat(Tensors.item(changed.narrow(0, 3, 6).sub(h.narrow(0, 3, 6)).abs().max())).isEqualTo(0.0);
+        }
+    }
+
+    private static Tensor packed(CausalLm m, long[] ids, long[] positions, long[] segments) {
+        int t = ids.length;
+        return m.hidden(Tensors.longs(ids, 1, t), Tensors.longs(positions, 1, t), null,
+                Tensors.longs(segments, 1, t)).select(0, 0);
     }
 
     private static Tensor alone(CausalLm m, long[] ids) {

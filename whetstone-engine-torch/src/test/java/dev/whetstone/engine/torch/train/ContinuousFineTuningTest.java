@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A second job starts from the first one's result, for LoRA (merged, then stacked) and full fine-tuning. */
 class ContinuousFineTuningTest {
-    private static final TrainingSpec.Hyperparameters HP = new TrainingSpec.Hyperparameters(3, 4, 25.0);
+    private static final TrainingSpec.Hyperparameters HP = new TrainingSpec.Hyperparameters(3, 4, 10.0);   // LoRA 5e-3
 
     @TempDir Path dir;
 

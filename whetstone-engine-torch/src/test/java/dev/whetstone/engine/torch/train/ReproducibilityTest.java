@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Same inputs, same numbers: repeated runs, interrupted-and-resumed runs, and any micro-batch split. */
 class ReproducibilityTest {
-    private static final TrainingSpec.Hyperparameters HP = new TrainingSpec.Hyperparameters(2, 4, 5.0);
+    private static final TrainingSpec.Hyperparameters HP = new TrainingSpec.Hyperparameters(2, 4, 2.0);   // LoRA 1e-3
 
     @TempDir Path dir;
     private Path base;
