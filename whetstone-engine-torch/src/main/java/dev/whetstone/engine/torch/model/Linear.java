@@ -41,6 +41,6 @@ public final class Linear {
     public Tensor forward(Tensor x) {
         Tensor y = bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
         // in place: autograd keeps the projection's inputs, not its output
-        return adapter == null ? y : y.add_(adapter.delta(x));
+        return adapter == null ? y : adapter.apply(x, y);
     }
 }
