@@ -168,7 +168,15 @@ final class Scheduler implements Runnable {
             positions[i] = s.nextPosition();
             adapters[i] = s.adapter();
         }
-        float[] logits = step.decode(tokens, positions, adapters);
+        float[] logits;
+        try {
+            logits = step.decode(tokens, positions, adapters);
+        } catch (RuntimeException e) {
+            // a native failure ends this batch's generations, not the scheduler: later requests still run
+            log.error("decode step failed", e);
+            failAll(running::contains, new InferenceException("the decode step failed: " + e.getMessage(), e));
+            return;
+        }
         int vocab = step.vocabSize();
         for (int i = 0; i < n; i++) deliver(running.get(i), logits, i * vocab);
         for (int i = n - 1; i >= 0; i--) if (running.get(i).done()) release(i);
