@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.torch.model.LinearAdapter;
+import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -26,7 +27,13 @@ final class AdapterRouter implements LinearAdapter {
     /** x (B, T, in), y (B, T, out): y[rows] += B'(A(x[rows])) per adapter group, in place. */
     @Override
     public Tensor apply(Tensor x, Tensor y) {
-        for (RowRouting.Group g : routing.groups()) {
+        List<RowRouting.Group> groups = routing.groups();
+        if (groups.size() == 1 && groups.get(0).count() == x.size(0) && groups.get(0).index() == null) {
+            // the whole batch on one adapter (batch 1 always): no slicing, three native calls
+            LoraWeights.Pair p = groups.get(0).weights().pair(linearName);
+            return p == null ? y : y.add_(torch.linear(torch.linear(x, p.a()), p.scaledB()));
+        }
+        for (RowRouting.Group g : groups) {
             LoraWeights.Pair p = g.weights().pair(linearName);
             if (p == null) continue;
             if (g.index() == null) {
