@@ -18,7 +18,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 final class LoraWeights implements AutoCloseable {
     /** One layer's pair. */
-    record Pair(Tensor a, Tensor scaledB) {}
+    record Pair(Tensor a, Tensor scaledB, boolean fp32) {}
 
     private final Map<String, Pair> byLinear;
     private boolean closed;
@@ -46,7 +46,8 @@ final class LoraWeights implements AutoCloseable {
                 double scaling = saved.config().rsLora() ? saved.config().alpha() / Math.sqrt(r)
                         : saved.config().alpha() / r;
                 out.put(l.name(), new Pair(Tensors.retain(a.to(base.computeType()).contiguous()),
-                        Tensors.retain(b.mul(Tensors.scalar(scaling)).to(base.computeType()).contiguous())));
+                        Tensors.retain(b.mul(Tensors.scalar(scaling)).to(base.computeType()).contiguous()),
+                        base.computeType() == org.bytedeco.pytorch.global.torch.ScalarType.Float));
             }
         } catch (IOException e) {
             throw new InferenceException("cannot load the adapter in " + dir + ": " + e.getMessage(), e);
