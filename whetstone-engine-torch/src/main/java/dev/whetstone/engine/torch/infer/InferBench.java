@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * The engine side of {@code whetstone bench infer}: the machine's memory read rate, then, through the real engine
  * (scheduler, sampler, text decoding), on a SmolLM2-135M-shaped Llama with random weights (the shape of
  * {@code bench/torch_anchor.py decode}): time to first token for a 128-token prompt, batch-1 decode rate bare and
- * through a LoRA adapter (rank 16, all projections), the aggregate rate of 8 concurrent streams over two adapters,
+ * through a LoRA adapter (rank 16, all projections), the aggregate rate of 8 concurrent streams on the bare base and
+ * over two adapters,
  * and the time to deploy an adapter on the loaded base. Per precision (bf16 and fp32 base weights).
  */
 public final class InferBench {
@@ -31,7 +32,8 @@ public final class InferBench {
 
     /** One precision's figures; JSON field names as the CLI prints them. */
     public record Result(String model, String dtype, double ttftS, double batch1TokensPerS,
-                         double batch1AdapterTokensPerS, double adapterCost, double streams8TokensPerS,
+                         double batch1AdapterTokensPerS, double adapterCost, double streams8BareTokensPerS,
+                         double streams8TokensPerS,
                          double streamsSpeedup, double adapterLoadMs, double bandwidthBoundTokensPerS,
                          double batch1OfBound) {}
 
@@ -66,11 +68,12 @@ public final class InferBench {
             for (int i = 0; i < ttft.length; i++) ttft[i] = generate(bare, randomPrompt(bare, i + 1), noEos(bare, 1)).firstTokenSeconds();
             double bareRate = medianRate(bare, prompt, greedy);
             double adapterRate = medianRate(m1, prompt, greedy);
+            double bareAggregate = streams(List.of(bare), greedy);
             double aggregate = streams(List.of(m1, m2), greedy);
             long weightBytes = bare.base().model().config().parameterCount() * (p == Precision.BF16 ? 2 : 4);
             double bound = gbs * 1e9 / weightBytes;
             return new Result("SmolLM2-135M-shape", p == Precision.BF16 ? "bf16" : "fp32", median(ttft), bareRate,
-                    adapterRate, bareRate / adapterRate - 1, aggregate, aggregate / bareRate, loadMs, bound,
+                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs, bound,
                     bareRate / bound);
         }
     }

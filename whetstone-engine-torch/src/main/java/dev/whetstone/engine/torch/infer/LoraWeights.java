@@ -21,11 +21,16 @@ final class LoraWeights implements AutoCloseable {
     record Pair(Tensor a, Tensor scaledB, boolean fp32) {}
 
     private final Map<String, Pair> byLinear;
+    private final int rank;
     private boolean closed;
 
     private LoraWeights(Map<String, Pair> byLinear) {
         this.byLinear = byLinear;
+        this.rank = byLinear.values().stream().mapToInt(p -> (int) p.a().size(0)).max().orElse(0);
     }
+
+    /** r (the largest over layers; every layer of a PEFT adapter has the same). */
+    int rank() { return rank; }
 
     /** Reads a PEFT adapter folder and checks that it fits {@code base}. */
     static LoraWeights load(Path dir, CausalLm base) {

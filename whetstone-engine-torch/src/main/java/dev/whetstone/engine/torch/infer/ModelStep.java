@@ -67,7 +67,7 @@ final class ModelStep implements AutoCloseable {
 
     /** Adapters are hooked into the base only for a pass that has adapter rows: the bare base runs as trained. */
     private void route(LoraWeights[] perRow) {
-        routing.route(perRow);
+        routing.route(perRow, model.computeType());
         if (!routing.any()) return;
         for (int i = 0; i < linears.size(); i++) linears.get(i).setAdapter(routers.get(i));
         routed = true;
@@ -82,6 +82,7 @@ final class ModelStep implements AutoCloseable {
 
     @Override
     public void close() {
+        routers.forEach(AdapterRouter::release);
         cache.close();
         model.close();
     }

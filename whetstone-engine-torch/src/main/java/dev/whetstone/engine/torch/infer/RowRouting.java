@@ -2,48 +2,67 @@ package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.torch.model.Tensors;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Which rows of the current batch go through which adapter: rows grouped by adapter, rows without one left out.
- * Built once per forward pass by the scheduler thread and read by every {@link AdapterRouter}.
+ * Which rows of the current batch go through which adapter. Built once per forward pass by the scheduler thread
+ * and read by every {@link AdapterRouter}: either one adapter for every row, or the batch's distinct adapters with
+ * a row mask over their concatenated ranks (rows without an adapter mask everything out).
  */
 final class RowRouting {
-    /**
-     * The rows of one adapter: a contiguous range [start, start + count) when they are adjacent (sliced without a
-     * copy), else {@code index} (int64) for gather/scatter.
-     */
-    record Group(LoraWeights weights, int start, int count, Tensor index) {}
+    private LoraWeights single;
+    private List<LoraWeights> set = List.of();
+    private Tensor mask;
 
-    private List<Group> groups = List.of();
-
-    /** Groups {@code perRow} (null = no adapter); the index tensors belong to the caller's scope. */
-    void route(LoraWeights[] perRow) {
-        Map<LoraWeights, List<Integer>> rows = new LinkedHashMap<>();
-        for (int i = 0; i < perRow.length; i++) {
-            if (perRow[i] != null) rows.computeIfAbsent(perRow[i], k -> new ArrayList<>()).add(i);
+    /** Routes {@code perRow} (null = no adapter); the mask belongs to the caller's scope. */
+    void route(LoraWeights[] perRow, ScalarType type) {
+        clear();
+        List<LoraWeights> distinct = new ArrayList<>();
+        boolean bare = false;
+        for (LoraWeights w : perRow) {
+            if (w == null) bare = true;
+            else if (!distinct.contains(w)) distinct.add(w);
         }
-        List<Group> out = new ArrayList<>();
-        rows.forEach((w, r) -> {
-            int first = r.get(0);
-            boolean contiguous = r.get(r.size() - 1) - first == r.size() - 1;
-            out.add(new Group(w, first, r.size(), contiguous ? null : index(r)));
-        });
-        groups = out;
+        if (distinct.isEmpty()) return;
+        if (distinct.size() == 1 && !bare) {
+            single = distinct.get(0);
+            return;
+        }
+        set = List.copyOf(distinct);
+        mask = mask(perRow, type);
     }
 
-    boolean any() { return !groups.isEmpty(); }
+    /** Whether the pass has any adapter row. */
+    boolean any() { return single != null || !set.isEmpty(); }
 
-    List<Group> groups() { return groups; }
+    /** The adapter of every row, or null when rows differ. */
+    LoraWeights single() { return single; }
 
-    void clear() { groups = List.of(); }
+    /** The distinct adapters of a mixed batch, in the order of their blocks in the concatenated ranks. */
+    List<LoraWeights> set() { return set; }
 
-    private static Tensor index(List<Integer> rows) {
-        long[] v = new long[rows.size()];
-        for (int i = 0; i < v.length; i++) v[i] = rows.get(i);
-        return Tensors.longs(v, v.length);
+    /** (B, 1, R) in the compute dtype, R = Σ ranks of {@link #set()}: 1 on row b's own adapter block, else 0. */
+    Tensor mask() { return mask; }
+
+    void clear() {
+        single = null;
+        set = List.of();
+        mask = null;
+    }
+
+    private Tensor mask(LoraWeights[] perRow, ScalarType type) {
+        int total = set.stream().mapToInt(LoraWeights::rank).sum();
+        float[] m = new float[perRow.length * total];
+        for (int b = 0; b < perRow.length; b++) {
+            if (perRow[b] == null) continue;
+            int offset = 0;
+            for (LoraWeights w : set) {
+                if (w == perRow[b]) java.util.Arrays.fill(m, b * total + offset, b * total + offset + w.rank(), 1f);
+                offset += w.rank();
+            }
+        }
+        return Tensors.floats(m, perRow.length, 1, total).to(type);
     }
 }
