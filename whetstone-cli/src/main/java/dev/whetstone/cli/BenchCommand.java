@@ -1,6 +1,8 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.engine.torch.TorchNatives;
+import dev.whetstone.engine.torch.infer.InferBench;
+import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.train.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +15,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code whetstone bench …}: performance figures measured against this machine's own peak, in the same run. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training speed on this machine.",
-        subcommands = {BenchCommand.Train.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training and inference speed on this machine.",
+        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
 final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
@@ -71,6 +73,52 @@ final class BenchCommand {
             for (TrainBench.Result r : report.results()) {
                 System.out.printf("%-22s %-6s %-6s %5d %4d %10.1f %8.2f %5.1f%% %8d%n", r.model(), r.method(), r.dtype(),
                         r.batch(), r.seq(), r.tokensPerS(), r.stepS(), 100 * r.mfu(), r.peakRssMb());
+            }
+        }
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true, description = {
+        "Measures the machine's memory read rate, then serves a SmolLM2-135M-shaped Llama (random weights) through",
+        "the inference engine: time to first token (128-token prompt), batch-1 decode tokens/s bare and through a",
+        "LoRA adapter, aggregate tokens/s of 8 streams over two adapters, and adapter deployment time."})
+    static final class Infer implements Callable<Integer> {
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure (default ${DEFAULT-VALUE}).")
+        List<String> precisions;
+
+        @Option(names = "--work-dir", description = "Where the benchmark model and adapters are written (default: a temporary folder).")
+        Path workDir;
+
+        @Option(names = "--json", description = "One JSON object per line: the memory rate, then one per precision.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            TorchNatives.prepare();
+            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            List<Precision> ps = precisions.stream().map(p -> switch (p) {
+                case "bf16" -> Precision.BF16;
+                case "fp32" -> Precision.FP32;
+                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--precision: '" + p + "' is not one of bf16, fp32");
+            }).toList();
+            InferBench.Report report = InferBench.run(work, t, ps);
+            if (json) InferBench.jsonLines(report).forEach(System.out::println); else printTable(report);
+            return 0;
+        }
+
+        private static void printTable(InferBench.Report report) {
+            System.out.printf("memory read: %.1f GB/s%n", report.memoryGbPerS());
+            System.out.printf("%-6s %8s %10s %10s %8s %10s %10s %8s %9s %10s %8s%n", "dtype", "TTFT s", "b1 tok/s",
+                    "b1+LoRA", "LoRA %", "8x bare", "8x 2 LoRA", "8x/b1", "deploy ms", "bound t/s", "of bound");
+            for (InferBench.Result r : report.results()) {
+                System.out.printf("%-6s %8.3f %10.1f %10.1f %7.1f%% %10.1f %10.1f %7.1fx %9.1f %10.1f %7.0f%%%n",
+                        r.dtype(), r.ttftS(), r.batch1TokensPerS(), r.batch1AdapterTokensPerS(), 100 * r.adapterCost(),
+                        r.streams8BareTokensPerS(), r.streams8TokensPerS(), r.streamsSpeedup(), r.adapterLoadMs(), r.bandwidthBoundTokensPerS(),
+                        100 * r.batch1OfBound());
             }
         }
     }

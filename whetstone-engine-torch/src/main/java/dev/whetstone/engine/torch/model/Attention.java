@@ -56,20 +56,10 @@ final class Attention {
         long b = x.size(0);
         long t = x.size(1);
         int g = heads / kvHeads;
-        Tensor qx;
-        Tensor kx;
-        Tensor vx;
-        if (qkv != null) {
-            TensorVector parts = qkv.forward(x).split(new long[] {(long) heads * headDim,
-                    (long) kvHeads * headDim, (long) kvHeads * headDim}, -1);
-            qx = parts.get(0);
-            kx = parts.get(1);
-            vx = parts.get(2);
-        } else {
-            qx = q.forward(x);
-            kx = k.forward(x);
-            vx = v.forward(x);
-        }
+        Tensor[] qkvx = project(x);
+        Tensor qx = qkvx[0];
+        Tensor kx = qkvx[1];
+        Tensor vx = qkvx[2];
         // 1. heads: q (B, KV, G, T, hd); k, v (B, KV, T, hd). Query head h uses key/value head h / G.
         Tensor qh = qx.view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
         Tensor kh = kx.view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
@@ -89,6 +79,49 @@ final class Attention {
         Tensor probs = q2.matmul(kh.transpose(2, 3)).add_(ctx.mask()).softmax(-1);
         // 4. weighted values (B, KV, G·T, hd) → (B, T, KV, G, hd) → (B, T, H·hd): head order h = kv·G + g.
         Tensor out = probs.matmul(vh).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
+                .reshape(b, t, (long) heads * headDim);
+        return o.forward(out);
+    }
+
+    /** The q, k, v projections of x (B, T, D): (B, T, H·hd), (B, T, KV·hd), (B, T, KV·hd). */
+    private Tensor[] project(Tensor x) {
+        if (qkv == null) return new Tensor[] {q.forward(x), k.forward(x), v.forward(x)};
+        TensorVector parts = qkv.forward(x).split(new long[] {(long) heads * headDim,
+                (long) kvHeads * headDim, (long) kvHeads * headDim}, -1);
+        return new Tensor[] {parts.get(0), parts.get(1), parts.get(2)};
+    }
+
+    /**
+     * x (B, T, D) of new tokens → (B, T, D), attending to the cached keys of each row's sequence plus its own new
+     * ones, which are written into the cache first (see {@link CachedPass}).
+     */
+    Tensor forwardCached(Tensor x, CachedPass pass, int layer) {
+        long b = x.size(0);
+        long t = x.size(1);
+        int g = heads / kvHeads;
+        Tensor[] qkvx = project(x);
+        // 1. heads: q (B, KV, G, T, hd); k, v (B, KV, T, hd); rotary positions as in forward().
+        Tensor qh = qkvx[0].view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
+        Tensor kh = qkvx[1].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        Tensor vh = qkvx[2].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        if (pass.rope() != null) {
+            Tensor cos = pass.rope().cos().unsqueeze(1);
+            Tensor sin = pass.rope().signedSin().unsqueeze(1);
+            qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
+            kh = Rope.apply(kh, cos, sin);
+        }
+        // 2. append the new keys/values: rows (b, kv, t) of the cache viewed as (slots·KV·cap, hd).
+        Tensor kc = pass.cache().keys(layer);
+        Tensor vc = pass.cache().values(layer);
+        kc.view(-1, headDim).index_copy_(0, pass.writeIndex(), kh.reshape(b * kvHeads * t, headDim));
+        vc.view(-1, headDim).index_copy_(0, pass.writeIndex(), vh.reshape(b * kvHeads * t, headDim));
+        // 3. the batch's slots cut to the longest row: (B, KV, L, hd) views, no copy.
+        Tensor keys = kc.narrow(0, pass.firstSlot(), b).narrow(2, 0, pass.keyLength());
+        Tensor values = vc.narrow(0, pass.firstSlot(), b).narrow(2, 0, pass.keyLength());
+        // 4. scores (B, KV, G·T, L) + mask (B, 1, G·T, L), softmax, weighted values → (B, T, H·hd).
+        Tensor q2 = qh.mul(Tensors.scalar(1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, g * t, headDim);
+        Tensor probs = q2.matmul(keys.transpose(2, 3)).add_(pass.mask()).softmax(-1);
+        Tensor out = probs.matmul(values).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) heads * headDim);
         return o.forward(out);
     }

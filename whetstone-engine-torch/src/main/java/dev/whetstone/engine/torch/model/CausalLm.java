@@ -117,8 +117,45 @@ public final class CausalLm implements AutoCloseable {
         return finalNorm.forward(h);
     }
 
+    /**
+     * The final-normed hidden states of new tokens, attending through {@code cache} (inference: prefill a prompt, or
+     * one decode step for a batch of sequences of different lengths). Each row's new keys and values are written
+     * into its slot first.
+     *
+     * @param inputIds  (B, T) int64 new tokens; every row has T of them
+     * @param start     per row, the position of its first new token (= tokens of it already in the cache)
+     * @param firstSlot the rows use cache slots firstSlot … firstSlot + B − 1
+     * @return (B, T, D) in {@link #computeType()}
+     */
+    public Tensor hiddenCached(Tensor inputIds, long[] start, KvCache cache, int firstSlot) {
+        long b = inputIds.size(0);
+        int t = (int) inputIds.size(1);
+        long longest = 0;
+        for (long s : start) longest = Math.max(longest, s + t);
+        checkLength(longest);
+        cache.ensureCapacity((int) longest);
+        Tensor pos = CachedPass.positions(start, t);                                    // (B, T)
+        // 1. token embeddings (B, T, D); GPT-2 adds learned position embeddings.
+        Tensor h = torch.embedding(embedding, inputIds);
+        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
+        // 2. shared per-pass inputs: rotary tables, the mask over the cached keys, the cache write index.
+        ScalarType dt = computeType();
+        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt),
+                CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED),
+                CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest);
+        // 3. the blocks, then the final norm.
+        for (int i = 0; i < layers.size(); i++) h = layers.get(i).forwardCached(h, pass, i);
+        return finalNorm.forward(h);
+    }
+
     /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model). */
     public Tensor logits(Tensor hidden) {
+        if (hidden.numel() == head.size(1) && Tensors.type(head) == ScalarType.Float) {
+            // one row (batch-1 decoding): mv reads the (V, D) head at the memory's rate, linear's GEMM at a fifth
+            long[] shape = hidden.shape();
+            shape[shape.length - 1] = head.size(0);
+            return head.mv(hidden.reshape(-1)).view(shape);
+        }
         return torch.linear(hidden, head).to(accumulationType());
     }
 

@@ -36,4 +36,13 @@ final class DecoderLayer {
             return Tensors.promote(out);
         }
     }
+
+    /** Like {@link #forward}, attending through the KV cache (inference). */
+    Tensor forwardCached(Tensor h, CachedPass pass, int layer) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor a = h.add(attention.forwardCached(attentionNorm.forward(h), pass, layer));
+            Tensor out = a.add(mlp.forward(mlpNorm.forward(a)));
+            return Tensors.promote(out);
+        }
+    }
 }

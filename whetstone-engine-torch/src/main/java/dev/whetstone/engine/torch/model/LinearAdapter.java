@@ -6,4 +6,12 @@ import org.bytedeco.pytorch.Tensor;
 public interface LinearAdapter {
     /** The adapter's contribution for input {@code x} (…, in) → (…, out), in x's dtype. */
     Tensor delta(Tensor x);
+
+    /**
+     * Adds this adapter's contribution to the base projection {@code y} (…, out) of {@code x} (…, in), in place
+     * where it can. Overridden by adapters that treat batch rows differently (per-sequence LoRA in serving).
+     */
+    default Tensor apply(Tensor x, Tensor y) {
+        return y.add_(delta(x));
+    }
 }

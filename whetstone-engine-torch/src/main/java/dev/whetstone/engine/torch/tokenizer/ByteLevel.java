@@ -17,6 +17,7 @@ final class ByteLevel {
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
 
     private static final char[] BYTE_TO_CHAR = alphabet();
+    private static final java.util.Map<Character, Integer> CHAR_TO_BYTE = inverse();
 
     private ByteLevel() {}
 
@@ -42,6 +43,27 @@ final class ByteLevel {
             out.append(BYTE_TO_CHAR[b & 0xff]);
         }
         return out.toString();
+    }
+
+    /** The bytes a byte-level spelling stands for, or null when {@code spelled} has a character outside the alphabet. */
+    static byte[] bytes(String spelled) {
+        byte[] out = new byte[spelled.length()];
+        for (int i = 0; i < out.length; i++) {
+            int b = CHAR_TO_BYTE.getOrDefault(spelled.charAt(i), -1);
+            if (b < 0) {
+                return null;
+            }
+            out[i] = (byte) b;
+        }
+        return out;
+    }
+
+    private static java.util.Map<Character, Integer> inverse() {
+        java.util.Map<Character, Integer> m = new java.util.HashMap<>();
+        for (int b = 0; b < 256; b++) {
+            m.put(BYTE_TO_CHAR[b], b);
+        }
+        return m;
     }
 
     private static char[] alphabet() {

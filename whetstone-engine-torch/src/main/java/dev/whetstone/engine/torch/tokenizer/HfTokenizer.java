@@ -127,6 +127,32 @@ public final class HfTokenizer implements AutoCloseable {
         return vocabulary.token(id);
     }
 
+    /**
+     * The exact bytes token {@code id} contributes to decoded text (for log-probability reports): byte-level BPE
+     * spellings mapped back to bytes, SentencePiece byte-fallback tokens ({@code <0x0A>}) as that byte, its "▁" as a
+     * space, special tokens as their UTF-8 text. Empty for an unknown id.
+     */
+    public byte[] tokenBytes(int id) {
+        Optional<String> token = token(id);
+        if (token.isEmpty()) {
+            return new byte[0];
+        }
+        String t = token.get();
+        if (isSpecial(id)) {
+            return t.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (t.length() == 6 && t.startsWith("<0x") && t.endsWith(">")) {
+            return new byte[] {(byte) Integer.parseInt(t.substring(3, 5), 16)};
+        }
+        if (vocabulary.id("\u0120").isPresent()) { // "Ġ", the byte-level spelling of a space: a byte-level vocabulary
+            byte[] bytes = ByteLevel.bytes(t);
+            if (bytes != null) {
+                return bytes;
+            }
+        }
+        return t.replace('\u2581', ' ').getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Whether {@code id} is an added token marked {@code special} (BOS, EOS, end-of-turn, padding...). */
     public boolean isSpecial(int id) {
         return vocabulary.isSpecial(id);

@@ -1,0 +1,159 @@
+package dev.whetstone.engine.torch.infer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ServedModel;
+import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.engine.torch.TorchNatives;
+import dev.whetstone.engine.torch.model.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The engine side of {@code whetstone bench infer}: the machine's memory read rate, then, through the real engine
+ * (scheduler, sampler, text decoding), on a SmolLM2-135M-shaped Llama with random weights (the shape of
+ * {@code bench/torch_anchor.py decode}): time to first token for a 128-token prompt, batch-1 decode rate bare and
+ * through a LoRA adapter (rank 16, all projections), the aggregate rate of 8 concurrent streams on the bare base and
+ * over two adapters,
+ * and the time to deploy an adapter on the loaded base. Per precision (bf16 and fp32 base weights).
+ */
+public final class InferBench {
+    private static final int PROMPT = 128;
+    private static final int NEW_TOKENS = 128;
+    private static final int STREAMS = 8;
+
+    /** One precision's figures; JSON field names as the CLI prints them. */
+    public record Result(String model, String dtype, double ttftS, double batch1TokensPerS,
+                         double batch1AdapterTokensPerS, double adapterCost, double streams8BareTokensPerS,
+                         double streams8TokensPerS,
+                         double streamsSpeedup, double adapterLoadMs, double bandwidthBoundTokensPerS,
+                         double batch1OfBound) {}
+
+    public record Report(double memoryGbPerS, List<Result> results) {}
+
+    private InferBench() {}
+
+    public static Report run(Path workDir, int threads, List<Precision> precisions) throws Exception {
+        TorchNatives.prepare();
+        org.bytedeco.pytorch.global.torch.set_num_threads(threads);
+        double gbs = MemoryBandwidth.readGbPerS(10);
+        Path model = BenchModel.ensure(workDir);
+        Path a1 = BenchModel.adapter(model, workDir.resolve("adapter-1"), 1);
+        Path a2 = BenchModel.adapter(model, workDir.resolve("adapter-2"), 2);
+        List<Result> results = new ArrayList<>();
+        for (Precision p : precisions) results.add(measure(model, a1, a2, threads, p, gbs));
+        return new Report(gbs, results);
+    }
+
+    private static Result measure(Path model, Path a1, Path a2, int threads, Precision p, double gbs) {
+        InferenceOptions o = InferenceOptions.defaults().withThreads(threads).withMaxBatch(STREAMS)
+                .withMaxContext(1024).withPrecision(p);
+        try (TorchInferenceEngine engine = new TorchInferenceEngine(o)) {
+            TorchServedModel bare = (TorchServedModel) engine.load(new ServingSpec("bare", model, null));
+            double loadMs = adapterLoadMs(engine, model, a1);
+            ServedModel m1 = engine.load(new ServingSpec("ft-1", model, a1));
+            ServedModel m2 = engine.load(new ServingSpec("ft-2", model, a2));
+            SamplingOptions greedy = noEos(bare, NEW_TOKENS);
+            Prompt prompt = randomPrompt(bare, 0);
+            generate(bare, prompt, greedy);                                    // warm-up
+            double[] ttft = new double[5];
+            for (int i = 0; i < ttft.length; i++) ttft[i] = generate(bare, randomPrompt(bare, i + 1), noEos(bare, 1)).firstTokenSeconds();
+            double bareRate = medianRate(bare, prompt, greedy);
+            double adapterRate = medianRate(m1, prompt, greedy);
+            double bareAggregate = streams(List.of(bare), greedy);
+            double aggregate = streams(List.of(m1, m2), greedy);
+            long weightBytes = bare.base().model().config().parameterCount() * (p == Precision.BF16 ? 2 : 4);
+            double bound = gbs * 1e9 / weightBytes;
+            return new Result("SmolLM2-135M-shape", p == Precision.BF16 ? "bf16" : "fp32", median(ttft), bareRate,
+                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs, bound,
+                    bareRate / bound);
+        }
+    }
+
+    /** Median over 7 deployments of an adapter on the loaded base (the key is replaced each time). */
+    private static double adapterLoadMs(TorchInferenceEngine engine, Path model, Path adapter) {
+        double[] ms = new double[7];
+        for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            engine.load(new ServingSpec("probe", model, adapter));
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        engine.unload("probe");
+        return median(ms);
+    }
+
+    private static double medianRate(ServedModel m, Prompt prompt, SamplingOptions o) {
+        double[] r = new double[3];
+        for (int i = 0; i < r.length; i++) r[i] = generate(m, prompt, o).decodeTokensPerS();
+        return median(r);
+    }
+
+    /** 8 streams at once, alternating models; tokens per second after the last stream's first token. */
+    private static double streams(List<ServedModel> models, SamplingOptions o) {
+        List<BenchStream> streams = new ArrayList<>();
+        for (int i = 0; i < STREAMS; i++) {
+            ServedModel m = models.get(i % models.size());
+            BenchStream s = new BenchStream();
+            m.generate(randomPrompt((TorchServedModel) m, 10 + i), o, s);
+            streams.add(s);
+        }
+        long end = 0;
+        for (BenchStream s : streams) end = Math.max(end, s.await());
+        long from = streams.stream().mapToLong(s -> s.tokenNanos.get(0)).max().orElseThrow();
+        long tokens = streams.stream().flatMap(s -> s.tokenNanos.stream()).filter(t -> t > from).count();
+        return tokens / ((end - from) / 1e9);
+    }
+
+    private static BenchStream generate(ServedModel m, Prompt p, SamplingOptions o) {
+        BenchStream s = new BenchStream();
+        m.generate(p, o, s);
+        s.await();
+        return s;
+    }
+
+    /** Greedy, with the model's EOS ids biased away so every run decodes exactly {@code n} tokens. */
+    private static SamplingOptions noEos(TorchServedModel m, int n) {
+        Map<Integer, Double> bias = new HashMap<>();
+        m.base().eosIds().forEach(id -> bias.put(id, -1e9));
+        return new SamplingOptions(n, 0, 1, null, 0, 0, bias, List.of(), -1);
+    }
+
+    private static Prompt randomPrompt(TorchServedModel m, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int[] ids = new int[PROMPT];
+        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(m.base().model().config().vocabSize());
+        return new Prompt(ids, "");
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** The report as JSON lines, snake_case: the bandwidth first, then one object per precision. */
+    public static List<String> jsonLines(Report report) throws java.io.IOException {
+        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        List<String> lines = new ArrayList<>();
+        lines.add(json.writeValueAsString(Map.of("memory_read_gb_per_s", Math.round(report.memoryGbPerS() * 10) / 10.0)));
+        for (Result r : report.results()) lines.add(json.writeValueAsString(r));
+        return lines;
+    }
+
+    /** {@code InferBench [workDir] [threads] [bf16,fp32]}: prints the report as JSON lines. */
+    public static void main(String[] args) throws Exception {
+        Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        List<Precision> ps = Arrays.stream((args.length > 2 ? args[2] : "bf16,fp32").split(","))
+                .map(s -> Precision.valueOf(s.toUpperCase(java.util.Locale.ROOT))).toList();
+        jsonLines(run(work, threads, ps)).forEach(System.out::println);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.whetstone.engine.torch.infer;
+
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.KvCache;
+import dev.whetstone.engine.torch.model.Linear;
+import dev.whetstone.engine.torch.model.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The tensor side of serving one base model: prefill a prompt into a cache slot, decode one token for the running
+ * slots, with per-row adapters. Logits come back as host arrays for the sampler. Scheduler thread only.
+ */
+final class ModelStep implements AutoCloseable {
+    private final CausalLm model;
+    private final KvCache cache;
+    private final RowRouting routing = new RowRouting();
+    private final List<Linear> linears;
+    private final List<AdapterRouter> routers = new ArrayList<>();
+    private boolean routed;
+
+    ModelStep(CausalLm model, int slots, int maxContext) {
+        this.model = model;
+        this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
+        this.linears = model.linears();
+        for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));
+    }
+
+    CausalLm model() { return model; }
+
+    int vocabSize() { return model.config().vocabSize(); }
+
+    /** Runs {@code prompt} into {@code slot}; returns the logits (V) of its last position, fp32. */
+    float[] prefill(int[] prompt, int slot, LoraWeights adapter) {
+        try (PointerScope scope = new PointerScope()) {
+            route(new LoraWeights[] {adapter});
+            long[] ids = new long[prompt.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = prompt[i];
+            Tensor h = model.hiddenCached(Tensors.longs(ids, 1, ids.length), new long[] {0}, cache, slot);
+            return Tensors.toFloats(model.logits(h.select(1, prompt.length - 1)));
+        } finally {
+            unroute();
+        }
+    }
+
+    /**
+     * One decode step for slots 0 … n−1: row i feeds {@code tokens[i]} at position {@code positions[i]}.
+     *
+     * @return the logits, row after row (n · V floats)
+     */
+    float[] decode(int[] tokens, long[] positions, LoraWeights[] adapters) {
+        try (PointerScope scope = new PointerScope()) {
+            route(adapters);
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = tokens[i];
+            Tensor h = model.hiddenCached(Tensors.longs(ids, ids.length, 1), positions, cache, 0);
+            return Tensors.toFloats(model.logits(h.select(1, 0)));
+        } finally {
+            unroute();
+        }
+    }
+
+    /** Keeps running sequences in slots 0 … n−1: the last one moves into a freed slot. */
+    void moveSlot(int from, int to) { cache.moveSlot(from, to); }
+
+    /** Adapters are hooked into the base only for a pass that has adapter rows: the bare base runs as trained. */
+    private void route(LoraWeights[] perRow) {
+        routing.route(perRow, model.computeType());
+        if (!routing.any()) return;
+        for (int i = 0; i < linears.size(); i++) linears.get(i).setAdapter(routers.get(i));
+        routed = true;
+    }
+
+    private void unroute() {
+        routing.clear();
+        if (!routed) return;
+        for (Linear l : linears) l.setAdapter(null);
+        routed = false;
+    }
+
+    @Override
+    public void close() {
+        routers.forEach(AdapterRouter::release);
+        cache.close();
+        model.close();
+    }
+}

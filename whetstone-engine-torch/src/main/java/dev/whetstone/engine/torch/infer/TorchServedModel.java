@@ -1,0 +1,98 @@
+package dev.whetstone.engine.torch.infer;
+
+import dev.whetstone.data.ChatMessage;
+import dev.whetstone.engine.inference.Generation;
+import dev.whetstone.engine.inference.GenerationListener;
+import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.InvalidPromptException;
+import dev.whetstone.engine.inference.ModelInfo;
+import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ServedModel;
+import dev.whetstone.engine.torch.tokenizer.ChatTemplate;
+import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** One deployment: a base (shared) plus, for a LoRA model, its own adapter. */
+final class TorchServedModel implements ServedModel {
+    private final String key;
+    private final ServingBase base;
+    private final LoraWeights adapter;
+    private final ModelInfo info;
+    private volatile boolean unloaded;
+
+    TorchServedModel(String key, ServingBase base, LoraWeights adapter) {
+        this.key = key;
+        this.base = base;
+        this.adapter = adapter;
+        this.info = new ModelInfo(base.contextLength(), tokenizer().config().chatTemplate().isPresent(), false);
+    }
+
+    String key() { return key; }
+
+    ServingBase base() { return base; }
+
+    LoraWeights adapter() { return adapter; }
+
+    HfTokenizer tokenizer() { return base.tokenizer(); }
+
+    boolean unloaded() { return unloaded; }
+
+    void markUnloaded() { unloaded = true; }
+
+    @Override
+    public ModelInfo info() { return info; }
+
+    @Override
+    public Prompt chatPrompt(List<ChatMessage> messages) {
+        ChatTemplate template = template().orElseThrow(() -> new InvalidPromptException("deployment '" + key
+                + "' has no chat template (its tokenizer_config.json defines none); use the completions endpoint"));
+        String text;
+        try {
+            text = template.render(messages, true);
+        } catch (ChatTemplateException e) {
+            throw new InvalidPromptException("the chat template of deployment '" + key + "' refused the messages: "
+                    + e.getMessage());
+        }
+        // The template writes the special tokens itself (BOS included), as apply_chat_template does.
+        return new Prompt(tokenizer().encode(text, false), text);
+    }
+
+    @Override
+    public Prompt textPrompt(String text) {
+        return new Prompt(tokenizer().encode(text, true), text);
+    }
+
+    @Override
+    public Generation generate(Prompt prompt, SamplingOptions options, GenerationListener listener) {
+        if (unloaded) throw new InferenceException("deployment '" + key + "' is no longer loaded; deploy it again");
+        if (prompt.length() == 0) throw new InvalidPromptException("the prompt is empty; give at least one token");
+        if (prompt.length() >= info.contextLength()) {
+            throw new InvalidPromptException("the prompt has " + prompt.length() + " tokens, which leaves no room in "
+                    + "the context of " + info.contextLength() + " tokens; shorten it");
+        }
+        int vocab = base.model().config().vocabSize();
+        for (int id : prompt.tokens()) {
+            if (id < 0 || id >= vocab) {
+                throw new InvalidPromptException("prompt token id " + id + " is outside the model's vocabulary of "
+                        + vocab + "; tokenize with this deployment's own tokenizer");
+            }
+        }
+        long seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
+        Sequence s = new Sequence(this, prompt.tokens(), options, listener, seed, base.scheduler()::wake);
+        base.scheduler().submit(s);
+        return s;
+    }
+
+    private Optional<ChatTemplate> template() {
+        try {
+            return tokenizer().chatTemplate();
+        } catch (ChatTemplateException e) {
+            throw new InvalidPromptException("the chat template of deployment '" + key + "' cannot be parsed: "
+                    + e.getMessage());
+        }
+    }
+}
