@@ -79,14 +79,14 @@ class DeploymentRestartTest {
     }
 
     @Test
-    void withoutAnInferenceEngineADeploymentFailsSayingSo() throws Exception {
+    void aDeploymentWhoseWeightsCannotBeLoadedFailsSayingWhy() throws Exception {
         String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
-        try (WhetstoneServer server = WhetstoneServer.start(config(null))) {
+        try (WhetstoneServer server = WhetstoneServer.start(config(null))) { // the torch engine; the fake tiny-chat folder has no real config
             ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
             assertThat(arm.put("unserved", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
             JsonNode d = arm.awaitTerminal("unserved");
             assertThat(d.at("/properties/provisioningState").asText()).isEqualTo("Failed");
-            assertThat(d.at("/properties/error/message").asText()).contains("inference engine not wired");
+            assertThat(d.at("/properties/error/message").asText()).contains("Loading model 'tiny-chat' failed", "config.json", "hidden_size");
         }
     }
 }
