@@ -32,21 +32,11 @@ final class ChatExampleParser {
             throw new InvalidExampleException(path, "a message must be an object with role and content, found " + JsonFields.kind(node));
         }
         JsonFields.rejectUnknownKeys(node, path, MESSAGE_KEYS);
-        String role = role(node.get("role"), path + ".role");
+        String role = JsonFields.role(node.get("role"), path + ".role", ROLES);
         List<ContentPart> content = ContentParts.parse(node.get("content"), path + ".content", role);
         Integer weight = weight(node.get("weight"), path + ".weight", role);
         String name = JsonFields.optionalString(node, "name", path + ".name");
         return new ChatMessage(role, content, weight, name);
-    }
-
-    private static String role(JsonNode role, String path) {
-        String allowed = "; allowed: " + String.join(", ", ROLES);
-        if (role == null || role.isNull()) throw new InvalidExampleException(path, "role is required" + allowed);
-        if (!role.isTextual()) throw new InvalidExampleException(path, "role must be a string" + allowed);
-        if (!ROLES.contains(role.textValue())) {
-            throw new InvalidExampleException(path, "unknown role '" + JsonFields.clip(role.textValue()) + "'" + allowed);
-        }
-        return role.textValue();
     }
 
     private static Integer weight(JsonNode weight, String path, String role) {

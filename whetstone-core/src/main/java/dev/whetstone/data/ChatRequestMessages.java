@@ -33,7 +33,7 @@ public final class ChatRequestMessages {
         if (!node.isObject()) {
             throw new InvalidExampleException(path, "a message must be an object with role and content, found " + JsonFields.kind(node));
         }
-        String role = role(node.get("role"), path + ".role");
+        String role = JsonFields.role(node.get("role"), path + ".role", ROLES);
         for (String key : List.of("tool_calls", "function_call")) {
             JsonNode value = node.get(key);
             if (value != null && !value.isNull() && !(value.isArray() && value.isEmpty())) {
@@ -45,15 +45,5 @@ public final class ChatRequestMessages {
         if ("tool".equals(role)) JsonFields.requiredString(node, "tool_call_id", path + ".tool_call_id");
         String name = JsonFields.optionalString(node, "name", path + ".name");
         return new ChatMessage("developer".equals(role) ? "system" : role, content, null, name);
-    }
-
-    private static String role(JsonNode role, String path) {
-        String allowed = "; allowed: " + String.join(", ", ROLES);
-        if (role == null || role.isNull()) throw new InvalidExampleException(path, "role is required" + allowed);
-        if (!role.isTextual()) throw new InvalidExampleException(path, "role must be a string" + allowed);
-        if (!ROLES.contains(role.textValue())) {
-            throw new InvalidExampleException(path, "unknown role '" + JsonFields.clip(role.textValue()) + "'" + allowed);
-        }
-        return role.textValue();
     }
 }

@@ -45,6 +45,17 @@ final class JsonFields {
         return value.textValue();
     }
 
+    /** A message's role: a string, one of {@code roles}; the error lists them. */
+    static String role(JsonNode role, String path, List<String> roles) {
+        String allowed = "; allowed: " + String.join(", ", roles);
+        if (role == null || role.isNull()) throw new InvalidExampleException(path, "role is required" + allowed);
+        if (!role.isTextual()) throw new InvalidExampleException(path, "role must be a string" + allowed);
+        if (!roles.contains(role.textValue())) {
+            throw new InvalidExampleException(path, "unknown role '" + clip(role.textValue()) + "'" + allowed);
+        }
+        return role.textValue();
+    }
+
     static String kind(JsonNode node) {
         if (node.isObject()) return "an object";
         if (node.isArray()) return "an array";

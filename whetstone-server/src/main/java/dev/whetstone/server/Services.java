@@ -8,7 +8,7 @@ import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
-import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
@@ -31,10 +31,10 @@ record Services(
         AccountNames accounts,
         Credentials credentials,
         DeploymentLookup inference,
-        InferenceOptions inferenceOptions) {
+        InferenceApiOptions inferenceOptions) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
-    Services withInference(DeploymentLookup lookup, InferenceOptions options) {
+    Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
                 credentials, lookup, options);
     }

@@ -33,7 +33,7 @@ import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TokenizerExampleEncoders;
 import dev.whetstone.engine.torch.train.TorchTrainer;
 import dev.whetstone.engine.torch.train.TrainingOptions;
-import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.server.api.inference.InferenceApiOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -68,7 +68,7 @@ final class Wiring {
     Services services() { return services; }
 
     /** This wiring with inference answered from {@code lookup} (tests pass fakes). */
-    Wiring withInference(DeploymentLookup lookup, InferenceOptions options) {
+    Wiring withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         Wiring wired = new Wiring(services.withInference(lookup, options), resources);
         wired.generatedKey = generatedKey;
         return wired;
@@ -136,7 +136,7 @@ final class Wiring {
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
-                accounts, credentials, deployments, InferenceOptions.defaults()), resources);
+                accounts, credentials, deployments, InferenceApiOptions.defaults()), resources);
     }
 
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */

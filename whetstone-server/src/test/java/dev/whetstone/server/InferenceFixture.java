@@ -6,7 +6,7 @@ import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Json;
-import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ final class InferenceFixture implements AutoCloseable {
             if (d == null) throw ApiException.notFound("Deployment", name);
             return d;
         };
-        ts = TestServer.withInference(dir, lookup, InferenceOptions.defaults().withRequestTimeout(timeout));
+        ts = TestServer.withInference(dir, lookup, InferenceApiOptions.defaults().withRequestTimeout(timeout));
     }
 
     InferenceFixture(Path dir) throws Exception {

@@ -14,7 +14,7 @@ import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.queue.WorkerSettings;
-import dev.whetstone.server.api.inference.InferenceOptions;
+import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
@@ -97,7 +97,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** Inference answered from {@code lookup} (fake deployments), no training workers. */
-    static TestServer withInference(Path dataDir, DeploymentLookup lookup, InferenceOptions options) throws Exception {
+    static TestServer withInference(Path dataDir, DeploymentLookup lookup, InferenceApiOptions options) throws Exception {
         return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0,
                 Clock.systemUTC(), 20, newShared(), w -> w.withInference(lookup, options));
     }

@@ -31,10 +31,10 @@ public final class InferenceApi {
 
     private final DeploymentLookup deployments;
     private final Clock clock;
-    private final InferenceOptions options;
+    private final InferenceApiOptions options;
     private final Responder responder;
 
-    public InferenceApi(DeploymentLookup deployments, Clock clock, InferenceOptions options) {
+    public InferenceApi(DeploymentLookup deployments, Clock clock, InferenceApiOptions options) {
         this.deployments = deployments;
         this.clock = clock;
         this.options = options;

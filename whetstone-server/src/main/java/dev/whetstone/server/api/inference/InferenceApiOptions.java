@@ -9,20 +9,20 @@ import java.time.Duration;
  *                       and the client gets an error (a 503, or an error event when streaming)
  * @param systemFingerprint reported as {@code system_fingerprint}
  */
-public record InferenceOptions(Duration requestTimeout, String systemFingerprint) {
+public record InferenceApiOptions(Duration requestTimeout, String systemFingerprint) {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofMinutes(10);
 
-    public InferenceOptions {
+    public InferenceApiOptions {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("the inference request time-out must be positive, got " + requestTimeout);
         }
     }
 
-    public static InferenceOptions defaults() {
-        return new InferenceOptions(DEFAULT_REQUEST_TIMEOUT, "fp_whetstone");
+    public static InferenceApiOptions defaults() {
+        return new InferenceApiOptions(DEFAULT_REQUEST_TIMEOUT, "fp_whetstone");
     }
 
-    public InferenceOptions withRequestTimeout(Duration timeout) {
-        return new InferenceOptions(timeout, systemFingerprint);
+    public InferenceApiOptions withRequestTimeout(Duration timeout) {
+        return new InferenceApiOptions(timeout, systemFingerprint);
     }
 }
