@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.server.AccessOptions;
+import dev.whetstone.server.ServingOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.WhetstoneServer;
 import java.nio.file.Path;
@@ -57,6 +58,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "The only account names deployments may use (comma-separated); default: any, created on first use.")
     List<String> accounts;
 
+    @Option(names = "--inference-max-batch", defaultValue = "${env:WHETSTONE_INFERENCE_MAX_BATCH:-8}",
+            description = "Sequences decoded together per loaded base model (default ${DEFAULT-VALUE}).")
+    int inferenceMaxBatch;
+
+    @Option(names = "--inference-max-waiting", defaultValue = "${env:WHETSTONE_INFERENCE_MAX_WAITING:-64}",
+            description = "Generations queued per base model before requests get 429 (default ${DEFAULT-VALUE}).")
+    int inferenceMaxWaiting;
+
+    @Option(names = "--inference-timeout-seconds", defaultValue = "${env:WHETSTONE_INFERENCE_TIMEOUT_SECONDS:-600}",
+            description = "A chat or completion request unfinished after this long ends with 503 (default ${DEFAULT-VALUE}).")
+    long inferenceTimeoutSeconds;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.closeOnSignal(WhetstoneServer.start(config()));
@@ -69,7 +82,8 @@ final class ServeCommand implements Callable<Integer> {
                 apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
                 maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
-                new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)));
+                new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)),
+                new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)));
     }
 
     private static Set<String> nonBlank(List<String> values) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.whetstone.server.ServerConfig;
+import dev.whetstone.server.ServingOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,17 @@ class CommandLineParsingTest {
         assertThat(config.access().inferenceKeys()).containsExactlyInAnyOrder("k1", "k2");
         assertThat(config.access().accounts()).containsExactlyInAnyOrder("team-a", "team-b");
         assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString()).config().access().accounts()).isEmpty();
+    }
+
+    @Test
+    void serveTakesTheInferenceBatchQueueAndTimeOut() {
+        ServerConfig defaults = parse(ServeCommand.class, "serve", "--data", dir.toString()).config();
+        assertThat(defaults.serving()).isEqualTo(ServingOptions.DEFAULTS);
+        ServerConfig config = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--inference-max-batch", "4",
+                "--inference-max-waiting", "16", "--inference-timeout-seconds", "30").config();
+        assertThat(config.serving()).isEqualTo(new ServingOptions(4, 16, Duration.ofSeconds(30)));
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--inference-max-batch", "0").config())
+                .hasMessageContaining("the inference batch must be at least 1, got 0");
     }
 
     @Test

@@ -9,8 +9,11 @@ import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
 public interface InferenceEngineFactory {
     InferenceEngine create(ServerConfig config) throws Exception;
 
-    /** The production engine: the torch inference engine with its defaults (docs/deployments.md). */
+    /** The production engine: the torch inference engine, batch, queue and time-out as configured. */
     static InferenceEngineFactory production() {
-        return config -> new TorchInferenceEngine(InferenceOptions.defaults());
+        return config -> new TorchInferenceEngine(InferenceOptions.defaults()
+                .withMaxBatch(config.serving().maxBatch())
+                .withMaxWaiting(config.serving().maxWaiting())
+                .withMaxGenerationTime(config.serving().timeout()));
     }
 }

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param workerLease how long a worker's claim on a job lasts without renewal: a crashed process's job is taken
  *                   over after it (heartbeats renew it every quarter of it)
  * @param access     inference-only keys and the allowed deployment accounts
+ * @param serving    batch, queue and time-out of the inference engine
  */
 public record ServerConfig(
         String host,
@@ -35,7 +36,8 @@ public record ServerConfig(
         int workers,
         int maxActiveJobs,
         Duration workerLease,
-        AccessOptions access) {
+        AccessOptions access,
+        ServingOptions serving) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -44,6 +46,7 @@ public record ServerConfig(
 
     public ServerConfig {
         if (access == null) access = AccessOptions.NONE;
+        if (serving == null) serving = ServingOptions.DEFAULTS;
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
@@ -57,7 +60,7 @@ public record ServerConfig(
                         Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
                         Duration workerLease) {
         this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
-                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, AccessOptions.NONE);
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, AccessOptions.NONE, ServingOptions.DEFAULTS);
     }
 
     /** The configuration without the job options: one worker, the default quota and lease. */
@@ -84,22 +87,27 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving);
+    }
+
+    public ServerConfig withServing(ServingOptions newServing) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

@@ -136,7 +136,8 @@ final class Wiring {
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
-                accounts, credentials, deployments, InferenceApiOptions.defaults()), resources);
+                accounts, credentials, deployments,
+                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())), resources);
     }
 
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */
