@@ -155,8 +155,9 @@ class PortalBrowserTest {
         selectFile("#job-validation-file", "valid.jsonl");
         browser.find("#job-suffix").sendKeys("portal");
         browser.find("#job-seed").sendKeys("7");
-        browser.find("#job-epochs").sendKeys("3");
+        browser.find("#job-epochs").sendKeys("10");
         browser.find("#job-batch-size").sendKeys("2");
+        browser.find("#job-lrm").sendKeys("4");
         browser.screenshot("03-create-job");
         browser.find("#create-job-button").click();
         browser.until(Duration.ofSeconds(20), "the job page", () -> browser.driver.getCurrentUrl().contains("#/jobs/ftjob-"));
@@ -177,7 +178,8 @@ class PortalBrowserTest {
     @Order(4)
     void theChartsFillInAndTheJobSucceeds() throws Exception {
         assertThat(jobId).as("step 3 started no job").isNotNull();
-        // 10 examples, batch 2, 3 epochs: 15 steps, a full validation at the end of each epoch.
+        // 10 examples, batch 2, 10 epochs: 50 steps, a full validation at the end of each epoch; at 4 × the base
+        // rate the demo model learns these short answers within the job, so the curves move.
         // What the charts held while the job ran: the steps counted at each look (the demo job may finish first).
         java.util.Set<Integer> seen = new java.util.TreeSet<>();
         browser.until(Duration.ofMinutes(4), "job " + jobId + " to succeed", () -> {
@@ -185,17 +187,17 @@ class PortalBrowserTest {
             return browser.find("#job-facts [data-status]").getAttribute("data-status").equals("succeeded");
         });
         System.out.println("portal: training points in the loss chart while job " + jobId + " ran: " + seen);
-        browser.until(Duration.ofSeconds(20), "all 15 steps in the charts", () -> points("loss", "data-train-points") == 15);
+        browser.until(Duration.ofSeconds(20), "all 50 steps in the charts", () -> points("loss", "data-train-points") == 50);
         for (String chart : List.of("loss", "meanTokenAccuracy", "tokenAccuracy")) {
             WebElement figure = browser.find("figure[data-chart='" + chart + "']");
             assertThat(figure.findElements(By.cssSelector("canvas"))).as(chart).isNotEmpty();
-            assertThat(points(chart, "data-train-points")).as(chart + " training").isEqualTo(15);
+            assertThat(points(chart, "data-train-points")).as(chart + " training").isEqualTo(50);
             assertThat(points(chart, "data-valid-points")).as(chart + " validation").isPositive();
-            assertThat(points(chart, "data-full-valid-points")).as(chart + " epoch ends").isEqualTo(3);
-            assertThat(figure.findElement(By.cssSelector(".summary")).getText()).startsWith("Step 15:");
+            assertThat(points(chart, "data-full-valid-points")).as(chart + " epoch ends").isEqualTo(10);
+            assertThat(figure.findElement(By.cssSelector(".summary")).getText()).startsWith("Step 50:");
         }
         assertThat(browser.find("#fine-tuned-model").getText()).startsWith("tiny-chat.ft-").endsWith("-portal");
-        assertThat(browser.find("#job-hyperparameters").getText()).contains("Epochs\n3").contains("Batch size\n2");
+        assertThat(browser.find("#job-hyperparameters").getText()).contains("Epochs\n10").contains("Batch size\n2");
         WebElement download = browser.find("#results-link");
         assertThat(download.getAttribute("download")).isEqualTo("results.csv");
         assertThat(download.getAttribute("href")).startsWith("blob:");
