@@ -42,8 +42,10 @@ final class AdapterRouter implements LinearAdapter {
             if (p == null) return y;
             if (x.numel() == p.a().size(1) && p.fp32()) {
                 // one fp32 row: matrix-vector products; a one-row fp32 GEMM wakes OpenBLAS's threads for a few
-                // microseconds of work and cost 19x the bare step in the benchmark
-                return y.add_(p.scaledB().mv(p.a().mv(x.reshape(-1))).view(y.shape()));
+                // microseconds of work and cost 19x the bare step in the benchmark. addmv_ adds s·B·(A·x) into y
+                // in one call (y may be a view of a fused q/k/v or gate/up product: its one row is contiguous).
+                y.view(-1).addmv_(p.scaledB(), p.a().mv(x.reshape(-1)));
+                return y;
             }
             return y.add_(torch.linear(torch.linear(x, p.a()), p.scaledB()));
         }

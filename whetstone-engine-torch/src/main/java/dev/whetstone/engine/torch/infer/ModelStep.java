@@ -23,6 +23,7 @@ final class ModelStep implements AutoCloseable {
 
     ModelStep(CausalLm model, int slots, int maxContext) {
         this.model = model;
+        model.fuseProjections();
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));

@@ -22,6 +22,7 @@ final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
+    private FusedLinear fusedQkv;
 
     /** Separate q/k/v projections (Llama, Qwen2). */
     Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig c) {
@@ -49,6 +50,16 @@ final class Attention {
         if (qkv != null) out.add(qkv); else out.addAll(List.of(q, k, v));
         out.add(o);
         return out;
+    }
+
+    /** Stacks separate q/k/v weights into one product for inference passes without adapters (idempotent). */
+    void fuseProjections() {
+        if (qkv == null && fusedQkv == null) fusedQkv = FusedLinear.of(List.of(q, k, v));
+    }
+
+    void releaseFused() {
+        if (fusedQkv != null) fusedQkv.release();
+        fusedQkv = null;
     }
 
     /** x (B, T, D) → (B, T, D). */
@@ -85,6 +96,7 @@ final class Attention {
 
     /** The q, k, v projections of x (B, T, D): (B, T, H·hd), (B, T, KV·hd), (B, T, KV·hd). */
     private Tensor[] project(Tensor x) {
+        if (fusedQkv != null) return fusedQkv.forward(x);
         if (qkv == null) return new Tensor[] {q.forward(x), k.forward(x), v.forward(x)};
         TensorVector parts = qkv.forward(x).split(new long[] {(long) heads * headDim,
                 (long) kvHeads * headDim, (long) kvHeads * headDim}, -1);
@@ -120,7 +132,8 @@ final class Attention {
         Tensor values = vc.narrow(0, pass.firstSlot(), b).narrow(2, 0, pass.keyLength());
         // 4. scores (B, KV, G·T, L) + mask (B, 1, G·T, L), softmax, weighted values → (B, T, H·hd).
         Tensor q2 = qh.mul(Tensors.scalar(1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, g * t, headDim);
-        Tensor probs = q2.matmul(keys.transpose(2, 3)).add_(pass.mask()).softmax(-1);
+        Tensor scores = q2.matmul(keys.transpose(2, 3));
+        Tensor probs = (pass.mask() == null ? scores : scores.add_(pass.mask())).softmax(-1);
         Tensor out = probs.matmul(values).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) heads * headDim);
         return o.forward(out);

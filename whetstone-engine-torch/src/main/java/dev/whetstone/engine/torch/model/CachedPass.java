@@ -9,7 +9,8 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * {@link CausalLm#hiddenCached}).
  *
  * @param rope       cos/sin tables (B, T, hd) at each row's positions, or null (GPT-2)
- * @param mask       additive mask (B, 1, G·T, keyLength): 0 where key j ≤ the query's position, large negative elsewhere
+ * @param mask       additive mask (B, 1, G·T, keyLength): 0 where key j ≤ the query's position, large negative elsewhere;
+ *                   null when every key is visible (one row, one new token)
  * @param writeIndex (B·KV·T) int64: where each new key/value row goes in a layer's cache viewed as (slots·KV·cap, hd)
  * @param cache      the cache the rows read and extend
  * @param firstSlot  the batch's rows occupy slots firstSlot … firstSlot + B − 1

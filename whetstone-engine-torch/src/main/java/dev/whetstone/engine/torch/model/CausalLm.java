@@ -81,6 +81,17 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /**
+     * Stacks each layer's q/k/v and gate/up weights into one product (inference only: the parts' weights become
+     * views of the stacked ones, so the memory is not doubled); adapters attached to the parts still apply.
+     */
+    public synchronized void fuseProjections() {
+        if (closed) return;
+        try (NoGrad g = NoGrad.enter()) {
+            for (DecoderLayer l : layers) l.fuseProjections();
+        }
+    }
+
+    /**
      * The final-normed hidden states.
      *
      * @param inputIds  (B, T) int64 token ids
@@ -138,10 +149,11 @@ public final class CausalLm implements AutoCloseable {
         // 1. token embeddings (B, T, D); GPT-2 adds learned position embeddings.
         Tensor h = torch.embedding(embedding, inputIds);
         if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
-        // 2. shared per-pass inputs: rotary tables, the mask over the cached keys, the cache write index.
+        // 2. shared per-pass inputs: rotary tables, the mask over the cached keys (none for one row's one new token:
+        //    it sees every key), the cache write index.
         ScalarType dt = computeType();
         CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt),
-                CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED),
+                b == 1 && t == 1 ? null : CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED),
                 CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest);
         // 3. the blocks, then the final norm.
         for (int i = 0; i < layers.size(); i++) h = layers.get(i).forwardCached(h, pass, i);
@@ -199,6 +211,7 @@ public final class CausalLm implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        for (DecoderLayer l : layers) l.releaseFused();
         for (Tensor t : parameters.values()) t.releaseReference();
     }
 }

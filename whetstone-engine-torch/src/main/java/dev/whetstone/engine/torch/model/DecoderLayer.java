@@ -25,6 +25,17 @@ final class DecoderLayer {
         return out;
     }
 
+    /** Inference: stacked q/k/v and gate/up products (see FusedLinear). */
+    void fuseProjections() {
+        attention.fuseProjections();
+        mlp.fuseProjections();
+    }
+
+    void releaseFused() {
+        attention.releaseFused();
+        mlp.releaseFused();
+    }
+
     /**
      * h (B, T, D) → (B, T, D). Its own pointer scope frees this layer's temporary handles at return (autograd
      * still holds what backward needs), so host memory does not grow with depth in no-grad passes.

@@ -5,20 +5,51 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** The position-wise feed-forward block. */
-sealed interface Mlp {
+sealed interface Mlp permits Mlp.Gated, Mlp.Gelu {
     Tensor forward(Tensor x);
 
     List<Linear> linears();
 
+    /** Stacks projections that read the same input into one product for inference (idempotent); see FusedLinear. */
+    default void fuseProjections() {}
+
+    default void releaseFused() {}
+
     /** SwiGLU (Llama, Qwen2): down(silu(gate(x)) · up(x)). */
-    record Gated(Linear gate, Linear up, Linear down) implements Mlp {
+    final class Gated implements Mlp {
+        private final Linear gate;
+        private final Linear up;
+        private final Linear down;
+        private FusedLinear gateUp;
+
+        Gated(Linear gate, Linear up, Linear down) {
+            this.gate = gate;
+            this.up = up;
+            this.down = down;
+        }
+
         @Override
         public Tensor forward(Tensor x) {
+            if (gateUp != null) {
+                Tensor[] gu = gateUp.forward(x);
+                return down.forward(torch.silu(gu[0]).mul(gu[1]));
+            }
             return down.forward(torch.silu(gate.forward(x)).mul(up.forward(x)));
         }
 
         @Override
         public List<Linear> linears() { return List.of(gate, up, down); }
+
+        @Override
+        public void fuseProjections() {
+            if (gateUp == null) gateUp = FusedLinear.of(List.of(gate, up));
+        }
+
+        @Override
+        public void releaseFused() {
+            if (gateUp != null) gateUp.release();
+            gateUp = null;
+        }
     }
 
     /** GPT-2: proj(gelu(fc(x))), GELU with the tanh approximation ("gelu_new") or exact. */
