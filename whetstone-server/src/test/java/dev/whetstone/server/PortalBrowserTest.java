@@ -3,10 +3,6 @@ package dev.whetstone.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,15 +35,12 @@ import org.openqa.selenium.support.ui.Select;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PortalBrowserTest {
     static final String KEY = "portal-browser-key";
-    static final String DEPLOYMENTS = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/whetstone"
-            + "/providers/Microsoft.CognitiveServices/accounts/local/deployments?api-version=2023-05-01";
 
     @TempDir static Path data;
     WhetstoneServer server;
     Browser browser;
     String base;
     /** Why the deployment steps cannot run here, or null when the service has the deployments API. */
-    String noDeployments;
     String jobId;
     String deployment;
 
@@ -58,7 +51,6 @@ class PortalBrowserTest {
         server = WhetstoneServer.start(new ServerConfig("127.0.0.1", 0, data, null, null, Set.of(KEY), Map.of(),
                 ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), true));
         base = "http://127.0.0.1:" + server.port();
-        noDeployments = probeDeployments();
         browser = Browser.start(executables.get()[0], executables.get()[1]);
     }
 
@@ -86,13 +78,6 @@ class PortalBrowserTest {
     }
 
     /** A 404 on the ARM deployments list means the deployments API is not in this build yet. */
-    String probeDeployments() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + DEPLOYMENTS))
-                .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 404 ? "the service has no deployments API yet (GET " + DEPLOYMENTS + " answered 404); "
-                + "the deploy and playground steps run once it does" : null;
-    }
-
     @Test
     @Order(1)
     void signInWithTheApiKey() throws Exception {
@@ -228,7 +213,6 @@ class PortalBrowserTest {
     @Test
     @Order(6)
     void deployTheFineTunedModel() throws Exception {
-        assumeTrue(noDeployments == null, noDeployments);
         assertThat(jobId).as("step 3 started no job").isNotNull();
         browser.driver.get(base + "/#/jobs/" + jobId);
         browser.visible("#deploy-job-model").click();
@@ -249,7 +233,6 @@ class PortalBrowserTest {
     @Test
     @Order(7)
     void chatWithTheDeploymentInThePlayground() throws Exception {
-        assumeTrue(noDeployments == null, noDeployments);
         assertThat(deployment).as("step 5 deployed nothing").isNotNull();
         browser.visible("tr[data-deployment='" + deployment + "'] a").click();
         browser.until(Duration.ofSeconds(20), "the playground", () -> browser.heading().equals("Playground"));
