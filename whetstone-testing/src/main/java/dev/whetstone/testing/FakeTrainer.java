@@ -3,6 +3,7 @@ package dev.whetstone.testing;
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.TrainingExample;
+import dev.whetstone.engine.AutoHyperparameters;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.StepMetrics;
@@ -140,7 +141,8 @@ public final class FakeTrainer implements Trainer {
         int epochs = r.nEpochs() != null ? r.nEpochs() : 3;
         int batch = r.batchSize() != null ? r.batchSize() : Math.max(1, spec.training().size() / 10);
         double multiplier = r.learningRateMultiplier() != null ? r.learningRateMultiplier() : 1.0;
-        return new ResolvedHyperparameters(epochs, batch, multiplier, 2e-4 * multiplier);
+        return new ResolvedHyperparameters(epochs, batch, multiplier,
+                AutoHyperparameters.baseLearningRate(spec.method()) * multiplier);
     }
 
     /** Loss falls smoothly from about 2.5, with a little seed-dependent noise: the same seed gives the same curve. */
