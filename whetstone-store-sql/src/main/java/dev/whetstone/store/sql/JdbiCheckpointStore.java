@@ -54,19 +54,11 @@ public final class JdbiCheckpointStore implements CheckpointStore {
                    (SELECT step_number, id FROM checkpoints WHERE id = :after AND job_id = :jobId))
             ORDER BY step_number %s, id %3$s
             LIMIT :limit""";
-    private static final String LIST_ASCENDING = LIST_TEMPLATE.formatted(COLUMNS, ">", "ASC");
-    private static final String LIST_DESCENDING = LIST_TEMPLATE.formatted(COLUMNS, "<", "DESC");
+    private static final KeysetListing LIST = KeysetListing.of(LIST_TEMPLATE, COLUMNS);
 
     @Override
     public Page<Checkpoint> list(String jobId, PageRequest page) {
-        List<Checkpoint> rows = jdbi.withHandle(h -> h.createQuery(page.ascending() ? LIST_ASCENDING : LIST_DESCENDING)
-                .bind("jobId", jobId)
-                .bind("after", page.after())
-                .bind("limit", page.limit() + 1)
-                .map(CHECKPOINT)
-                .list());
-        boolean hasMore = rows.size() > page.limit();
-        return Page.of(hasMore ? rows.subList(0, page.limit()) : rows, hasMore);
+        return LIST.page(jdbi, page, CHECKPOINT, q -> q.bind("jobId", jobId));
     }
 
     private static final String ALL = "SELECT " + COLUMNS + " FROM checkpoints WHERE job_id = :jobId "

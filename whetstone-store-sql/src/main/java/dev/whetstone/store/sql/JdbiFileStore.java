@@ -70,19 +70,12 @@ public final class JdbiFileStore implements FileStore {
               AND (:after IS NULL OR (created_at, id) %s (SELECT created_at, id FROM files WHERE id = :after))
             ORDER BY created_at %s, id %3$s
             LIMIT :limit""";
-    private static final String LIST_ASCENDING = LIST_TEMPLATE.formatted(COLUMNS, ">", "ASC");
-    private static final String LIST_DESCENDING = LIST_TEMPLATE.formatted(COLUMNS, "<", "DESC");
+    private static final KeysetListing LIST = KeysetListing.of(LIST_TEMPLATE, COLUMNS);
 
     @Override
     public Page<FileRecord> list(FilePurpose purpose, PageRequest page) {
-        List<FileRecord> rows = jdbi.withHandle(h -> h.createQuery(page.ascending() ? LIST_ASCENDING : LIST_DESCENDING)
-                .bind("purpose", purpose == null ? null : purpose.wireName())
-                .bind("after", page.after())
-                .bind("limit", page.limit() + 1)
-                .map(FileRecordMapper.INSTANCE)
-                .list());
-        boolean hasMore = rows.size() > page.limit();
-        return Page.of(hasMore ? rows.subList(0, page.limit()) : rows, hasMore);
+        String wireName = purpose == null ? null : purpose.wireName();
+        return LIST.page(jdbi, page, FileRecordMapper.INSTANCE, q -> q.bind("purpose", wireName));
     }
 
     private static final String UPDATE_STATUS = """

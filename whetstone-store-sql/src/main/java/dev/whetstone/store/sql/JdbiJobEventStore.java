@@ -69,19 +69,11 @@ public final class JdbiJobEventStore implements JobEventStore {
               AND (:after IS NULL OR seq %s (SELECT seq FROM job_events WHERE id = :after AND job_id = :jobId))
             ORDER BY seq %s
             LIMIT :limit""";
-    private static final String LIST_ASCENDING = LIST_TEMPLATE.formatted(COLUMNS, ">", "ASC");
-    private static final String LIST_DESCENDING = LIST_TEMPLATE.formatted(COLUMNS, "<", "DESC");
+    private static final KeysetListing LIST = KeysetListing.of(LIST_TEMPLATE, COLUMNS);
 
     @Override
     public Page<JobEvent> list(String jobId, PageRequest page) {
-        List<JobEvent> rows = jdbi.withHandle(h -> h.createQuery(page.ascending() ? LIST_ASCENDING : LIST_DESCENDING)
-                .bind("jobId", jobId)
-                .bind("after", page.after())
-                .bind("limit", page.limit() + 1)
-                .map(EVENT)
-                .list());
-        boolean hasMore = rows.size() > page.limit();
-        return Page.of(hasMore ? rows.subList(0, page.limit()) : rows, hasMore);
+        return LIST.page(jdbi, page, EVENT, q -> q.bind("jobId", jobId));
     }
 
     private static final String PUT_METRICS = """

@@ -6,7 +6,6 @@ import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -94,18 +93,11 @@ public final class JdbiJobStore implements JobStore {
             WHERE (:after IS NULL OR (created_at, id) %s (SELECT created_at, id FROM jobs WHERE id = :after))
             ORDER BY created_at %s, id %3$s
             LIMIT :limit""";
-    private static final String LIST_ASCENDING = LIST_TEMPLATE.formatted(COLUMNS, ">", "ASC");
-    private static final String LIST_DESCENDING = LIST_TEMPLATE.formatted(COLUMNS, "<", "DESC");
+    private static final KeysetListing LIST = KeysetListing.of(LIST_TEMPLATE, COLUMNS);
 
     @Override
     public Page<FineTuningJob> list(PageRequest page) {
-        List<FineTuningJob> rows = jdbi.withHandle(h -> h.createQuery(page.ascending() ? LIST_ASCENDING : LIST_DESCENDING)
-                .bind("after", page.after())
-                .bind("limit", page.limit() + 1)
-                .map(FineTuningJobMapper.INSTANCE)
-                .list());
-        boolean hasMore = rows.size() > page.limit();
-        return Page.of(hasMore ? rows.subList(0, page.limit()) : rows, hasMore);
+        return LIST.page(jdbi, page, FineTuningJobMapper.INSTANCE, q -> q);
     }
 
     private static final String UPDATE = """
