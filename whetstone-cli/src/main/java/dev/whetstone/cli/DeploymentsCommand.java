@@ -53,7 +53,7 @@ final class DeploymentsCommand {
         @Override
         public Integer call() throws Exception {
             ArmClient client = arm.client();
-            ArmClient.Reply reply = client.send("PUT", arm.deploymentsPath() + "/" + name, body());
+            ServiceHttp.Reply reply = client.send("PUT", arm.deploymentsPath() + "/" + name, body());
             System.out.println((reply.status() == 201 ? "Created" : "Updated") + " deployment " + name + " in account "
                     + arm.account + ": " + state(reply.body()));
             if (noWait) return 0;
