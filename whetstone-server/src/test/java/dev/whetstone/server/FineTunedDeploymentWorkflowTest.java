@@ -1,6 +1,10 @@
 package dev.whetstone.server;
 
 import static dev.whetstone.server.ArmClient.howToBody;
+import static dev.whetstone.testing.XboxSupportData.QA;
+import static dev.whetstone.testing.XboxSupportData.SYSTEM;
+import static dev.whetstone.testing.XboxSupportData.answer;
+import static dev.whetstone.testing.XboxSupportData.question;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,6 +20,7 @@ import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.checkpoints.FineTuningJobCheckpoint;
 import dev.whetstone.server.api.Json;
+import dev.whetstone.testing.XboxSupportData;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,13 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FineTunedDeploymentWorkflowTest {
     static final String KEY = "workflow-key";
-    static final String SYSTEM = "You are an Xbox customer support agent whose primary goal is to help users with "
-            + "issues they are experiencing with their Xbox devices. You are friendly and concise.";
-    static final String[][] QA = {
-        {"Is Xbox better than PlayStation?", "I cannot give personal opinions, but I can help with your Xbox."},
-        {"Can I play PC games on my Xbox?", "Xbox consoles do not run PC games, but many Xbox games are on PC too."},
-        {"My Xbox will not connect to Wi-Fi.", "Let us check the network settings. What happens when you connect?"},
-    };
 
     @TempDir static Path data;
     WhetstoneServer server;
@@ -100,11 +98,11 @@ class FineTunedDeploymentWorkflowTest {
         assertThat(deploy("xbox-bot", model, 20)).isEqualTo("Succeeded");
         assertThat(deploy("tiny-base", "tiny-chat", 1)).isEqualTo("Succeeded");
 
-        for (String[] qa : QA) {
-            assertThat(ask("xbox-bot", qa[0])).as("fine-tuned answer to %s", qa[0]).isEqualTo(qa[1]);
-            assertThat(ask("tiny-base", qa[0])).as("base answer to %s", qa[0]).isNotEqualTo(qa[1]);
+        for (List<String> qa : QA) {
+            assertThat(ask("xbox-bot", qa.get(0))).as("fine-tuned answer to %s", qa.get(0)).isEqualTo(qa.get(1));
+            assertThat(ask("tiny-base", qa.get(0))).as("base answer to %s", qa.get(0)).isNotEqualTo(qa.get(1));
         }
-        ChatCompletion completion = client.chat().completions().create(question("xbox-bot", QA[1][0]));
+        ChatCompletion completion = client.chat().completions().create(greedyChat("xbox-bot", question(1)));
         assertThat(completion.model()).isEqualTo(model);
         assertThat(completion.usage().orElseThrow().promptTokens()).isPositive();
     }
@@ -134,19 +132,19 @@ class FineTunedDeploymentWorkflowTest {
         FineTuningJobCheckpoint oldest = checkpoints.getLast();
         assertThat(deploy("by-id", oldest.id(), 20)).isEqualTo("Succeeded");
         assertThat(deploy("by-name", oldest.fineTunedModelCheckpoint(), 1)).isEqualTo("Succeeded");
-        assertThat(ask("by-id", QA[0][0])).isEqualTo(ask("by-name", QA[0][0]));
+        assertThat(ask("by-id", question(0))).isEqualTo(ask("by-name", question(0)));
     }
 
     @Test
     @Order(4)
     void eightConcurrentStreamsAcrossTwoAdaptersAllCompleteUncorrupted() throws Exception {
-        Map<String, String> alone = Map.of("xbox-bot", ask("xbox-bot", QA[2][0]), "by-id", ask("by-id", QA[2][0]));
+        Map<String, String> alone = Map.of("xbox-bot", ask("xbox-bot", question(2)), "by-id", ask("by-id", question(2)));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<String>> streams = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 String deployment = i % 2 == 0 ? "xbox-bot" : "by-id";
-                streams.add(pool.submit((Callable<String>) () -> stream(deployment, QA[2][0])));
+                streams.add(pool.submit((Callable<String>) () -> stream(deployment, question(2))));
             }
             for (int i = 0; i < 8; i++) {
                 String deployment = i % 2 == 0 ? "xbox-bot" : "by-id";
@@ -183,15 +181,8 @@ class FineTunedDeploymentWorkflowTest {
     }
 
     private String upload(String name, int conversations) throws Exception {
-        StringBuilder jsonl = new StringBuilder("\uFEFF");
-        for (int i = 0; i < conversations; i++) {
-            String[] qa = QA[i % QA.length];
-            jsonl.append(Json.MAPPER.writeValueAsString(Map.of("messages", List.of(
-                    Map.of("role", "system", "content", SYSTEM), Map.of("role", "user", "content", qa[0]),
-                    Map.of("role", "assistant", "content", qa[1]))))).append('\n');
-        }
         Path file = data.resolve(name);
-        Files.writeString(file, jsonl, StandardCharsets.UTF_8);
+        Files.writeString(file, "\uFEFF" + XboxSupportData.chatJsonl(conversations), StandardCharsets.UTF_8);
         String id = client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build()).id();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.files().retrieve(id).status().asString().equals("processed"));
         return id;
@@ -218,20 +209,20 @@ class FineTunedDeploymentWorkflowTest {
         }
     }
 
-    private static ChatCompletionCreateParams question(String deployment, String text) {
+    private static ChatCompletionCreateParams greedyChat(String deployment, String text) {
         return ChatCompletionCreateParams.builder().model(deployment).addSystemMessage(SYSTEM).addUserMessage(text)
                 .temperature(0.0).maxTokens(48).build();
     }
 
     /** Greedy decoding through the official client. */
     private String ask(String deployment, String text) {
-        return client.chat().completions().create(question(deployment, text)).choices().getFirst().message()
+        return client.chat().completions().create(greedyChat(deployment, text)).choices().getFirst().message()
                 .content().orElse("").strip();
     }
 
     private String stream(String deployment, String text) {
         StringBuilder out = new StringBuilder();
-        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(question(deployment, text))) {
+        try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(greedyChat(deployment, text))) {
             s.stream().forEach(chunk -> chunk.choices().forEach(c -> c.delta().content().ifPresent(out::append)));
         }
         return out.toString().strip();

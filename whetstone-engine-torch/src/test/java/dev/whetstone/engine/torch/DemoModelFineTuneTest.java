@@ -1,8 +1,11 @@
 package dev.whetstone.engine.torch;
 
+import static dev.whetstone.testing.XboxSupportData.QA;
+import static dev.whetstone.testing.XboxSupportData.SYSTEM;
+import static dev.whetstone.testing.XboxSupportData.answer;
+import static dev.whetstone.testing.XboxSupportData.question;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.TrainingExample;
@@ -19,6 +22,7 @@ import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 import dev.whetstone.engine.torch.train.TorchTrainer;
 import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.testing.XboxSupportData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  * greedy decoding.
  */
 class DemoModelFineTuneTest {
-    static final String SYSTEM = "You are an Xbox customer support agent whose primary goal is to help users with "
-            + "issues they are experiencing with their Xbox devices. You are friendly and concise.";
-    static final String[][] QA = {
-        {"Is Xbox better than PlayStation?", "I cannot give personal opinions, but I can help with your Xbox."},
-        {"Can I play PC games on my Xbox?", "Xbox consoles do not run PC games, but many Xbox games are on PC too."},
-        {"My Xbox will not connect to Wi-Fi.", "Let us check the network settings. What happens when you connect?"},
-    };
 
     @TempDir Path dir;
 
@@ -51,16 +48,16 @@ class DemoModelFineTuneTest {
         Path base = dir.resolve("tiny-chat");
         TinyModels.create(base, TinyModels.Kind.CHAT);
         Losses losses = new Losses();
-        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.LORA,
+        TrainingOutcome outcome = train(base, XboxSupportData.chatExamples(10), TrainingSpec.Method.LORA,
                 TrainingSpec.Hyperparameters.auto(), losses);
 
         assertThat(outcome.hyperparameters().nEpochs()).isEqualTo(10);
         assertThat(outcome.hyperparameters().batchSize()).isEqualTo(1);
         assertThat(losses.last()).isLessThan(losses.first() * 0.1);
         try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(base, LoadOptions.frozen())) {
-            assertThat(chatAnswer(tok, model, QA[1][0])).isNotEqualTo(QA[1][1]);
+            assertThat(chatAnswer(tok, model, question(1))).isNotEqualTo(answer(1));
             try (LoraModel adapter = LoraModel.load(model, outcome.modelDir())) {
-                for (String[] qa : QA) assertThat(chatAnswer(tok, model, qa[0])).isEqualTo(qa[1]);
+                for (List<String> qa : QA) assertThat(chatAnswer(tok, model, qa.get(0))).isEqualTo(qa.get(1));
             }
         }
     }
@@ -71,12 +68,12 @@ class DemoModelFineTuneTest {
         Path base = dir.resolve("tiny-chat");
         TinyModels.create(base, TinyModels.Kind.CHAT);
         Losses losses = new Losses();
-        TrainingOutcome outcome = train(base, chatData(), TrainingSpec.Method.FULL,
+        TrainingOutcome outcome = train(base, XboxSupportData.chatExamples(10), TrainingSpec.Method.FULL,
                 new TrainingSpec.Hyperparameters(4, 1, 50.0), losses);
 
         assertThat(losses.last()).isLessThan(losses.first() * 0.1);
         try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(outcome.modelDir(), LoadOptions.frozen())) {
-            assertThat(chatAnswer(tok, model, QA[1][0])).isEqualTo(QA[1][1]);
+            assertThat(chatAnswer(tok, model, question(1))).isEqualTo(answer(1));
         }
     }
 
@@ -108,7 +105,7 @@ class DemoModelFineTuneTest {
 
         assertThat(losses.last()).isLessThan(losses.first() * 0.1);
         try (HfTokenizer tok = HfTokenizer.load(base); CausalLm model = CausalLm.load(outcome.modelDir(), LoadOptions.frozen())) {
-            assertThat(completion(tok, model, QA[2][0])).isEqualTo(QA[2][1]);
+            assertThat(completion(tok, model, question(2))).isEqualTo(answer(2));
         }
     }
 
@@ -129,19 +126,7 @@ class DemoModelFineTuneTest {
     private static List<TrainingExample> completionData() {
         List<TrainingExample> data = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            String[] qa = QA[i % QA.length];
-            data.add(new PromptCompletionExample("Q: " + qa[0] + "\nA:", " " + qa[1]));
-        }
-        return data;
-    }
-
-    /** Ten conversations in the Azure how-to's format, three distinct question/answer pairs. */
-    private static List<TrainingExample> chatData() {
-        List<TrainingExample> data = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String[] qa = QA[i % QA.length];
-            data.add(new ChatExample(List.of(ChatMessage.text("system", SYSTEM), ChatMessage.text("user", qa[0]),
-                    ChatMessage.text("assistant", qa[1]))));
+            data.add(new PromptCompletionExample("Q: " + question(i % QA.size()) + "\nA:", " " + answer(i % QA.size())));
         }
         return data;
     }

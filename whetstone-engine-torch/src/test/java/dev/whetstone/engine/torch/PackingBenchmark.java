@@ -13,12 +13,14 @@ import dev.whetstone.engine.torch.train.ExampleEncoder;
 import dev.whetstone.engine.torch.train.FineTuneRequest;
 import dev.whetstone.engine.torch.train.FineTuneRun;
 import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.testing.XboxSupportData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Padded against packed batches on the demo model: many short Xbox-support conversations (1–4 exchanges, the
@@ -27,15 +29,11 @@ import java.util.SplittableRandom;
  * With {@code smollm2} the same lengths and loss masks, random tokens, train the SmolLM2-135M shape instead.
  */
 public final class PackingBenchmark {
-    private static final String SYSTEM = "You are an Xbox customer support agent whose primary goal is to help "
-            + "users with issues they are experiencing with their Xbox devices. You are friendly and concise.";
-    private static final String[][] QA = {
-        {"Is Xbox better than PlayStation?", "I cannot give personal opinions, but I can help with your Xbox."},
-        {"Can I play PC games on my Xbox?", "Xbox consoles do not run PC games, but many Xbox games are on PC too."},
-        {"My Xbox will not connect to Wi-Fi.", "Let us check the network settings. What happens when you connect?"},
-        {"How do I reset my controller?", "Hold the pairing button for three seconds, then pair it again."},
-        {"Thanks!", "You are welcome."},
-    };
+    private static final String SYSTEM = XboxSupportData.SYSTEM;
+    /** The shared trained pairs plus two more, so conversations of 1–4 exchanges vary in content and length. */
+    private static final List<List<String>> QA = Stream.concat(XboxSupportData.QA.stream(), Stream.of(
+            List.of("How do I reset my controller?", "Hold the pairing button for three seconds, then pair it again."),
+            List.of("Thanks!", "You are welcome."))).toList();
 
     private PackingBenchmark() {}
 
@@ -84,9 +82,9 @@ public final class PackingBenchmark {
         List<ChatMessage> m = new ArrayList<>(List.of(ChatMessage.text("system", SYSTEM)));
         int turns = 1 + r.nextInt(4);
         for (int i = 0; i < turns; i++) {
-            String[] qa = QA[r.nextInt(QA.length)];
-            m.add(ChatMessage.text("user", qa[0]));
-            m.add(ChatMessage.text("assistant", qa[1]));
+            List<String> qa = QA.get(r.nextInt(QA.size()));
+            m.add(ChatMessage.text("user", qa.get(0)));
+            m.add(ChatMessage.text("assistant", qa.get(1)));
         }
         return new ChatExample(m);
     }
