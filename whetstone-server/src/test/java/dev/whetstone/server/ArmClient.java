@@ -19,7 +19,12 @@ record ArmClient(String base, String token) {
 
     /** The how-to's deploy body, verbatim but for the model name. */
     static String howToBody(String model) {
-        return "{\n    \"sku\": {\"name\": \"standard\", \"capacity\": 1},\n    \"properties\": {\n        \"model\": {\n"
+        return howToBody(model, 1);
+    }
+
+    /** The how-to's deploy body with another model name and sku capacity. */
+    static String howToBody(String model, int capacity) {
+        return "{\n    \"sku\": {\"name\": \"standard\", \"capacity\": " + capacity + "},\n    \"properties\": {\n        \"model\": {\n"
                 + "            \"format\": \"OpenAI\",\n            \"name\": \"" + model + "\",\n"
                 + "            \"version\": \"1\"\n        }\n    }\n}";
     }

@@ -193,7 +193,7 @@ class FineTunedDeploymentWorkflowTest {
      * minute, fewer than these tests send to one deployment, so the busy ones get more.
      */
     private String deploy(String name, String model, int capacity) throws Exception {
-        HttpResponse<String> put = arm.put(name, howToBody(model).replace("\"capacity\": 1", "\"capacity\": " + capacity));
+        HttpResponse<String> put = arm.put(name, howToBody(model, capacity));
         assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
         JsonNode d = awaitTerminal(name);
         return d.at("/properties/provisioningState").asText() + d.at("/properties/error").asText("");
