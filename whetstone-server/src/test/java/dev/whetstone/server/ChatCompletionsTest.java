@@ -197,6 +197,14 @@ class ChatCompletionsTest {
     }
 
     @Test
+    void withoutMaxTokensEachChoiceIsEstimatedAt256TokensNotTheWholeContext() throws Exception {
+        // The fake's context is 512 tokens: the whole rest of it would be charged without the cap.
+        HttpResponse<String> r = fx.post(AZURE_CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}");
+        int prompt = json(r).get("usage").get("prompt_tokens").asInt();
+        assertThat(fx.quota.admitted).containsExactly(prompt + 256 * 2);
+    }
+
+    @Test
     void anExhaustedQuotaIs429AndNothingIsGenerated() throws Exception {
         fx.quota.exhaust();
         HttpResponse<String> r = fx.post(AZURE_CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");

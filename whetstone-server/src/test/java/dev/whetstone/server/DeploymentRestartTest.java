@@ -79,6 +79,20 @@ class DeploymentRestartTest {
     }
 
     @Test
+    void theConfiguredInferenceTimeOutEndsASlowRequestWith503() throws Exception {
+        ServerConfig config = config(null).withServing(new ServingOptions(8, 64, Duration.ofSeconds(1)));
+        FakeInferenceEngine slow = new FakeInferenceEngine().tokenDelay(Duration.ofSeconds(2));
+        try (WhetstoneServer server = WhetstoneServer.start(config, c -> slow)) {
+            ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), "restart-key");
+            assertThat(arm.put("slow", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+            assertThat(arm.awaitTerminal("slow").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+            var chat = arm.send("POST", "/openai/deployments/slow/chat/completions?api-version=2024-10-21",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"one two three four\"}]}");
+            DeploymentsApiTest.assertError(chat, 503, "time-out of 1 s");
+        }
+    }
+
+    @Test
     void aDeploymentWhoseWeightsCannotBeLoadedFailsSayingWhy() throws Exception {
         String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
         try (WhetstoneServer server = WhetstoneServer.start(config(null))) { // the torch engine; the fake tiny-chat folder has no real config
