@@ -22,7 +22,7 @@ import java.util.concurrent.Executor;
  * inference API asks ({@link DeploymentLookup}) and what keeps deployed models from being deleted
  * ({@link ModelUsage}).
  */
-public final class DeploymentService implements DeploymentLookup, ModelUsage {
+public final class DeploymentService implements DeploymentLookup {
     static final String NOT_FOUND_MESSAGE = "The API deployment for this resource does not exist. If you created the "
             + "deployment within the last 5 minutes, please wait a moment and try again.";
 
@@ -132,15 +132,19 @@ public final class DeploymentService implements DeploymentLookup, ModelUsage {
         throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);
     }
 
-    /** Any deployment, whatever its state, keeps its model (and what that model's weights live in) from deletion. */
-    @Override
-    public Optional<String> activeUserOf(String modelId) {
-        for (Deployment d : store.all()) {
-            if (resolver.dependencies(d.model().name()).contains(modelId)) {
-                return Optional.of("deployment '" + d.name() + "' (account '" + d.account() + "')");
+    /**
+     * For {@code FineTunedModels}: any deployment, whatever its state, keeps its model (and what that model's weights
+     * live in) from deletion.
+     */
+    public static ModelUsage modelUsage(DeploymentStore store, JobStores jobStores) {
+        return modelId -> {
+            for (Deployment d : store.all()) {
+                if (ServingResolver.dependencies(jobStores, d.model().name()).contains(modelId)) {
+                    return Optional.of("deployment '" + d.name() + "' (account '" + d.account() + "')");
+                }
             }
-        }
-        return Optional.empty();
+            return Optional.empty();
+        };
     }
 
     /** ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers. */

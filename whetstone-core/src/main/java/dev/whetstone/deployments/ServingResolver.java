@@ -53,7 +53,7 @@ final class ServingResolver {
      * Every name the deployed model goes by, and those of what it depends on: a checkpoint's id and name, and
      * the fine-tuned model and job whose folder holds it (deleting either would delete the weights served).
      */
-    Set<String> dependencies(String modelName) {
+    static Set<String> dependencies(JobStores stores, String modelName) {
         Set<String> names = new LinkedHashSet<>();
         names.add(modelName);
         Optional<Checkpoint> checkpoint = stores.checkpoints().find(modelName);

@@ -29,20 +29,19 @@ public final class FileService {
     private final ExecutorService background;
     private final Clock clock;
     private final long maxBytes;
-    private volatile FileUsage usage = FileUsage.NONE;
+    private final FileUsage usage;
 
-    public FileService(FileStore store, BlobStore blobs, FileValidation validation,
+    /** @param usage what still needs a file (unfinished jobs): deleting such a file answers 409 */
+    public FileService(FileStore store, BlobStore blobs, FileValidation validation, FileUsage usage,
                        ExecutorService background, Clock clock, long maxBytes) {
         this.store = store;
         this.blobs = blobs;
         this.validation = validation;
+        this.usage = usage;
         this.background = background;
         this.clock = clock;
         this.maxBytes = maxBytes;
     }
-
-    /** Jobs register here once they exist, so files in use cannot be deleted. */
-    public void setUsage(FileUsage usage) { this.usage = usage; }
 
     public long maxBytes() { return maxBytes; }
 

@@ -13,15 +13,14 @@ import java.util.Optional;
 public final class FineTunedModels {
     private final JobStores stores;
     private final JobPaths paths;
-    private volatile ModelUsage usage = ModelUsage.NONE;
+    private final ModelUsage usage;
 
-    public FineTunedModels(JobStores stores, JobPaths paths) {
+    /** @param usage what still needs a model (deployments): deleting such a model answers 409 */
+    public FineTunedModels(JobStores stores, JobPaths paths, ModelUsage usage) {
         this.stores = stores;
         this.paths = paths;
+        this.usage = usage;
     }
-
-    /** Deployments register here once they exist, so deployed models cannot be deleted. */
-    public void setUsage(ModelUsage usage) { this.usage = usage; }
 
     public List<FineTunedModel> list() { return stores.models().list(); }
 

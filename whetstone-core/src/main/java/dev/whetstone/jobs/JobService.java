@@ -3,6 +3,8 @@ package dev.whetstone.jobs;
 import dev.whetstone.Ids;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.error.ApiException;
+import dev.whetstone.files.FileUsage;
+import dev.whetstone.store.JobStore;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.files.FileRecord;
 import dev.whetstone.files.FileService;
@@ -144,9 +146,9 @@ public final class JobService {
         return stores.events().metrics(id);
     }
 
-    /** For {@code FileService.setUsage}: files of unfinished jobs cannot be deleted. */
-    public Optional<String> fileUser(String fileId) {
-        return stores.jobs().activeJobUsingFile(fileId)
+    /** For {@code FileService}: files of unfinished jobs cannot be deleted. */
+    public static FileUsage fileUsage(JobStore jobs) {
+        return fileId -> jobs.activeJobUsingFile(fileId)
                 .map(j -> "fine-tuning job " + j.id() + " (status " + j.status().wireName() + ")");
     }
 

@@ -26,6 +26,9 @@ public enum JobStatus {
 
     public boolean isTerminal() { return this == SUCCEEDED || this == FAILED || this == CANCELLED; }
 
-    /** Whether a worker may claim a job in this status (waiting to start or to continue). */
-    public boolean isClaimable() { return this == PENDING || this == RESUMING; }
+    /** Waiting for a worker to start or to continue it; which of these a worker may claim is {@link JobTransitions}. */
+    public boolean isWaitingForWorker() { return this == PENDING || this == RESUMING; }
+
+    /** A worker holds the job under a lease it renews while training. */
+    public boolean holdsLease() { return this == RUNNING || this == PAUSING; }
 }

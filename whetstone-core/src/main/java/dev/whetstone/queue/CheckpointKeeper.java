@@ -6,7 +6,6 @@ import dev.whetstone.jobs.JobPaths;
 import dev.whetstone.jobs.MetricsRow;
 import dev.whetstone.store.CheckpointStore;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -50,7 +49,7 @@ final class CheckpointKeeper {
                     run.fineTunedModel(), newest.metrics(), newest.dir()));
         } else if (newest == null || newest.stepNumber() < finalStep) {
             store.insert(new Checkpoint(Ids.newId("ftchkpt-"), run.jobId(), run.nowSeconds(), finalStep,
-                    run.fineTunedModel(), finalRow == null ? Map.of() : metrics(finalRow),
+                    run.fineTunedModel(), finalRow == null ? Map.of() : finalRow.checkpointMetrics(),
                     run.env().paths().relative(modelDir)));
         }
         prune();
@@ -73,20 +72,4 @@ final class CheckpointKeeper {
         }
     }
 
-    /** Checkpoint metrics: Azure's keys, {@code step} as a float; missing values are left out. */
-    static Map<String, Double> metrics(MetricsRow r) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("step", (double) r.step());
-        m.put("train_loss", r.trainLoss());
-        m.put("train_mean_token_accuracy", r.trainMeanTokenAccuracy());
-        putIfPresent(m, "valid_loss", r.validLoss());
-        putIfPresent(m, "valid_mean_token_accuracy", r.validMeanTokenAccuracy());
-        putIfPresent(m, "full_valid_loss", r.fullValidLoss());
-        putIfPresent(m, "full_valid_mean_token_accuracy", r.fullValidMeanTokenAccuracy());
-        return m;
-    }
-
-    private static void putIfPresent(Map<String, Double> m, String key, Double value) {
-        if (value != null) m.put(key, value);
-    }
 }

@@ -77,8 +77,6 @@ final class JobOutcomes {
     private void pause(FineTuningJob job) {
         int step = lastStep();
         if (job.pauseRequested()) {
-            // A job taken over while pausing was claimed back as running; the table goes through pausing.
-            run.whileOwner(j -> j.status() == JobStatus.RUNNING ? j.toBuilder().status(JobStatus.PAUSING).build() : null);
             run.whileOwner(j -> j.toBuilder().status(JobStatus.PAUSED).pauseRequested(false).estimatedFinish(null)
                     .lease(null, null).build());
             run.events().info(run.jobId(), "Job paused after step " + step + ".");

@@ -6,7 +6,6 @@ import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.MetricsRow;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * rewritten from the stored metrics rows as training goes on. One row per step; empty cells where a value is missing.
  */
 final class ResultsFile {
-    static final String HEADER = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,"
-            + "full_valid_loss,full_valid_mean_token_accuracy";
     private static final Logger LOG = LoggerFactory.getLogger(ResultsFile.class);
 
     private final FileService files;
@@ -44,21 +41,9 @@ final class ResultsFile {
     }
 
     static String render(List<MetricsRow> rows) {
-        StringBuilder csv = new StringBuilder(HEADER).append('\n');
-        for (MetricsRow r : rows) {
-            csv.append(r.step()).append(',').append(number(r.trainLoss())).append(',')
-                    .append(number(r.trainMeanTokenAccuracy())).append(',').append(number(r.validLoss())).append(',')
-                    .append(number(r.validMeanTokenAccuracy())).append(',').append(number(r.fullValidLoss())).append(',')
-                    .append(number(r.fullValidMeanTokenAccuracy())).append('\n');
-        }
+        StringBuilder csv = new StringBuilder(MetricsRow.CSV_HEADER).append('\n');
+        for (MetricsRow r : rows) csv.append(r.csvLine()).append('\n');
         return csv.toString();
-    }
-
-    /** Plain decimal, shortest form that reads back the same double (no exponent, which some CSV readers dislike). */
-    static String number(Double value) {
-        if (value == null) return "";
-        if (value.isNaN() || value.isInfinite()) return value.toString();
-        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static ByteArrayInputStream stream(List<MetricsRow> rows) {

@@ -47,7 +47,7 @@ final class RunListener implements TrainingListener {
                     + "%d validation examples. Training %d steps: %d epochs of %d steps, batch size %d, learning rate "
                     + "%.3g (multiplier %s).", plan.trainingExamples(), plan.trainingTokens(), plan.validationExamples(),
                     plan.totalSteps(), h.nEpochs(), plan.stepsPerEpoch(), h.batchSize(), h.learningRate(),
-                    ResultsFile.number(h.learningRateMultiplier())));
+                    MetricsRow.number(h.learningRateMultiplier())));
         } else {
             run.events().info(run.jobId(), "Training continues at step " + (plan.startStep() + 1) + " of "
                     + plan.totalSteps() + ".");
@@ -60,11 +60,11 @@ final class RunListener implements TrainingListener {
 
     @Override
     public void onStep(StepMetrics m) {
-        run.env().stores().events().putMetrics(run.jobId(), row(m));
+        run.env().stores().events().putMetrics(run.jobId(), MetricsRow.of(m));
         boolean report = m.step() % run.env().settings().metricsEventEvery() == 0 || m.step() == m.totalSteps();
         if (!report || m.step() <= reportedUpTo) return;
         run.events().metrics(run.jobId(), String.format(Locale.ROOT, "Step %d: training loss=%s", m.step(),
-                ResultsFile.number(m.trainLoss())), eventData(m));
+                MetricsRow.number(m.trainLoss())), eventData(m));
         long eta = run.nowSeconds() + Math.round(m.etaSeconds());
         run.whileOwner(j -> j.status().isTerminal() ? null : j.toBuilder().estimatedFinish(eta).build());
         run.refreshResults();
@@ -75,7 +75,7 @@ final class RunListener implements TrainingListener {
         String name = ModelNames.checkpoint(run.fineTunedModel(), c.step());
         if (keeper.has(c.step())) return;
         keeper.add(new Checkpoint(Ids.newId("ftchkpt-"), run.jobId(), run.nowSeconds(), c.step(), name,
-                CheckpointKeeper.metrics(row(c.metrics())), run.env().paths().relative(c.dir())));
+                MetricsRow.of(c.metrics()).checkpointMetrics(), run.env().paths().relative(c.dir())));
         run.events().info(run.jobId(), "Checkpoint created at step " + c.step() + " (epoch " + c.epoch() + "): " + name);
     }
 
@@ -98,21 +98,11 @@ final class RunListener implements TrainingListener {
         return Control.CONTINUE;
     }
 
-    static MetricsRow row(StepMetrics m) {
-        return new MetricsRow(m.step(), m.trainLoss(), m.trainMeanTokenAccuracy(), m.validLoss(),
-                m.validMeanTokenAccuracy(), m.fullValidLoss(), m.fullValidMeanTokenAccuracy());
-    }
-
     /** Azure's metric keys, then our live progress (tokens/s, peak memory) for the portal's charts. */
     private static Map<String, Object> eventData(StepMetrics m) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("step", m.step());
-        data.put("train_loss", m.trainLoss());
-        data.put("train_mean_token_accuracy", m.trainMeanTokenAccuracy());
-        data.put("valid_loss", m.validLoss());
-        data.put("valid_mean_token_accuracy", m.validMeanTokenAccuracy());
-        data.put("full_valid_loss", m.fullValidLoss());
-        data.put("full_valid_mean_token_accuracy", m.fullValidMeanTokenAccuracy());
+        data.putAll(MetricsRow.of(m).values());
         data.put("epoch", m.epoch());
         data.put("total_steps", m.totalSteps());
         data.put("tokens_seen", integral(m.tokensSeen()));

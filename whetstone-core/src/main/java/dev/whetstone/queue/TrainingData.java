@@ -1,6 +1,7 @@
 package dev.whetstone.queue;
 
 import dev.whetstone.data.TrainingExample;
+import dev.whetstone.data.TrainingFileReader;
 import dev.whetstone.files.FileService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,12 @@ public interface TrainingData {
         List<TrainingExample> readAll(InputStream jsonl) throws IOException;
     }
 
-    /** Reads stored files' content through {@code reader}. */
+    /** Reads stored files with the JSONL reader that matches the files' validation (TrainingFileReader). */
+    static TrainingData fromFiles(FileService files) {
+        return fromFiles(files, TrainingFileReader::readAll);
+    }
+
+    /** Reads stored files' content through {@code reader} (tests pass simpler readers). */
     static TrainingData fromFiles(FileService files, ExampleReader reader) {
         return fileId -> {
             try (InputStream in = files.content(fileId)) {

@@ -28,9 +28,10 @@ public interface JobStore {
     boolean update(FineTuningJob job);
 
     /**
-     * Claims the oldest job (by created_at, id) that is claimable: pending or resuming whatever its lease, or
-     * running/pausing with a lease that has expired ({@code leaseExpiresAt <= nowMillis}). Sets status running,
-     * lease owner and expiry, version + 1, atomically, so two workers never get one job. Flags are kept.
+     * Claims the oldest job (by created_at, id) that is claimable as {@code JobTransitions} says: waiting for a
+     * worker (pending, resuming) whatever its lease, or held by a worker whose lease has expired
+     * ({@code leaseExpiresAt <= nowMillis}). Sets the status to {@code JobTransitions.onClaim}, lease owner and
+     * expiry, version + 1, atomically, so two workers never get one job. Flags are kept.
      */
     Optional<FineTuningJob> claimNext(String workerId, long nowMillis, long leaseExpiresAtMillis);
 
@@ -39,12 +40,6 @@ public interface JobStore {
      * deleted, or released.
      */
     boolean renewLease(String jobId, String workerId, long leaseExpiresAtMillis);
-
-    /** Sets the cancel flag (version + 1) on a job that is not terminal; false when unknown or terminal. */
-    boolean requestCancel(String jobId);
-
-    /** Sets the pause flag (version + 1) on a job that is not terminal; false when unknown or terminal. */
-    boolean requestPause(String jobId);
 
     /** Jobs not in a terminal status (for quotas). */
     int countActive();

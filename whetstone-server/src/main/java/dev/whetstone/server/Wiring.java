@@ -28,7 +28,7 @@ import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
-import dev.whetstone.data.TrainingFileReader;
+import dev.whetstone.data.TrainingFileValidation;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TokenizerExampleEncoders;
 import dev.whetstone.engine.torch.train.TorchTrainer;
@@ -88,7 +88,7 @@ final class Wiring {
         InferenceEngine engine = engines.create(config);
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()), engine, Clock.systemUTC());
-        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.INSTANCE,
+        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
         return wiring;
@@ -105,7 +105,7 @@ final class Wiring {
         }
         Adapters adapters = Adapters.open(config);
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
-        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.INSTANCE,
+        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), resources);
         resources.add(startWorkers(core, adapters.jobs()));
         return resources;
@@ -126,12 +126,11 @@ final class Wiring {
         files.resumeUnfinished();
 
         JobStores stores = jobWiring.stores();
-        FineTunedModels fineTuned = new FineTunedModels(stores, core.paths());
+        FineTunedModels fineTuned = new FineTunedModels(stores, core.paths(),
+                DeploymentService.modelUsage(serving.store(), stores));
         JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
-        files.setUsage(jobs::fileUser);
         AccountNames accounts = new AccountNames(config.access().accounts());
         DeploymentService deployments = deployments(core, jobWiring, serving, accounts, resources);
-        fineTuned.setUsage(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
@@ -156,7 +155,7 @@ final class Wiring {
 
     private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
-                TrainingData.fromFiles(core.files(), jobWiring.reader()), jobWiring.trainer(), core.paths(),
+                TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings());
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
@@ -173,7 +172,7 @@ final class Wiring {
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
-            JobWiring jobs = JobWiring.of(config, stores, trainer, TrainingFileReader::readAll);
+            JobWiring jobs = JobWiring.of(config, stores, trainer);
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }
     }
@@ -188,11 +187,11 @@ final class Wiring {
                 background.awaitTermination(30, TimeUnit.SECONDS);
             });
             Files.createDirectories(config.effectiveModelsDir());
-            FileService files = new FileService(fileStore, blobs, validation, background, Clock.systemUTC(),
-                    config.maxUploadBytes());
+            JobStores stores = jobWiring.stores();
+            FileService files = new FileService(fileStore, blobs, validation, JobService.fileUsage(stores.jobs()),
+                    background, Clock.systemUTC(), config.maxUploadBytes());
             ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
                     config.modelAliases());
-            JobStores stores = jobWiring.stores();
             ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
             return new Core(files, models, resolver, new JobPaths(config.dataDir()));
         }

@@ -120,7 +120,7 @@ final class TestServer implements AutoCloseable {
                 Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
-        JobWiring jobs = new JobWiring(shared.jobs(), trainer, TestServer::parse, workers, maxActiveJobs, WORKER_SETTINGS, clock);
+        JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
         FakeInferenceEngine engine = new FakeInferenceEngine();
         ServingWiring serving = new ServingWiring(shared.deployments(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
@@ -137,16 +137,6 @@ final class TestServer implements AutoCloseable {
         if (lines.isEmpty()) return new FileValidation.Result(false, null, "The file has no examples.");
         String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), lines.size() * 20L), null);
-    }
-
-    static List<TrainingExample> parse(InputStream in) throws IOException {
-        List<TrainingExample> out = new ArrayList<>();
-        for (String line : lines(in)) {
-            out.add(line.contains("\"messages\"")
-                    ? new ChatExample(List.of(ChatMessage.text("user", line), ChatMessage.text("assistant", "ok")))
-                    : new PromptCompletionExample(line, "ok"));
-        }
-        return out;
     }
 
     private static List<String> lines(InputStream in) throws IOException {

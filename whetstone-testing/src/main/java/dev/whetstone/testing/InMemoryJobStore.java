@@ -2,6 +2,7 @@ package dev.whetstone.testing;
 
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobStatus;
+import dev.whetstone.jobs.JobTransitions;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
@@ -49,13 +50,13 @@ public final class InMemoryJobStore implements JobStore {
         Optional<FineTuningJob> next = jobs.values().stream()
                 .filter(j -> claimable(j, nowMillis))
                 .min(OLDEST_FIRST);
-        return next.map(j -> bump(j, b -> b.status(JobStatus.RUNNING).lease(workerId, leaseExpiresAtMillis)));
+        return next.map(j -> bump(j, b -> b.status(JobTransitions.onClaim(j.status())).lease(workerId, leaseExpiresAtMillis)));
     }
 
     private static boolean claimable(FineTuningJob j, long now) {
-        if (j.status().isClaimable()) return true;
-        boolean held = j.status() == JobStatus.RUNNING || j.status() == JobStatus.PAUSING;
-        return held && j.leaseExpiresAt() != null && j.leaseExpiresAt() <= now;
+        if (JobTransitions.claimableWhenWaiting().contains(j.status())) return true;
+        return JobTransitions.claimableWhenLeaseExpired().contains(j.status())
+                && j.leaseExpiresAt() != null && j.leaseExpiresAt() <= now;
     }
 
     @Override
@@ -63,22 +64,6 @@ public final class InMemoryJobStore implements JobStore {
         FineTuningJob j = jobs.get(jobId);
         if (j == null || !workerId.equals(j.leaseOwner())) return false;
         bump(j, b -> b.lease(workerId, leaseExpiresAtMillis));
-        return true;
-    }
-
-    @Override
-    public synchronized boolean requestCancel(String jobId) {
-        FineTuningJob j = jobs.get(jobId);
-        if (j == null || j.status().isTerminal()) return false;
-        bump(j, b -> b.cancelRequested(true));
-        return true;
-    }
-
-    @Override
-    public synchronized boolean requestPause(String jobId) {
-        FineTuningJob j = jobs.get(jobId);
-        if (j == null || j.status().isTerminal()) return false;
-        bump(j, b -> b.pauseRequested(true));
         return true;
     }
 

@@ -8,11 +8,13 @@ import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobStatus;
+import dev.whetstone.jobs.JobTransitions;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,7 +161,25 @@ public abstract class JobStoreContract {
         store.insert(job("ftjob-a", 1, JobStatus.PAUSING).toBuilder().lease("w0", 500L).pauseRequested(true).build());
         FineTuningJob claimed = store.claimNext("w1", 500L, 2_000L).orElseThrow();
         assertThat(claimed.pauseRequested()).isTrue();
-        assertThat(claimed.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(claimed.status()).as("pausing cannot become running (JobTransitions); its new worker pauses it")
+                .isEqualTo(JobStatus.PAUSING);
+        assertThat(claimed.leaseOwner()).isEqualTo("w1");
+    }
+
+    @Test
+    void everyClaimMovesAlongTheTransitionTable() {
+        store.insert(job("ftjob-pending", 1, JobStatus.PENDING));
+        store.insert(job("ftjob-resuming", 2, JobStatus.RESUMING));
+        store.insert(job("ftjob-running", 3, JobStatus.RUNNING).toBuilder().lease("dead", 10L).build());
+        store.insert(job("ftjob-pausing", 4, JobStatus.PAUSING).toBuilder().lease("dead", 10L).build());
+        Map<String, JobStatus> before = Map.of("ftjob-pending", JobStatus.PENDING, "ftjob-resuming", JobStatus.RESUMING,
+                "ftjob-running", JobStatus.RUNNING, "ftjob-pausing", JobStatus.PAUSING);
+        for (int i = 0; i < before.size(); i++) {
+            FineTuningJob claimed = store.claimNext("w" + i, 100L, 1_000L).orElseThrow();
+            assertThat(JobTransitions.allowed(before.get(claimed.id()), claimed.status()))
+                    .as("%s: %s -> %s", claimed.id(), before.get(claimed.id()), claimed.status()).isTrue();
+        }
+        assertThat(store.claimNext("w9", 100L, 1_000L)).isEmpty();
     }
 
     @Test
@@ -225,25 +245,6 @@ public abstract class JobStoreContract {
             List<Optional<FineTuningJob>> claims = Races.race(3, w -> store.claimNext("w" + w, 1_000L, 5_000L));
             assertThat(claims.stream().filter(Optional::isPresent).count()).as("round %d", round).isEqualTo(1);
         }
-    }
-
-    @Test
-    void cancelAndPauseFlagsAreSetOnNonTerminalJobsOnly() {
-        store.insert(job("ftjob-run", 1, JobStatus.RUNNING));
-        store.insert(job("ftjob-done", 2, JobStatus.SUCCEEDED));
-
-        assertThat(store.requestPause("ftjob-run")).isTrue();
-        assertThat(store.requestCancel("ftjob-run")).isTrue();
-        FineTuningJob run = store.find("ftjob-run").orElseThrow();
-        assertThat(run.cancelRequested()).isTrue();
-        assertThat(run.pauseRequested()).isTrue();
-        assertThat(run.version()).isEqualTo(2);
-        assertThat(run.status()).isEqualTo(JobStatus.RUNNING);
-
-        assertThat(store.requestCancel("ftjob-done")).isFalse();
-        assertThat(store.requestPause("ftjob-done")).isFalse();
-        assertThat(store.find("ftjob-done").orElseThrow().cancelRequested()).isFalse();
-        assertThat(store.requestCancel("ftjob-missing")).isFalse();
     }
 
     @Test

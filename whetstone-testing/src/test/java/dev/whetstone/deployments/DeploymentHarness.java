@@ -67,18 +67,17 @@ final class DeploymentHarness {
         ModelCatalog catalog = new ModelCatalog(() -> List.of(chatModel, completion), Map.of("gpt-35-turbo-0613", "tiny-chat"));
         resolver = new ModelResolver(catalog, stores.models(), stores.checkpoints(), stores.jobs());
         paths = new JobPaths(dataDir);
-        fineTuned = new FineTunedModels(stores, paths);
+        fineTuned = new FineTunedModels(stores, paths, DeploymentService.modelUsage(store, stores));
         FileService files = new FileService(new InMemoryFileStore(), new InMemoryBlobStore(),
-                in -> new FileValidation.Result(true, null, null), Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20);
+                in -> new FileValidation.Result(true, null, null), JobService.fileUsage(stores.jobs()),
+                Executors.newVirtualThreadPerTaskExecutor(), clock, 1 << 20);
         jobs = new JobService(stores, resolver, files, fineTuned, clock, 20);
         service = newService(accounts);
     }
 
     /** A second service over the same store and engine: the service after a restart. */
     DeploymentService newService(Set<String> accounts) {
-        DeploymentService s = new DeploymentService(store, resolver, stores, paths, engine, loads, new AccountNames(accounts), clock);
-        fineTuned.setUsage(s);
-        return s;
+        return new DeploymentService(store, resolver, stores, paths, engine, loads, new AccountNames(accounts), clock);
     }
 
     /** A succeeded job with its fine-tuned model (adapter in the job folder) and one checkpoint. */

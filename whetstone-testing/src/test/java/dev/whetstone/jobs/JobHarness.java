@@ -12,6 +12,7 @@ import dev.whetstone.files.FileValidation;
 import dev.whetstone.files.StagedContent;
 import dev.whetstone.models.BaseModel;
 import dev.whetstone.models.ModelCatalog;
+import dev.whetstone.models.ModelUsage;
 import dev.whetstone.queue.JobWorker;
 import dev.whetstone.queue.TrainingData;
 import dev.whetstone.queue.WorkerEnvironment;
@@ -47,7 +48,7 @@ final class JobHarness {
             new InMemoryCheckpointStore(), new InMemoryModelStore());
     final InMemoryFileStore fileStore = new InMemoryFileStore();
     final FileService files = new FileService(fileStore, new InMemoryBlobStore(), JobHarness::validate,
-            new DirectExecutor(), clock, 1 << 20);
+            JobService.fileUsage(stores.jobs()), new DirectExecutor(), clock, 1 << 20);
     final BaseModel chatModel;
     final BaseModel completionModel;
     final ModelCatalog catalog;
@@ -65,9 +66,8 @@ final class JobHarness {
         catalog = new ModelCatalog(() -> List.of(chatModel, completionModel), Map.of("gpt-35-turbo-0613", "tiny-chat"));
         resolver = new ModelResolver(catalog, stores.models(), stores.checkpoints(), stores.jobs());
         paths = new JobPaths(dataDir);
-        fineTuned = new FineTunedModels(stores, paths);
+        fineTuned = new FineTunedModels(stores, paths, ModelUsage.NONE);
         jobs = new JobService(stores, resolver, files, fineTuned, clock, maxActiveJobs);
-        files.setUsage(jobs::fileUser);
         env = new WorkerEnvironment(stores, resolver, files, TrainingData.fromFiles(files, JobHarness::parse), trainer,
                 paths, clock, SETTINGS);
     }

@@ -8,8 +8,10 @@ import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -76,56 +78,38 @@ public final class JdbiJobEventStore implements JobEventStore {
         return LIST.page(jdbi, page, EVENT, q -> q.bind("jobId", jobId));
     }
 
-    private static final String PUT_METRICS = """
-            INSERT INTO job_metrics (job_id, step, train_loss, train_mean_token_accuracy, valid_loss,
-                                     valid_mean_token_accuracy, full_valid_loss, full_valid_mean_token_accuracy)
-            VALUES (:jobId, :step, :trainLoss, :trainAccuracy, :validLoss, :validAccuracy, :fullValidLoss,
-                    :fullValidAccuracy)
-            ON CONFLICT (job_id, step) DO UPDATE SET
-                train_loss = excluded.train_loss,
-                train_mean_token_accuracy = excluded.train_mean_token_accuracy,
-                valid_loss = excluded.valid_loss,
-                valid_mean_token_accuracy = excluded.valid_mean_token_accuracy,
-                full_valid_loss = excluded.full_valid_loss,
-                full_valid_mean_token_accuracy = excluded.full_valid_mean_token_accuracy""";
+    private static final String METRIC_COLUMNS = MetricsRow.COLUMNS.stream().map(MetricsRow.Column::name)
+            .collect(Collectors.joining(", "));
+
+    /** Column names are MetricsRow's metric names; bound by the same names. */
+    private static final String PUT_METRICS = "INSERT INTO job_metrics (job_id, step, " + METRIC_COLUMNS + ") VALUES "
+            + "(:jobId, :step, " + MetricsRow.COLUMNS.stream().map(c -> ":" + c.name()).collect(Collectors.joining(", "))
+            + ") ON CONFLICT (job_id, step) DO UPDATE SET " + MetricsRow.COLUMNS.stream()
+            .map(c -> c.name() + " = excluded." + c.name()).collect(Collectors.joining(", "));
 
     /** One statement, so a resumed run that repeats a step replaces the row atomically. */
     @Override
     public void putMetrics(String jobId, MetricsRow row) {
-        jdbi.useHandle(h -> h.createUpdate(PUT_METRICS)
-                .bind("jobId", jobId)
-                .bind("step", row.step())
-                .bind("trainLoss", row.trainLoss())
-                .bind("trainAccuracy", row.trainMeanTokenAccuracy())
-                .bind("validLoss", row.validLoss())
-                .bind("validAccuracy", row.validMeanTokenAccuracy())
-                .bind("fullValidLoss", row.fullValidLoss())
-                .bind("fullValidAccuracy", row.fullValidMeanTokenAccuracy())
-                .execute());
+        jdbi.useHandle(h -> {
+            var update = h.createUpdate(PUT_METRICS).bind("jobId", jobId).bind("step", row.step());
+            row.values().forEach((name, value) -> update.bindByType(name, value, Double.class)); // typed, also null
+            update.execute();
+        });
     }
 
-    private static final String METRICS = """
-            SELECT step, train_loss, train_mean_token_accuracy, valid_loss, valid_mean_token_accuracy,
-                   full_valid_loss, full_valid_mean_token_accuracy
-            FROM job_metrics WHERE job_id = :jobId ORDER BY step""";
+    private static final String METRICS = "SELECT step, " + METRIC_COLUMNS
+            + " FROM job_metrics WHERE job_id = :jobId ORDER BY step";
 
     @Override
     public List<MetricsRow> metrics(String jobId) {
         return jdbi.withHandle(h -> h.createQuery(METRICS).bind("jobId", jobId)
-                .map((rs, ctx) -> new MetricsRow(rs.getInt("step"), nanIfNull(rs, "train_loss"),
-                        nanIfNull(rs, "train_mean_token_accuracy"), nullableDouble(rs, "valid_loss"),
-                        nullableDouble(rs, "valid_mean_token_accuracy"), nullableDouble(rs, "full_valid_loss"),
-                        nullableDouble(rs, "full_valid_mean_token_accuracy")))
+                .map((rs, ctx) -> {
+                    // SQLite stores NaN as NULL; MetricsRow reads NULL in an every-step column back as NaN.
+                    Map<String, Double> values = new HashMap<>();
+                    for (MetricsRow.Column c : MetricsRow.COLUMNS) values.put(c.name(), nullableDouble(rs, c.name()));
+                    return MetricsRow.of(rs.getInt("step"), values::get);
+                })
                 .list());
-    }
-
-    /**
-     * SQLite stores NaN as NULL. The training columns always have a value, so NULL there can only be the NaN of a
-     * diverged run; reading 0.0 instead would show a perfect loss.
-     */
-    private static double nanIfNull(ResultSet rs, String column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? Double.NaN : value;
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

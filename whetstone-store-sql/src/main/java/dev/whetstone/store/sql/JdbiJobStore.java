@@ -25,14 +25,13 @@ public final class JdbiJobStore implements JobStore {
             + "pause_requested";
     /** Status lists derived from JobStatus, so the SQL cannot drift from the domain's definition. */
     private static final String TERMINAL = statuses(JobStatus::isTerminal);
-    private static final String CLAIMABLE = statuses(JobStatus::isClaimable);
 
     private final Jdbi jdbi;
     private final JobClaims claims;
 
     public JdbiJobStore(Database database) {
         this.jdbi = database.jdbi();
-        this.claims = new JobClaims(database.dialect(), CLAIMABLE);
+        this.claims = new JobClaims(database.dialect());
     }
 
     private static String statuses(Predicate<JobStatus> which) {
@@ -130,22 +129,6 @@ public final class JdbiJobStore implements JobStore {
         return jdbi.withHandle(h -> h.createUpdate(RENEW)
                 .bind("id", jobId).bind("worker", workerId).bind("expiresAt", leaseExpiresAtMillis)
                 .execute()) == 1;
-    }
-
-    private static final String REQUEST_CANCEL = "UPDATE jobs SET cancel_requested = TRUE, version = version + 1 "
-            + "WHERE id = :id AND status NOT IN (" + TERMINAL + ")";
-
-    @Override
-    public boolean requestCancel(String jobId) {
-        return jdbi.withHandle(h -> h.createUpdate(REQUEST_CANCEL).bind("id", jobId).execute()) == 1;
-    }
-
-    private static final String REQUEST_PAUSE = "UPDATE jobs SET pause_requested = TRUE, version = version + 1 "
-            + "WHERE id = :id AND status NOT IN (" + TERMINAL + ")";
-
-    @Override
-    public boolean requestPause(String jobId) {
-        return jdbi.withHandle(h -> h.createUpdate(REQUEST_PAUSE).bind("id", jobId).execute()) == 1;
     }
 
     private static final String COUNT_ACTIVE = "SELECT COUNT(*) FROM jobs WHERE status NOT IN (" + TERMINAL + ")";

@@ -170,10 +170,7 @@ public final class FineTuneRun {
         Path dir = request.workDir().resolve(name);
         ResumeStore.deleteTree(dir);
         trainable.saveCheckpoint(dir);
-        checkpoints.add(name);
-        while (checkpoints.size() > Math.max(1, request.options().keepCheckpoints())) {
-            ResumeStore.deleteTree(request.workDir().resolve(checkpoints.remove(0)));
-        }
+        checkpoints.add(name); // which of them are kept is the job's CheckpointKeeper's decision, not the engine's
         listener.onCheckpoint(new CheckpointInfo(epoch, step, dir, metrics));
     }
 

@@ -13,7 +13,6 @@ import dev.whetstone.engine.torch.lora.LoraConfig;
  * @param warmupFraction        share of the steps with a linearly rising learning rate (at least one step)
  * @param weightDecay           AdamW decoupled weight decay on matrices (not on norms or biases)
  * @param maxGradNorm           gradient clipping threshold (global L2 norm)
- * @param keepCheckpoints       epoch checkpoints kept in the work folder (the oldest are deleted)
  * @param maxSequenceLength     examples are cut to min(this, the model's context)
  * @param packing               pack each step's examples into shared rows of up to maxSequenceLength tokens
  *                              (block-diagonal attention, positions restarting per example) instead of padding
@@ -21,7 +20,7 @@ import dev.whetstone.engine.torch.lora.LoraConfig;
  */
 public record TrainingOptions(LoraConfig lora, int threads, long activationMemoryBytes, int validEvery,
                               int resumeEvery, double warmupFraction, double weightDecay, double maxGradNorm,
-                              int keepCheckpoints, int maxSequenceLength, boolean packing) {
+                              int maxSequenceLength, boolean packing) {
 
     public TrainingOptions {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1");
@@ -30,42 +29,42 @@ public record TrainingOptions(LoraConfig lora, int threads, long activationMemor
 
     /**
      * All processors; a quarter of physical memory (at most 8 GB) for activations; validation every 10 steps;
-     * a resume point every 50 steps; 3 % warm-up; weight decay 0.01; clipping at 1.0; three checkpoints;
+     * a resume point every 50 steps; 3 % warm-up; weight decay 0.01; clipping at 1.0;
      * sequences up to 2 048 tokens; no packing.
      */
     public static TrainingOptions defaults() {
         long budget = Math.min(8L << 30, ProcessMemory.totalPhysicalBytes() / 4);
         return new TrainingOptions(null, Runtime.getRuntime().availableProcessors(), Math.max(256L << 20, budget),
-                10, 50, 0.03, 0.01, 1.0, 3, 2048, false);
+                10, 50, 0.03, 0.01, 1.0, 2048, false);
     }
 
     public TrainingOptions withLora(LoraConfig lora) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing);
     }
 
     public TrainingOptions withThreads(int threads) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing);
     }
 
     public TrainingOptions withActivationMemory(long bytes) {
         return new TrainingOptions(lora, threads, bytes, validEvery, resumeEvery, warmupFraction, weightDecay,
-                maxGradNorm, keepCheckpoints, maxSequenceLength, packing);
+                maxGradNorm, maxSequenceLength, packing);
     }
 
     public TrainingOptions withValidEvery(int steps) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, steps, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing);
     }
 
     public TrainingOptions withResumeEvery(int steps) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, steps, warmupFraction,
-                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing);
     }
 
     public TrainingOptions withPacking(boolean on) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, keepCheckpoints, maxSequenceLength, on);
+                weightDecay, maxGradNorm, maxSequenceLength, on);
     }
 }

@@ -54,8 +54,8 @@ class TorchTrainerTest {
         assertThat(PeftFiles.isAdapterDir(out.modelDir())).isTrue();
         assertThat(l.checkpoints).hasSize(9);                              // one per epoch
         try (var kept = java.nio.file.Files.list(dir.resolve("work/checkpoints"))) {
-            assertThat(kept.map(p -> p.getFileName().toString()).sorted().toList())
-                    .containsExactly("step-108", "step-84", "step-96");     // the three most recent stay on disk
+            // The engine deletes none: pruning is the job's (CheckpointKeeper), so records and folders agree.
+            assertThat(kept.map(p -> p.getFileName().toString())).hasSize(9).contains("step-12", "step-108");
         }
     }
 
