@@ -3,7 +3,7 @@ package dev.whetstone;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
-/** Identifiers in Azure's live form: a prefix and 32 lowercase hex digits (API.md 1.3). */
+/** Identifiers in Azure's live form: a prefix and 32 lowercase hex digits (docs/reference/API.md 1.3). */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -107,7 +107,7 @@ export function upload(file, onProgress) {
 }
 
 /**
- * Streams a chat completion (API.md 6.1): yields each content piece of `data: {chunk}` lines until
+ * Streams a chat completion (docs/reference/API.md 6.1): yields each content piece of `data: {chunk}` lines until
  * `data: [DONE]`. An error sent mid-stream as `data: {"error": …}` is thrown as ApiError.
  */
 export async function* streamChat(deployment, body, signal) {

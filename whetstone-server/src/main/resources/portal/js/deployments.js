@@ -1,4 +1,4 @@
-// Deployments through the ARM API (API.md 5.1) with the fixed local subscription, resource group and account:
+// Deployments through the ARM API (docs/reference/API.md 5.1) with the fixed local subscription, resource group and account:
 // deploy a model or a checkpoint, follow provisioningState, delete.
 import {azure, call, deployments as deploymentUrl, get} from './api.js';
 import {h, fill, field, table, badge, errorBox} from './dom.js';

@@ -1,4 +1,4 @@
-// Playground: chat with a deployment, the answer streamed as it is generated (API.md 6.1), with temperature and
+// Playground: chat with a deployment, the answer streamed as it is generated (docs/reference/API.md 6.1), with temperature and
 // max tokens. The conversation lives in the page only.
 import {streamChat} from './api.js';
 import {h, fill, field, errorBox} from './dom.js';

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The {@code messages} of a chat/completions request (API.md 6.1). Unlike a training example there is no weight,
+ * The {@code messages} of a chat/completions request (docs/reference/API.md 6.1). Unlike a training example there is no weight,
  * the last message need not be the assistant's, and developer and tool roles exist. Unknown message keys are
  * ignored, as the OpenAI API does; tool calls are refused because no served model can make them. Errors name the
  * field path, such as {@code messages[2].content}.

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Accounts are namespaces of deployments, created on first use, unless the operator lists the allowed names
- * ({@code --accounts}). Names follow ARM's rule for Cognitive Services accounts (API.md 5.1).
+ * ({@code --accounts}). Names follow ARM's rule for Cognitive Services accounts (docs/reference/API.md 5.1).
  */
 public final class AccountNames {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{1,63}");

@@ -1,7 +1,7 @@
 package dev.whetstone.deployments;
 
 /**
- * A deployment (API.md 5.1): a name inference URLs use, in an account (a namespace), serving one model.
+ * A deployment (docs/reference/API.md 5.1): a name inference URLs use, in an account (a namespace), serving one model.
  * Names are unique across the service, because the data-plane inference URL carries no account.
  *
  * @param error     why loading failed (shown to clients), or null

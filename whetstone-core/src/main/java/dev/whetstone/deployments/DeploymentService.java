@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Deployments (API.md 5.1): PUT stores the deployment as {@code Creating} and loads its model through the engine
+ * Deployments (docs/reference/API.md 5.1): PUT stores the deployment as {@code Creating} and loads its model through the engine
  * in the background ({@code Succeeded} or {@code Failed} with the reason); DELETE unloads at once. Also what the
  * inference API asks ({@link DeploymentLookup}) and what keeps deployed models from being deleted
  * ({@link ModelUsage}).

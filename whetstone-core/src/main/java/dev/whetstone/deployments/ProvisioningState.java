@@ -1,6 +1,6 @@
 package dev.whetstone.deployments;
 
-/** ARM's provisioningState of a deployment (API.md 5.1), spelled as ARM spells it ("Canceled", one "l"). */
+/** ARM's provisioningState of a deployment (docs/reference/API.md 5.1), spelled as ARM spells it ("Canceled", one "l"). */
 public enum ProvisioningState {
     ACCEPTED("Accepted"),
     CREATING("Creating"),

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Checks a PUT body's values (API.md 5.1); every failure is a 400 naming the field and what is allowed. */
+/** Checks a PUT body's values (docs/reference/API.md 5.1); every failure is a 400 naming the field and what is allowed. */
 final class RequestChecks {
     /** Letters, digits, '-', '_' and '.', as the Azure portal allows; it ends up in inference URLs. */
     private static final Pattern DEPLOYMENT_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");

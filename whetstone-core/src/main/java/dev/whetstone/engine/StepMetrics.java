@@ -1,7 +1,7 @@
 package dev.whetstone.engine;
 
 /**
- * One row of results.csv (API.md 3.12) plus live progress. Validation fields are null at steps without them.
+ * One row of results.csv (docs/reference/API.md 3.12) plus live progress. Validation fields are null at steps without them.
  *
  * @param tokensSeen     training tokens processed so far (all tokens of each batch, padding excluded)
  * @param tokensPerSecond recent throughput

@@ -1,6 +1,6 @@
 package dev.whetstone.error;
 
-/** The Azure authoring error codes (API.md 1.5) with the HTTP status each maps to. */
+/** The Azure authoring error codes (docs/reference/API.md 1.5) with the HTTP status each maps to. */
 public enum ErrorCode {
     INVALID_PAYLOAD("invalidPayload", 400),
     JSONL_VALIDATION_FAILED("jsonlValidationFailed", 400),
@@ -8,7 +8,7 @@ public enum ErrorCode {
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
     NOT_FOUND("notFound", 404),
-    /** Inference on a deployment that does not exist or is not ready yet (Azure's live code, API.md 6.3). */
+    /** Inference on a deployment that does not exist or is not ready yet (Azure's live code, docs/reference/API.md 6.3). */
     DEPLOYMENT_NOT_FOUND("DeploymentNotFound", 404),
     METHOD_NOT_ALLOWED("methodNotAllowed", 405),
     CONFLICT("conflict", 409),

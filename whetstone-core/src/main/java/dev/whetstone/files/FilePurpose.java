@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** File purposes of API.md 2.2. Users may upload {@link #FINE_TUNE}; results files are made by the service. */
+/** File purposes of docs/reference/API.md 2.2. Users may upload {@link #FINE_TUNE}; results files are made by the service. */
 public enum FilePurpose {
     FINE_TUNE("fine-tune"),
     FINE_TUNE_RESULTS("fine-tune-results"),

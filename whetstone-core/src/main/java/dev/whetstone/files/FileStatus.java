@@ -1,6 +1,6 @@
 package dev.whetstone.files;
 
-/** Azure FileState (API.md 2.2): pending → running → processed | error; deleted is terminal. */
+/** Azure FileState (docs/reference/API.md 2.2): pending → running → processed | error; deleted is terminal. */
 public enum FileStatus {
     PENDING("pending"),
     RUNNING("running"),

@@ -9,7 +9,7 @@ import dev.whetstone.files.FileService;
 import dev.whetstone.files.FileStatistics;
 import java.util.regex.Pattern;
 
-/** The checks of a create-job request (API.md 3.2, 3.3); each failure names the offending field. */
+/** The checks of a create-job request (docs/reference/API.md 3.2, 3.3); each failure names the offending field. */
 final class CreateChecks {
     static final int MIN_TRAINING_EXAMPLES = TrainingFileRequirements.MIN_TRAINING_EXAMPLES;
     static final long MAX_SEED = Integer.MAX_VALUE;

@@ -3,7 +3,7 @@ package dev.whetstone.jobs;
 import java.util.Map;
 
 /**
- * A job event (API.md 3.10). {@code seq} orders a job's events (newest first = highest seq first).
+ * A job event (docs/reference/API.md 3.10). {@code seq} orders a job's events (newest first = highest seq first).
  *
  * @param level "info", "warning" or "error" (Azure spelling; OpenAI's "warn" is rendered at the edge)
  * @param type  "message" or "metrics"

@@ -5,7 +5,7 @@ import dev.whetstone.store.JobEventStore;
 import java.time.Clock;
 import java.util.Map;
 
-/** Appends a job's events with Azure's wording and levels (API.md 3.10). */
+/** Appends a job's events with Azure's wording and levels (docs/reference/API.md 3.10). */
 public final class JobEvents {
     private final JobEventStore store;
     private final Clock clock;

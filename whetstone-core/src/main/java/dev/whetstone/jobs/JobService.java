@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Fine-tuning jobs as clients see them (API.md §3): create checks every reference and stores a pending job that a
+ * Fine-tuning jobs as clients see them (docs/reference/API.md §3): create checks every reference and stores a pending job that a
  * worker claims; cancel, pause and resume change the status at once and leave flags the running worker reads at
  * its next step boundary.
  */

@@ -1,6 +1,6 @@
 package dev.whetstone.jobs;
 
-/** Azure FineTuningState (API.md 3.9). Which moves are allowed is {@link JobTransitions}. */
+/** Azure FineTuningState (docs/reference/API.md 3.9). Which moves are allowed is {@link JobTransitions}. */
 public enum JobStatus {
     PENDING("pending"),
     RUNNING("running"),

@@ -2,7 +2,7 @@ package dev.whetstone.jobs;
 
 import dev.whetstone.Ids;
 
-/** Names of what a job produces (API.md 1.3): {@code <base>.ft-<job hex>[-suffix]} and its checkpoints. */
+/** Names of what a job produces (docs/reference/API.md 1.3): {@code <base>.ft-<job hex>[-suffix]} and its checkpoints. */
 public final class ModelNames {
     private ModelNames() {}
 

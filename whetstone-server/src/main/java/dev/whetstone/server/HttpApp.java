@@ -33,7 +33,7 @@ final class HttpApp {
             c.concurrency.useVirtualThreads = true;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
-            c.router.treatMultipleSlashesAsSingleSlash = true; // doc users send //openai/files (CLIENTS.md 12)
+            c.router.treatMultipleSlashesAsSingleSlash = true; // doc users send //openai/files (docs/reference/CLIENTS.md 12)
             c.http.maxRequestSize = 1 << 20; // JSON bodies; uploads stream past this limit on their own
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.startup.showJavalinBanner = false;

@@ -2,7 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.jobs.JobStores;
-import dev.whetstone.queue.WorkerSettings;
+import dev.whetstone.worker.WorkerSettings;
 import java.time.Clock;
 
 /**

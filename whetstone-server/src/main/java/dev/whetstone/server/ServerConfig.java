@@ -1,6 +1,6 @@
 package dev.whetstone.server;
 
-import dev.whetstone.queue.WorkerSettings;
+import dev.whetstone.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -45,7 +45,7 @@ record ArmClient(String base, String token) {
 
     static JsonNode json(HttpResponse<String> r) throws Exception { return Json.MAPPER.readTree(r.body()); }
 
-    /** Polls GET until provisioningState is terminal, as clients do after the PUT (CLIENTS.md 6). */
+    /** Polls GET until provisioningState is terminal, as clients do after the PUT (docs/reference/CLIENTS.md 6). */
     JsonNode awaitTerminal(String name) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (true) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Completions (API.md 6.2). The fake answers a raw prompt with "echo: " + the whole prompt, so the generated text
+ * Completions (docs/reference/API.md 6.2). The fake answers a raw prompt with "echo: " + the whole prompt, so the generated text
  * shows which prompt a choice belongs to.
  */
 class CompletionsTest {

@@ -88,7 +88,7 @@ final class JobClient {
 
     /**
      * A POST exactly as the docs' curl sends it for events, checkpoints and cancel: a JSON content type but no
-     * body and no Content-Length (CLIENTS.md 5). Returns status code and body.
+     * body and no Content-Length (docs/reference/CLIENTS.md 5). Returns status code and body.
      */
     RawResponse rawPost(String pathAndQuery) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", ts.server.port())) {

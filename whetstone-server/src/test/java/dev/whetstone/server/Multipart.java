@@ -3,7 +3,7 @@ package dev.whetstone.server;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds multipart bodies the way real clients do (CLIENTS.md 3), for tests. */
+/** Builds multipart bodies the way real clients do (docs/reference/CLIENTS.md 3), for tests. */
 final class Multipart {
     static final String BOUNDARY = "----whetstoneTestBoundary7MA4YWxkTrZu0gW";
 

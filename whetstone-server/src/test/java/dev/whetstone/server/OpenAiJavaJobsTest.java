@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The official openai-java 4.8.0 client in Azure LEGACY mode drives the fine-tuning workflow: it creates jobs
  * through {@code /openai/deployments/{model}/fine_tuning/jobs} and deletes models through
- * {@code /openai/deployments/{model}/models/{model}} (CLIENTS.md 1), and pages events until an empty page (9).
+ * {@code /openai/deployments/{model}/models/{model}} (docs/reference/CLIENTS.md 1), and pages events until an empty page (9).
  */
 class OpenAiJavaJobsTest {
     @TempDir Path dir;

@@ -13,7 +13,7 @@ import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
 import dev.whetstone.jobs.JobStores;
-import dev.whetstone.queue.WorkerSettings;
+import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.FakeModels;

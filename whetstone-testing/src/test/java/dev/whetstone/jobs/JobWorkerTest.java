@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.whetstone.Ids;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.models.FineTunedModel;
-import dev.whetstone.queue.JobWorker;
+import dev.whetstone.worker.JobWorker;
 import dev.whetstone.store.PageRequest;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.whetstone.engine.TrainingSpec;
-import dev.whetstone.queue.JobWorker;
-import dev.whetstone.queue.JobWorkers;
+import dev.whetstone.worker.JobWorker;
+import dev.whetstone.worker.JobWorkers;
 import dev.whetstone.store.PageRequest;
 import dev.whetstone.testing.FakeTrainer;
 import java.nio.file.Path;

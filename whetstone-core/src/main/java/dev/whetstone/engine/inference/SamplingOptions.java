@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How to pick tokens. Validated by the API layer before it gets here (ranges as in API.md §6).
+ * How to pick tokens. Validated by the API layer before it gets here (ranges as in docs/reference/API.md §6).
  *
  * @param maxTokens        the most tokens to generate (also bounded by the context)
  * @param temperature      0 means greedy (argmax); otherwise logits are divided by it before sampling

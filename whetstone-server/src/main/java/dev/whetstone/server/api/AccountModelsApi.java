@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@code GET …/accounts/{account}/models} (API.md 5.1, related ARM read): what an account can deploy, in ARM's
+ * {@code GET …/accounts/{account}/models} (docs/reference/API.md 5.1, related ARM read): what an account can deploy, in ARM's
  * AccountModel shape. Models are service-wide, so every account lists the same ones.
  */
 public final class AccountModelsApi {

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The Azure api-version values we accept (API.md §9 and the values in CLIENTS.md 4), and the few behaviours
+ * The Azure api-version values we accept (docs/reference/API.md §9 and the values in docs/reference/CLIENTS.md 4), and the few behaviours
  * that differ by version.
  */
 public final class ApiVersions {
@@ -36,7 +36,7 @@ public final class ApiVersions {
 
     /**
      * Checks a required api-version by its form only: inference has many more versions than authoring (every
-     * monthly preview), and clients send whatever they were built with (CLIENTS.md 4).
+     * monthly preview), and clients send whatever they were built with (docs/reference/CLIENTS.md 4).
      */
     public static String requireWellFormed(String value) {
         if (value == null || value.isBlank()) {
@@ -50,7 +50,7 @@ public final class ApiVersions {
         return value;
     }
 
-    /** File delete answers 200 with a body from 2024-10 on, 204 before (API.md 2.7). */
+    /** File delete answers 200 with a body from 2024-10 on, 204 before (docs/reference/API.md 2.7). */
     public static boolean fileDeleteHasBody(String version) {
         return version == null || version.compareTo("2024-10-01") >= 0;
     }

@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The Resource Manager api-version (API.md 1.1): 2023-05-01, 2024-10-01 and any later well-formed date. Also
- * undoes the how-to's typo, whose deploy command drops the {@code ?} (CLIENTS.md 6), so that
+ * The Resource Manager api-version (docs/reference/API.md 1.1): 2023-05-01, 2024-10-01 and any later well-formed date. Also
+ * undoes the how-to's typo, whose deploy command drops the {@code ?} (docs/reference/CLIENTS.md 6), so that
  * {@code …/deployments/NAMEapi-version=2023-05-01} arrives as the name {@code NAMEapi-version=2023-05-01}.
  */
 final class ArmVersions {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * Every route but the health check needs a credential: {@code api-key: K} or {@code Authorization: Bearer K}, where
- * K is an API key or a token the service signed (the Resource Manager routes' form, API.md 1.2). Inference-only
+ * K is an API key or a token the service signed (the Resource Manager routes' form, docs/reference/API.md 1.2). Inference-only
  * keys and tokens may call only the completion endpoints; anything else is 403.
  */
 public final class Auth {

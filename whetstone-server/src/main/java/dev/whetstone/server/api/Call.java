@@ -21,7 +21,7 @@ public record Call(Context ctx, Surface surface, String apiVersion) {
         return ctx.scheme() + "://" + (host != null ? host : ctx.host());
     }
 
-    /** The JSON object body, parsed strictly; an absent body is an empty object (CLIENTS.md 5). */
+    /** The JSON object body, parsed strictly; an absent body is an empty object (docs/reference/CLIENTS.md 5). */
     public ObjectNode jsonBody() {
         try {
             return Json.object(ctx.req().getInputStream());
@@ -30,7 +30,7 @@ public record Call(Context ctx, Surface surface, String apiVersion) {
         }
     }
 
-    /** Answers a create: Azure 201 with a Location header, OpenAI 200 (API.md §7). */
+    /** Answers a create: Azure 201 with a Location header, OpenAI 200 (docs/reference/API.md §7). */
     public void created(ObjectNode body, String location) {
         if (azure()) {
             ctx.status(201);

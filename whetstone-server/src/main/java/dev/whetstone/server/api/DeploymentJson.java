@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A deployment as Resource Manager shows it (API.md 5.1), and as the legacy data plane did (API.md 5.2). */
+/** A deployment as Resource Manager shows it (docs/reference/API.md 5.1), and as the legacy data plane did (docs/reference/API.md 5.2). */
 final class DeploymentJson {
     static final String TYPE = "Microsoft.CognitiveServices/accounts/deployments";
     private static final long TOKENS_PER_UNIT = 1000;

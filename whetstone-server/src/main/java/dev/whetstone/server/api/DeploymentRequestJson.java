@@ -7,7 +7,7 @@ import dev.whetstone.deployments.DeploymentRequest;
 import dev.whetstone.error.ApiException;
 
 /**
- * Reads a PUT body (API.md 5.1): {@code sku {name, capacity}} and {@code properties.model {format, name, version,
+ * Reads a PUT body (docs/reference/API.md 5.1): {@code sku {name, capacity}} and {@code properties.model {format, name, version,
  * source}}, or the older {@code properties.scaleSettings {scaleType, capacity}} instead of {@code sku}. Shapes are
  * checked here (400 naming the field); values by the service.
  */

@@ -11,9 +11,9 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 
 /**
- * Deployments at their Resource Manager path (API.md 5.1): PUT creates (201) or updates (200), POST is the how-to's
- * alias (CLIENTS.md 6), GET, list, DELETE (200 deleted, 204 absent). Any subscription and resource group is
- * accepted; the account is a namespace. Also the legacy data-plane listing (API.md 5.2).
+ * Deployments at their Resource Manager path (docs/reference/API.md 5.1): PUT creates (201) or updates (200), POST is the how-to's
+ * alias (docs/reference/CLIENTS.md 6), GET, list, DELETE (200 deleted, 204 absent). Any subscription and resource group is
+ * accepted; the account is a namespace. Also the legacy data-plane listing (docs/reference/API.md 5.2).
  */
 public final class DeploymentsApi {
     /** Resource Manager paths carry their own api-version rules (ArmVersions), checked by the handlers. */

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every failure into the error envelope both SDK families read (CLIENTS.md 10):
+ * Turns every failure into the error envelope both SDK families read (docs/reference/CLIENTS.md 10):
  * {@code {"error":{"code","message","param","type"}}} with Azure's code names. Never a stack trace.
  */
 public final class ErrorMapper {
@@ -25,7 +25,7 @@ public final class ErrorMapper {
     }
 
     /**
-     * What Azure sends with a 429 and both SDKs honour (CLIENTS.md 10): {@code retry-after} in whole seconds
+     * What Azure sends with a 429 and both SDKs honour (docs/reference/CLIENTS.md 10): {@code retry-after} in whole seconds
      * (rounded up, so a client never retries early), {@code retry-after-ms}, and the remaining budget.
      */
     static void rateLimitHeaders(RateLimitedException e, Context ctx) {

@@ -3,7 +3,7 @@ package dev.whetstone.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.files.FileRecord;
 
-/** The File object of API.md 2.1, in the caller's flavor. */
+/** The File object of docs/reference/API.md 2.1, in the caller's flavor. */
 final class FileJson {
     private FileJson() {}
 

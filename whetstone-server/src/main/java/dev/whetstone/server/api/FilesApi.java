@@ -14,7 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-/** {@code /files}: upload (streamed multipart), import from a URL, list, retrieve, content, delete (API.md §2). */
+/** {@code /files}: upload (streamed multipart), import from a URL, list, retrieve, content, delete (docs/reference/API.md §2). */
 public final class FilesApi {
     /** Room for multipart headers and the purpose part on top of the file limit. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
@@ -93,7 +93,7 @@ public final class FilesApi {
         FileService.Download download = files.download(call.path("file_id"));
         FileRecord file = download.file();
         InputStream in = download.content();
-        // Served whatever the Accept header says (node sends application/binary, CLIENTS.md 11).
+        // Served whatever the Accept header says (node sends application/binary, docs/reference/CLIENTS.md 11).
         call.ctx().contentType("application/octet-stream");
         call.ctx().header("Content-Disposition", "attachment; filename=\"" + file.filename().replace("\"", "") + "\"");
         if (file.bytes() != null) call.ctx().header("Content-Length", Long.toString(file.bytes()));

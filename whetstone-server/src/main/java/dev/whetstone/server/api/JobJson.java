@@ -10,7 +10,7 @@ import dev.whetstone.jobs.JobEvent;
 import dev.whetstone.jobs.JobStatus;
 import java.util.Map;
 
-/** Job, event and checkpoint objects of API.md 3.1, 3.10 and 3.11 in the caller's flavor. */
+/** Job, event and checkpoint objects of docs/reference/API.md 3.1, 3.10 and 3.11 in the caller's flavor. */
 final class JobJson {
     private JobJson() {}
 

@@ -7,8 +7,8 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.jobs.JobRequest;
 
 /**
- * Reads a create-job body in either dialect (API.md 3.2, 3.3): hyperparameters at the top level (every client,
- * CLIENTS.md 14) or under {@code method.supervised} (OpenAI), each value "auto", null, -1 (Azure's auto) or a
+ * Reads a create-job body in either dialect (docs/reference/API.md 3.2, 3.3): hyperparameters at the top level (every client,
+ * docs/reference/CLIENTS.md 14) or under {@code method.supervised} (OpenAI), each value "auto", null, -1 (Azure's auto) or a
  * number. Our extension {@code method.supervised.full_finetune: true} selects full fine-tuning instead of LoRA.
  * Shapes are checked here; ranges and references by JobService. Unknown fields (integrations, metadata,
  * trainingType) are ignored.

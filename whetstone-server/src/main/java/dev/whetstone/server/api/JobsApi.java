@@ -10,9 +10,9 @@ import dev.whetstone.store.Page;
 import java.util.function.Function;
 
 /**
- * {@code /fine_tuning/jobs} (API.md §3) on every authoring surface, the Java SDK's
+ * {@code /fine_tuning/jobs} (docs/reference/API.md §3) on every authoring surface, the Java SDK's
  * {@code /openai/deployments/{model}/fine_tuning/jobs} form included. Events and checkpoints answer GET and the
- * documented body-less POST alike (CLIENTS.md 5); cancel, pause and resume never read a body.
+ * documented body-less POST alike (docs/reference/CLIENTS.md 5); cancel, pause and resume never read a body.
  */
 public final class JobsApi {
     private static final String JOBS = "/fine_tuning/jobs";

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * {@code /models}: base models from the models directory, each operator alias as its own entry, and the
- * fine-tuned models jobs produced (API.md §4). Objects carry Azure's fields and OpenAI's ({@code created},
- * {@code owned_by}) so either SDK reads them. Only fine-tuned models can be deleted (API.md 3.13, CLIENTS.md 7).
+ * fine-tuned models jobs produced (docs/reference/API.md §4). Objects carry Azure's fields and OpenAI's ({@code created},
+ * {@code owned_by}) so either SDK reads them. Only fine-tuned models can be deleted (docs/reference/API.md 3.13, docs/reference/CLIENTS.md 7).
  */
 public final class ModelsApi {
     /** Base models here are never retired; 2100-01-01 stands for "no deprecation planned". */

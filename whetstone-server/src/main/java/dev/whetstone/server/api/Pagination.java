@@ -3,7 +3,7 @@ package dev.whetstone.server.api;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.store.PageRequest;
 
-/** Reads {@code limit}, {@code after} and {@code order} query parameters (API.md 1.4). */
+/** Reads {@code limit}, {@code after} and {@code order} query parameters (docs/reference/API.md 1.4). */
 final class Pagination {
     private Pagination() {}
 

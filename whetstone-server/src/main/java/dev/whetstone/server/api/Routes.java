@@ -5,7 +5,7 @@ import io.javalin.http.HandlerType;
 import java.util.List;
 
 /**
- * Registers each operation once per surface (API.md §7, CLIENTS.md 1, 2, 12), checking the api-version where the
+ * Registers each operation once per surface (docs/reference/API.md §7, docs/reference/CLIENTS.md 1, 2, 12), checking the api-version where the
  * surface requires one, so handlers are written once and never see the path dialect.
  */
 public final class Routes {

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A path prefix under which the data-plane operations are served. The same handlers answer on each:
  * Azure's {@code /openai} (api-version required), the prefix the Java SDK adds in Azure LEGACY mode
- * ({@code /openai/deployments/{x}}, CLIENTS.md 1: the segment is ignored), OpenAI's {@code /v1}, Azure's v1
+ * ({@code /openai/deployments/{x}}, docs/reference/CLIENTS.md 1: the segment is ignored), OpenAI's {@code /v1}, Azure's v1
  * surface {@code /openai/v1}, and the bare root the Java SDK falls back to for non-Azure hosts.
  */
 public record Surface(String prefix, Flavor flavor, boolean requiresApiVersion) {

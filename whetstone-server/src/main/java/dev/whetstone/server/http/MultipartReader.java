@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * A streaming multipart/form-data reader: parts are read in the order they arrive and each part's body is an
  * InputStream over the request itself, so a 512 MB upload never sits in memory. Accepts what real clients send
- * (CLIENTS.md 3): chunked or sized bodies, any part order, parts with or without a content type.
+ * (docs/reference/CLIENTS.md 3): chunked or sized bodies, any part order, parts with or without a content type.
  */
 public final class MultipartReader {
     private static final int MAX_HEADER_BYTES = 16 * 1024;

@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** A 429 from a spent quota carries the headers Azure sends and both SDKs honour (CLIENTS.md 10). */
+/** A 429 from a spent quota carries the headers Azure sends and both SDKs honour (docs/reference/CLIENTS.md 10). */
 class RateLimitHeadersTest {
     @Test
     void aSpentQuotaAnswers429WithRetryAfterAndRemainingBudget() throws Exception {

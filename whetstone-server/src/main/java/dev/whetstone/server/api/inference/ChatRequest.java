@@ -9,7 +9,7 @@ import dev.whetstone.error.ApiException;
 import java.util.List;
 
 /**
- * A validated chat/completions body (API.md 6.1). Unknown fields are ignored; fields that would change the answer
+ * A validated chat/completions body (docs/reference/API.md 6.1). Unknown fields are ignored; fields that would change the answer
  * in ways this service cannot honour (tools, JSON modes, Azure On Your Data) are refused with a 400.
  *
  * @param topLogprobs what the engine is asked for: -1 without logprobs, else 0–20 alternatives

@@ -9,7 +9,7 @@ import dev.whetstone.server.api.Json;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code chat.completion} bodies and {@code chat.completion.chunk}s (API.md 6.1). */
+/** {@code chat.completion} bodies and {@code chat.completion.chunk}s (docs/reference/API.md 6.1). */
 record ChatShape(Envelope envelope, int choices, boolean logprobs) implements Shape {
     @Override
     public ObjectNode body(List<ChoiceState> states, Usage usage) {

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A validated completions body (API.md 6.2).
+ * A validated completions body (docs/reference/API.md 6.2).
  *
  * @param logprobs how many alternatives per token to report (0–5); null for no logprobs
  * @param bestOf   candidates generated per prompt, of which the n with the highest mean token log-probability are

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code text_completion} bodies and chunks (API.md 6.2). With echo the prompt opens each choice's text (in a
+ * {@code text_completion} bodies and chunks (docs/reference/API.md 6.2). With echo the prompt opens each choice's text (in a
  * stream: as the choice's first chunk), and text offsets count from the start of that text.
  *
  * @param prefixes each choice's echoed prompt ("" without echo), in choice index order

@@ -9,7 +9,7 @@ import io.javalin.http.Context;
 
 /**
  * The engine's failures as API errors. A full engine queue is 429 with {@code retry-after: 1} rather than 503: it
- * is momentary back-pressure, and both SDKs retry a 429 after the delay the header gives (CLIENTS.md 10).
+ * is momentary back-pressure, and both SDKs retry a 429 after the delay the header gives (docs/reference/CLIENTS.md 10).
  */
 final class EngineErrors {
     static final String BUSY_RETRY_AFTER_SECONDS = "1";

@@ -6,7 +6,7 @@ import dev.whetstone.engine.inference.Usage;
 import dev.whetstone.server.api.Json;
 
 /**
- * The fields every response and chunk of one request repeat (API.md 6.1): one id and {@code created} for the whole
+ * The fields every response and chunk of one request repeat (docs/reference/API.md 6.1): one id and {@code created} for the whole
  * stream, the served model's name, and Azure's content filter results on the Azure surface only.
  *
  * @param includeUsage whether chunks carry {@code "usage": null} until the usage chunk
@@ -75,7 +75,7 @@ record Envelope(String id, String object, String chunkObject, long created, Stri
         return node;
     }
 
-    /** This service filters nothing: every category is reported safe, as a self-hosted service may (API.md 6.1). */
+    /** This service filters nothing: every category is reported safe, as a self-hosted service may (docs/reference/API.md 6.1). */
     private static void severities(ObjectNode filters) {
         for (String category : new String[] {"hate", "self_harm", "sexual", "violence"}) {
             filters.putObject(category).put("filtered", false).put("severity", "safe");

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Chat completions and completions (API.md §6) on every surface: Azure's deployment path, where the path names the
+ * Chat completions and completions (docs/reference/API.md §6) on every surface: Azure's deployment path, where the path names the
  * deployment, and the OpenAI-shaped paths ({@code /openai/v1}, {@code /v1}, the bare root of the Java SDK's AUTO
  * mode), where the body's {@code model} does.
  */

@@ -8,7 +8,7 @@ import dev.whetstone.server.api.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The two logprobs shapes: chat's {@code content[]} entries and the completions' parallel arrays (API.md 6.1, 6.2). */
+/** The two logprobs shapes: chat's {@code content[]} entries and the completions' parallel arrays (docs/reference/API.md 6.1, 6.2). */
 final class Logprobs {
     private Logprobs() {}
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fields chat and text completions share (API.md 6.1, 6.2), validated.
+ * The fields chat and text completions share (docs/reference/API.md 6.1, 6.2), validated.
  *
  * @param maxTokens the requested limit; null for the endpoint's default
  */

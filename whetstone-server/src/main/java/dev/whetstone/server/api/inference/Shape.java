@@ -6,7 +6,7 @@ import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.Usage;
 import java.util.List;
 
-/** How one endpoint renders its answer: the whole body, or the chunks of a stream (API.md 6.1, 6.2). */
+/** How one endpoint renders its answer: the whole body, or the chunks of a stream (docs/reference/API.md 6.1, 6.2). */
 interface Shape {
     /** The non-streaming body; {@code choices} are in index order. */
     ObjectNode body(List<ChoiceState> choices, Usage usage);

@@ -9,7 +9,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A server-sent event stream (API.md 6.1): {@code data: <json>} and a blank line per event, flushed at once so each
+ * A server-sent event stream (docs/reference/API.md 6.1): {@code data: <json>} and a blank line per event, flushed at once so each
  * token reaches the client as it is generated. Written to the servlet stream itself, past Javalin's compression,
  * which would hold small events back. A failed write means the client went away.
  */

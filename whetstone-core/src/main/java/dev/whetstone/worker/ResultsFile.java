@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.files.FilePurpose;
@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A job's results.csv (API.md 3.12): created when the job first starts, so it can be read while the job runs, and
+ * A job's results.csv (docs/reference/API.md 3.12): created when the job first starts, so it can be read while the job runs, and
  * rewritten from the stored metrics rows as training goes on. One row per step; empty cells where a value is missing.
  */
 final class ResultsFile {

@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobEvents;

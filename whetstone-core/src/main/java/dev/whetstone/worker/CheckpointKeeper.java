@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.Ids;
 import dev.whetstone.jobs.Checkpoint;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records a job's checkpoints and keeps only the newest few (records and folders), as Azure keeps three: on
- * success the newest is the fine-tuned model itself and carries its name (API.md 3.11).
+ * success the newest is the fine-tuned model itself and carries its name (docs/reference/API.md 3.11).
  */
 final class CheckpointKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointKeeper.class);

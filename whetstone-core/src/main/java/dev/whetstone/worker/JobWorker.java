@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.jobs.FineTuningJob;

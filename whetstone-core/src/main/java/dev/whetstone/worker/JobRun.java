@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.TrainingException;

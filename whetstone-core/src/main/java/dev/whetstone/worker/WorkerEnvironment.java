@@ -1,4 +1,4 @@
-package dev.whetstone.queue;
+package dev.whetstone.worker;
 
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
