@@ -1,9 +1,7 @@
 package dev.whetstone.cli;
 
-import dev.whetstone.engine.torch.TorchNatives;
-import dev.whetstone.engine.torch.infer.InferBench;
-import dev.whetstone.engine.torch.model.Precision;
-import dev.whetstone.engine.torch.train.TrainBench;
+import dev.whetstone.engine.torch.bench.InferBench;
+import dev.whetstone.engine.torch.bench.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +56,6 @@ final class BenchCommand {
                     throw new ParameterException(spec.commandLine(), "--method: unknown method '" + m + "'; lora or full");
                 }
             }
-            TorchNatives.prepare();
             Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
             TrainBench.Report report = TrainBench.run(work, steps, t, models, methods);
@@ -96,16 +93,15 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            TorchNatives.prepare();
             Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
             int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            List<Precision> ps = precisions.stream().map(p -> switch (p) {
-                case "bf16" -> Precision.BF16;
-                case "fp32" -> Precision.FP32;
-                default -> throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--precision: '" + p + "' is not one of bf16, fp32");
-            }).toList();
-            InferBench.Report report = InferBench.run(work, t, ps);
+            for (String p : precisions) {
+                if (!InferBench.PRECISIONS.contains(p)) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "--precision: '" + p + "' is not one of " + String.join(", ", InferBench.PRECISIONS));
+                }
+            }
+            InferBench.Report report = InferBench.run(work, t, precisions);
             if (json) InferBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
         }

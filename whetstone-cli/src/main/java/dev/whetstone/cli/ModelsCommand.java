@@ -1,7 +1,6 @@
 package dev.whetstone.cli;
 
-import dev.whetstone.engine.torch.TinyModels;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.TorchEngine;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,9 +24,9 @@ final class ModelsCommand {
 
         @Override
         public Integer call() throws Exception {
-            TinyModels.Kind kind = TinyModels.Kind.of(arch == Arch.gpt2 ? TinyModelFactory.Arch.GPT2 : TinyModelFactory.Arch.LLAMA);
-            TinyModels.create(out, kind);
-            System.out.println("wrote " + kind.folderName + "-shaped model to " + out);
+            String demo = arch == Arch.gpt2 ? "tiny-completion" : "tiny-chat";
+            TorchEngine.createDemoModel(out, demo);
+            System.out.println("wrote " + demo + "-shaped model to " + out);
             return 0;
         }
     }

@@ -12,7 +12,7 @@ import dev.whetstone.data.prepare.PreparedFiles;
 import dev.whetstone.data.prepare.Preparation;
 import dev.whetstone.data.prepare.SourceTable;
 import dev.whetstone.data.prepare.Totals;
-import dev.whetstone.engine.torch.tokenizer.TokenizerNatives;
+import dev.whetstone.engine.torch.TorchEngine;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -113,11 +113,7 @@ final class PrepareDataCommand implements Callable<Integer> {
 
     /** The tokenizer library is extracted where serve extracts it; once loaded (a second run in one JVM) it stays. */
     private void useTokenizerCache() {
-        try {
-            TokenizerNatives.useCacheDir(data.resolve("cache").resolve("tokenizers"));
-        } catch (IllegalStateException alreadyLoaded) {
-            // loaded by an earlier run in this JVM: that copy serves
-        }
+        TorchEngine.useTokenizerCache(data.resolve("cache"));
     }
 
     private void checkOptions() throws BadInputException {

@@ -1,5 +1,6 @@
 package dev.whetstone.jobs;
 
+import dev.whetstone.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,15 +34,6 @@ public record JobPaths(Path dataDir) {
         return p.startsWith(workDir(jobId)) && !p.equals(workDir(jobId));
     }
 
-    public void deleteWorkDir(String jobId) { deleteTree(workDir(jobId)); }
+    public void deleteWorkDir(String jobId) { Folders.deleteTree(workDir(jobId)); }
 
-    /** Deletes a folder and everything in it; a missing folder is fine. */
-    public static void deleteTree(Path root) {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not delete " + root + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.whetstone.worker;
 
+import dev.whetstone.Folders;
 import dev.whetstone.Ids;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.JobPaths;
@@ -64,7 +65,7 @@ final class CheckpointKeeper {
             boolean shared = all.stream().anyMatch(c -> c != old && c.dir().equals(old.dir()));
             if (!shared && paths.insideWorkDir(run.jobId(), old.dir())) {
                 try {
-                    JobPaths.deleteTree(paths.resolve(old.dir()));
+                    Folders.deleteTree(paths.resolve(old.dir()));
                 } catch (RuntimeException e) {
                     LOG.warn("could not delete the folder of checkpoint {}: {}", old.id(), e.getMessage());
                 }

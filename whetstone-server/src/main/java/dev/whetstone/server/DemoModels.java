@@ -1,6 +1,6 @@
 package dev.whetstone.server;
 
-import dev.whetstone.engine.torch.TinyModels;
+import dev.whetstone.engine.torch.TorchEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,8 @@ final class DemoModels {
 
     static void ensure(Path modelsDir) throws IOException {
         Files.createDirectories(modelsDir);
-        for (TinyModels.Kind kind : TinyModels.Kind.values()) {
-            if (TinyModels.ensure(modelsDir, kind)) LOG.info("created demo model {} in {}", kind.folderName, modelsDir);
+        for (String name : TorchEngine.demoModels()) {
+            if (TorchEngine.ensureDemoModel(modelsDir, name)) LOG.info("created demo model {} in {}", name, modelsDir);
         }
     }
 }

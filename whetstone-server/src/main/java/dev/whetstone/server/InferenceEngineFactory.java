@@ -1,8 +1,7 @@
 package dev.whetstone.server;
 
 import dev.whetstone.engine.inference.InferenceEngine;
-import dev.whetstone.engine.torch.infer.InferenceOptions;
-import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
+import dev.whetstone.engine.torch.TorchEngine;
 
 /** Builds the engine deployments load through; production and tests choose different ones. */
 @FunctionalInterface
@@ -11,9 +10,7 @@ public interface InferenceEngineFactory {
 
     /** The production engine: the torch inference engine, batch, queue and time-out as configured. */
     static InferenceEngineFactory production() {
-        return config -> new TorchInferenceEngine(InferenceOptions.defaults()
-                .withMaxBatch(config.serving().maxBatch())
-                .withMaxWaiting(config.serving().maxWaiting())
-                .withMaxGenerationTime(config.serving().timeout()));
+        return config -> TorchEngine.inferenceEngine(config.serving().maxBatch(), config.serving().maxWaiting(),
+                config.serving().timeout());
     }
 }

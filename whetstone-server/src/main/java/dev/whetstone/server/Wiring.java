@@ -30,9 +30,7 @@ import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.data.TrainingFileValidation;
 import dev.whetstone.engine.Trainer;
-import dev.whetstone.engine.torch.TokenizerExampleEncoders;
-import dev.whetstone.engine.torch.train.TorchTrainer;
-import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.engine.torch.TorchEngine;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -165,13 +163,13 @@ final class Wiring {
                             List<AutoCloseable> resources) {
         static Adapters open(ServerConfig config) throws Exception {
             Files.createDirectories(config.dataDir());
-            NativeCaches.pointInto(config.dataDir().resolve("cache"));
+            TorchEngine.useNativeCache(config.dataDir().resolve("cache"));
             if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
             Database database = Database.open(config.effectiveDbUrl());
             BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
-            Trainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
+            Trainer trainer = TorchEngine.trainer();
             JobWiring jobs = JobWiring.of(config, stores, trainer);
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }

@@ -194,7 +194,7 @@ class JobWorkerTest {
     @Test
     void aMissingBaseModelFolderFailsTheJobNamingTheModel() throws Exception {
         FineTuningJob job = create("tiny-chat", null, 1);
-        dev.whetstone.jobs.JobPaths.deleteTree(h.chatModel.dir());
+        dev.whetstone.Folders.deleteTree(h.chatModel.dir());
         h.worker("w1").runOnce();
         assertThat(h.jobs.get(job.id()).error().param()).isEqualTo("model");
     }

@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch;
 
+import dev.whetstone.engine.torch.demo.TinyModels;
 import static dev.whetstone.testing.XboxSupportData.QA;
 import static dev.whetstone.testing.XboxSupportData.SYSTEM;
 import static dev.whetstone.testing.XboxSupportData.answer;

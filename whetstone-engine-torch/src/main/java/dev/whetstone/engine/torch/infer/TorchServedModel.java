@@ -1,5 +1,7 @@
 package dev.whetstone.engine.torch.infer;
 
+import java.util.Set;
+import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
@@ -17,7 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** One deployment: a base (shared) plus, for a LoRA model, its own adapter. */
-final class TorchServedModel implements ServedModel {
+public final class TorchServedModel implements ServedModel {
     private final String key;
     private final ServingBase base;
     private final LoraWeights adapter;
@@ -34,6 +36,12 @@ final class TorchServedModel implements ServedModel {
     String key() { return key; }
 
     ServingBase base() { return base; }
+
+    /** The served architecture's configuration (benchmarks size their bounds with it). */
+    public ModelConfig config() { return base.model().config(); }
+
+    /** Token ids that end a generation. */
+    public Set<Integer> eosIds() { return base.eosIds(); }
 
     LoraWeights adapter() { return adapter; }
 

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * is one printable character (printable ASCII and Latin-1 map to themselves, the others to U+0100 onwards), so
  * any UTF-8 text is spelled with 256 symbols and nothing is ever unknown.
  */
-final class ByteLevel {
+public final class ByteLevel {
     /** The split {@code ByteLevel(use_regex=true)} applies before mapping bytes: words keep their leading space. */
     static final Pattern SPLIT = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
@@ -22,12 +22,12 @@ final class ByteLevel {
     private ByteLevel() {}
 
     /** The character standing for byte {@code b} (0–255). */
-    static char charOf(int b) {
+    public static char charOf(int b) {
         return BYTE_TO_CHAR[b];
     }
 
     /** The pieces {@code text} is split into, each spelled in the byte-level alphabet. */
-    static List<String> preTokenize(String text) {
+    public static List<String> preTokenize(String text) {
         List<String> pieces = new ArrayList<>();
         Matcher m = SPLIT.matcher(text);
         while (m.find()) {

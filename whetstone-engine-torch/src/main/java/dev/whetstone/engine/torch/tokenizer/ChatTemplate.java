@@ -1,5 +1,8 @@
 package dev.whetstone.engine.torch.tokenizer;
 
+import dev.whetstone.engine.torch.template.TemplateEngine;
+import dev.whetstone.engine.torch.template.TemplateFunctions;
+import dev.whetstone.engine.torch.template.TemplateSource;
 import com.hubspot.jinjava.tree.Node;
 import dev.whetstone.data.ChatMessage;
 import java.time.Clock;

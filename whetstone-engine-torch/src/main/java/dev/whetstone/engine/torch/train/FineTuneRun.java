@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.train;
 
+import dev.whetstone.Folders;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingException;
@@ -168,7 +169,7 @@ public final class FineTuneRun {
     private void checkpoint(int epoch, int step, StepMetrics metrics) throws IOException {
         String name = "checkpoints/step-" + step;
         Path dir = request.workDir().resolve(name);
-        ResumeStore.deleteTree(dir);
+        Folders.deleteTree(dir);
         trainable.saveCheckpoint(dir);
         checkpoints.add(name); // which of them are kept is the job's CheckpointKeeper's decision, not the engine's
         listener.onCheckpoint(new CheckpointInfo(epoch, step, dir, metrics));

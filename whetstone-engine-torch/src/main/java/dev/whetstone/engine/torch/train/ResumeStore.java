@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.train;
 
+import dev.whetstone.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whetstone.engine.torch.model.SafetensorsReader;
 import dev.whetstone.engine.torch.model.SafetensorsWriter;
@@ -53,17 +54,17 @@ final class ResumeStore {
 
     void write(State state, Map<String, Tensor> trainable, Map<String, Tensor> optimizer) throws IOException {
         Path tmp = workDir.resolve(DIR + ".tmp");
-        deleteTree(tmp);
+        Folders.deleteTree(tmp);
         Files.createDirectories(tmp);
         SafetensorsWriter.write(tmp.resolve("trainable.safetensors"), trainable, Map.of());
         SafetensorsWriter.write(tmp.resolve("optimizer.safetensors"), optimizer, Map.of());
         json.writeValue(tmp.resolve("state.json").toFile(), state);
         Path dir = workDir.resolve(DIR);
         Path old = workDir.resolve(DIR + ".old");
-        deleteTree(old);
+        Folders.deleteTree(old);
         if (Files.exists(dir)) Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
+        Folders.deleteTree(old);
     }
 
     /** The complete resume folder: the current one, or the previous one if a crash hit between the two renames. */
@@ -72,10 +73,4 @@ final class ResumeStore {
         return Files.exists(dir) ? dir : workDir.resolve(DIR + ".old");
     }
 
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(x);
-        }
-    }
 }

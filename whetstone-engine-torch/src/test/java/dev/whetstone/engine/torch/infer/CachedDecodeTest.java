@@ -7,7 +7,7 @@ import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
 import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Tensors;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

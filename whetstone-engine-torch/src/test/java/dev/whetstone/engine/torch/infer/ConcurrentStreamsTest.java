@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.ServingSpec;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.ServingSpec;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.train.ProcessMemory;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.whetstone.engine.torch.infer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
-import dev.whetstone.engine.torch.tokenizer.TinyTokenizerFactory;
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

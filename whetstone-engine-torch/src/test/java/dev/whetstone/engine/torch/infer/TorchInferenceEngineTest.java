@@ -12,7 +12,7 @@ import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.model.SafetensorsReader;
 import dev.whetstone.engine.torch.model.Tensors;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

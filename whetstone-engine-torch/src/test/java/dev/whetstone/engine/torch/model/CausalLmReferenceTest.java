@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.model;
 
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

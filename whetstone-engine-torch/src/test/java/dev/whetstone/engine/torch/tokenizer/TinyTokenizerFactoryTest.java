@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.tokenizer;
 
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whetstone.data.ChatExample;

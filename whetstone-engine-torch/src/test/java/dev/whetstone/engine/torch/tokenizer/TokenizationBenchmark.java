@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.tokenizer;
 
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import dev.whetstone.data.ChatExample;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

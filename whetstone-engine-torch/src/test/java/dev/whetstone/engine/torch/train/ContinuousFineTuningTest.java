@@ -7,7 +7,7 @@ import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.lora.LoraModel;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.LoadOptions;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Precision;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.lora.PeftFiles;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.template;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +12,10 @@ import java.util.List;
  *       {@code (a=x)|length - 1}.</li>
  * </ul>
  */
-final class TemplateSource {
+public final class TemplateSource {
     private TemplateSource() {}
 
-    static String normalize(String template) {
+    public static String normalize(String template) {
         return parenthesizeNamespaceArguments(reverseSlices(template));
     }
 

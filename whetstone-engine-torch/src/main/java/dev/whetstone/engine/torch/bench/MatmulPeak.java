@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.train;
+package dev.whetstone.engine.torch.bench;
 
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;

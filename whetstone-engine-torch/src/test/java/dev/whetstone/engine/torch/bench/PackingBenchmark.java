@@ -1,5 +1,7 @@
-package dev.whetstone.engine.torch;
+package dev.whetstone.engine.torch.bench;
 
+import dev.whetstone.engine.torch.TokenizerExampleEncoders;
+import dev.whetstone.engine.torch.demo.TinyModels;
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.engine.CheckpointInfo;
@@ -8,7 +10,7 @@ import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.data.TokenizedExample;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.train.ExampleEncoder;
 import dev.whetstone.engine.torch.train.FineTuneRequest;
 import dev.whetstone.engine.torch.train.FineTuneRun;

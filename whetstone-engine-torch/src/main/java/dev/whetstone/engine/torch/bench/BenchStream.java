@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.infer;
+package dev.whetstone.engine.torch.bench;
 
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.GeneratedToken;

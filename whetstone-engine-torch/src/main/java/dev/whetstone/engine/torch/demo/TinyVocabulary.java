@@ -1,5 +1,6 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.demo;
 
+import dev.whetstone.engine.torch.tokenizer.ByteLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

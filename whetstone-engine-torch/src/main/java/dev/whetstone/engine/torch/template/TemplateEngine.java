@@ -1,5 +1,6 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.template;
 
+import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
@@ -20,7 +21,7 @@ import jinjava.javax.el.CompositeELResolver;
  * {@code lstrip_blocks}, Python operator precedence and whitespace control on expressions, Python string methods,
  * {@code raise_exception}, {@code strftime_now}, Python-style {@code tojson}. One shared, thread-safe instance.
  */
-final class TemplateEngine {
+public final class TemplateEngine {
     private static final Jinjava JINJAVA = create();
 
     private TemplateEngine() {}
@@ -30,7 +31,7 @@ final class TemplateEngine {
      *
      * @throws ChatTemplateException on syntax errors
      */
-    static Node parse(String template) {
+    public static Node parse(String template) {
         JinjavaInterpreter interpreter = newInterpreter(Map.of());
         try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter)
                 .get()) {
@@ -41,7 +42,7 @@ final class TemplateEngine {
     }
 
     /** Renders a parsed template; the tree is only read, so one tree serves concurrent renders. */
-    static String render(Node template, Map<String, Object> variables) {
+    public static String render(Node template, Map<String, Object> variables) {
         JinjavaInterpreter interpreter = newInterpreter(variables);
         try (AutoCloseableImpl<JinjavaInterpreter> current = JinjavaInterpreter.closeablePushCurrent(interpreter)
                 .get()) {

@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.demo;
 
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -24,7 +24,7 @@ public final class TinyTokenizerFactory {
     public static final String IM_START = "<|im_start|>";
     public static final String IM_END = "<|im_end|>";
     public static final String PAD = "<|pad|>";
-    static final List<String> SPECIAL_TOKENS = List.of(BEGIN_OF_TEXT, END_OF_TEXT, IM_START, IM_END, PAD);
+    public static final List<String> SPECIAL_TOKENS = List.of(BEGIN_OF_TEXT, END_OF_TEXT, IM_START, IM_END, PAD);
 
     /** Target size: 256 bytes + merges + 5 special tokens. */
     static final int VOCAB_SIZE = 768;
@@ -84,7 +84,7 @@ public final class TinyTokenizerFactory {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String corpus() {
+    public static String corpus() {
         try (InputStream in = TinyTokenizerFactory.class.getResourceAsStream("tiny-corpus.txt")) {
             if (in == null) {
                 throw new IllegalStateException("tiny-corpus.txt missing from the classpath: rebuild the engine jar");

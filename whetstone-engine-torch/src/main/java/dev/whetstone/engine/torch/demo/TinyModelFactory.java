@@ -1,5 +1,8 @@
-package dev.whetstone.engine.torch.model;
+package dev.whetstone.engine.torch.demo;
 
+import dev.whetstone.engine.torch.model.Tensors;
+import dev.whetstone.engine.torch.model.RopeScaling;
+import dev.whetstone.engine.torch.model.SafetensorsWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.template;
 
 import java.lang.reflect.Array;
 import java.util.Iterator;

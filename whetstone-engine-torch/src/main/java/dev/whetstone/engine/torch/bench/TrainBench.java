@@ -1,18 +1,23 @@
-package dev.whetstone.engine.torch.train;
+package dev.whetstone.engine.torch.bench;
 
+import dev.whetstone.Folders;
+import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.engine.torch.train.ProcessMemory;
+import dev.whetstone.engine.torch.train.FineTuneRequest;
+import dev.whetstone.engine.torch.train.FineTuneRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
-import dev.whetstone.engine.torch.TinyModels;
+import dev.whetstone.engine.torch.demo.TinyModels;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.engine.torch.model.Precision;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +95,7 @@ public final class TrainBench {
 
     private static Result measure(String name, Path model, Path work, TrainingSpec.Method method, int steps, int threads,
                                   double peakGflops) throws Exception {
-        ResumeStore.deleteTree(work);
+        Folders.deleteTree(work);
         resetPeakRss();
         boolean lora = method == TrainingSpec.Method.LORA;
         Precision precision = lora ? Precision.bestFrozen() : Precision.FP32;

@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.infer;
+package dev.whetstone.engine.torch.bench;
 
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.lora.LoraModel;
@@ -9,8 +9,8 @@ import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.model.Tensors;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
-import dev.whetstone.engine.torch.tokenizer.TinyTokenizerFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

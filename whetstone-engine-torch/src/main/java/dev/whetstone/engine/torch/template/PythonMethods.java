@@ -1,4 +1,4 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.template;
 
 import java.beans.FeatureDescriptor;
 import java.util.ArrayList;

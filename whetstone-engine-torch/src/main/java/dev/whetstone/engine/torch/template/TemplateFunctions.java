@@ -1,5 +1,6 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.template;
 
+import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.tag.Tag;
@@ -12,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The globals and filters transformers adds to its template environment, for jinjava. */
-final class TemplateFunctions {
+public final class TemplateFunctions {
     /** Context variable holding the {@link Clock} that {@code strftime_now} reads (a test pins it). */
-    static final String CLOCK_VARIABLE = "__whetstone_clock";
+    public static final String CLOCK_VARIABLE = "__whetstone_clock";
 
     private TemplateFunctions() {}
 

@@ -1,5 +1,8 @@
-package dev.whetstone.engine.torch.infer;
+package dev.whetstone.engine.torch.bench;
 
+import dev.whetstone.engine.torch.infer.InferenceOptions;
+import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
+import dev.whetstone.engine.torch.infer.TorchServedModel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.whetstone.engine.inference.Prompt;
@@ -41,7 +44,11 @@ public final class InferBench {
 
     private InferBench() {}
 
-    public static Report run(Path workDir, int threads, List<Precision> precisions) throws Exception {
+    /** Precision names as the command line takes them. */
+    public static final List<String> PRECISIONS = List.of("bf16", "fp32");
+
+    /** @param precisions names from {@link #PRECISIONS} */
+    public static Report run(Path workDir, int threads, List<String> precisions) throws Exception {
         TorchNatives.prepare();
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         double gbs = MemoryBandwidth.readGbPerS(10);
@@ -49,7 +56,14 @@ public final class InferBench {
         Path a1 = BenchModel.adapter(model, workDir.resolve("adapter-1"), 1);
         Path a2 = BenchModel.adapter(model, workDir.resolve("adapter-2"), 2);
         List<Result> results = new ArrayList<>();
-        for (Precision p : precisions) results.add(measure(model, a1, a2, threads, p, gbs));
+        for (String p : precisions) {
+            Precision precision = switch (p) {
+                case "bf16" -> Precision.BF16;
+                case "fp32" -> Precision.FP32;
+                default -> throw new IllegalArgumentException("precision '" + p + "' is not one of " + PRECISIONS);
+            };
+            results.add(measure(model, a1, a2, threads, precision, gbs));
+        }
         return new Report(gbs, results);
     }
 
@@ -70,7 +84,7 @@ public final class InferBench {
             double adapterRate = medianRate(m1, prompt, greedy);
             double bareAggregate = streams(List.of(bare), greedy);
             double aggregate = streams(List.of(m1, m2), greedy);
-            long weightBytes = bare.base().model().config().parameterCount() * (p == Precision.BF16 ? 2 : 4);
+            long weightBytes = bare.config().parameterCount() * (p == Precision.BF16 ? 2 : 4);
             double bound = gbs * 1e9 / weightBytes;
             return new Result("SmolLM2-135M-shape", p == Precision.BF16 ? "bf16" : "fp32", median(ttft), bareRate,
                     adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs, bound,
@@ -122,14 +136,14 @@ public final class InferBench {
     /** Greedy, with the model's EOS ids biased away so every run decodes exactly {@code n} tokens. */
     private static SamplingOptions noEos(TorchServedModel m, int n) {
         Map<Integer, Double> bias = new HashMap<>();
-        m.base().eosIds().forEach(id -> bias.put(id, -1e9));
+        m.eosIds().forEach(id -> bias.put(id, -1e9));
         return new SamplingOptions(n, 0, 1, null, 0, 0, bias, List.of(), -1);
     }
 
     private static Prompt randomPrompt(TorchServedModel m, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] ids = new int[PROMPT];
-        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(m.base().model().config().vocabSize());
+        for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(m.config().vocabSize());
         return new Prompt(ids, "");
     }
 
@@ -152,8 +166,7 @@ public final class InferBench {
     public static void main(String[] args) throws Exception {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
-        List<Precision> ps = Arrays.stream((args.length > 2 ? args[2] : "bf16,fp32").split(","))
-                .map(s -> Precision.valueOf(s.toUpperCase(java.util.Locale.ROOT))).toList();
+        List<String> ps = List.of((args.length > 2 ? args[2] : "bf16,fp32").split(","));
         jsonLines(run(work, threads, ps)).forEach(System.out::println);
     }
 }

@@ -1,16 +1,15 @@
-package dev.whetstone.engine.torch;
+package dev.whetstone.engine.torch.demo;
 
+import dev.whetstone.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whetstone.engine.torch.model.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
-import dev.whetstone.engine.torch.tokenizer.TinyTokenizerFactory;
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The built-in demo models, made with our own code in exactly the Hugging Face layout users bring:
@@ -60,7 +59,7 @@ public final class TinyModels {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             return true;
         } finally {
-            deleteRecursively(staging);
+            Folders.deleteTree(staging);
         }
     }
 
@@ -88,10 +87,4 @@ public final class TinyModels {
         json.writerWithDefaultPrettyPrinter().writeValue(configFile.toFile(), config);
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
 }

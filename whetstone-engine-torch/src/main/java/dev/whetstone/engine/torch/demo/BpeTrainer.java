@@ -1,5 +1,6 @@
-package dev.whetstone.engine.torch.tokenizer;
+package dev.whetstone.engine.torch.demo;
 
+import dev.whetstone.engine.torch.tokenizer.ByteLevel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

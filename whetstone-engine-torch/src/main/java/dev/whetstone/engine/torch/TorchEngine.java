@@ -1,0 +1,117 @@
+package dev.whetstone.engine.torch;
+
+import dev.whetstone.data.TrainingExample;
+import dev.whetstone.data.prepare.TokenCounter;
+import dev.whetstone.engine.Trainer;
+import dev.whetstone.engine.inference.InferenceEngine;
+import dev.whetstone.engine.torch.demo.TinyModels;
+import dev.whetstone.engine.torch.infer.InferenceOptions;
+import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
+import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
+import dev.whetstone.engine.torch.tokenizer.ExampleTokenizer;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import dev.whetstone.engine.torch.tokenizer.TokenizerNatives;
+import dev.whetstone.engine.torch.train.TorchTrainer;
+import dev.whetstone.engine.torch.train.TrainingOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the rest of Whetstone (the service's wiring, the command line) uses of this module: the core's ports
+ * ({@link Trainer}, {@link InferenceEngine}, {@link TokenCounter}) implemented on libtorch, the native-library
+ * caches, and the demo models. The benchmarks ({@code bench}) are the only other public entry points.
+ */
+public final class TorchEngine {
+    private TorchEngine() {}
+
+    /**
+     * Native libraries come inside Maven jars and are extracted on first use: both extraction caches (libtorch's and
+     * the tokenizers') go under {@code cacheDir}, so nothing is fetched at run time and the service works offline.
+     * Must run before the first libtorch or tokenizer class loads its library.
+     */
+    public static void useNativeCache(Path cacheDir) throws IOException {
+        if (System.getProperty("org.bytedeco.javacpp.cachedir") == null) {
+            System.setProperty("org.bytedeco.javacpp.cachedir", cacheDir.resolve("javacpp").toAbsolutePath().toString());
+        }
+        TorchNatives.prepare();
+        useTokenizerCache(cacheDir);
+    }
+
+    /** The tokenizer library alone (prepare-data needs no libtorch), extracted under {@code cacheDir/tokenizers}. */
+    public static void useTokenizerCache(Path cacheDir) {
+        try {
+            TokenizerNatives.useCacheDir(cacheDir.resolve("tokenizers"));
+        } catch (IllegalStateException alreadyLoaded) {
+            // A second server or run in the same JVM (tests): the library is loaded already, from the first one's cache.
+        }
+    }
+
+    /** Fine-tuning on libtorch with the engine's default settings (all cores, LoRA defaults per architecture). */
+    public static Trainer trainer() {
+        return new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
+    }
+
+    /**
+     * Serving on libtorch with continuous batching.
+     *
+     * @param maxBatch          sequences decoded together per base model
+     * @param maxWaiting        generations queued beyond that before requests are refused (429)
+     * @param maxGenerationTime a generation running longer is ended
+     */
+    public static InferenceEngine inferenceEngine(int maxBatch, int maxWaiting, Duration maxGenerationTime) {
+        return new TorchInferenceEngine(InferenceOptions.defaults().withMaxBatch(maxBatch).withMaxWaiting(maxWaiting)
+                .withMaxGenerationTime(maxGenerationTime));
+    }
+
+    /** The built-in demo models' folder names ({@code tiny-chat}, {@code tiny-completion}). */
+    public static List<String> demoModels() {
+        return Arrays.stream(TinyModels.Kind.values()).map(k -> k.folderName).toList();
+    }
+
+    /** Creates the demo model {@code <modelsDir>/<name>} unless it exists; true when it was created. */
+    public static boolean ensureDemoModel(Path modelsDir, String name) throws IOException {
+        return TinyModels.ensure(modelsDir, demo(name));
+    }
+
+    /** Writes the demo model {@code name} into {@code dir} (created). */
+    public static void createDemoModel(Path dir, String name) throws IOException {
+        TinyModels.create(dir, demo(name));
+    }
+
+    private static TinyModels.Kind demo(String name) {
+        return Arrays.stream(TinyModels.Kind.values()).filter(k -> k.folderName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no demo model '" + name + "'; one of " + demoModels()));
+    }
+
+    /** A counter of tokens with a model's own tokenizer and chat template, exactly as training encodes examples. */
+    public interface ModelTokenCounter extends TokenCounter, AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Opens the tokenizer of the Hugging Face model folder {@code dir} (tokenizer.json, tokenizer_config.json). */
+    public static ModelTokenCounter tokenCounter(Path dir) throws IOException {
+        HfTokenizer tokenizer = HfTokenizer.load(dir);
+        ExampleTokenizer examples = new ExampleTokenizer(tokenizer, Integer.MAX_VALUE);
+        return new ModelTokenCounter() {
+            @Override
+            public long count(TrainingExample example) {
+                try {
+                    return examples.tokenize(example).length();
+                } catch (ChatTemplateException e) {
+                    throw new RefusedException(e.getMessage());
+                }
+            }
+
+            @Override
+            public boolean exact() { return true; }
+
+            @Override
+            public void close() { tokenizer.close(); }
+        };
+    }
+}
