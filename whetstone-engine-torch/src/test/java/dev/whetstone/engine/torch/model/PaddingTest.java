@@ -3,24 +3,30 @@ package dev.whetstone.engine.torch.model;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.whetstone.engine.torch.PinnedThreads;
+import dev.whetstone.testing.Tolerances;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Batched, padded or packed sequences give the same hidden states at real tokens as each sequence alone. */
+@ExtendWith(PinnedThreads.class)
 class PaddingTest {
     private static final long[] A = {5, 9, 3, 7, 1, 4};
     private static final long[] B = {8, 2, 6};
+
+    private static final TinyModelFactory.Spec SPEC = new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 23, 32, 2,
+            4, 2, 48, 64, true, null, false);
 
     @TempDir Path dir;
 
     @BeforeEach
     void model() throws Exception {
-        TinyModelFactory.write(dir, new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 23, 32, 2, 4, 2, 48, 64,
-                true, null, false), 1);
+        TinyModelFactory.write(dir, SPEC, 1);
     }
 
     @Test
@@ -78,6 +84,8 @@ class PaddingTest {
 
     private static void assertClose(Tensor a, Tensor b) {
         assertThat(a.shape()).containsExactly(b.shape());
-        assertThat(Tensors.item(a.sub(b).abs().max())).isLessThan(1e-10);
+        // fp64; a batch sums the same terms as the sequence alone, in kernels of other shapes
+        double tol = Tolerances.fp64(Tensors.item(b.abs().max()), ModelTolerances.forwardOps(SPEC));
+        assertThat(Tensors.item(a.sub(b).abs().max())).isLessThan(tol);
     }
 }
