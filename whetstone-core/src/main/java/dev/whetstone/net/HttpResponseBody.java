@@ -33,6 +33,7 @@ final class HttpResponseBody extends InputStream {
         String transferEncoding = null;
         String location = null;
         do {
+            contentLength = transferEncoding = location = null;
             String statusLine = in.line();
             if (statusLine == null) throw new FetchException(host + " closed the connection without answering.");
             if (!statusLine.matches("HTTP/1\\.[01] [0-9]{3}( .*)?")) {
