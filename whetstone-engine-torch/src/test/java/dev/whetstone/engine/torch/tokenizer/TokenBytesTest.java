@@ -2,6 +2,7 @@ package dev.whetstone.engine.torch.tokenizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import dev.whetstone.engine.inference.TokenLogprob;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
