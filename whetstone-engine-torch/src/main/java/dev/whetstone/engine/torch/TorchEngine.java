@@ -5,8 +5,10 @@ import dev.whetstone.data.prepare.TokenCounter;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.engine.torch.demo.TinyModels;
+import dev.whetstone.engine.torch.export.ModelExport;
 import dev.whetstone.engine.torch.infer.InferenceOptions;
 import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
+import dev.whetstone.engine.torch.model.UnsupportedModelException;
 import dev.whetstone.engine.torch.tokenizer.ChatTemplateException;
 import dev.whetstone.engine.torch.tokenizer.ExampleTokenizer;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
@@ -86,6 +88,46 @@ public final class TorchEngine {
         return Arrays.stream(TinyModels.Kind.values()).filter(k -> k.folderName.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no demo model '" + name + "'; one of " + demoModels()));
     }
+
+    /** What {@link #exportModel} writes. */
+    public enum ExportFormat {
+        /** The LoRA adapter as Hugging Face PEFT saves it (a folder). */
+        PEFT,
+        /** A complete Hugging Face checkpoint folder, the adapter merged into the base. */
+        HF,
+        /** One GGUF file for llama.cpp, the adapter merged, tokenizer and chat template inside. */
+        GGUF
+    }
+
+    /** The weight encoding of a GGUF export (norms and biases are always F32). */
+    public enum GgufType { F32, F16, BF16, Q8_0 }
+
+    /**
+     * Exports a model for other tools.
+     *
+     * @param source a model folder (base model or full fine-tuning checkpoint) or a PEFT adapter folder
+     * @param base   the adapter's base model folder (null for a model folder)
+     * @param name   the model's name inside a GGUF file ({@code general.name})
+     * @param out    the folder to write (PEFT, HF) or the file (GGUF)
+     * @throws IllegalArgumentException when the format does not fit the source (PEFT of a complete model, a
+     *                                  tokenizer llama.cpp cannot reproduce)
+     */
+    public static void exportModel(Path source, Path base, ExportFormat format, GgufType ggufType, String name,
+                                   Path out) throws IOException {
+        try {
+            switch (format) {
+                case PEFT -> ModelExport.peft(source, out);
+                case HF -> ModelExport.hf(source, base, out);
+                case GGUF -> ModelExport.gguf(source, base,
+                        dev.whetstone.engine.torch.export.GgufType.valueOf(ggufType.name()), name, out);
+            }
+        } catch (UnsupportedModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code dir} holds a PEFT adapter (which needs its base model) rather than a complete model. */
+    public static boolean isAdapter(Path dir) { return dev.whetstone.engine.torch.lora.PeftFiles.isAdapterDir(dir); }
 
     /** A counter of tokens with a model's own tokenizer and chat template, exactly as training encodes examples. */
     public interface ModelTokenCounter extends TokenCounter, AutoCloseable {

@@ -1,0 +1,247 @@
+package dev.whetstone.engine.torch.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.LogFormat;
+import dev.whetstone.data.ChatMessage;
+import dev.whetstone.engine.TrainingListener;
+import dev.whetstone.engine.TrainingOutcome;
+import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.StepMetrics;
+import dev.whetstone.engine.CheckpointInfo;
+import dev.whetstone.engine.TrainingPlan;
+import dev.whetstone.engine.torch.TorchEngine;
+import dev.whetstone.engine.torch.demo.TinyModels;
+import dev.whetstone.engine.torch.lora.LoraModel;
+import dev.whetstone.engine.torch.lora.PeftFiles;
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.LoadOptions;
+import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.model.SafetensorsReader;
+import dev.whetstone.engine.torch.model.Tensors;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import dev.whetstone.testing.Tolerances;
+import dev.whetstone.testing.XboxSupportData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exports of a LoRA fine-tune of the demo model tiny-chat (Llama), checked against the readers that matter: llama.cpp
+ * itself (through its Java binding) for GGUF, our own loader for the merged Hugging Face folder, PEFT's file and
+ * tensor names for the adapter.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelExportTest {
+    private static final int MAX_NEW_TOKENS = 16;
+
+    @TempDir static Path dir;
+    private Path base;
+    private Path adapter;
+
+    /**
+     * One short LoRA job (40 steps at 5e-4, the default adapter) on the how-to-style data, so the fine-tune answers
+     * its questions with confidence.
+     */
+    @BeforeAll
+    void fineTune() throws Exception {
+        base = dir.resolve("tiny-chat");
+        TinyModels.create(base, TinyModels.Kind.CHAT);
+        TrainingSpec spec = new TrainingSpec(base, null, XboxSupportData.chatExamples(10), List.of(),
+                new TrainingSpec.Hyperparameters(4, 1, 1.0), TrainingSpec.Method.LORA, 105, dir.resolve("work"));
+        TrainingOutcome outcome = TorchEngine.trainer().train(spec, new Quiet());
+        assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.COMPLETED);
+        adapter = outcome.modelDir();
+    }
+
+    /** The trained questions, where the fine-tune is confident, and one it never saw. */
+    private static List<String> prompts(HfTokenizer tok) {
+        List<String> questions = new ArrayList<>();
+        for (List<String> qa : XboxSupportData.QA) questions.add(qa.get(0));
+        questions.add("How do I reset my controller?");
+        return questions.stream().map(q -> tok.chatTemplate().orElseThrow().render(List.of(
+                ChatMessage.text("system", XboxSupportData.SYSTEM), ChatMessage.text("user", q)), true)).toList();
+    }
+
+    @Test
+    void ggufOfAFineTunedLlamaGivesLlamaCppTheSameGreedyTokensAsOurEngine() throws Exception {
+        LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
+        for (GgufType type : GgufType.values()) {
+            Path file = dir.resolve("tiny-chat-ft-" + type + ".gguf");
+            TorchEngine.exportModel(adapter, base, TorchEngine.ExportFormat.GGUF,
+                    TorchEngine.GgufType.valueOf(type.name()), "tiny-chat-ft", file);
+            try (HfTokenizer tok = HfTokenizer.load(base);
+                 CausalLm ours = CausalLm.load(base, new LoadOptions(Precision.FP32, false));
+                 LoraModel lora = LoraModel.load(ours, adapter);
+                 LlamaModel llama = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(512)
+                         .setThreads(1).setGpuLayers(0))) {
+                int eos = tok.eosId().getAsInt();
+                for (String prompt : prompts(tok)) {
+                    int[] promptIds = tok.encode(prompt, false);
+                    assertThat(llama.encode(prompt)).as("llama.cpp's tokens of %s", prompt).containsExactly(promptIds);
+                    Greedy expected = greedy(ours, promptIds, eos);
+                    String theirs = llama.complete(new InferenceParameters(prompt).setNPredict(MAX_NEW_TOKENS)
+                            .setTemperature(0).setTopK(1).setRepeatPenalty(1).setSeed(1));
+                    checkSameOrNearTie(type, tok, expected, theirs, ours.config().numLayers()
+                            * (long) ours.config().intermediateSize());
+                }
+            }
+        }
+    }
+
+    /**
+     * Equal text, or a divergence only at a step where our top two logits are within what the file's rounding can
+     * move them ({@link Tolerances#rounding} with the type's spacing, on both computations).
+     */
+    private static void checkSameOrNearTie(GgufType type, HfTokenizer tok, Greedy ours, String theirs, long ops) {
+        String oursText = tok.decode(ours.tokens(), true);
+        System.out.printf("%s: ours=%s | llama.cpp=%s | margins=%s%n", type, oursText, theirs,
+                Arrays.toString(Arrays.stream(ours.margins()).map(m -> Math.round(m * 1000) / 1000.0).toArray()));
+        if (oursText.equals(theirs)) return;
+        int step = 0;
+        while (step < ours.tokens().length
+                && theirs.startsWith(tok.decode(Arrays.copyOf(ours.tokens(), step + 1), true))) step++;
+        step = Math.min(step, MAX_NEW_TOKENS - 1); // = tokens().length: we stopped (EOS) where llama.cpp went on
+        double eps = switch (type) {
+            case F32 -> Tolerances.FP32_EPS;
+            case F16 -> 0x1p-10;
+            case BF16 -> Tolerances.BF16_EPS;
+            case Q8_0 -> 1.0 / 127; // one quantisation step of the block's largest weight
+        };
+        double allowed = 2 * Tolerances.rounding(eps, ours.scales()[step], ops);
+        assertThat(ours.margins()[step]).as("%s: llama.cpp diverged at generated token %d (ours %s, theirs %s)",
+                type, step, oursText, theirs).isLessThan(allowed);
+    }
+
+    /** Our greedy decoding, recording each step's top-1 − top-2 logit gap and largest |logit|. */
+    private record Greedy(int[] tokens, double[] margins, double[] scales) {}
+
+    private static Greedy greedy(CausalLm model, int[] prompt, int eos) {
+        List<Integer> seq = new ArrayList<>();
+        for (int t : prompt) seq.add(t);
+        List<Integer> out = new ArrayList<>();
+        double[] margins = new double[MAX_NEW_TOKENS];
+        double[] scales = new double[MAX_NEW_TOKENS];
+        try (NoGrad ng = NoGrad.enter()) {
+            for (int step = 0; step < MAX_NEW_TOKENS; step++) {
+                float[] logits;
+                try (PointerScope scope = new PointerScope()) {
+                    long[] ids = seq.stream().mapToLong(Integer::longValue).toArray();
+                    Tensor h = model.hidden(Tensors.longs(ids, 1, ids.length), null, null);
+                    logits = Tensors.toFloats(model.logits(h.select(1, ids.length - 1)));
+                }
+                int best = 0;
+                int second = -1;
+                double scale = 0;
+                for (int i = 0; i < logits.length; i++) {
+                    scale = Math.max(scale, Math.abs(logits[i]));
+                    if (logits[i] > logits[best]) {
+                        second = best;
+                        best = i;
+                    } else if (i != best && (second < 0 || logits[i] > logits[second])) {
+                        second = i;
+                    }
+                }
+                margins[step] = logits[best] - logits[second];
+                scales[step] = scale;
+                if (best == eos) break;
+                out.add(best);
+                seq.add(best);
+            }
+        }
+        return new Greedy(out.stream().mapToInt(Integer::intValue).toArray(), margins, scales);
+    }
+
+    @Test
+    void hfExportOfAnAdapterLoadsAsABaseModelWithTheFineTunedLogits() throws Exception {
+        Path out = dir.resolve("hf");
+        TorchEngine.exportModel(adapter, base, TorchEngine.ExportFormat.HF, null, "ft", out);
+        assertThat(out.resolve("config.json")).exists();
+        assertThat(out.resolve("model.safetensors")).exists();
+        assertThat(out.resolve("tokenizer.json")).exists();
+        assertThat(out.resolve("tokenizer_config.json")).exists();
+        assertThat(TorchEngine.isAdapter(out)).isFalse();
+
+        LoadOptions fp32 = new LoadOptions(Precision.FP32, false);
+        try (HfTokenizer tok = HfTokenizer.load(out);
+             CausalLm merged = CausalLm.load(out, fp32);
+             CausalLm served = CausalLm.load(base, fp32);
+             LoraModel lora = LoraModel.load(served, adapter);
+             PointerScope scope = new PointerScope();
+             NoGrad ng = NoGrad.enter()) {
+            int[] ids = tok.encode(prompts(tok).get(0), false);
+            Tensor input = Tensors.longs(Arrays.stream(ids).asLongStream().toArray(), 1, ids.length);
+            float[] a = Tensors.toFloats(merged.logits(merged.hidden(input, null, null)));
+            float[] b = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            double scale = 0;
+            double worst = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(b[i]));
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+            }
+            // W + s·BA once versus W·x + s·B(A·x) every pass: the same products rounded in another order
+            long ops = merged.config().numLayers() * (long) merged.config().intermediateSize();
+            assertThat(worst).isLessThan(Tolerances.fp32(scale, ops));
+            // and the adapter mattered: the base alone is far off
+            lora.close();
+            float[] plain = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            double moved = 0;
+            for (int i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(plain[i] - b[i]));
+            assertThat(moved).isGreaterThan(100 * Tolerances.fp32(scale, ops));
+        }
+    }
+
+    @Test
+    void peftExportHasPeftsFileAndTensorNames() throws Exception {
+        Path out = dir.resolve("peft");
+        TorchEngine.exportModel(adapter, base, TorchEngine.ExportFormat.PEFT, null, "ft", out);
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("adapter_config.json", "adapter_model.safetensors");
+        }
+        JsonNode config = new ObjectMapper().readTree(out.resolve("adapter_config.json").toFile());
+        assertThat(config.path("peft_type").asText()).isEqualTo("LORA");
+        assertThat(config.path("task_type").asText()).isEqualTo("CAUSAL_LM");
+        assertThat(config.path("r").asInt()).isPositive();
+        assertThat(config.has("lora_alpha")).isTrue();
+        assertThat(config.path("target_modules").isArray()).isTrue();
+        try (SafetensorsReader r = SafetensorsReader.open(out.resolve(PeftFiles.WEIGHTS))) {
+            assertThat(r.names()).contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight",
+                    "base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight");
+            assertThat(r.names()).allMatch(n -> n.matches("base_model\\.model\\.model\\.layers\\.\\d+\\.\\w+\\.\\w+"
+                    + "\\.lora_[AB]\\.weight"));
+        }
+    }
+
+    @Test
+    void peftExportOfACompleteModelIsRefusedWithAReason() {
+        assertThatThrownBy(() -> TorchEngine.exportModel(base, null, TorchEngine.ExportFormat.PEFT, null, "b",
+                dir.resolve("nope"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a LoRA adapter");
+    }
+
+    private static final class Quiet implements TrainingListener {
+        @Override public void onPlan(TrainingPlan plan) {}
+
+        @Override public void onStep(StepMetrics m) {}
+
+        @Override public void onCheckpoint(CheckpointInfo checkpoint) {}
+
+        @Override public void onWarning(String message) {}
+    }
+}
