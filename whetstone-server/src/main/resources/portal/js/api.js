@@ -80,6 +80,18 @@ export async function content(fileId, signal) {
 }
 
 /**
+ * A download that needs the key header (a plain link cannot send it): the body as a Blob, with the file name from
+ * Content-Disposition. The whole body is held in the browser's memory; the CLI suits multi-GB models better.
+ */
+export async function download(url, signal) {
+  const res = await fetch(url, {headers: headers({}), signal});
+  if (!res.ok) throw await failure(res);
+  const disposition = res.headers.get('Content-Disposition') ?? '';
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? 'download';
+  return {blob: await res.blob(), name};
+}
+
+/**
  * Uploads a file as the Azure how-to does (multipart, purpose fine-tune). XMLHttpRequest, not fetch: only it
  * reports upload progress. onProgress gets (sentBytes, totalBytes).
  */

@@ -35,6 +35,24 @@ final class ServiceHttp {
         return HttpRequest.newBuilder(URI.create(endpoint + pathAndQuery)).timeout(Duration.ofSeconds(30));
     }
 
+    /** A streamed body for 2xx answers; an error envelope becomes an IOException as in {@link #send}. */
+    HttpResponse<java.io.InputStream> sendStreaming(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IOException("cannot reach " + endpoint + " (" + e + "); is `whetstone serve` running there? (--endpoint)", e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String text;
+            try (java.io.InputStream in = response.body()) {
+                text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            throw failure(response.statusCode(), text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text));
+        }
+        return response;
+    }
+
     Reply send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response;
         try {
@@ -43,11 +61,13 @@ final class ServiceHttp {
             throw new IOException("cannot reach " + endpoint + " (" + e + "); is `whetstone serve` running there? (--endpoint)", e);
         }
         JsonNode body = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        if (response.statusCode() / 100 != 2) {
-            String message = body.path("error").path("message").asText("");
-            String hint = response.statusCode() == 401 ? " (" + unauthorizedHint + ")" : "";
-            throw new IOException("HTTP " + response.statusCode() + (message.isEmpty() ? "" : ": " + message) + hint);
-        }
+        if (response.statusCode() / 100 != 2) throw failure(response.statusCode(), body);
         return new Reply(response.statusCode(), body);
+    }
+
+    private IOException failure(int status, JsonNode body) {
+        String message = body.path("error").path("message").asText("");
+        String hint = status == 401 ? " (" + unauthorizedHint + ")" : "";
+        return new IOException("HTTP " + status + (message.isEmpty() ? "" : ": " + message) + hint);
     }
 }

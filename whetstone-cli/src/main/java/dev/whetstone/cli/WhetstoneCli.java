@@ -22,9 +22,12 @@ public final class WhetstoneCli {
                 .execute(args);
     }
 
-    /** An API or connection error is the user's to fix: its message only; anything else with its stack trace. */
+    /**
+     * An API or connection error, or an input refused with a reason (a model folder that does not load), is the
+     * user's to fix: its message only; anything else with its stack trace.
+     */
     private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-        if (e instanceof java.io.IOException) cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + e.getMessage());
+        if (e instanceof java.io.IOException || e instanceof IllegalArgumentException) cmd.getErr().println("whetstone " + cmd.getCommandName() + ": " + e.getMessage());
         else e.printStackTrace(cmd.getErr());
         return ERROR;
     }

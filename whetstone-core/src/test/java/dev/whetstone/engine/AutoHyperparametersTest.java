@@ -52,8 +52,9 @@ class AutoHyperparametersTest {
     }
 
     @Test
-    void multiplierGrowsWithTheSquareRootOfTheBatch() {
-        assertThat(AutoHyperparameters.multiplier(1)).isEqualTo(0.5);
+    void multiplierGrowsWithTheSquareRootOfTheBatchAboveEight() {
+        assertThat(AutoHyperparameters.multiplier(1)).isEqualTo(1.0);
+        assertThat(AutoHyperparameters.multiplier(4)).isEqualTo(1.0);
         assertThat(AutoHyperparameters.multiplier(8)).isEqualTo(1.0);
         assertThat(AutoHyperparameters.multiplier(16)).isEqualTo(1.41);
         assertThat(AutoHyperparameters.multiplier(256)).isEqualTo(2.0);
@@ -63,13 +64,13 @@ class AutoHyperparametersTest {
     void resolveKeepsRequestedValuesAndFillsTheRest() {
         var r = AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(2, null, null), 5000,
                 TrainingSpec.Method.LORA, 64);
-        assertThat(r).isEqualTo(new ResolvedHyperparameters(2, 10, 1.12, 1.12 * 5e-4));
+        assertThat(r).isEqualTo(new ResolvedHyperparameters(2, 10, 1.12, 1.12 * 1e-3));
         var full = AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(null, 8, 0.3), 50,
                 TrainingSpec.Method.FULL, 64);
         assertThat(full.nEpochs()).isEqualTo(3);
         assertThat(full.batchSize()).isEqualTo(8);
         assertThat(full.learningRate()).isEqualTo(0.3 * 2e-5);
         assertThat(AutoHyperparameters.resolve(AUTO, 20, TrainingSpec.Method.LORA, 64))
-                .isEqualTo(new ResolvedHyperparameters(5, 1, 0.5, 2.5e-4));
+                .isEqualTo(new ResolvedHyperparameters(5, 1, 1.0, 1e-3));
     }
 }

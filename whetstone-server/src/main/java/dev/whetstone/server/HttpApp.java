@@ -64,6 +64,7 @@ final class HttpApp {
             Routes routes = new Routes(c.routes);
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
+            services.modelExport().register(routes);
             new JobsApi(services.jobs()).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);

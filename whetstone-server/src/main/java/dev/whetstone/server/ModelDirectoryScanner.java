@@ -38,9 +38,7 @@ public final class ModelDirectoryScanner {
 
     private static java.util.Optional<BaseModel> read(Path dir) {
         Path config = dir.resolve("config.json");
-        if (!Files.isRegularFile(config) || !Files.isRegularFile(dir.resolve("tokenizer.json")) || !hasWeights(dir)) {
-            return java.util.Optional.empty();
-        }
+        if (!missingFiles(dir).isEmpty()) return java.util.Optional.empty();
         try {
             JsonNode cfg = Json.MAPPER.readTree(config.toFile());
             String arch = cfg.path("architectures").path(0).asText("unknown");
@@ -61,6 +59,15 @@ public final class ModelDirectoryScanner {
         Path tokConfig = dir.resolve("tokenizer_config.json");
         return Files.isRegularFile(tokConfig)
                 && !Json.MAPPER.readTree(tokConfig.toFile()).path("chat_template").isMissingNode();
+    }
+
+    /** The files that keep {@code dir} from being listed as a model; empty when it is listed. */
+    public static List<String> missingFiles(Path dir) {
+        List<String> missing = new ArrayList<>();
+        if (!Files.isRegularFile(dir.resolve("config.json"))) missing.add("config.json");
+        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) missing.add("tokenizer.json");
+        if (!hasWeights(dir)) missing.add("weights (*.safetensors)");
+        return missing;
     }
 
     private static boolean hasWeights(Path dir) {

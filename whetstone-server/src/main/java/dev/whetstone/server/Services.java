@@ -8,6 +8,7 @@ import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
+import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -18,6 +19,7 @@ import java.util.Set;
  *
  * @param deployments also the {@link dev.whetstone.deployments.DeploymentLookup} the inference API asks
  * @param credentials admin and inference-only keys and the service's signed tokens, for {@code Auth}
+ * @param modelExport the download of models in other tools' formats (the engine's export)
  */
 record Services(
         FileService files,
@@ -31,11 +33,12 @@ record Services(
         AccountNames accounts,
         Credentials credentials,
         DeploymentLookup inference,
-        InferenceApiOptions inferenceOptions) {
+        InferenceApiOptions inferenceOptions,
+        ModelExportApi modelExport) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
-                credentials, lookup, options);
+                credentials, lookup, options, modelExport);
     }
 }

@@ -31,6 +31,7 @@ import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.data.TrainingFileValidation;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
+import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -134,7 +135,16 @@ final class Wiring {
         if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
-                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())), resources);
+                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
+                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine)), resources);
+    }
+
+    /** The API's lower-case format names are the engine's enum constants. */
+    private static void exportWithEngine(java.nio.file.Path source, java.nio.file.Path base, String format,
+                                         String ggufType, String name, java.nio.file.Path out)
+            throws java.io.IOException {
+        TorchEngine.exportModel(source, base, TorchEngine.ExportFormat.valueOf(format.toUpperCase(java.util.Locale.ROOT)),
+                TorchEngine.GgufType.valueOf(ggufType.toUpperCase(java.util.Locale.ROOT)), name, out);
     }
 
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */

@@ -129,6 +129,31 @@ public final class TorchEngine {
     /** Whether {@code dir} holds a PEFT adapter (which needs its base model) rather than a complete model. */
     public static boolean isAdapter(Path dir) { return dev.whetstone.engine.torch.lora.PeftFiles.isAdapterDir(dir); }
 
+    /**
+     * Checks a Hugging Face model folder the way serving and training will read it: config.json (keys the engine
+     * needs, a supported architecture), every weight present with the shape config.json implies and none left over,
+     * and a tokenizer that loads. Weights are read once (as bf16, to halve the memory of the check).
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static void checkModel(Path dir) throws IOException {
+        if (isAdapter(dir)) {
+            throw new IllegalArgumentException(dir + " holds a LoRA adapter (adapter_config.json), not a complete"
+                    + " model; add its base model, or merge it first (whetstone models export --format hf)");
+        }
+        try (HfTokenizer tokenizer = HfTokenizer.load(dir);
+             dev.whetstone.engine.torch.model.CausalLm model = dev.whetstone.engine.torch.model.CausalLm.load(dir,
+                     new dev.whetstone.engine.torch.model.LoadOptions(
+                             dev.whetstone.engine.torch.model.Precision.BF16, false))) {
+            if (tokenizer.vocabSize() > model.config().vocabSize()) {
+                throw new IllegalArgumentException(dir + ": the tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but config.json's vocab_size is " + model.config().vocabSize());
+            }
+        } catch (UnsupportedModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** A counter of tokens with a model's own tokenizer and chat template, exactly as training encodes examples. */
     public interface ModelTokenCounter extends TokenCounter, AutoCloseable {
         @Override

@@ -55,7 +55,7 @@ class ModelExportTest {
     private Path adapter;
 
     /**
-     * One short LoRA job (40 steps at 5e-4, the default adapter) on the how-to-style data, so the fine-tune answers
+     * One short LoRA job (40 steps at 1e-3, the default adapter) on the how-to-style data, so the fine-tune answers
      * its questions with confidence.
      */
     @BeforeAll
@@ -95,6 +95,41 @@ class ModelExportTest {
                     int[] promptIds = tok.encode(prompt, false);
                     assertThat(llama.encode(prompt)).as("llama.cpp's tokens of %s", prompt).containsExactly(promptIds);
                     Greedy expected = greedy(ours, promptIds, eos);
+                    String theirs = llama.complete(new InferenceParameters(prompt).setNPredict(MAX_NEW_TOKENS)
+                            .setTemperature(0).setTopK(1).setRepeatPenalty(1).setSeed(1));
+                    checkSameOrNearTie(type, tok, expected, theirs, ours.config().numLayers()
+                            * (long) ours.config().intermediateSize());
+                }
+            }
+        }
+    }
+
+    /**
+     * GPT-2 (the demo model tiny-completion, a base model: random weights, so small margins) in f32 and f16: fused
+     * qkv, learned positions, LayerNorm biases and a BOS-adding tokenizer, read by llama.cpp's gpt2 architecture.
+     */
+    @Test
+    void ggufOfAGpt2BaseModelGivesLlamaCppTheSameGreedyTokens() throws Exception {
+        LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
+        Path gpt2 = dir.resolve("tiny-completion");
+        TinyModels.create(gpt2, TinyModels.Kind.COMPLETION);
+        for (GgufType type : List.of(GgufType.F32, GgufType.F16)) {
+            Path file = dir.resolve("tiny-completion-" + type + ".gguf");
+            TorchEngine.exportModel(gpt2, null, TorchEngine.ExportFormat.GGUF,
+                    TorchEngine.GgufType.valueOf(type.name()), "tiny-completion", file);
+            try (HfTokenizer tok = HfTokenizer.load(gpt2);
+                 CausalLm ours = CausalLm.load(gpt2, new LoadOptions(Precision.FP32, false));
+                 LlamaModel llama = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(512)
+                         .setThreads(1).setGpuLayers(0))) {
+                for (String prompt : List.of("Q: Can I play PC games on my Xbox?\nA:", "The console")) {
+                    int[] promptIds = tok.encode(prompt, true);
+                    // the binding's encode may or may not add BOS; the completion must (checked by its text)
+                    int bos = tok.bosId().getAsInt();
+                    assertThat(Arrays.stream(llama.encode(prompt)).dropWhile(t -> t == bos).toArray())
+                            .as("llama.cpp's tokens of %s", prompt)
+                            .containsExactly(Arrays.stream(promptIds).dropWhile(t -> t == bos).toArray());
+                    assertThat(promptIds[0]).isEqualTo(bos);
+                    Greedy expected = greedy(ours, promptIds, tok.eosId().getAsInt());
                     String theirs = llama.complete(new InferenceParameters(prompt).setNPredict(MAX_NEW_TOKENS)
                             .setTemperature(0).setTopK(1).setRepeatPenalty(1).setSeed(1));
                     checkSameOrNearTie(type, tok, expected, theirs, ours.config().numLayers()

@@ -24,8 +24,8 @@ class LearningTest {
         Path base = dir.resolve("base");
         TinyModelFactory.writeWeights(base, TinyModelFactory.Arch.LLAMA, 32, 5);
         RecordingListener l = new RecordingListener();
-        // LoRA base rate 5e-4 × 20 = 1e-2: a high rate, fine for memorising one sentence in few steps.
-        var hp = new TrainingSpec.Hyperparameters(25, 4, 20.0);
+        // LoRA base rate 1e-3 × 10 = 1e-2: a high rate, fine for memorising one sentence in few steps.
+        var hp = new TrainingSpec.Hyperparameters(25, 4, 10.0);
         TrainingOutcome out = FineTuneRun.run(TrainingFixtures.request(base, dir.resolve("work"),
                 TrainingFixtures.repeated(8), List.of(), hp, TrainingSpec.Method.LORA, TrainingFixtures.options()), l);
 

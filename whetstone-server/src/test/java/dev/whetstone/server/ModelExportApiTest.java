@@ -1,0 +1,106 @@
+package dev.whetstone.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.engine.torch.TorchEngine;
+import dev.whetstone.models.FineTunedModel;
+import dev.whetstone.server.api.Json;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code GET /models/{id}/export} with the engine's real export, on a demo-shaped base model and a full fine-tune
+ * of it: the GGUF file or a zip of the folder, and error envelopes that say what is wrong.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ModelExportApiTest {
+    private static final String V = "api-version=2024-10-21";
+
+    @TempDir static Path data;
+    TestServer server;
+
+    @BeforeAll
+    void start() throws Exception {
+        TorchEngine.createDemoModel(data.resolve("models").resolve("tiny-real"), "tiny-chat");
+        server = TestServer.start(data);
+        Path full = data.resolve("jobs/ftjob-1/model");
+        TorchEngine.createDemoModel(full, "tiny-chat"); // stands for a full fine-tuning checkpoint of tiny-real
+        server.stores.models().insert(new FineTunedModel("tiny-real.ft-1", 1, "tiny-real", "ftjob-1",
+                "jobs/ftjob-1/model", "succeeded"));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    private HttpResponse<byte[]> download(String path) throws Exception {
+        return server.http.send(server.request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void ggufOfABaseModelIsTheFileItself() throws Exception {
+        HttpResponse<byte[]> r = download("/openai/models/tiny-real/export?format=gguf&gguf_type=q8_0&" + V);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"tiny-real-q8_0.gguf\"");
+        assertThat(new String(Arrays.copyOf(r.body(), 4), StandardCharsets.US_ASCII)).isEqualTo("GGUF");
+        assertThat(Files.list(data.resolve("tmp")).toList()).as("scratch copy deleted").isEmpty();
+    }
+
+    @Test
+    void hfOfAFineTunedModelIsAZipOfTheCompleteFolder() throws Exception {
+        HttpResponse<byte[]> r = download("/v1/models/tiny-real.ft-1/export?format=hf");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/zip"));
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(r.body()))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) names.add(e.getName());
+        }
+        assertThat(names).contains("tiny-real.ft-1/config.json", "tiny-real.ft-1/model.safetensors",
+                "tiny-real.ft-1/tokenizer.json", "tiny-real.ft-1/tokenizer_config.json");
+    }
+
+    @Test
+    void peftOfACompleteModelIsRefusedNamingTheFormat() throws Exception {
+        JsonNode error = error(server.get("/openai/models/tiny-real.ft-1/export?format=peft&" + V), 400);
+        assertThat(error.path("param").asText()).isEqualTo("format");
+        assertThat(error.path("message").asText()).contains("not a LoRA adapter");
+    }
+
+    @Test
+    void aMissingOrUnknownFormatOrTypeIsA400() throws Exception {
+        assertThat(error(server.get("/openai/models/tiny-real/export?" + V), 400).path("param").asText())
+                .isEqualTo("format");
+        assertThat(error(server.get("/openai/models/tiny-real/export?format=onnx&" + V), 400).path("message").asText())
+                .contains("peft", "hf", "gguf");
+        assertThat(error(server.get("/openai/models/tiny-real/export?format=gguf&gguf_type=q4_k&" + V), 400)
+                .path("param").asText()).isEqualTo("gguf_type");
+        assertThat(error(server.get("/openai/models/tiny-real/export?format=hf&gguf_type=f16&" + V), 400)
+                .path("param").asText()).isEqualTo("gguf_type");
+    }
+
+    @Test
+    void anUnknownModelIsA404() throws Exception {
+        assertThat(error(server.get("/openai/models/nope/export?format=hf&" + V), 404).path("message").asText())
+                .contains("nope");
+    }
+
+    private static JsonNode error(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return Json.MAPPER.readTree(r.body()).path("error");
+    }
+}
