@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
+import org.bytedeco.javacpp.PointerScope;
 
 /**
  * Writes a model in the formats other tools load. The source is a model folder (a base model or a full fine-tuning
@@ -27,7 +28,9 @@ public final class ModelExport {
             throw new IllegalArgumentException(source.getFileName() + " is a complete model, not a LoRA adapter;"
                     + " export it as hf or gguf");
         }
-        PeftFiles.read(source); // refuse a damaged adapter before writing anything
+        try (PointerScope scope = new PointerScope()) {
+            PeftFiles.read(source); // refuse a damaged adapter before writing anything
+        }
         Files.createDirectories(outDir);
         for (String f : List.of(PeftFiles.CONFIG, PeftFiles.WEIGHTS)) {
             Files.copy(source.resolve(f), outDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
