@@ -17,13 +17,16 @@ import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.torch.TorchEngine;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.demo.TinyModels;
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import dev.whetstone.engine.torch.lora.LoraModel;
 import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.model.RopeScaling;
 import dev.whetstone.engine.torch.model.SafetensorsReader;
 import dev.whetstone.engine.torch.model.Tensors;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
@@ -110,25 +113,51 @@ class ModelExportTest {
      */
     @Test
     void ggufOfAGpt2BaseModelGivesLlamaCppTheSameGreedyTokens() throws Exception {
-        LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
         Path gpt2 = dir.resolve("tiny-completion");
         TinyModels.create(gpt2, TinyModels.Kind.COMPLETION);
+        checkBaseModel(gpt2, List.of("Q: Can I play PC games on my Xbox?\nA:", "The console"));
+    }
+
+    /**
+     * The other layouts the writer handles, as small random models with the chat tokenizer: Qwen2 (q/k/v biases,
+     * NEOX rotation, so no row permutation), Llama with attention biases (q/k biases permuted like their rows) and
+     * linear rope scaling, and Llama 3 rope scaling (the rope_freqs tensor).
+     */
+    @Test
+    void ggufOfQwen2AndScaledLlamaModelsGivesLlamaCppTheSameGreedyTokens() throws Exception {
+        int vocab = TinyTokenizerFactory.vocabSize();
+        List<TinyModelFactory.Spec> specs = List.of(
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.QWEN2, vocab, 64, 2, 4, 2, 128, 512, true, null, false),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, vocab, 64, 2, 4, 2, 128, 512, false,
+                        new RopeScaling("linear", 2.0, 0, 0, 0), true),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, vocab, 64, 2, 4, 2, 128, 512, true,
+                        new RopeScaling("llama3", 8.0, 1.0, 4.0, 64), false));
+        for (int i = 0; i < specs.size(); i++) {
+            Path model = dir.resolve("layout-" + i);
+            TinyTokenizerFactory.write(model, TinyTokenizerFactory.Flavor.CHAT);
+            TinyModelFactory.write(model, specs.get(i), 11 + i, TinyModelFactory.Init.FAN_IN);
+            checkBaseModel(model, List.of("Can I play PC games on my Xbox? Let us check the network settings."));
+        }
+    }
+
+    /** f32 and f16 GGUF exports of a model folder against our engine, greedy, on {@code prompts}. */
+    private static void checkBaseModel(Path model, List<String> prompts) throws Exception {
+        LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
         for (GgufType type : List.of(GgufType.F32, GgufType.F16)) {
-            Path file = dir.resolve("tiny-completion-" + type + ".gguf");
-            TorchEngine.exportModel(gpt2, null, TorchEngine.ExportFormat.GGUF,
-                    TorchEngine.GgufType.valueOf(type.name()), "tiny-completion", file);
-            try (HfTokenizer tok = HfTokenizer.load(gpt2);
-                 CausalLm ours = CausalLm.load(gpt2, new LoadOptions(Precision.FP32, false));
+            Path file = model.resolveSibling(model.getFileName() + "-" + type + ".gguf");
+            TorchEngine.exportModel(model, null, TorchEngine.ExportFormat.GGUF,
+                    TorchEngine.GgufType.valueOf(type.name()), model.getFileName().toString(), file);
+            try (HfTokenizer tok = HfTokenizer.load(model);
+                 CausalLm ours = CausalLm.load(model, new LoadOptions(Precision.FP32, false));
                  LlamaModel llama = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(512)
                          .setThreads(1).setGpuLayers(0))) {
-                for (String prompt : List.of("Q: Can I play PC games on my Xbox?\nA:", "The console")) {
+                for (String prompt : prompts) {
                     int[] promptIds = tok.encode(prompt, true);
                     // the binding's encode may or may not add BOS; the completion must (checked by its text)
                     int bos = tok.bosId().getAsInt();
                     assertThat(Arrays.stream(llama.encode(prompt)).dropWhile(t -> t == bos).toArray())
                             .as("llama.cpp's tokens of %s", prompt)
                             .containsExactly(Arrays.stream(promptIds).dropWhile(t -> t == bos).toArray());
-                    assertThat(promptIds[0]).isEqualTo(bos);
                     Greedy expected = greedy(ours, promptIds, tok.eosId().getAsInt());
                     String theirs = llama.complete(new InferenceParameters(prompt).setNPredict(MAX_NEW_TOKENS)
                             .setTemperature(0).setTopK(1).setRepeatPenalty(1).setSeed(1));
