@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Finds base models: each sub-folder of the models directory holding a Hugging Face checkpoint
- * (config.json, *.safetensors, tokenizer.json) is a model named by its folder. Scanned on each call, so a folder
- * copied in while the service runs shows up without a restart.
+ * (config.json, *.safetensors, tokenizer.json) is a model named by its folder; hidden folders (a leading '.') are
+ * skipped. Scanned on each call, so a folder copied in while the service runs shows up without a restart.
  */
 public final class ModelDirectoryScanner {
     private static final Logger LOG = LoggerFactory.getLogger(ModelDirectoryScanner.class);
@@ -27,7 +27,9 @@ public final class ModelDirectoryScanner {
         if (!Files.isDirectory(modelsDir)) return List.of();
         List<BaseModel> models = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(modelsDir)) {
-            for (Path dir : dirs.filter(Files::isDirectory).sorted(Comparator.comparing(Path::toString)).toList()) {
+            // hidden folders are staging copies (models add, demo models) until their rename into place
+            for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Path::toString)).toList()) {
                 read(dir).ifPresent(models::add);
             }
         } catch (IOException e) {

@@ -94,6 +94,14 @@ class ModelExportApiTest {
     }
 
     @Test
+    void aFineTunedModelWhoseFilesAreGoneIsA409NamingTheModel() throws Exception {
+        server.stores.models().insert(new FineTunedModel("tiny-real.ft-gone", 1, "tiny-real", "ftjob-2",
+                "jobs/ftjob-2/model", "succeeded"));
+        JsonNode error = error(server.get("/openai/models/tiny-real.ft-gone/export?format=gguf&" + V), 409);
+        assertThat(error.path("message").asText()).contains("tiny-real.ft-gone", "could not be exported");
+    }
+
+    @Test
     void anUnknownModelIsA404() throws Exception {
         assertThat(error(server.get("/openai/models/nope/export?format=hf&" + V), 404).path("message").asText())
                 .contains("nope");

@@ -72,6 +72,9 @@ public final class ModelExportApi {
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid("format", "Model '" + id + "' cannot be exported as " + format + ": "
                         + e.getMessage());
+            } catch (IOException e) {
+                // the stored files are missing or damaged (or the scratch space is full): the model's state, not a bug
+                throw ApiException.wrongState("Model '" + id + "' could not be exported as " + format + ": " + e);
             }
             if (format.equals("gguf")) {
                 call.ctx().contentType("application/octet-stream");
