@@ -4,6 +4,7 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
 import dev.whetstone.server.api.AccountModelsApi;
 import dev.whetstone.server.api.DeploymentsApi;
+import dev.whetstone.server.api.RaiApi;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
 import dev.whetstone.server.api.JobsApi;
@@ -66,8 +67,9 @@ final class HttpApp {
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             new JobsApi(services.jobs()).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
+            new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
-            new InferenceApi(services.inference(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
+            new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }

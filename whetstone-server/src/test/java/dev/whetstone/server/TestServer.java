@@ -21,6 +21,7 @@ import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryDeploymentStore;
+import dev.whetstone.testing.InMemorySafetyStore;
 import dev.whetstone.testing.InMemoryFileStore;
 import dev.whetstone.testing.InMemoryJobEventStore;
 import dev.whetstone.testing.InMemoryJobStore;
@@ -105,7 +106,7 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -122,14 +123,15 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
         FakeInferenceEngine engine = new FakeInferenceEngine();
-        ServingWiring serving = new ServingWiring(shared.deployments(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
     }
 
     /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments) {}
+    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
+                  InMemorySafetyStore safety) {}
 
     /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {

@@ -7,6 +7,7 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,16 @@ public final class ErrorMapper {
 
     public static void apiException(ApiException e, Context ctx) {
         if (e instanceof RateLimitedException limited) rateLimitHeaders(limited, ctx);
+        if (e instanceof ContentFilteredException filtered) {
+            // Azure's live spelling (docs/reference/API.md 1.5, difference 6): innererror, content_filter_result, status.
+            write(ctx, e.code(), e.getMessage(), e.param(), error -> {
+                error.put("status", e.code().httpStatus());
+                ObjectNode inner = error.putObject("innererror");
+                inner.put("code", "ResponsibleAIPolicyViolation");
+                inner.set("content_filter_result", filtered.result());
+            });
+            return;
+        }
         write(ctx, e.code(), e.getMessage(), e.param());
     }
 
@@ -67,11 +78,16 @@ public final class ErrorMapper {
     }
 
     public static void write(Context ctx, ErrorCode code, String message, String param) {
+        write(ctx, code, message, param, error -> {});
+    }
+
+    private static void write(Context ctx, ErrorCode code, String message, String param, Consumer<ObjectNode> extra) {
         ObjectNode error = Json.MAPPER.createObjectNode();
         error.put("code", code.wireName());
         error.put("message", message == null || message.isBlank() ? code.wireName() : message);
         error.put("param", param);
         error.put("type", openAiType(code));
+        extra.accept(error);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("error", error);
         ctx.status(code.httpStatus()).contentType("application/json").result(body.toString());
