@@ -29,6 +29,7 @@ import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
+import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.safety.SafetyService;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -110,7 +111,7 @@ final class Wiring {
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
         Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), resources);
-        resources.add(startWorkers(core, adapters.jobs()));
+        resources.add(startWorkers(config, core, adapters.jobs()));
         return resources;
     }
 
@@ -141,7 +142,7 @@ final class Wiring {
         deploymentRef.set(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
-        if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
+        if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()), safety), resources);
@@ -168,10 +169,11 @@ final class Wiring {
                 .map(d -> "deployment '" + d.name() + "'");
     }
 
-    private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {
+    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring) {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
-                jobWiring.clock(), jobWiring.workerSettings());
+                jobWiring.clock(), jobWiring.workerSettings(),
+                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null);
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 

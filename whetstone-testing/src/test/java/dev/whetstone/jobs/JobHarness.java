@@ -13,6 +13,7 @@ import dev.whetstone.files.StagedContent;
 import dev.whetstone.models.BaseModel;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.models.ModelUsage;
+import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.worker.JobWorker;
 import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
@@ -69,7 +70,7 @@ final class JobHarness {
         fineTuned = new FineTunedModels(stores, paths, ModelUsage.NONE);
         jobs = new JobService(stores, resolver, files, fineTuned, clock, maxActiveJobs);
         env = new WorkerEnvironment(stores, resolver, files, TrainingData.fromFiles(files, JobHarness::parse), trainer,
-                paths, clock, SETTINGS);
+                paths, clock, SETTINGS, LexiconClassifier.builtIn());
     }
 
     JobWorker worker(String id) { return new JobWorker(env, id); }
