@@ -29,7 +29,13 @@ final class SchemaChecks {
                 "metrics", "dir"));
         TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status"));
         TABLES.put("deployments", List.of("account", "name", "created_at", "model", "sku_name", "sku_capacity",
-                "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag"));
+                "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag",
+                "rai_policy_name"));
+        TABLES.put("rai_policies", List.of("account", "name", "mode", "base_policy_name", "content_filters",
+                "custom_blocklists", "classifiers", "created_at", "updated_at", "etag"));
+        TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));
+        TABLES.put("rai_blocklist_items", List.of("account", "blocklist", "name", "pattern", "is_regex", "created_at",
+                "updated_at", "etag"));
     }
 
     private SchemaChecks() {}
