@@ -23,7 +23,7 @@ public final class TinyModelFactory {
     private TinyModelFactory() {}
 
     /** The architectures the factory can write, each in its published config.json keys and tensor names. */
-    public enum Arch { LLAMA, QWEN2, GPT2, QWEN3, MISTRAL, GEMMA2, GEMMA3 }
+    public enum Arch { LLAMA, QWEN2, GPT2, QWEN3, MISTRAL, GEMMA2, GEMMA3, SMOLLM3 }
 
     /**
      * @param ropeScaling   Llama (and Gemma 3's global layers), or null
@@ -103,13 +103,14 @@ public final class TinyModelFactory {
                     .put("n_head", s.heads()).put("n_positions", s.maxPositions()).put("n_inner", s.intermediate())
                     .put("activation_function", "gelu_new").put("layer_norm_epsilon", 1e-5);
         }
-        boolean qwen = s.arch() == Arch.QWEN2 || s.arch() == Arch.QWEN3;
+        boolean qwen = s.arch() == Arch.QWEN2 || s.arch() == Arch.QWEN3 || s.arch() == Arch.SMOLLM3;
         String[] names = switch (s.arch()) {
             case QWEN2 -> new String[] {"Qwen2ForCausalLM", "qwen2"};
             case QWEN3 -> new String[] {"Qwen3ForCausalLM", "qwen3"};
             case MISTRAL -> new String[] {"MistralForCausalLM", "mistral"};
             case GEMMA2 -> new String[] {"Gemma2ForCausalLM", "gemma2"};
             case GEMMA3 -> new String[] {"Gemma3ForCausalLM", "gemma3_text"};
+            case SMOLLM3 -> new String[] {"SmolLM3ForCausalLM", "smollm3"};
             default -> new String[] {"LlamaForCausalLM", "llama"};
         };
         c.putArray("architectures").add(names[0]);
@@ -135,6 +136,12 @@ public final class TinyModelFactory {
         if (qwen) c.put("use_sliding_window", false).putNull("sliding_window");
         if (s.arch() == Arch.QWEN3) c.put("head_dim", s.headDim()).put("max_window_layers", s.layers());
         if (s.arch() == Arch.MISTRAL) c.put("sliding_window", s.slidingWindow());
+        if (s.arch() == Arch.SMOLLM3) {
+            // published configs carry both: the list decides, the interval is how it was made (every 2nd here)
+            c.put("no_rope_layer_interval", 2).put("attention_bias", false).put("mlp_bias", false);
+            var list = c.putArray("no_rope_layers");
+            for (int i = 0; i < s.layers(); i++) list.add((i + 1) % 2 != 0 ? 1 : 0);
+        }
         if (s.arch() == Arch.LLAMA || s.arch() == Arch.QWEN3) c.put("attention_bias", s.attentionBias());
         if (s.ropeScaling() != null) {
             RopeScaling r = s.ropeScaling();

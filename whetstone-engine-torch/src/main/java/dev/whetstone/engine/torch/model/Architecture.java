@@ -12,6 +12,8 @@ public enum Architecture {
     MISTRAL(List.of("MistralForCausalLM")),
     /** Qwen2/Qwen2.5: Llama layout plus q/k/v biases. */
     QWEN2(List.of("Qwen2ForCausalLM")),
+    /** SmolLM3: the Llama layout with RoPE left out of the layers no_rope_layers marks 0 (NoPE). */
+    SMOLLM3(List.of("SmolLM3ForCausalLM")),
     /** Qwen3 (dense): Llama layout with per-head RMSNorm on q and k before RoPE, explicit head_dim, no qkv bias. */
     QWEN3(List.of("Qwen3ForCausalLM")),
     /**

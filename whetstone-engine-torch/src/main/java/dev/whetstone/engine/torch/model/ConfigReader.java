@@ -55,7 +55,7 @@ final class ConfigReader {
         int heads = required(c, "num_attention_heads", where);
         int layers = required(c, "num_hidden_layers", where);
         int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
-        boolean qwen = arch == Architecture.QWEN2 || arch == Architecture.QWEN3;
+        boolean qwen = arch == Architecture.QWEN2 || arch == Architecture.QWEN3 || arch == Architecture.SMOLLM3;
         boolean attentionBias = c.path("attention_bias").asBoolean(false);
         String act = c.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
@@ -63,13 +63,18 @@ final class ConfigReader {
         }
         if (qwen && c.path("use_sliding_window").asBoolean(false)) {
             throw new UnsupportedModelException(where + ": use_sliding_window=true is not supported; set it to"
-                    + " false (Qwen2 and Qwen3 checkpoints are trained without it)");
+                    + " false (Qwen2, Qwen3 and SmolLM3 checkpoints are trained without it)");
         }
         // Mistral's window binds every layer; Qwen's sliding_window is inert while use_sliding_window is false
         Integer window = arch == Architecture.MISTRAL && c.hasNonNull("sliding_window")
                 ? c.get("sliding_window").asInt() : null;
         checkLayerTypes(c, layers, window != null, where);
-        ModelConfig.LayerKind kind = new ModelConfig.LayerKind(window != null, ModelConfig.LayerRope.GLOBAL);
+        List<ModelConfig.LayerKind> kinds = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            boolean rope = arch != Architecture.SMOLLM3 || usesRope(c, i, layers, where);
+            kinds.add(new ModelConfig.LayerKind(window != null,
+                    rope ? ModelConfig.LayerRope.GLOBAL : ModelConfig.LayerRope.NONE));
+        }
         return new ModelConfig(arch, required(c, "vocab_size", where), hidden, layers,
                 heads, kvHeads(c, heads), headDim, required(c, "intermediate_size", where),
                 c.path("max_position_embeddings").asInt(2048), c.path("rms_norm_eps").asDouble(1e-6),
@@ -78,7 +83,21 @@ final class ConfigReader {
                 c.path("tie_word_embeddings").asBoolean(false), ModelConfig.Activation.SILU, window,
                 optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
                 ModelConfig.NormForm.STANDARD, arch == Architecture.QWEN3, false, false, 1 / Math.sqrt(headDim),
-                null, null, Collections.nCopies(layers, kind), 0);
+                null, null, kinds, 0);
+    }
+
+    /**
+     * SmolLM3: layer i rotates iff no_rope_layers[i] is 1; without the list, every no_rope_layer_interval-th layer
+     * (default 4) goes without.
+     */
+    private static boolean usesRope(JsonNode c, int i, int layers, String where) {
+        JsonNode list = c.path("no_rope_layers");
+        if (!list.isArray()) return (i + 1) % c.path("no_rope_layer_interval").asInt(4) != 0;
+        if (list.size() != layers) {
+            throw new UnsupportedModelException(where + ": no_rope_layers has " + list.size()
+                    + " entries but num_hidden_layers is " + layers);
+        }
+        return list.get(i).asInt() != 0;
     }
 
     /**

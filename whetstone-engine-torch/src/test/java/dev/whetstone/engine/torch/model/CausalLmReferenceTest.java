@@ -42,7 +42,10 @@ class CausalLmReferenceTest {
                 true, null, false);
         TinyModelFactory.Spec gemma3 = new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA3, 61, 32, 2, 4, 1, 48, 64,
                 true, new RopeScaling("linear", 2.0, 0, 0, 0), false);
+        TinyModelFactory.Spec smollm3 = new TinyModelFactory.Spec(TinyModelFactory.Arch.SMOLLM3, 61, 32, 2, 4, 2, 48,
+                64, true, null, false);
         return Stream.of(Arguments.of("llama tied, GQA 2", llama),
+                Arguments.of("smollm3 (layer 1 without RoPE)", smollm3),
                 Arguments.of("llama untied, MQA, llama3 rope, attention bias", llama3Untied),
                 Arguments.of("qwen2 (qkv bias)", qwen), Arguments.of("gpt2", gpt2),
                 Arguments.of("qwen3 (q/k norms, head_dim 16)", qwen3),

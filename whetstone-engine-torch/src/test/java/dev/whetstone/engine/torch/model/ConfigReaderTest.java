@@ -139,6 +139,24 @@ class ConfigReaderTest {
     }
 
     @Test
+    void smolLm3LeavesRopeOutWhereNoRopeLayersSays() throws Exception {
+        String config = """
+                {"architectures":["SmolLM3ForCausalLM"],"hidden_size":2048,"intermediate_size":11008,
+                 "num_hidden_layers":8,"num_attention_heads":16,"num_key_value_heads":4,"rope_theta":5000000.0,
+                 "use_sliding_window":false,"sliding_window":null,"no_rope_layer_interval":4,%s
+                 "tie_word_embeddings":true,"vocab_size":128256}""";
+        ModelConfig listed = parse(config.formatted("\"no_rope_layers\":[1,1,0,1,1,1,1,0],"));
+        ModelConfig byInterval = parse(config.formatted(""));
+        assertThat(listed.architecture()).isEqualTo(Architecture.SMOLLM3);
+        assertThat(listed.layerKinds().stream().map(k -> k.rope() == ModelConfig.LayerRope.GLOBAL).toList())
+                .containsExactly(true, true, false, true, true, true, true, false);
+        assertThat(byInterval.layerKinds().stream().map(k -> k.rope() == ModelConfig.LayerRope.GLOBAL).toList())
+                .containsExactly(true, true, true, false, true, true, true, false);
+        assertThatThrownBy(() -> parse(config.formatted("\"no_rope_layers\":[1,0],")))
+                .hasMessageContaining("no_rope_layers has 2 entries but num_hidden_layers is 8");
+    }
+
+    @Test
     void gemma2AlternatesAndSoftCaps() throws Exception {
         ModelConfig c = parse("""
                 {"architectures":["Gemma2ForCausalLM"],"attn_logit_softcapping":50.0,"final_logit_softcapping":30.0,
@@ -158,8 +176,8 @@ class ConfigReaderTest {
         assertThatThrownBy(() -> parse("{\"architectures\":[\"PhiForCausalLM\"]}"))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("PhiForCausalLM")
-                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
-                        + " Gemma2ForCausalLM, Gemma3ForCausalLM, GPT2LMHeadModel");
+                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, SmolLM3ForCausalLM,"
+                        + " Qwen3ForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, GPT2LMHeadModel");
         assertThatThrownBy(() -> parse("""
                 {"architectures":["LlamaForCausalLM"],"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,
                  "num_attention_heads":2,"vocab_size":8,"rope_scaling":{"type":"yarn","factor":4}}"""))
@@ -170,7 +188,7 @@ class ConfigReaderTest {
                 .hasMessageContaining("use_sliding_window");
         assertThatThrownBy(() -> parse("{\"architectures\":[\"LlamaForCausalLM\"]}"))
                 .hasMessageContaining("'hidden_size' is missing");
-        assertThat(List.of(Architecture.values())).hasSize(7);
+        assertThat(List.of(Architecture.values())).hasSize(8);
     }
 
     @Test

@@ -90,6 +90,8 @@ final class ReferenceLm {
                 perHeadNorm(k[i], kvHeads, p + ".self_attn.k_norm.weight");
             }
             boolean local = type.equals("gemma3_text") && sliding(l);
+            // SmolLM3's NoPE layers: no_rope_layers[l] == 0 means no rotation
+            if (type.equals("smollm3") && cfg.get("no_rope_layers").get(l).asInt() == 0) continue;
             rope(q[i], heads, i, local);
             rope(k[i], kvHeads, i, local);
         }
