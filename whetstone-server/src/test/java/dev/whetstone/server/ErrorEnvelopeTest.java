@@ -9,9 +9,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each kind of request the API cannot serve, including those Jetty refuses before our handlers run, answers with a
@@ -121,6 +121,7 @@ class ErrorEnvelopeTest {
         envelope(send("PUT /openai/files?" + V + " HTTP/1.1\r\nContent-Length: abc", null), 400, "invalidPayload");
         envelope(send("DELETE /openai/files/x?" + V + " HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked", null),
                 400, "invalidPayload");
+        envelope(send("POST /v1/fine_tuning/jobs HTTP/1.1\r\nTransfer-Encoding: gzip", "x"), 400, "invalidPayload");
     }
 
     @Test

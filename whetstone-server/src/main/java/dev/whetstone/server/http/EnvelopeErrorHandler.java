@@ -27,13 +27,15 @@ public final class EnvelopeErrorHandler extends ErrorHandler {
             status = http.getCode();
             if (reason == null) reason = http.getReason();
         }
-        // The client sent HTTP/2 or a made-up version over HTTP/1: its request is wrong, the service is fine.
-        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+        // 505 (HTTP/2 or a made-up version over HTTP/1) and 501 (a transfer coding Jetty does not implement)
+        // describe the client's request, not a failure of the service.
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) reason = "Unsupported HTTP version; send HTTP/1.1";
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 || status == HttpStatus.NOT_IMPLEMENTED_501) {
             status = HttpStatus.BAD_REQUEST_400;
-            reason = "Unsupported HTTP version; send HTTP/1.1";
         }
         ErrorCode code = ErrorMapper.codeFor(status);
-        if (code == ErrorCode.INTERNAL_FAILURE || code == ErrorCode.SERVICE_UNAVAILABLE) status = code.httpStatus();
+        // Any other 5xx is ours: its status follows the code (500 internalFailure, 503 serviceUnavailable).
+        if (status >= 500) status = code.httpStatus();
         response.setStatus(status);
         if (HttpStatus.hasNoBody(status)) {
             callback.succeeded();
