@@ -6,6 +6,7 @@ import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,12 @@ class ModuleBoundariesTest {
         if (classes.size() < 300) {
             throw new AssertionError("expected the production classes of every module, found " + classes.size());
         }
+    }
+
+    /** The imported class graph is large; other tests in this JVM measure heap. */
+    @AfterAll
+    static void release() {
+        classes = null;
     }
 
     @Test
