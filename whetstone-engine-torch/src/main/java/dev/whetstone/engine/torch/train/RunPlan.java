@@ -29,7 +29,7 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
         ModelConfig config = ModelConfig.read(initIsFull ? r.initDir() : r.baseModelDir());
         int maxLength = Math.min(r.options().maxSequenceLength(), config.maxPositions());
         boolean full = r.method() == TrainingSpec.Method.FULL;
-        int elementBytes = full ? 4 : Precision.bestFrozen().dtype().bytes();
+        int elementBytes = full ? 4 : r.options().frozenPrecision().dtype().bytes();
         MicroBatcher mb = new MicroBatcher(config, elementBytes, r.options().activationMemoryBytes(), maxLength);
         List<TokenizedExample> train = r.training();
         int median = train.stream().mapToInt(TokenizedExample::length).sorted().skip(train.size() / 2).findFirst()

@@ -47,7 +47,8 @@ sealed interface Trainable extends AutoCloseable {
         boolean initIsAdapter = r.initDir() != null && PeftFiles.isAdapterDir(r.initDir());
         Path base = r.initDir() != null && !initIsAdapter ? r.initDir() : r.baseModelDir();
         boolean full = r.method() == TrainingSpec.Method.FULL;
-        CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining() : LoadOptions.frozen());
+        CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining()
+                : new LoadOptions(r.options().frozenPrecision(), false));
         CausalLm reference = null;
         try {
             if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
