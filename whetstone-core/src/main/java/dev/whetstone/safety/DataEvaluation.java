@@ -2,6 +2,7 @@ package dev.whetstone.safety;
 
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.TrainingExample;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The check of a job's training data before training (docs/safety.md, "Data evaluation"): every example's text
@@ -66,6 +68,9 @@ public final class DataEvaluation {
         return switch (example) {
             case ChatExample chat -> chat.messages().stream().map(ChatMessage::text).collect(Collectors.joining("\n"));
             case PromptCompletionExample pc -> pc.prompt() + "\n" + pc.completion();
+            // both replies are training data: a harmful non-preferred reply is still harmful content in the file
+            case PreferenceExample p -> Stream.concat(p.input().stream(), Stream.of(p.preferred(), p.nonPreferred()))
+                    .map(ChatMessage::text).collect(Collectors.joining("\n"));
         };
     }
 }

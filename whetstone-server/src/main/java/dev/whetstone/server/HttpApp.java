@@ -12,6 +12,8 @@ import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
 import dev.whetstone.server.api.inference.InferenceApi;
+import dev.whetstone.server.http.EnvelopeErrorHandler;
+import dev.whetstone.server.http.PercentEncoding;
 import dev.whetstone.server.ui.Portal;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -39,11 +41,18 @@ final class HttpApp {
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.startup.showJavalinBanner = false;
 
+            c.http.prefer405over404 = true; // a known path with another method: 405 with Allow (ErrorMapper)
+            // What Jetty refuses before routing answers in the error envelope too, not as an HTML page.
+            c.jetty.modifyServer(server -> server.setErrorHandler(new EnvelopeErrorHandler()));
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new EnvelopeErrorHandler()));
+
             c.routes.before(ctx -> {
                 String id = UUID.randomUUID().toString();
                 ctx.header("x-request-id", id);
                 ctx.header("apim-request-id", id);
                 ctx.attribute(STARTED_AT, System.nanoTime());
+                PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
+                PercentEncoding.requireWellFormed("query", ctx.queryString());
                 if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx)) auth.check(ctx);
             });
             c.routes.after(ctx -> {

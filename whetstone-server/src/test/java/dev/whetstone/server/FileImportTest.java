@@ -38,6 +38,11 @@ class FileImportTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        origin.createContext("/moved", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://169.254.169.254/latest/meta-data/");
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+        });
         origin.createContext("/missing", exchange -> {
             exchange.sendResponseHeaders(404, -1);
             exchange.close();
@@ -78,6 +83,32 @@ class FileImportTest {
             String id = Json.MAPPER.readTree(importFile(server, originUrl + "/missing").body()).get("id").asText();
             await().atMost(Duration.ofSeconds(20)).until(() -> get(server, "/openai/files/" + id).get("status").asText().equals("error"));
             assertThat(get(server, "/openai/files/" + id).get("status_details").asText()).contains("HTTP 404");
+        }
+    }
+
+    @Test
+    void aRedirectIsNotFollowedAndTheFileSaysWhereItPointed() throws Exception {
+        try (WhetstoneServer server = start(true)) {
+            String id = Json.MAPPER.readTree(importFile(server, originUrl + "/moved").body()).get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> get(server, "/openai/files/" + id).get("status").asText().equals("error"));
+            assertThat(get(server, "/openai/files/" + id).get("status_details").asText())
+                    .isEqualTo("Import failed: 127.0.0.1 answered HTTP 302 with a redirect to "
+                            + "'http://169.254.169.254/latest/meta-data/'; redirects are not followed.");
+        }
+    }
+
+    @Test
+    void aHostThatIsOnlyReachableThroughAnEmbeddedLoopbackAddressIsRefused() throws Exception {
+        try (WhetstoneServer server = start(false)) {
+            for (String url : new String[] {"http://[::ffff:127.0.0.1]:" + origin.getAddress().getPort() + "/training_set.jsonl",
+                    "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/", "http://100.64.0.1/x.jsonl"}) {
+                HttpResponse<String> refused = importFile(server, url);
+                assertThat(refused.statusCode()).as(url).isEqualTo(400);
+                JsonNode error = Json.MAPPER.readTree(refused.body()).get("error");
+                assertThat(error.get("code").asText()).isEqualTo("fileImportFailed");
+                assertThat(error.get("message").asText()).contains("--import-allow-private");
+            }
+            assertThat(get(server, "/openai/files").get("data")).isEmpty();
         }
     }
 

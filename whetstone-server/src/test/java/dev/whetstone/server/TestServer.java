@@ -133,11 +133,13 @@ final class TestServer implements AutoCloseable {
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
                   InMemorySafetyStore safety) {}
 
-    /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
+    /** Counts lines and tells preference, chat and prompt/completion apart by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {
         List<String> lines = lines(in);
         if (lines.isEmpty()) return new FileValidation.Result(false, null, "The file has no examples.");
-        String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
+        String first = lines.getFirst();
+        String format = first.contains("\"preferred_output\"") ? "preference"
+                : first.contains("\"messages\"") ? "chat" : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), lines.size() * 20L), null);
     }
 

@@ -82,6 +82,16 @@ final class JobHarness {
         return upload("{\"prompt\":\"2+2=\",\"completion\":\"4\"}\n".repeat(n));
     }
 
+    String preferenceFile(int n) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"q").append(i).append("\"}]},")
+                    .append("\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"yes\"}],")
+                    .append("\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"no\"}]}\n");
+        }
+        return upload(b.toString());
+    }
+
     static String chatLines(int n) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -109,7 +119,9 @@ final class JobHarness {
         if (lines.isEmpty() || lines.getFirst().contains("BROKEN")) {
             return new FileValidation.Result(false, null, "Line 1: not a JSON object.");
         }
-        String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
+        String first = lines.getFirst();
+        String format = first.contains("\"preferred_output\"") ? "preference"
+                : first.contains("\"messages\"") ? "chat" : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), text.length() / 4), null);
     }
 

@@ -1,7 +1,6 @@
 package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.inference.FinishReason;
-import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
 import dev.whetstone.engine.inference.InferenceException;
@@ -94,7 +93,7 @@ final class Sequence implements Generation {
         }
         if (eos.contains(id)) {
             String rest = text.finish();
-            if (!rest.isEmpty()) listener.onToken(new GeneratedToken(id, rest, logprob, top));
+            if (!rest.isEmpty()) listener.onToken(tokenText.generated(id, rest, logprob, top));
             complete(FinishReason.STOP);
             return;
         }
@@ -102,7 +101,7 @@ final class Sequence implements Generation {
         boolean length = !text.stopped()
                 && (generated >= options.maxTokens() || prompt.length + generated >= contextLength);
         if (length) piece += text.finish();
-        listener.onToken(new GeneratedToken(id, piece, logprob, top));
+        listener.onToken(tokenText.generated(id, piece, logprob, top));
         if (text.stopped()) complete(FinishReason.STOP);
         else if (length) complete(FinishReason.LENGTH);
     }

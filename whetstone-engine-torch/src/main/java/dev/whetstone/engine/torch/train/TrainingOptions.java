@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.engine.torch.lora.LoraConfig;
+import dev.whetstone.engine.torch.model.Precision;
 
 /**
  * Engine settings that the fine-tuning API does not expose.
@@ -17,54 +18,63 @@ import dev.whetstone.engine.torch.lora.LoraConfig;
  * @param packing               pack each step's examples into shared rows of up to maxSequenceLength tokens
  *                              (block-diagonal attention, positions restarting per example) instead of padding
  *                              every example to the micro-batch's longest; same loss, different speed (README)
+ * @param frozenPrecision       dtype of the frozen base in LoRA runs (fixed, so the numbers do not depend on
+ *                              whether this CPU happens to have native bf16)
  */
 public record TrainingOptions(LoraConfig lora, int threads, long activationMemoryBytes, int validEvery,
                               int resumeEvery, double warmupFraction, double weightDecay, double maxGradNorm,
-                              int maxSequenceLength, boolean packing) {
+                              int maxSequenceLength, boolean packing,
+                              Precision frozenPrecision) {
 
     public TrainingOptions {
         if (threads < 1) throw new IllegalArgumentException("threads must be ≥ 1");
         if (validEvery < 1) throw new IllegalArgumentException("validEvery must be ≥ 1");
+        if (frozenPrecision == null) throw new IllegalArgumentException("frozenPrecision is required");
     }
 
     /**
      * All processors; a quarter of physical memory (at most 8 GB) for activations; validation every 10 steps;
      * a resume point every 50 steps; 3 % warm-up; weight decay 0.01; clipping at 1.0;
-     * sequences up to 2 048 tokens; no packing.
+     * sequences up to 2 048 tokens; no packing; the frozen base in this CPU's fastest precision.
      */
     public static TrainingOptions defaults() {
         long budget = Math.min(8L << 30, ProcessMemory.totalPhysicalBytes() / 4);
         return new TrainingOptions(null, Runtime.getRuntime().availableProcessors(), Math.max(256L << 20, budget),
-                10, 50, 0.03, 0.01, 1.0, 2048, false);
+                10, 50, 0.03, 0.01, 1.0, 2048, false, Precision.bestFrozen());
     }
 
     public TrainingOptions withLora(LoraConfig lora) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing, frozenPrecision);
     }
 
     public TrainingOptions withThreads(int threads) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing, frozenPrecision);
     }
 
     public TrainingOptions withActivationMemory(long bytes) {
         return new TrainingOptions(lora, threads, bytes, validEvery, resumeEvery, warmupFraction, weightDecay,
-                maxGradNorm, maxSequenceLength, packing);
+                maxGradNorm, maxSequenceLength, packing, frozenPrecision);
     }
 
     public TrainingOptions withValidEvery(int steps) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, steps, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing, frozenPrecision);
     }
 
     public TrainingOptions withResumeEvery(int steps) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, steps, warmupFraction,
-                weightDecay, maxGradNorm, maxSequenceLength, packing);
+                weightDecay, maxGradNorm, maxSequenceLength, packing, frozenPrecision);
     }
 
     public TrainingOptions withPacking(boolean on) {
         return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
-                weightDecay, maxGradNorm, maxSequenceLength, on);
+                weightDecay, maxGradNorm, maxSequenceLength, on, frozenPrecision);
+    }
+
+    public TrainingOptions withFrozenPrecision(Precision p) {
+        return new TrainingOptions(lora, threads, activationMemoryBytes, validEvery, resumeEvery, warmupFraction,
+                weightDecay, maxGradNorm, maxSequenceLength, packing, p);
     }
 }

@@ -2,23 +2,29 @@ package dev.whetstone.engine.torch.infer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.whetstone.engine.torch.PinnedThreads;
 import dev.whetstone.engine.torch.lora.LoraModel;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
+import dev.whetstone.engine.torch.model.ModelTolerances;
 import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.Tensors;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.testing.Tolerances;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The KV-cached, batched forward path against the uncached reference (GreedyDecoder, the training forward). */
+@ExtendWith(PinnedThreads.class)
 class CachedDecodeTest {
+    private static final long FORWARD_OPS = ModelTolerances.forwardOps(InferFixtures.spec(TinyModelFactory.Arch.LLAMA));
     private static final int[][] PROMPTS = {{5, 80, 300, 41, 7, 99, 12}, {17, 3}, {250, 251, 252, 253, 254, 9, 9, 9, 9, 9, 60}};
 
     @TempDir Path dir;
@@ -60,8 +66,10 @@ class CachedDecodeTest {
             float[][][] together = run(batched, Arrays.asList(PROMPTS), adapters, steps, v);
             for (int r = 0; r < 3; r++) {
                 for (int s = 0; s < steps; s++) {
-                    assertThat(maxDiff(together[r][s], alone[r][s])).as("row %d step %d", r, s).isLessThan(1e-4);
-                    assertThat(argmax(together[r][s], 0, v)).isEqualTo(argmax(alone[r][s], 0, v));
+                    // fp32; a batch of three sums the same terms as one row, in kernels of another shape
+                    double tol = Tolerances.fp32(maxAbs(alone[r][s]), FORWARD_OPS);
+                    assertThat(maxDiff(together[r][s], alone[r][s])).as("row %d step %d", r, s).isLessThan(tol);
+                    assertSameArgmaxUnlessTied(together[r][s], alone[r][s], v, tol);
                 }
             }
             assertThat(maxDiff(alone[0][0], alone[1][0])).as("the adapter changes the output").isGreaterThan(1e-3);
@@ -71,7 +79,7 @@ class CachedDecodeTest {
                 long[] ids = Arrays.stream(PROMPTS[0]).asLongStream().toArray();
                 var h = reference.hidden(Tensors.longs(ids, 1, ids.length), null, null);
                 float[] expected = Tensors.toFloats(reference.logits(h.select(1, ids.length - 1)));
-                assertThat(maxDiff(alone[0][0], expected)).isLessThan(1e-4);
+                assertThat(maxDiff(alone[0][0], expected)).isLessThan(Tolerances.fp32(maxAbs(expected), FORWARD_OPS));
             }
         }
     }
@@ -101,6 +109,23 @@ class CachedDecodeTest {
         int best = offset;
         for (int i = offset; i < offset + v; i++) if (logits[i] > logits[best]) best = i;
         return best - offset;
+    }
+
+    /**
+     * Greedy choices agree, except where the reference's two best logits are closer than the rounding tolerance:
+     * there either token is a correct pick, and which one wins depends on the CPU's kernels.
+     */
+    private static void assertSameArgmaxUnlessTied(float[] got, float[] reference, int v, double tol) {
+        int best = argmax(reference, 0, v);
+        double runnerUp = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < v; i++) if (i != best) runnerUp = Math.max(runnerUp, reference[i]);
+        if (reference[best] - runnerUp > 2 * tol) assertThat(argmax(got, 0, v)).isEqualTo(best);
+    }
+
+    private static double maxAbs(float[] a) {
+        double m = 0;
+        for (float x : a) m = Math.max(m, Math.abs(x));
+        return m;
     }
 
     private static double maxDiff(float[] a, float[] b) {

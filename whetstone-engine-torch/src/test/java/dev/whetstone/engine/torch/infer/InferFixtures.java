@@ -7,6 +7,7 @@ import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.GenerationListener;
 import dev.whetstone.engine.inference.InferenceException;
 import dev.whetstone.engine.inference.Usage;
+import dev.whetstone.engine.torch.PinnedThreads;
 import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.lora.LoraModel;
@@ -39,10 +40,15 @@ final class InferFixtures {
         TorchNatives.prepare();
         TinyTokenizerFactory.write(dir, arch == TinyModelFactory.Arch.GPT2 ? TinyTokenizerFactory.Flavor.COMPLETION
                 : TinyTokenizerFactory.Flavor.CHAT);
-        int kv = arch == TinyModelFactory.Arch.GPT2 ? 4 : 2;
-        TinyModelFactory.write(dir, new TinyModelFactory.Spec(arch, TinyTokenizerFactory.vocabSize(), 64, 2, 4, kv,
-                128, 512, true, null, arch == TinyModelFactory.Arch.LLAMA), seed);
+        TinyModelFactory.write(dir, spec(arch), seed);
         return dir;
+    }
+
+    /** The shape {@link #model} writes. */
+    static TinyModelFactory.Spec spec(TinyModelFactory.Arch arch) {
+        int kv = arch == TinyModelFactory.Arch.GPT2 ? 4 : 2;
+        return new TinyModelFactory.Spec(arch, TinyTokenizerFactory.vocabSize(), 64, 2, 4, kv, 128, 512, true, null,
+                arch == TinyModelFactory.Arch.LLAMA);
     }
 
     /** A random LoRA adapter (rank 4, all projections, B non-zero) for the model in {@code base}, saved in {@code dir}. */
@@ -71,7 +77,8 @@ final class InferFixtures {
     }
 
     static InferenceOptions options() {
-        return InferenceOptions.defaults().withThreads(2).withMaxContext(512).withPrecision(Precision.FP32);
+        return InferenceOptions.defaults().withThreads(PinnedThreads.THREADS).withMaxContext(512)
+                .withPrecision(Precision.FP32);
     }
 
     /** Records one generation; {@link #result()} completes at its end. */

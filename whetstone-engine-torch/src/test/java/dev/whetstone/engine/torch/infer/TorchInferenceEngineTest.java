@@ -10,6 +10,7 @@ import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.engine.inference.TokenLogprob;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
@@ -115,6 +116,28 @@ class TorchInferenceEngineTest {
     }
 
     @Test
+    void aTokenThatSplitsACharacterReportsItsOwnByte() throws Exception {
+        ServedModel m = engine.load(new ServingSpec("partial", base, null));
+        int leadByte;
+        try (HfTokenizer tok = HfTokenizer.load(base)) {
+            // "ð" is the byte-level spelling of 0xF0, the first byte of every 4-byte character (emoji)
+            leadByte = tok.tokenId("\u00f0").orElseThrow();
+        }
+        for (int top : new int[] {0, 2}) { // without alternatives the chosen token's bytes come from it alone
+            SamplingOptions forced = new SamplingOptions(1, 0, 1, null, 0, 0, Map.of(leadByte, 100.0), List.of(), top);
+            InferFixtures.Recorder r = run(m, m.textPrompt("Hello"), forced);
+            assertThat(r.tokens).singleElement().satisfies(t -> {
+                assertThat(t.id()).isEqualTo(leadByte);
+                assertThat(t.bytes()).containsExactly(0xf0);
+                assertThat(t.token()).isEqualTo("bytes:\\xf0");
+                // the generation ended inside the character: the text shows it as U+FFFD, the bytes stay exact
+                assertThat(t.text()).isEqualTo("\ufffd");
+                if (top > 0) assertThat(t.top().get(0).token()).isEqualTo("bytes:\\xf0");
+            });
+        }
+    }
+
+    @Test
     void logprobsPenaltiesAndBias() throws Exception {
         ServedModel m = engine.load(new ServingSpec("lp", base, null));
         Prompt p = m.textPrompt("Hello");
@@ -125,8 +148,8 @@ class TorchInferenceEngineTest {
             assertThat(t.top().get(0).id()).isEqualTo(t.id());
             assertThat(t.logprob()).isEqualTo(t.top().get(0).logprob()).isLessThanOrEqualTo(0);
             assertThat(t.top().get(0).logprob()).isGreaterThanOrEqualTo(t.top().get(1).logprob());
-            assertThat(new String(t.top().get(0).bytes(), java.nio.charset.StandardCharsets.UTF_8))
-                    .isEqualTo(t.top().get(0).token());
+            assertThat(TokenLogprob.render(t.top().get(0).bytes())).isEqualTo(t.top().get(0).token());
+            assertThat(t.bytes()).isEqualTo(t.top().get(0).bytes());
         });
         int forced = 300;
         SamplingOptions biased = new SamplingOptions(5, 0, 1, null, 0, 0, Map.of(forced, 100.0), List.of(), -1);

@@ -3,12 +3,16 @@ package dev.whetstone.engine.torch.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.whetstone.engine.torch.PinnedThreads;
+import dev.whetstone.testing.Tolerances;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The chunked, hand-differentiated cross-entropy equals log-softmax cross-entropy and its autograd gradients. */
+@ExtendWith(PinnedThreads.class)
 class TokenCrossEntropyTest {
     @Test
     void lossAccuracyAndGradientsMatchAutogradOfLogSoftmax() {
@@ -31,12 +35,16 @@ class TokenCrossEntropyTest {
             Tensor logp = torch.log_softmax(torch.linear(h, w), 1);
             Tensor nll = logp.gather(1, targets.unsqueeze(1)).neg().sum();
             nll.div(Tensors.scalar(m)).backward();
-            assertThat(r.lossSum()).isCloseTo(Tensors.item(nll), within(1e-8));
+            // fp64: the loss sums m log-softmaxes over v logits each; a chunked pass only reorders those sums
+            assertThat(r.lossSum()).isCloseTo(Tensors.item(nll), within(Tolerances.fp64(Tensors.item(nll), m * v)));
             long correct = logp.argmax(new org.bytedeco.pytorch.LongOptional(1), false).eq(targets).sum().item_long();
             assertThat(r.correct()).isEqualTo(correct).isGreaterThanOrEqualTo(10);
             assertThat(r.count()).isEqualTo(m);
-            assertThat(Tensors.item(r.gradHidden().sub(h.grad()).abs().max())).isLessThan(1e-12);
-            assertThat(Tensors.item(headGrad.sub(w.grad()).abs().max())).isLessThan(1e-12);
+            // each gradient element sums v (hidden) or m (head) terms of softmax − one-hot times the other factor
+            double hiddenTol = Tolerances.fp64(Tensors.item(h.grad().abs().max()), v);
+            double headTol = Tolerances.fp64(Tensors.item(w.grad().abs().max()), m);
+            assertThat(Tensors.item(r.gradHidden().sub(h.grad()).abs().max())).isLessThan(hiddenTol);
+            assertThat(Tensors.item(headGrad.sub(w.grad()).abs().max())).isLessThan(headTol);
         }
     }
 
@@ -51,7 +59,9 @@ class TokenCrossEntropyTest {
             var f32 = TokenCrossEntropy.compute(h.to(torch.ScalarType.Float), w.to(torch.ScalarType.Float), targets,
                     1.0 / 50, null, 16);
             assertThat(Tensors.type(bf.gradHidden())).isEqualTo(torch.ScalarType.BFloat16);
-            assertThat(bf.lossSum()).isCloseTo(f32.lossSum(), within(0.01 * f32.lossSum()));
+            // same bf16 inputs; bf16 logits carry a rounding of eps·|logit| into each of the 50 token losses
+            double tokenLoss = f32.lossSum() / 50;
+            assertThat(bf.lossSum()).isCloseTo(f32.lossSum(), within(Tolerances.bf16(tokenLoss, 50)));
             Tensor a = bf.gradHidden().to(torch.ScalarType.Float).reshape(-1);
             Tensor b = f32.gradHidden().reshape(-1);
             double cosine = Tensors.item(a.dot(b)) / Math.sqrt(Tensors.item(a.dot(a)) * Tensors.item(b.dot(b)));

@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener.Control;
@@ -9,6 +10,7 @@ import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.testing.Tolerances;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,9 +87,12 @@ class ReproducibilityTest {
         RecordingListener one = run("one", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
         // a budget so small that every sequence becomes its own micro-batch
         RecordingListener many = run("many", TrainingSpec.Method.FULL, options().withActivationMemory(1), Control.CONTINUE, -1);
+        assertThat(many.steps).hasSameSizeAs(one.steps);
+        // full fine-tuning is fp32 on every CPU; the accumulated gradients differ by summation order only
+        double firstStep = Tolerances.fp32(one.steps.get(0).trainLoss(), TrainingFixtures.FORWARD_OPS);
         for (int i = 0; i < one.steps.size(); i++) {
-            assertThat(many.steps.get(i).trainLoss()).isCloseTo(one.steps.get(i).trainLoss(),
-                    org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(many.steps.get(i).trainLoss()).as("step %d", i + 1)
+                    .isCloseTo(one.steps.get(i).trainLoss(), within(Tolerances.trajectory(firstStep, i)));
         }
     }
 

@@ -1,9 +1,13 @@
 package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.PinnedThreads;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
+import dev.whetstone.engine.torch.model.ModelTolerances;
+import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +17,12 @@ import java.util.List;
 final class TrainingFixtures {
     /** A fixed 10-token "sentence" over a 32-token vocabulary. */
     static final int[] SEQUENCE = {1, 5, 9, 13, 17, 21, 25, 29, 3, 2};
+
+    /**
+     * The rounded reductions a loss of the tests' tiny Llama passes ({@link ModelTolerances#forwardOps}).
+     */
+    static final long FORWARD_OPS = ModelTolerances.forwardOps(
+            TinyModelFactory.Spec.tiny(TinyModelFactory.Arch.LLAMA, 32));
 
     private TrainingFixtures() {}
 
@@ -40,8 +50,13 @@ final class TrainingFixtures {
         return out;
     }
 
+    /**
+     * Threads and the frozen base's dtype pinned, so a run computes the same way on every CPU (docs/testing.md):
+     * without the pin LoRA runs would use a bf16 base only where the CPU has native bf16.
+     */
     static TrainingOptions options() {
-        return TrainingOptions.defaults().withThreads(2).withValidEvery(2)
+        return TrainingOptions.defaults().withThreads(PinnedThreads.THREADS).withFrozenPrecision(Precision.FP32)
+                .withValidEvery(2)
                 .withLora(new LoraConfig(8, 16, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
     }
 

@@ -5,21 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.TokenLogprob;
 import dev.whetstone.server.api.Json;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The two logprobs shapes: chat's {@code content[]} entries and the completions' parallel arrays (docs/reference/API.md 6.1, 6.2). */
 final class Logprobs {
     private Logprobs() {}
 
-    /** Chat: {@code {"content": [{token, logprob, bytes, top_logprobs}], "refusal": null}}. */
+    /**
+     * Chat: {@code {"content": [{token, logprob, bytes, top_logprobs}], "refusal": null}}. Each token reports its own
+     * bytes, also when it holds part of a character, so the content's bytes concatenate to the message's UTF-8.
+     */
     static ObjectNode chat(List<GeneratedToken> tokens) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode content = out.putArray("content");
         for (GeneratedToken t : tokens) {
-            TokenLogprob own = own(t);
-            byte[] bytes = own != null ? own.bytes() : t.text().getBytes(StandardCharsets.UTF_8);
-            ObjectNode entry = entry(content.addObject(), tokenText(t), bytes, t.logprob());
+            ObjectNode entry = entry(content.addObject(), t.token(), t.bytes(), t.logprob());
             ArrayNode top = entry.putArray("top_logprobs");
             for (TokenLogprob alt : t.top()) entry(top.addObject(), alt.token(), alt.bytes(), alt.logprob());
         }
@@ -36,27 +36,13 @@ final class Logprobs {
         ArrayNode offsets = out.putArray("text_offset");
         for (int i = from; i < to; i++) {
             GeneratedToken t = state.tokens().get(i);
-            tokens.add(tokenText(t));
+            tokens.add(t.token());
             number(logprobs, t.logprob());
             ObjectNode alternatives = top.addObject();
             for (TokenLogprob alt : t.top()) alternatives.put(alt.token(), finite(alt.logprob()));
             offsets.add(state.offset(i));
         }
         return out;
-    }
-
-    /**
-     * The chosen token's own text: the alternative with its id when reported, else the text it released (which is
-     * "" while a multi-byte character is held back; bytes are exact in the alternatives).
-     */
-    static String tokenText(GeneratedToken t) {
-        TokenLogprob own = own(t);
-        return own != null ? own.token() : t.text();
-    }
-
-    private static TokenLogprob own(GeneratedToken t) {
-        for (TokenLogprob alt : t.top()) if (alt.id() == t.id()) return alt;
-        return null;
     }
 
     private static ObjectNode entry(ObjectNode entry, String token, byte[] bytes, double logprob) {
