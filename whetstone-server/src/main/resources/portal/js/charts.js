@@ -1,4 +1,4 @@
-// The job page's three charts, drawn with uPlot from its webjar (loaded on first use). Each chart shows training
+// The job page's charts (three; DPO jobs add reward accuracy and margin), drawn with uPlot from its webjar (loaded on first use). Each chart shows training
 // and validation together and marks the full-validation points at epoch ends; a text summary under each chart
 // gives the same numbers to screen readers.
 import {h, number} from './dom.js';
@@ -20,6 +20,9 @@ const CHARTS = [
   {key: 'loss', title: 'Loss', axis: 'loss'},
   {key: 'meanTokenAccuracy', title: 'Mean token accuracy', axis: 'accuracy'},
   {key: 'tokenAccuracy', title: 'Token accuracy (epoch to date)', axis: 'accuracy'},
+  // DPO jobs only: drawn once chartData() has them
+  {key: 'rewardAccuracy', title: 'Reward accuracy (DPO)', axis: 'accuracy', optional: true},
+  {key: 'rewardMargin', title: 'Reward margin (DPO)', axis: 'margin', optional: true},
 ];
 const SERIES = [
   {label: 'Training', stroke: '#1f77b4', attr: 'data-train-points'},
@@ -31,16 +34,19 @@ export class Charts {
   constructor(container) {
     this.plots = new Map();
     this.figures = new Map();
-    for (const c of CHARTS) {
-      const plot = h('div', {class: 'plot', role: 'img', 'aria-label': `${c.title} chart: no data yet`});
-      const summary = h('p', {class: 'summary'}, 'Waiting for the first metrics…');
-      const figure = h('figure', {class: 'chart', 'data-chart': c.key},
-        h('figcaption', {}, c.title), plot, summary);
-      this.figures.set(c.key, {figure, plot, summary, chart: c});
-      container.append(figure);
-    }
+    this.container = container;
+    for (const c of CHARTS) if (!c.optional) this.addFigure(c);
     this.onResize = () => this.resize();
     window.addEventListener('resize', this.onResize);
+  }
+
+  addFigure(c) {
+    const plot = h('div', {class: 'plot', role: 'img', 'aria-label': `${c.title} chart: no data yet`});
+    const summary = h('p', {class: 'summary'}, 'Waiting for the first metrics…');
+    const figure = h('figure', {class: 'chart', 'data-chart': c.key},
+      h('figcaption', {}, c.title), plot, summary);
+    this.figures.set(c.key, {figure, plot, summary, chart: c});
+    this.container.append(figure);
   }
 
   /** Draws (or redraws) all three from chartData()'s result; calls run one after the other, never interleaved. */
@@ -52,6 +58,7 @@ export class Charts {
   async draw(data) {
     const uPlot = await loadUPlot();
     if (this.closed) return;
+    for (const c of CHARTS) if (c.optional && data[c.key] && !this.figures.has(c.key)) this.addFigure(c);
     for (const [key, f] of this.figures) {
       const columns = data[key];
       this.describe(f, columns);

@@ -2,7 +2,8 @@
 // job runs) and the metrics events (Azure's `data` with the same keys, every few steps). No drawing here.
 
 export const COLUMNS = ['step', 'train_loss', 'train_mean_token_accuracy', 'valid_loss', 'valid_mean_token_accuracy',
-  'full_valid_loss', 'full_valid_mean_token_accuracy'];
+  'full_valid_loss', 'full_valid_mean_token_accuracy', 'train_reward_accuracy', 'train_reward_margin',
+  'valid_reward_accuracy', 'valid_reward_margin'];
 
 /** results.csv → [{step, train_loss, …}] with null for empty cells. */
 export function parseResultsCsv(text) {
@@ -66,10 +67,10 @@ function epochToDate(rows, column, perEpoch) {
 }
 
 /**
- * The three charts' data in uPlot's column form [steps, training, validation, full validation]:
+ * The charts' data in uPlot's column form [steps, training, validation, full validation]:
  * loss; mean token accuracy (per step, as results.csv has it); token accuracy over the epoch so far (the running
  * mean of the per-step accuracies since the epoch began, so it ends each epoch at that epoch's accuracy).
- * Full-validation values exist only at epoch ends.
+ * Full-validation values exist only at epoch ends. DPO jobs add reward accuracy and reward margin.
  */
 export function chartData(rows, perEpoch) {
   const steps = rows.map(r => r.step);
@@ -80,5 +81,10 @@ export function chartData(rows, perEpoch) {
       column('full_valid_mean_token_accuracy')],
     tokenAccuracy: [steps, epochToDate(rows, 'train_mean_token_accuracy', perEpoch),
       epochToDate(rows, 'valid_mean_token_accuracy', perEpoch), column('full_valid_mean_token_accuracy')],
+    // DPO jobs only (results.csv then has the reward columns): no full-validation values for these
+    ...(rows.some(r => r.train_reward_accuracy !== null && r.train_reward_accuracy !== undefined) ? {
+      rewardAccuracy: [steps, column('train_reward_accuracy'), column('valid_reward_accuracy'), steps.map(() => null)],
+      rewardMargin: [steps, column('train_reward_margin'), column('valid_reward_margin'), steps.map(() => null)],
+    } : {}),
   };
 }

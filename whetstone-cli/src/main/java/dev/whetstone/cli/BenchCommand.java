@@ -28,7 +28,7 @@ final class BenchCommand {
         @Option(names = "--threads", description = "Threads (default: all cores).")
         Integer threads;
 
-        @Option(names = "--method", split = ",", defaultValue = "lora,full", description = "lora (bf16 base where supported), full (fp32) (default ${DEFAULT-VALUE}).")
+        @Option(names = "--method", split = ",", defaultValue = "lora,full", description = "lora (bf16 base where supported), full (fp32), dpo (LoRA, preference pairs) (default ${DEFAULT-VALUE}).")
         List<String> methods;
 
         @Option(names = "--model", split = ",", defaultValue = "tiny-chat,smollm2-135m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
@@ -52,8 +52,9 @@ final class BenchCommand {
                 }
             }
             for (String m : methods) {
-                if (!List.of("lora", "full").contains(m)) {
-                    throw new ParameterException(spec.commandLine(), "--method: unknown method '" + m + "'; lora or full");
+                if (!TrainBench.METHODS.contains(m)) {
+                    throw new ParameterException(spec.commandLine(), "--method: unknown method '" + m + "'; one of "
+                            + String.join(", ", TrainBench.METHODS));
                 }
             }
             Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");

@@ -158,8 +158,11 @@ final class PrepareDataCommand implements Callable<Integer> {
                 + (target.name() == null ? " (no --model: token counts are estimates)." : " for model '" + target.name()
                 + "' (context " + target.contextLength() + " tokens)."));
         if (!unused.isEmpty()) out.println("Ignored columns: " + String.join(", ", unused) + ".");
-        if (system != null && dataset.format() != ExampleFormat.CHAT) {
+        if (system != null && dataset.format() == ExampleFormat.PROMPT_COMPLETION) {
             out.println("Ignored --system: the prompt/completion format has no system message.");
+        }
+        if (system != null && dataset.format() == ExampleFormat.PREFERENCE) {
+            out.println("Ignored --system: preference pairs are written as they are.");
         }
     }
 

@@ -22,6 +22,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage = new StorageOptions();
 
+    @Mixin
+    SafetyOptions safety = new SafetyOptions();
+
     @Option(names = "--host", defaultValue = "${env:WHETSTONE_HOST:-127.0.0.1}", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
@@ -83,7 +86,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)),
-                new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)));
+                new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
+                safety.settings());
     }
 
     private static Set<String> nonBlank(List<String> values) {

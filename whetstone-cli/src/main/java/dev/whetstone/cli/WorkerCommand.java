@@ -22,6 +22,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage = new StorageOptions();
 
+    @Mixin
+    SafetyOptions safety = new SafetyOptions();
+
     @Option(names = "--workers", defaultValue = "${env:WHETSTONE_WORKERS:-1}", description = "Jobs trained at once by this process (default ${DEFAULT-VALUE}).")
     int workers;
 
@@ -39,6 +42,7 @@ final class WorkerCommand implements Callable<Integer> {
         ServerConfig base = ServerConfig.defaults(storage.data);
         return new ServerConfig(base.host(), base.port(), storage.data, storage.dbOrNull(), storage.modelsDir, Set.of(), Map.of(),
                 base.maxUploadBytes(), false, base.importTimeout(), storage.demoModels,
-                workers, ServerConfig.DEFAULT_MAX_ACTIVE_JOBS, Duration.ofSeconds(storage.workerLeaseSeconds));
+                workers, ServerConfig.DEFAULT_MAX_ACTIVE_JOBS, Duration.ofSeconds(storage.workerLeaseSeconds))
+                .withSafety(safety.settings());
     }
 }

@@ -207,12 +207,12 @@ class PrepareDataCommandTest {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        // what earlier test classes in this JVM still hold (ArchUnit's class graph, for one) is not this reading's
+        // What earlier tests in this JVM left live is not this read's: measure the rise above it.
         long before = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
         assertOneLine(big, "whetstone prepare-data: big.csv, row 2 is longer than 8388608 characters; shorten that cell");
         long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         // Holding the cell would take at least 100 MB as one (Latin-1) String alone; bounded reading peaks near 40 MB.
-        assertThat(peak - before).as("peak heap growth while reading a 100 MB cell").isLessThan(96L << 20);
+        assertThat(peak - before).as("peak heap rise while reading a 100 MB cell").isLessThan(96L << 20);
     }
 
     @Test

@@ -27,7 +27,7 @@ final class ChatExampleParser {
         return new ChatExample(parsed);
     }
 
-    private static ChatMessage message(JsonNode node, String path) {
+    static ChatMessage message(JsonNode node, String path) {
         if (!node.isObject()) {
             throw new InvalidExampleException(path, "a message must be an object with role and content, found " + JsonFields.kind(node));
         }

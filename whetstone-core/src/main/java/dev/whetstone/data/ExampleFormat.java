@@ -1,9 +1,10 @@
 package dev.whetstone.data;
 
-/** The two training-file formats. A file uses one of them throughout; its first valid line decides which. */
+/** The training-file formats (preference: DPO pairs). A file uses one of them throughout; its first valid line decides which. */
 public enum ExampleFormat {
     CHAT("chat"),
-    PROMPT_COMPLETION("prompt_completion");
+    PROMPT_COMPLETION("prompt_completion"),
+    PREFERENCE("preference");
 
     private final String wireName;
 
@@ -16,6 +17,7 @@ public enum ExampleFormat {
         return switch (example) {
             case ChatExample chat -> CHAT;
             case PromptCompletionExample pair -> PROMPT_COMPLETION;
+            case PreferenceExample pair -> PREFERENCE;
         };
     }
 }

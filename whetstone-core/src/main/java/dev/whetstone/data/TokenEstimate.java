@@ -13,6 +13,9 @@ public final class TokenEstimate {
         long chars = switch (example) {
             case ChatExample chat -> chat.messages().stream().mapToLong(TokenEstimate::chars).sum();
             case PromptCompletionExample pair -> (long) pair.prompt().length() + pair.completion().length();
+            // both replies are read with the input, so the input counts twice (as training reads it)
+            case PreferenceExample pair -> 2 * pair.input().stream().mapToLong(TokenEstimate::chars).sum()
+                    + chars(pair.preferred()) + chars(pair.nonPreferred());
         };
         return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }

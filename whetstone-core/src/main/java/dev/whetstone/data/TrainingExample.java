@@ -1,4 +1,4 @@
 package dev.whetstone.data;
 
-/** One line of a fine-tuning file, parsed: a chat conversation or a prompt/completion pair. */
-public sealed interface TrainingExample permits ChatExample, PromptCompletionExample {}
+/** One line of a fine-tuning file, parsed: a chat conversation, a prompt/completion pair or a preference pair. */
+public sealed interface TrainingExample permits ChatExample, PromptCompletionExample, PreferenceExample {}

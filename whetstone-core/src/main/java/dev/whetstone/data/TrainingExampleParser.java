@@ -16,9 +16,9 @@ import java.util.List;
  * Parses one JSONL line of a fine-tuning file into a {@link TrainingExample}, or throws an
  * {@link InvalidExampleException} naming the offending field.
  *
- * <p>Formats: chat {@code {"messages": [{"role", "content", "weight"?, "name"?}, ...]}} and prompt/completion
- * {@code {"prompt": "...", "completion": "..."}}. No unknown key is ignored, at the top level or inside a message
- * or content part: a misspelt key ({@code "mesages"}, {@code "wieght"}) would otherwise drop data silently, and
+ * <p>Formats: chat {@code {"messages": [{"role", "content", "weight"?, "name"?}, ...]}}, prompt/completion
+ * {@code {"prompt": "...", "completion": "..."}} and preference pairs ({@link PreferenceExampleParser}). No unknown
+ * key is ignored, at the top level or inside a message or content part: a misspelt key ({@code "mesages"}, {@code "wieght"}) would otherwise drop data silently, and
  * keys of richer formats ({@code tools}, {@code tool_calls}) would train something other than what the user
  * wrote. Optional fields ({@code weight}, {@code name}, {@code detail}) may be JSON null, meaning absent.
  *
@@ -44,9 +44,11 @@ public final class TrainingExampleParser {
     TrainingExample parse(char[] chars, int offset, int length) {
         JsonNode root = readObject(chars, offset, length);
         if (root.has("messages")) return ChatExampleParser.parse(root);
+        if (PreferenceExampleParser.looksLikePreference(root)) return PreferenceExampleParser.parse(root);
         if (root.has("prompt") || root.has("completion")) return promptCompletion(root);
-        throw new InvalidExampleException(null, "unknown format: expected {\"messages\": [...]} (chat)"
-                + " or {\"prompt\": \"...\", \"completion\": \"...\"}");
+        throw new InvalidExampleException(null, "unknown format: expected {\"messages\": [...]} (chat),"
+                + " {\"prompt\": \"...\", \"completion\": \"...\"} or {\"input\": {...}, \"preferred_output\": [...],"
+                + " \"non_preferred_output\": [...]} (preference)");
     }
 
     private static PromptCompletionExample promptCompletion(JsonNode root) {

@@ -4,13 +4,15 @@ package dev.whetstone.deployments;
  * A deployment (docs/reference/API.md 5.1): a name inference URLs use, in an account (a namespace), serving one model.
  * Names are unique across the service, because the data-plane inference URL carries no account.
  *
+ * @param raiPolicyName the content filtering policy of the account it applies ({@code properties.raiPolicyName}),
+ *                      or null for Microsoft.Default
  * @param error     why loading failed (shown to clients), or null
  * @param createdAt epoch seconds
  * @param updatedAt epoch seconds
  * @param etag      changes with every stored change; updates compare it (optimistic concurrency)
  */
-public record Deployment(String account, String name, ModelRef model, Sku sku, ProvisioningState state, String error,
-                         long createdAt, long updatedAt, String etag) {
+public record Deployment(String account, String name, ModelRef model, Sku sku, String raiPolicyName,
+                         ProvisioningState state, String error, long createdAt, long updatedAt, String etag) {
 
     /**
      * {@code properties.model}: what to serve.
@@ -24,6 +26,6 @@ public record Deployment(String account, String name, ModelRef model, Sku sku, P
     public record Sku(String name, int capacity) {}
 
     public Deployment withState(ProvisioningState newState, String newError, long now, String newEtag) {
-        return new Deployment(account, name, model, sku, newState, newError, createdAt, now, newEtag);
+        return new Deployment(account, name, model, sku, raiPolicyName, newState, newError, createdAt, now, newEtag);
     }
 }

@@ -30,14 +30,17 @@ public final class DeploymentService implements DeploymentLookup {
     private final ServingResolver resolver;
     private final AccountNames accounts;
     private final DeploymentLoader loader;
+    private final PolicyCheck policies;
     private final Clock clock;
 
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
-                             InferenceEngine engine, Executor loads, AccountNames accounts, Clock clock) {
+                             InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
+                             Clock clock) {
         this.store = store;
         this.resolver = new ServingResolver(models, jobStores, paths);
         this.accounts = accounts;
         this.loader = new DeploymentLoader(store, engine, loads, clock);
+        this.policies = policies;
         this.clock = clock;
     }
 
@@ -48,18 +51,23 @@ public final class DeploymentService implements DeploymentLookup {
         Deployment.ModelRef model = RequestChecks.model(request.model());
         Deployment.Sku sku = RequestChecks.sku(request.sku());
         resolver.spec(name, model.name()); // 400 naming properties.model.name now, not a Failed deployment later
+        policies.require(account, request.raiPolicyName());
+        String policy = request.raiPolicyName();
         long now = clock.instant().getEpochSecond();
         Optional<Deployment> existing = store.find(name);
-        if (existing.isPresent()) return new PutResult(update(existing.get(), account, model, sku, now), false);
-        Deployment created = new Deployment(account, name, model, sku, ProvisioningState.CREATING, null, now, now, etag());
+        if (existing.isPresent()) return new PutResult(update(existing.get(), account, model, sku, policy, now), false);
+        Deployment created = new Deployment(account, name, model, sku, policy, ProvisioningState.CREATING, null, now, now,
+                etag());
         if (!store.insert(created)) { // created meanwhile by another request: answer as for an existing one
-            return new PutResult(update(store.find(name).orElseThrow(() -> raced(name)), account, model, sku, now), false);
+            return new PutResult(update(store.find(name).orElseThrow(() -> raced(name)), account, model, sku, policy, now),
+                    false);
         }
         loader.loadLater(created, this::spec);
         return new PutResult(created, true);
     }
 
-    private Deployment update(Deployment old, String account, Deployment.ModelRef model, Deployment.Sku sku, long now) {
+    private Deployment update(Deployment old, String account, Deployment.ModelRef model, Deployment.Sku sku,
+                              String policy, long now) {
         if (!old.account().equals(account)) {
             throw ApiException.conflict("Deployment name '" + old.name() + "' is already used by account '"
                     + old.account() + "'. Deployment names are unique across this service (inference URLs carry no "
@@ -67,7 +75,7 @@ public final class DeploymentService implements DeploymentLookup {
         }
         boolean sameModel = old.model().name().equals(model.name());
         boolean reload = !sameModel || old.state() != ProvisioningState.SUCCEEDED;
-        Deployment next = new Deployment(account, old.name(), model, sku,
+        Deployment next = new Deployment(account, old.name(), model, sku, policy,
                 reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag());
         if (!store.update(next, old.etag())) {
             throw ApiException.conflict("Deployment '" + old.name() + "' was changed or deleted by another request "
@@ -126,7 +134,7 @@ public final class DeploymentService implements DeploymentLookup {
         if (live.isPresent() && live.get().modelName().equals(d.model().name())) {
             if (live.get().quota().capacity() != d.sku().capacity()) loader.resize(deploymentName, d.sku().capacity());
             DeploymentLoader.Live l = live.get();
-            return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota());
+            return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota(), d.account(), d.raiPolicyName());
         }
         if (d.state().wantsLoaded()) loader.loadIfIdle(d, this::spec);
         throw new ApiException(ErrorCode.DEPLOYMENT_NOT_FOUND, NOT_FOUND_MESSAGE);

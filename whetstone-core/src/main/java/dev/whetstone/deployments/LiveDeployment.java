@@ -9,5 +9,8 @@ import dev.whetstone.engine.inference.ServedModel;
  * @param modelName the model it serves, as responses report it in {@code model}
  * @param model     the loaded model
  * @param quota     its tokens-per-minute budget
+ * @param account   the account it belongs to, whose policies apply; null for one outside any account (tests)
+ * @param raiPolicyName its content filtering policy, or null for Microsoft.Default
  */
-public record LiveDeployment(String name, String modelName, ServedModel model, TokenQuota quota) {}
+public record LiveDeployment(String name, String modelName, ServedModel model, TokenQuota quota, String account,
+                             String raiPolicyName) {}

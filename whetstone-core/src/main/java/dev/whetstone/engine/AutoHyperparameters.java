@@ -28,6 +28,9 @@ public final class AutoHyperparameters {
     public static final double LORA_BASE_LEARNING_RATE = 1e-3;
     public static final double FULL_BASE_LEARNING_RATE = 2e-5;
     public static final int MAX_BATCH_SIZE = 256;
+    /** DPO's base rates are the supervised ones divided by this. */
+    public static final double DPO_RATE_DIVISOR = 10;
+    public static final double DPO_BETA = 0.1;
 
     private AutoHyperparameters() {}
 
@@ -43,7 +46,11 @@ public final class AutoHyperparameters {
         int batch = requested.batchSize() != null ? requested.batchSize() : batchSize(examples, memoryBatchBound);
         double multiplier = requested.learningRateMultiplier() != null ? requested.learningRateMultiplier()
                 : multiplier(batch);
-        return new ResolvedHyperparameters(epochs, batch, multiplier, multiplier * baseLearningRate(method));
+        double rate = multiplier * baseLearningRate(method);
+        TrainingSpec.Dpo dpo = requested.dpo();
+        if (dpo == null) return new ResolvedHyperparameters(epochs, batch, multiplier, rate);
+        return new ResolvedHyperparameters(epochs, batch, multiplier, rate / DPO_RATE_DIVISOR,
+                dpo.beta() != null ? dpo.beta() : DPO_BETA, dpo.l2Multiplier() != null ? dpo.l2Multiplier() : 0.0);
     }
 
     static int epochs(int examples) {

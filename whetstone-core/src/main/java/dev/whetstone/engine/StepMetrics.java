@@ -7,6 +7,9 @@ package dev.whetstone.engine;
  * @param tokensPerSecond recent throughput
  * @param peakRssBytes   peak resident memory of the process so far
  * @param etaSeconds     estimated seconds to the end of training
+ * @param trainRewardAccuracy DPO only (else null, as the other reward fields): share of the step's pairs whose
+ *                       implicit reward prefers the preferred reply
+ * @param trainRewardMargin DPO only: mean implicit reward of the preferred minus the non-preferred reply
  */
 public record StepMetrics(
         int step,
@@ -21,4 +24,8 @@ public record StepMetrics(
         long tokensSeen,
         double tokensPerSecond,
         long peakRssBytes,
-        double etaSeconds) {}
+        double etaSeconds,
+        Double trainRewardAccuracy,
+        Double trainRewardMargin,
+        Double validRewardAccuracy,
+        Double validRewardMargin) {}

@@ -11,7 +11,9 @@ import java.util.List;
  * @param initAdapterDir a PEFT adapter or full checkpoint to start from (continuous fine-tuning), or null
  * @param training       training examples, in file order (the trainer shuffles them from the seed)
  * @param validation     validation examples, possibly empty
- * @param hyperparameters requested values; null fields mean "auto" and are resolved by the trainer
+ * @param hyperparameters requested values; null fields mean "auto" and are resolved by the trainer; their
+ *                       {@code dpo} part, when present, makes this a preference (DPO) run over
+ *                       {@link dev.whetstone.data.PreferenceExample}s
  * @param method         LoRA (default) or full fine-tuning
  * @param seed           drives shuffling, initialisation and dropout
  * @param workDir        where checkpoints and resume state are written; an existing resume state there is continued
@@ -28,8 +30,31 @@ public record TrainingSpec(
 
     public enum Method { LORA, FULL }
 
-    /** Requested hyperparameters; null means auto. */
-    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier) {
-        public static Hyperparameters auto() { return new Hyperparameters(null, null, null); }
+    /**
+     * Requested hyperparameters; null means auto.
+     *
+     * @param dpo null for supervised fine-tuning; DPO's own hyperparameters (each possibly auto) for a preference
+     *            job. Kept here rather than beside {@link Method} because the API sends them with the others
+     *            ({@code method.dpo.hyperparameters}) and the job stores them in the same JSON column.
+     */
+    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo) {
+        public Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier) {
+            this(nEpochs, batchSize, learningRateMultiplier, null);
+        }
+
+        public static Hyperparameters auto() { return new Hyperparameters(null, null, null, null); }
+
+        /** Whether these are a DPO job's (the training data are preference pairs). */
+        public boolean preference() { return dpo != null; }
+    }
+
+    /**
+     * DPO's hyperparameters as requested; null means auto.
+     *
+     * @param beta         how far the policy may move from the reference: the scale of the implicit reward
+     * @param l2Multiplier Azure's L2 penalty on the trained weights (only 0 is supported)
+     */
+    public record Dpo(Double beta, Double l2Multiplier) {
+        public static Dpo auto() { return new Dpo(null, null); }
     }
 }

@@ -3,6 +3,8 @@ package dev.whetstone.error;
 /** The Azure authoring error codes (docs/reference/API.md 1.5) with the HTTP status each maps to. */
 public enum ErrorCode {
     INVALID_PAYLOAD("invalidPayload", 400),
+    /** A prompt refused by the deployment's content filtering policy (Azure's live inference code, docs/reference/API.md 1.5). */
+    CONTENT_FILTER("content_filter", 400),
     JSONL_VALIDATION_FAILED("jsonlValidationFailed", 400),
     FILE_IMPORT_FAILED("fileImportFailed", 400),
     UNAUTHORIZED("unauthorized", 401),

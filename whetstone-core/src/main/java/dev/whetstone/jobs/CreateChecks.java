@@ -21,8 +21,8 @@ final class CreateChecks {
         this.files = files;
     }
 
-    /** A fine-tune file that is processed and in the format the model trains on. */
-    FileRecord trainingFile(String id, String param, ResolvedModel model, int minExamples) {
+    /** A fine-tune file that is processed and in the format the model and method train on. */
+    FileRecord trainingFile(String id, String param, ResolvedModel model, int minExamples, boolean preference) {
         if (id == null || id.isBlank()) throw ApiException.invalid(param, "The '" + param + "' field must be a file id.");
         FileRecord file = find(id, param);
         if (file.purpose() != FilePurpose.FINE_TUNE) {
@@ -38,7 +38,7 @@ final class CreateChecks {
             case DELETED -> throw ApiException.invalid(param, "File '" + id + "' was deleted.");
             case PROCESSED -> { }
         }
-        checkContent(file, param, model, minExamples);
+        checkContent(file, param, model, minExamples, preference);
         return file;
     }
 
@@ -53,11 +53,12 @@ final class CreateChecks {
     }
 
     /** Uses the validator's statistics; a file validated without statistics is left to the trainer to judge. */
-    private static void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples) {
+    private static void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples,
+                                     boolean preference) {
         FileStatistics stats = file.statistics();
         if (stats == null) return;
         String problem = TrainingFileRequirements.problem(stats, "File '" + file.id() + "'", param, model.base().chat(),
-                model.name(), minExamples);
+                model.name(), minExamples, preference);
         if (problem != null) throw ApiException.invalid(param, problem);
     }
 
@@ -80,7 +81,25 @@ final class CreateChecks {
             throw ApiException.invalid("hyperparameters.learning_rate_multiplier", "learning_rate_multiplier must be"
                     + " greater than 0 and at most 10 (suggested 0.02 to 0.2), or \"auto\"; got " + lr + ".");
         }
+        if (h.dpo() != null) dpo(h.dpo());
         return h;
+    }
+
+    private static void dpo(TrainingSpec.Dpo dpo) {
+        Double beta = dpo.beta();
+        if (beta != null && !(beta > 0 && beta <= 2)) {
+            throw ApiException.invalid("hyperparameters.beta", "beta must be greater than 0 and at most 2 (0.1 is"
+                    + " usual: larger keeps the model closer to where it started), or \"auto\"; got " + beta + ".");
+        }
+        Double l2 = dpo.l2Multiplier();
+        if (l2 != null && !(l2 >= 0)) {
+            throw ApiException.invalid("hyperparameters.l2_multiplier", "l2_multiplier must be a number of at least"
+                    + " 0, or \"auto\"; got " + l2 + ".");
+        }
+        if (l2 != null && l2 > 0) {
+            throw ApiException.invalid("hyperparameters.l2_multiplier", "l2_multiplier greater than 0 is not supported"
+                    + " by this service (DPO's distance from the reference model is set by beta); use 0 or \"auto\".");
+        }
     }
 
     private static void range(Integer value, int min, int max, String name) {

@@ -43,6 +43,9 @@ public record FineTuningJob(
         resultFiles = List.copyOf(resultFiles);
     }
 
+    /** Whether this is a DPO job (it trains on preference pairs). */
+    public boolean preference() { return requested != null && requested.preference(); }
+
     /** A copy to change a few fields of: {@code job.toBuilder().status(RUNNING).build()}. */
     public Builder toBuilder() { return new Builder(this); }
 

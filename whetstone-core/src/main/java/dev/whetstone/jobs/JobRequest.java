@@ -7,7 +7,7 @@ import dev.whetstone.engine.TrainingSpec;
  * {@link JobService#create}).
  *
  * @param seed            null: generate one
- * @param hyperparameters null fields mean auto
+ * @param hyperparameters null fields mean auto; a {@code dpo} part makes it a DPO job
  * @param method          LoRA unless the request selected full fine-tuning
  */
 public record JobRequest(String model, String trainingFile, String validationFile, String suffix, Long seed,

@@ -45,10 +45,11 @@ public final class JobService {
             throw ApiException.invalid("model", "The 'model' field is required.");
         }
         ResolvedModel model = resolver.resolve(request.model());
+        boolean preference = request.hyperparameters() != null && request.hyperparameters().preference();
         FileRecord training = checks.trainingFile(request.trainingFile(), "training_file", model,
-                CreateChecks.MIN_TRAINING_EXAMPLES);
+                CreateChecks.MIN_TRAINING_EXAMPLES, preference);
         FileRecord validation = request.validationFile() == null ? null
-                : checks.trainingFile(request.validationFile(), "validation_file", model, 1);
+                : checks.trainingFile(request.validationFile(), "validation_file", model, 1, preference);
         FineTuningJob job = newJob(request, training, validation);
         int active = stores.jobs().countActive();
         if (active >= maxActiveJobs) {
@@ -77,7 +78,9 @@ public final class JobService {
 
     private static String describe(FileRecord file) {
         var s = file.statistics();
-        return s == null ? "" : ": " + s.examples() + " " + s.format() + " examples, about " + s.estimatedTokens() + " tokens";
+        if (s == null) return "";
+        String kind = "preference".equals(s.format()) ? "preference pairs" : s.format() + " examples";
+        return ": " + s.examples() + " " + kind + ", about " + s.estimatedTokens() + " tokens";
     }
 
     public FineTuningJob get(String id) {

@@ -3,14 +3,16 @@ package dev.whetstone.jobs;
 import dev.whetstone.files.FileStatistics;
 
 /**
- * What job creation asks of a validated fine-tune file beyond its line format: the format the model trains on and
- * a least number of examples. Public so that {@code whetstone prepare-data} gives the very verdict the service gives.
+ * What job creation asks of a validated fine-tune file beyond its line format: the format the model and the job's
+ * method train on (preference pairs for DPO, else chat or prompt/completion by the model) and a least number of
+ * examples. Public so that {@code whetstone prepare-data} gives the very verdict the service gives.
  */
 public final class TrainingFileRequirements {
     /** A training file needs this many examples; fewer cannot teach a pattern and make epochs meaningless. */
     public static final int MIN_TRAINING_EXAMPLES = 10;
     /** A validation file only needs one. */
     public static final int MIN_VALIDATION_EXAMPLES = 1;
+    private static final String PREFERENCE = "preference";
 
     private TrainingFileRequirements() {}
 
@@ -22,22 +24,42 @@ public final class TrainingFileRequirements {
      * @param chatModel   whether the model has a chat template (then it trains on chat data only)
      * @param modelName   the model's name, for the message
      * @param minExamples the least number of examples
+     * @param preference  whether the job is a DPO job (it trains on preference pairs)
      */
     public static String problem(FileStatistics stats, String file, String param, boolean chatModel, String modelName,
-                                 int minExamples) {
-        String formatProblem = formatProblem(stats, file, chatModel, modelName);
+                                 int minExamples, boolean preference) {
+        String formatProblem = formatProblem(stats, file, chatModel, modelName, preference);
         if (formatProblem != null) return formatProblem;
         return countProblem(stats, file, param, minExamples);
     }
 
     /** The format half of {@link #problem}: null when the file's format is the one the model trains on. */
-    public static String formatProblem(FileStatistics stats, String file, boolean chatModel, String modelName) {
+    public static String formatProblem(FileStatistics stats, String file, boolean chatModel, String modelName,
+                                       boolean preference) {
+        if (stats.format() == null) return null;
+        if (preference) return preferenceProblem(stats, file, chatModel, modelName);
+        if (stats.format().equals(PREFERENCE)) {
+            return file + " holds preference pairs, which DPO trains on: create the job with method {\"type\": \"dpo\"},"
+                    + " or use a file in " + (chatModel ? "chat" : "prompt_completion") + " format for supervised"
+                    + " fine-tuning.";
+        }
         String wanted = chatModel ? "chat" : "prompt_completion";
-        if (stats.format() == null || stats.format().equals(wanted)) return null;
+        if (stats.format().equals(wanted)) return null;
         String why = chatModel
                 ? "is a chat model (its tokenizer has a chat template): use lines like {\"messages\": [...]}"
                 : "has no chat template: use lines like {\"prompt\": \"...\", \"completion\": \"...\"}";
         return file + " is in " + stats.format() + " format, but model '" + modelName + "' " + why + ".";
+    }
+
+    private static String preferenceProblem(FileStatistics stats, String file, boolean chatModel, String modelName) {
+        if (!stats.format().equals(PREFERENCE)) {
+            return file + " is in " + stats.format() + " format, but a DPO job trains on preference pairs: use lines"
+                    + " like {\"input\": {\"messages\": [...]}, \"preferred_output\": [{\"role\": \"assistant\", ...}],"
+                    + " \"non_preferred_output\": [{\"role\": \"assistant\", ...}]}.";
+        }
+        if (chatModel) return null;
+        return "Model '" + modelName + "' has no chat template, and DPO compares chat replies: choose a chat model for"
+                + " " + file + ".";
     }
 
     /** The count half of {@link #problem}: null when the file has at least {@code minExamples} examples. */

@@ -9,6 +9,8 @@ import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobEvent;
 import dev.whetstone.jobs.ResolvedModel;
+import dev.whetstone.safety.DataEvaluation;
+import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.io.IOException;
@@ -26,6 +28,16 @@ import org.slf4j.LoggerFactory;
 final class JobRun {
     private static final Logger LOG = LoggerFactory.getLogger(JobRun.class);
 
+    /** The job's {@code error.code} when its training data fails the content check. */
+    static final String HARMFUL_CONTENT = "harmful_content";
+
+    /** Training data the content check refused; the message is Azure's. */
+    private static final class HarmfulData extends RuntimeException {
+        HarmfulData(String message) {
+            super(message);
+        }
+    }
+
     private final RunContext run;
     private final FineTuningJob claimed;
     private final ResolvedModel model;
@@ -40,11 +52,14 @@ final class JobRun {
         JobOutcomes outcomes = new JobOutcomes(run);
         try {
             TrainingSpec spec = spec();
+            evaluateData(spec.training());
             RunListener listener = new RunListener(run, lastReportedStep());
             TrainingOutcome outcome = run.env().trainer().train(spec, listener);
             outcomes.settle(outcome);
         } catch (TrainingException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
+        } catch (HarmfulData e) {
+            outcomes.fail(new JobError(HARMFUL_CONTENT, e.getMessage(), "training_file"));
         } catch (ApiException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
         } catch (RuntimeException e) {
@@ -61,6 +76,25 @@ final class JobRun {
         Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
         return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
                 claimed.seed(), run.env().paths().workDir(claimed.id()));
+    }
+
+    /**
+     * The first phase (docs/safety.md, "Data evaluation"): harmful training data fails the job with Azure's
+     * message and {@code error.code} {@value #HARMFUL_CONTENT}, before any training. Events say whether it ran.
+     */
+    private void evaluateData(List<TrainingExample> training) {
+        SafetyClassifier classifier = run.env().dataEvaluation();
+        if (classifier == null) {
+            run.events().info(run.jobId(), "Data evaluation skipped: switched off on this service.");
+            return;
+        }
+        run.events().info(run.jobId(), "Data evaluation started.");
+        DataEvaluation.Result result = DataEvaluation.evaluate(training, classifier);
+        if (!result.passed()) {
+            run.events().error(run.jobId(), "Data evaluation failed: " + result.details() + ".");
+            throw new HarmfulData(result.message());
+        }
+        run.events().info(run.jobId(), "Data evaluation passed: " + training.size() + " examples checked.");
     }
 
     /** A file that cannot be read now (deleted, unparsable) fails the job naming the field it came from. */

@@ -24,15 +24,19 @@ final class ResultsFile {
         this.files = files;
     }
 
-    /** Creates an empty results file (header only) and returns its id. */
-    String create() throws IOException {
-        return files.createGenerated(FilePurpose.FINE_TUNE_RESULTS, "results.csv", stream(List.of())).id();
+    /**
+     * Creates an empty results file (header only) and returns its id.
+     *
+     * @param preference a DPO job's file, with the reward columns
+     */
+    String create(boolean preference) throws IOException {
+        return files.createGenerated(FilePurpose.FINE_TUNE_RESULTS, "results.csv", stream(List.of(), preference)).id();
     }
 
     /** Rewrites the file; a results file the user deleted meanwhile is left deleted. */
-    void refresh(String fileId, List<MetricsRow> rows) {
+    void refresh(String fileId, List<MetricsRow> rows, boolean preference) {
         try {
-            files.replaceGeneratedContent(fileId, stream(rows));
+            files.replaceGeneratedContent(fileId, stream(rows, preference));
         } catch (ApiException e) {
             LOG.info("results file {} not refreshed: {}", fileId, e.getMessage());
         } catch (IOException e) {
@@ -40,13 +44,14 @@ final class ResultsFile {
         }
     }
 
-    static String render(List<MetricsRow> rows) {
-        StringBuilder csv = new StringBuilder(MetricsRow.CSV_HEADER).append('\n');
-        for (MetricsRow r : rows) csv.append(r.csvLine()).append('\n');
+    /** Supervised jobs' files have the documented seven columns; DPO jobs' add the reward columns after them. */
+    static String render(List<MetricsRow> rows, boolean preference) {
+        StringBuilder csv = new StringBuilder(MetricsRow.csvHeader(preference)).append('\n');
+        for (MetricsRow r : rows) csv.append(r.csvLine(preference)).append('\n');
         return csv.toString();
     }
 
-    private static ByteArrayInputStream stream(List<MetricsRow> rows) {
-        return new ByteArrayInputStream(render(rows).getBytes(StandardCharsets.UTF_8));
+    private static ByteArrayInputStream stream(List<MetricsRow> rows, boolean preference) {
+        return new ByteArrayInputStream(render(rows, preference).getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -47,7 +47,8 @@ final class RunListener implements TrainingListener {
                     + "%d validation examples. Training %d steps: %d epochs of %d steps, batch size %d, learning rate "
                     + "%.3g (multiplier %s).", plan.trainingExamples(), plan.trainingTokens(), plan.validationExamples(),
                     plan.totalSteps(), h.nEpochs(), plan.stepsPerEpoch(), h.batchSize(), h.learningRate(),
-                    MetricsRow.number(h.learningRateMultiplier())));
+                    MetricsRow.number(h.learningRateMultiplier()))
+                    + (h.preference() ? " DPO on preference pairs, beta " + MetricsRow.number(h.beta()) + "." : ""));
         } else {
             run.events().info(run.jobId(), "Training continues at step " + (plan.startStep() + 1) + " of "
                     + plan.totalSteps() + ".");

@@ -1,5 +1,6 @@
 package dev.whetstone.worker;
 
+import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
 import dev.whetstone.jobs.JobPaths;
@@ -7,7 +8,12 @@ import dev.whetstone.jobs.JobStores;
 import dev.whetstone.jobs.ModelResolver;
 import java.time.Clock;
 
-/** Everything a worker uses, shared by all workers of a process. */
+/**
+ * Everything a worker uses, shared by all workers of a process.
+ *
+ * @param dataEvaluation grades training data before training (docs/safety.md); null when the service switched
+ *                       data evaluation off
+ */
 public record WorkerEnvironment(
         JobStores stores,
         ModelResolver models,
@@ -16,4 +22,5 @@ public record WorkerEnvironment(
         Trainer trainer,
         JobPaths paths,
         Clock clock,
-        WorkerSettings settings) {}
+        WorkerSettings settings,
+        SafetyClassifier dataEvaluation) {}

@@ -69,6 +69,15 @@ class TrainingExampleParserTest {
         assertThat(reject("{\"prompt\":\"a\",\"prompt\":\"b\",\"completion\":\"c\"}").reason()).contains("Duplicate field 'prompt'");
     }
 
+    /** Jackson reports a breached parser limit without a location (getLocation() is null): no column, no crash. */
+    @Test
+    void rejectsJsonBeyondTheParserLimitsThoughItHasNoLocation() {
+        assertThat(reject("{\"messages\":" + "[".repeat(1001) + "]".repeat(1001) + "}").reason())
+                .startsWith("invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000");
+        assertThat(reject("{\"prompt\":\"a\",\"completion\":\"b\",\"weight\":1" + "0".repeat(1500) + "}").reason())
+                .startsWith("invalid JSON: Number value length (1501) exceeds the maximum allowed (1000");
+    }
+
     @Test
     void rejectsAnythingButOneObjectPerLine() {
         assertThat(reject("[1,2]").reason()).isEqualTo("each line must be a JSON object, found an array");

@@ -4,6 +4,7 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
 import dev.whetstone.server.api.AccountModelsApi;
 import dev.whetstone.server.api.DeploymentsApi;
+import dev.whetstone.server.api.RaiApi;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
 import dev.whetstone.server.api.JobsApi;
@@ -11,6 +12,8 @@ import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
 import dev.whetstone.server.api.inference.InferenceApi;
+import dev.whetstone.server.http.EnvelopeErrorHandler;
+import dev.whetstone.server.http.PercentEncoding;
 import dev.whetstone.server.ui.Portal;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -38,11 +41,18 @@ final class HttpApp {
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             c.startup.showJavalinBanner = false;
 
+            c.http.prefer405over404 = true; // a known path with another method: 405 with Allow (ErrorMapper)
+            // What Jetty refuses before routing answers in the error envelope too, not as an HTML page.
+            c.jetty.modifyServer(server -> server.setErrorHandler(new EnvelopeErrorHandler()));
+            c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new EnvelopeErrorHandler()));
+
             c.routes.before(ctx -> {
                 String id = UUID.randomUUID().toString();
                 ctx.header("x-request-id", id);
                 ctx.header("apim-request-id", id);
                 ctx.attribute(STARTED_AT, System.nanoTime());
+                PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
+                PercentEncoding.requireWellFormed("query", ctx.queryString());
                 if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx)) auth.check(ctx);
             });
             c.routes.after(ctx -> {
@@ -67,8 +77,9 @@ final class HttpApp {
             services.modelExport().register(routes);
             new JobsApi(services.jobs()).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
+            new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
-            new InferenceApi(services.inference(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
+            new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }
 }

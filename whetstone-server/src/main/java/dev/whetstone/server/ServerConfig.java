@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Set;
  *                   over after it (heartbeats renew it every quarter of it)
  * @param access     inference-only keys and the allowed deployment accounts
  * @param serving    batch, queue and time-out of the inference engine
+ * @param safety     default classifiers and whether jobs evaluate their data and model (docs/safety.md)
  */
 public record ServerConfig(
         String host,
@@ -37,7 +39,8 @@ public record ServerConfig(
         int maxActiveJobs,
         Duration workerLease,
         AccessOptions access,
-        ServingOptions serving) {
+        ServingOptions serving,
+        SafetySettings safety) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -47,6 +50,7 @@ public record ServerConfig(
     public ServerConfig {
         if (access == null) access = AccessOptions.NONE;
         if (serving == null) serving = ServingOptions.DEFAULTS;
+        if (safety == null) safety = SafetySettings.defaults();
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
@@ -60,7 +64,8 @@ public record ServerConfig(
                         Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
                         Duration workerLease) {
         this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
-                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, AccessOptions.NONE, ServingOptions.DEFAULTS);
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, AccessOptions.NONE, ServingOptions.DEFAULTS,
+                SafetySettings.defaults());
     }
 
     /** The configuration without the job options: one worker, the default quota and lease. */
@@ -87,27 +92,33 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety);
     }
 
     public ServerConfig withServing(ServingOptions newServing) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety);
+    }
+
+    public ServerConfig withSafety(SafetySettings newSafety) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                newSafety);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.safety.SafetyService;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
 import dev.whetstone.deployments.DeploymentService;
@@ -34,11 +35,12 @@ record Services(
         Credentials credentials,
         DeploymentLookup inference,
         InferenceApiOptions inferenceOptions,
-        ModelExportApi modelExport) {
+        ModelExportApi modelExport,
+        SafetyService safety) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
-                credentials, lookup, options, modelExport);
+                credentials, lookup, options, modelExport, safety);
     }
 }

@@ -1,6 +1,7 @@
 package dev.whetstone.server;
 
 import io.javalin.Javalin;
+import io.javalin.router.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -42,6 +43,11 @@ public final class WhetstoneServer implements AutoCloseable {
     }
 
     public int port() { return app.port(); }
+
+    /** Every method and path template the router answers, in registration order (tests walk the whole API). */
+    List<Endpoint> endpoints() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream().map(parsed -> parsed.endpoint).toList();
+    }
 
     @Override
     public synchronized void close() {

@@ -28,6 +28,11 @@ import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
+import dev.whetstone.store.sql.JdbiSafetyStore;
+import dev.whetstone.safety.LexiconClassifier;
+import dev.whetstone.safety.SafetyService;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import dev.whetstone.data.TrainingFileValidation;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
@@ -86,7 +91,8 @@ final class Wiring {
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
         InferenceEngine engine = engines.create(config);
         resources.add(engine);
-        ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()), engine, Clock.systemUTC());
+        ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
+                new JdbiSafetyStore(adapters.database()), engine, Clock.systemUTC());
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
@@ -106,7 +112,7 @@ final class Wiring {
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
         Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), resources);
-        resources.add(startWorkers(core, adapters.jobs()));
+        resources.add(startWorkers(config, core, adapters.jobs()));
         return resources;
     }
 
@@ -129,14 +135,19 @@ final class Wiring {
                 DeploymentService.modelUsage(serving.store(), stores));
         JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
         AccountNames accounts = new AccountNames(config.access().accounts());
-        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, resources);
+        AtomicReference<DeploymentService> deploymentRef = new AtomicReference<>();
+        SafetyService safety = new SafetyService(serving.safetyStore(), accounts,
+                (account, policy) -> policyUser(serving, account, policy), config.safety(),
+                name -> deploymentRef.get().live(name), serving.clock());
+        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety, resources);
+        deploymentRef.set(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
-        if (jobWiring.workers() > 0) resources.add(startWorkers(core, jobWiring));
+        if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
-                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine)), resources);
+                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */
@@ -149,22 +160,30 @@ final class Wiring {
 
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */
     private static DeploymentService deployments(Core core, JobWiring jobWiring, ServingWiring serving,
-                                                 AccountNames accounts, List<AutoCloseable> resources) {
+                                                 AccountNames accounts, SafetyService safety,
+                                                 List<AutoCloseable> resources) {
         ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(() -> {
             loads.shutdownNow(); // interrupts loads in flight; the engine itself closes after this
             loads.awaitTermination(30, TimeUnit.SECONDS);
         });
         DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
-                core.paths(), serving.engine(), loads, accounts, serving.clock());
+                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock());
         service.restore();
         return service;
     }
 
-    private static JobWorkers startWorkers(Core core, JobWiring jobWiring) {
+    /** A deployment of the account that names the policy, described for a 409 message. */
+    private static Optional<String> policyUser(ServingWiring serving, String account, String policy) {
+        return serving.store().list(account).stream().filter(d -> policy.equals(d.raiPolicyName())).findFirst()
+                .map(d -> "deployment '" + d.name() + "'");
+    }
+
+    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring) {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
-                jobWiring.clock(), jobWiring.workerSettings());
+                jobWiring.clock(), jobWiring.workerSettings(),
+                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null);
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 

@@ -55,8 +55,10 @@ class ChatCompletionsTest {
         assertThat(choice.get("logprobs").isNull()).isTrue();
         assertThat(choice.get("content_filter_results").get("hate").get("severity").asText()).isEqualTo("safe");
         assertThat(body.get("prompt_filter_results").get(0).get("prompt_index").asInt()).isZero();
-        assertThat(body.get("prompt_filter_results").get(0).get("content_filter_results").get("jailbreak")
-                .get("detected").asBoolean()).isFalse();
+        // Only what was evaluated is annotated: the default policy grades four categories, not jailbreaks.
+        JsonNode promptFilters = body.get("prompt_filter_results").get(0).get("content_filter_results");
+        assertThat(promptFilters.get("violence").get("filtered").asBoolean()).isFalse();
+        assertThat(promptFilters.has("jailbreak")).isFalse();
         JsonNode usage = body.get("usage");
         assertThat(usage.get("completion_tokens").asInt()).isEqualTo(5); // "Yes," " many" " of" " them" " do."
         assertThat(usage.get("prompt_tokens").asInt()).isPositive();

@@ -37,9 +37,9 @@ final class InferenceFixture implements AutoCloseable {
         RecordingModel vision = new RecordingModel(engine.load(new ServingSpec("vision", Path.of("tiny-chat"), null)), true);
         legacy = new RecordingModel(engine.load(new ServingSpec("legacy", Path.of("tiny-completion"), null)), false);
         deployments = Map.of(
-                "chat", new LiveDeployment("chat", "tiny-chat.ft-abc", chat, quota),
-                "vision", new LiveDeployment("vision", "tiny-chat", vision, quota),
-                "legacy", new LiveDeployment("legacy", "tiny-completion", legacy, quota));
+                "chat", new LiveDeployment("chat", "tiny-chat.ft-abc", chat, quota, null, null),
+                "vision", new LiveDeployment("vision", "tiny-chat", vision, quota, null, null),
+                "legacy", new LiveDeployment("legacy", "tiny-completion", legacy, quota, null, null));
         DeploymentLookup lookup = name -> {
             LiveDeployment d = deployments.get(name);
             if (d == null) throw ApiException.notFound("Deployment", name);

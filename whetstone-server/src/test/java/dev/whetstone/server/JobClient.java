@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.server.api.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -91,40 +87,14 @@ final class JobClient {
      * body and no Content-Length (docs/reference/CLIENTS.md 5). Returns status code and body.
      */
     RawResponse rawPost(String pathAndQuery) throws Exception {
-        try (Socket socket = new Socket("127.0.0.1", ts.server.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\nUser-Agent: curl/7.88.1\r\nAccept: */*\r\n"
-                    + "api-key: " + TestServer.KEY + "\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return RawResponse.parse(socket.getInputStream());
-        }
+        RawHttp.Response r = RawHttp.exchange(ts.server.port(), ("POST " + pathAndQuery + " HTTP/1.1\r\nHost: localhost\r\n"
+                + "User-Agent: curl/7.88.1\r\nAccept: */*\r\napi-key: " + TestServer.KEY
+                + "\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+                Duration.ofSeconds(10));
+        return new RawResponse(r.status(), r.text());
     }
 
     record RawResponse(int status, String body) {
-        static RawResponse parse(InputStream in) throws Exception {
-            String all = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            int split = all.indexOf("\r\n\r\n");
-            String head = all.substring(0, split);
-            String body = all.substring(split + 4);
-            if (head.toLowerCase().contains("transfer-encoding: chunked")) body = dechunk(body);
-            return new RawResponse(Integer.parseInt(head.substring(9, 12)), body);
-        }
-
-        private static String dechunk(String chunked) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int pos = 0;
-            while (true) {
-                int eol = chunked.indexOf("\r\n", pos);
-                int size = Integer.parseInt(chunked.substring(pos, eol).strip(), 16);
-                if (size == 0) return out.toString(StandardCharsets.UTF_8);
-                byte[] bytes = chunked.substring(eol + 2).getBytes(StandardCharsets.UTF_8);
-                out.write(bytes, 0, size);
-                pos = eol + 2 + new String(bytes, 0, size, StandardCharsets.UTF_8).length() + 2;
-            }
-        }
-
         JsonNode json() throws Exception { return Json.MAPPER.readTree(body); }
     }
 }

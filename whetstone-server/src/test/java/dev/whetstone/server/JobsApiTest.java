@@ -148,7 +148,8 @@ class JobsApiTest {
         expect(400, "hyperparameters.batch_size", body("\"hyperparameters\":{\"batch_size\":0}"));
         expect(400, "hyperparameters.learning_rate_multiplier", body("\"hyperparameters\":{\"learning_rate_multiplier\":-0.5}"));
         expect(400, "hyperparameters", body("\"hyperparameters\":[1]"));
-        expect(400, "method.type", body("\"method\":{\"type\":\"dpo\"}"));
+        expect(400, "method.type", body("\"method\":{\"type\":\"reinforcement\"}"));
+        expect(400, "training_file", body("\"method\":{\"type\":\"dpo\"}")); // a chat file, not preference pairs
         expect(400, "method.supervised.hyperparameters",
                 body("\"hyperparameters\":{\"n_epochs\":1},\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"n_epochs\":2}}}"));
         expect(400, "method.supervised.full_finetune",
@@ -190,6 +191,49 @@ class JobsApiTest {
         String id = job.get("id").asText();
         client.awaitStatus(id, "succeeded");
         assertThat(ts.stores.jobs().find(id).orElseThrow().method()).isEqualTo(dev.whetstone.engine.TrainingSpec.Method.FULL);
+    }
+
+    @Test
+    void openAiDpoShapeWithPreferencePairsIsEchoedAndTrainedAndMismatchedFilesAre400() throws Exception {
+        String pairs = client.upload("pairs.jsonl", preferenceLines(10));
+        HttpResponse<String> r = ts.post("/v1/fine_tuning/jobs", "{\"model\":\"tiny-chat\",\"training_file\":\"" + pairs
+                + "\",\"method\":{\"type\":\"dpo\",\"dpo\":{\"hyperparameters\":{\"beta\":0.25,\"n_epochs\":1,"
+                + "\"batch_size\":\"auto\"}}}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode job = json(r);
+        assertThat(job.get("method").get("type").asText()).isEqualTo("dpo");
+        assertThat(job.get("method").get("dpo").get("hyperparameters").toString()).isEqualTo("{\"n_epochs\":1,"
+                + "\"batch_size\":\"auto\",\"learning_rate_multiplier\":\"auto\",\"beta\":0.25}");
+        String id = job.get("id").asText();
+        client.awaitStatus(id, "succeeded");
+        JsonNode done = json(ts.get("/openai/fine_tuning/jobs/" + id + "?" + V));
+        JsonNode resolved = done.get("method").get("dpo").get("hyperparameters");
+        assertThat(resolved.get("beta").asDouble()).isEqualTo(0.25);
+        assertThat(resolved.get("l2_multiplier").asDouble()).isZero();
+        assertThat(resolved.get("batch_size").isInt()).isTrue();
+        String csv = ts.get("/openai/files/" + done.get("result_files").get(0).asText() + "/content?" + V).body();
+        assertThat(csv.lines().findFirst().orElseThrow()).endsWith(",train_reward_accuracy,train_reward_margin,"
+                + "valid_reward_accuracy,valid_reward_margin");
+
+        expect(400, "training_file", "{\"model\":\"tiny-chat\",\"training_file\":\"" + pairs + "\"}");
+        String dpo = "{\"model\":\"tiny-chat\",\"training_file\":\"" + pairs + "\",\"method\":{\"type\":\"dpo\",\"dpo\":"
+                + "{\"hyperparameters\":";
+        expect(400, "hyperparameters.beta", dpo + "{\"beta\":0}}}}");
+        expect(400, "hyperparameters.beta", dpo + "{\"beta\":2.5}}}}");
+        expect(400, "method.dpo.hyperparameters.beta", dpo + "{\"beta\":\"high\"}}}}");
+        expect(400, "hyperparameters.l2_multiplier", dpo + "{\"l2_multiplier\":-1.5}}}}");
+        expect(400, "hyperparameters.l2_multiplier", dpo + "{\"l2_multiplier\":0.1}}}}");
+        assertThat(client.create(dpo + "{\"l2_multiplier\":0,\"beta\":2}}}}").statusCode()).isEqualTo(201);
+    }
+
+    static String preferenceLines(int n) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            out.append("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"Question ").append(i)
+                    .append("?\"}]},\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"Yes.\"}],"
+                    + "\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"No.\"}]}\n");
+        }
+        return out.toString();
     }
 
     @Test

@@ -96,6 +96,20 @@ class PortalModulesTest {
     }
 
     @Test
+    void dpoResultsGiveRewardChartsAndSupervisedResultsDoNot() {
+        String dpo = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,"
+                + "full_valid_mean_token_accuracy,train_reward_accuracy,train_reward_margin,valid_reward_accuracy,"
+                + "valid_reward_margin\n1,0.69,0.5,,,,,0.5,0.01,,\n2,0.4,0.6,0.5,0.5,,,1,0.8,0.75,0.4\n";
+        Map<?, ?> d = (Map<?, ?>) run("return m.chartData(m.parseResultsCsv(" + js(dpo) + "), null);");
+        numbers(((List<?>) d.get("rewardAccuracy")).get(1), 0.5, 1.0);
+        numbers(((List<?>) d.get("rewardAccuracy")).get(2), null, 0.75);
+        numbers(((List<?>) d.get("rewardMargin")).get(1), 0.01, 0.8);
+        numbers(((List<?>) d.get("rewardMargin")).get(2), null, 0.4);
+        Map<?, ?> sft = (Map<?, ?>) run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null);");
+        assertThat(sft.containsKey("rewardAccuracy")).isFalse();
+    }
+
+    @Test
     void stepsPerEpochIsUnknownUntilThePlanIsAndThenTheRunIsOneEpoch() {
         assertThat(run("return m.stepsPerEpoch([], {hyperparameters:{n_epochs:-1}});")).isNull();
         numbers(run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null).tokenAccuracy[1];"), 0.2, 0.3, 0.4, 0.5);

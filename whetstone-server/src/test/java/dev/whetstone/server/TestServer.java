@@ -21,6 +21,7 @@ import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryDeploymentStore;
+import dev.whetstone.testing.InMemorySafetyStore;
 import dev.whetstone.testing.InMemoryFileStore;
 import dev.whetstone.testing.InMemoryJobEventStore;
 import dev.whetstone.testing.InMemoryJobStore;
@@ -105,7 +106,7 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -122,20 +123,23 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
         FakeInferenceEngine engine = new FakeInferenceEngine();
-        ServingWiring serving = new ServingWiring(shared.deployments(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
     }
 
     /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments) {}
+    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
+                  InMemorySafetyStore safety) {}
 
-    /** Counts lines and tells chat from prompt/completion by the first one, as the real validator reports. */
+    /** Counts lines and tells preference, chat and prompt/completion apart by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {
         List<String> lines = lines(in);
         if (lines.isEmpty()) return new FileValidation.Result(false, null, "The file has no examples.");
-        String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
+        String first = lines.getFirst();
+        String format = first.contains("\"preferred_output\"") ? "preference"
+                : first.contains("\"messages\"") ? "chat" : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), lines.size() * 20L), null);
     }
 

@@ -21,15 +21,15 @@ public abstract class DeploymentStoreContract {
 
     static Deployment deployment(String account, String name, long createdAt, String etag) {
         return new Deployment(account, name, new Deployment.ModelRef("OpenAI", "tiny-chat.ft-abc", "1", null),
-                new Deployment.Sku("Standard", 2), ProvisioningState.CREATING, null, createdAt, createdAt, etag);
+                new Deployment.Sku("Standard", 2), null, ProvisioningState.CREATING, null, createdAt, createdAt, etag);
     }
 
     @Test
     void insertedDeploymentsAreFoundWithEveryField() {
         Deployment d = new Deployment("acct-1", "my-bot", new Deployment.ModelRef("OpenAI", "tiny-chat:ckpt-step-10",
                 "1", "/subscriptions/s/resourceGroups/g/providers/Microsoft.CognitiveServices/accounts/other"),
-                new Deployment.Sku("GlobalStandard", 7), ProvisioningState.FAILED, "Loading failed: no weights",
-                1_700_000_000L, 1_700_000_100L, "etag-1");
+                new Deployment.Sku("GlobalStandard", 7), "strict-policy", ProvisioningState.FAILED,
+                "Loading failed: no weights", 1_700_000_000L, 1_700_000_100L, "etag-1");
         assertThat(store.insert(d)).isTrue();
         assertThat(store.find("my-bot")).contains(d);
         assertThat(store.find("acct-1")).isEmpty();
@@ -60,7 +60,7 @@ public abstract class DeploymentStoreContract {
         Deployment d = deployment("a", "bot", 1, "e1");
         store.insert(d);
         Deployment succeeded = new Deployment("a", "bot", new Deployment.ModelRef("OpenAI", "tiny-chat", "2", null),
-                new Deployment.Sku("Standard", 3), ProvisioningState.SUCCEEDED, null, 1, 9, "e2");
+                new Deployment.Sku("Standard", 3), "policy-2", ProvisioningState.SUCCEEDED, null, 1, 9, "e2");
         assertThat(store.update(succeeded, "e1")).isTrue();
         assertThat(store.find("bot")).contains(succeeded);
         Deployment stale = d.withState(ProvisioningState.FAILED, "late", 10, "e3");

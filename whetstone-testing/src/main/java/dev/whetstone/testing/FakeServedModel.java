@@ -21,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A model of {@link FakeInferenceEngine}: a token is a word (with its leading space), the prompt's id its index. */
 final class FakeServedModel implements ServedModel {
@@ -80,10 +82,15 @@ final class FakeServedModel implements ServedModel {
         running.forEach(r -> r.abort(new InferenceException("the deployment was deleted")));
     }
 
+    /** One rendered turn: "role: text" up to the next turn or the closing "assistant:". */
+    private static final Pattern TURN = Pattern.compile(
+            "(?:^|\n)(system|user|assistant|tool): (.*?)(?=\n(?:system|user|assistant|tool):|$)", Pattern.DOTALL);
+
     private String answer(String promptText) {
-        String[] lines = promptText.split("\n");
+        // The last user message, whole even when it spans lines (a guard model's task prompt does).
         String lastUser = promptText;
-        for (String line : lines) if (line.startsWith("user: ")) lastUser = line.substring(6);
+        Matcher m = TURN.matcher(promptText);
+        while (m.find()) if (m.group(1).equals("user")) lastUser = m.group(2);
         return replies.getOrDefault(lastUser, "echo: " + lastUser);
     }
 

@@ -1,7 +1,9 @@
 package dev.whetstone.testing;
 
 import dev.whetstone.data.ChatExample;
+import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.TokenEstimate;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.AutoHyperparameters;
 import dev.whetstone.engine.CheckpointInfo;
@@ -141,8 +143,10 @@ public final class FakeTrainer implements Trainer {
         int epochs = r.nEpochs() != null ? r.nEpochs() : 3;
         int batch = r.batchSize() != null ? r.batchSize() : Math.max(1, spec.training().size() / 10);
         double multiplier = r.learningRateMultiplier() != null ? r.learningRateMultiplier() : 1.0;
-        return new ResolvedHyperparameters(epochs, batch, multiplier,
-                AutoHyperparameters.baseLearningRate(spec.method()) * multiplier);
+        double rate = AutoHyperparameters.baseLearningRate(spec.method()) * multiplier;
+        if (r.dpo() == null) return new ResolvedHyperparameters(epochs, batch, multiplier, rate);
+        return new ResolvedHyperparameters(epochs, batch, multiplier, rate / AutoHyperparameters.DPO_RATE_DIVISOR,
+                r.dpo().beta() != null ? r.dpo().beta() : AutoHyperparameters.DPO_BETA, 0.0);
     }
 
     /** Loss falls smoothly from about 2.5, with a little seed-dependent noise: the same seed gives the same curve. */
@@ -155,9 +159,12 @@ public final class FakeTrainer implements Trainer {
         Double valid = validated ? loss + 0.1 : null;
         Double validAcc = validated ? accuracy - 0.02 : null;
         long seen = tokens * step / stepsPerEpoch;
+        boolean dpo = spec.hyperparameters().preference();
         return new StepMetrics(step, total, (step - 1) / stepsPerEpoch + 1, loss, accuracy, valid, validAcc,
                 validated && epochEnd ? loss + 0.05 : null, validated && epochEnd ? accuracy - 0.01 : null,
-                seen, 1000.0, Runtime.getRuntime().totalMemory(), (total - step) * 0.01);
+                seen, 1000.0, Runtime.getRuntime().totalMemory(), (total - step) * 0.01,
+                dpo ? accuracy : null, dpo ? 2.5 - loss : null, dpo && validated ? validAcc : null,
+                dpo && validated ? 2.4 - loss : null);
     }
 
     private void hold(int step) {
@@ -183,6 +190,7 @@ public final class FakeTrainer implements Trainer {
         int chars = switch (e) {
             case ChatExample c -> c.messages().stream().mapToInt(m -> m.text().length()).sum();
             case PromptCompletionExample p -> p.prompt().length() + p.completion().length();
+            case PreferenceExample p -> (int) Math.min(Integer.MAX_VALUE, 4 * TokenEstimate.of(p));
         };
         return chars / 4 + 1;
     }

@@ -40,7 +40,7 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         Deployment old = deployments.get(deployment.name());
         if (old == null || !old.etag().equals(expectedEtag)) return false;
         deployments.put(deployment.name(), new Deployment(old.account(), deployment.name(), deployment.model(),
-                deployment.sku(), deployment.state(), deployment.error(), deployment.createdAt(), deployment.updatedAt(),
+                deployment.sku(), deployment.raiPolicyName(), deployment.state(), deployment.error(), deployment.createdAt(), deployment.updatedAt(),
                 deployment.etag()));
         return true;
     }

@@ -104,6 +104,20 @@ public abstract class JobEventStoreContract {
     }
 
     @Test
+    void dpoRowsKeepTheirRewardColumnsAndSupervisedRowsStaySupervised() {
+        MetricsRow dpo = new MetricsRow(1, 0.5, 0.75, 0.625, 0.5, null, null, 0.875, 1.25, 0.5, -0.125);
+        MetricsRow validationLess = new MetricsRow(2, 0.25, 0.875, null, null, null, null, 1.0, 2.5, null, null);
+        store.putMetrics("ftjob-a", dpo);
+        store.putMetrics("ftjob-a", validationLess);
+        store.putMetrics("ftjob-b", new MetricsRow(1, 3.0, 0.25, null, null, null, null));
+        assertThat(store.metrics("ftjob-a")).containsExactly(dpo, validationLess);
+        assertThat(store.metrics("ftjob-a")).allMatch(MetricsRow::preference);
+        MetricsRow supervised = store.metrics("ftjob-b").getFirst();
+        assertThat(supervised.preference()).isFalse();
+        assertThat(supervised.trainRewardMargin()).isNull();
+    }
+
+    @Test
     void manyRowsComeBackInStepOrder() {
         List<MetricsRow> expected = new ArrayList<>();
         for (int step = 1; step <= 120; step++) expected.add(new MetricsRow(step, 10.0 / step, step / 200.0, null, null, null, null));

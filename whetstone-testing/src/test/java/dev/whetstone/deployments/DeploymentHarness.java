@@ -77,7 +77,8 @@ final class DeploymentHarness {
 
     /** A second service over the same store and engine: the service after a restart. */
     DeploymentService newService(Set<String> accounts) {
-        return new DeploymentService(store, resolver, stores, paths, engine, loads, new AccountNames(accounts), clock);
+        return new DeploymentService(store, resolver, stores, paths, engine, loads, new AccountNames(accounts),
+                (account, policy) -> {}, clock);
     }
 
     /** A succeeded job with its fine-tuned model (adapter in the job folder) and one checkpoint. */
@@ -95,6 +96,6 @@ final class DeploymentHarness {
 
     static DeploymentRequest request(String account, String name, String model, int capacity) {
         return new DeploymentRequest(account, name, new Deployment.ModelRef("OpenAI", model, "1", null),
-                new Deployment.Sku("standard", capacity));
+                new Deployment.Sku("standard", capacity), null);
     }
 }

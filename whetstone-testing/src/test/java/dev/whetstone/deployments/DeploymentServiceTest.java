@@ -186,7 +186,7 @@ class DeploymentServiceTest {
         h.runLoads();
         dev.whetstone.testing.FakeInferenceEngine otherEngine = new dev.whetstone.testing.FakeInferenceEngine();
         DeploymentService replica = new DeploymentService(h.store, h.resolver, h.stores, h.paths, otherEngine, h.loads,
-                new AccountNames(Set.of()), h.clock);
+                new AccountNames(Set.of()), (account, policy) -> {}, h.clock);
         assertThatThrownBy(() -> replica.live("bot")).isInstanceOf(ApiException.class);
         assertThatThrownBy(() -> replica.live("bot")).isInstanceOf(ApiException.class);
         assertThat(h.pendingLoads).hasSize(1); // one load, however many lookups missed meanwhile
@@ -219,16 +219,17 @@ class DeploymentServiceTest {
     @Test
     void skuAndSourceAreChecked() {
         assertThatThrownBy(() -> h.service.put(new DeploymentRequest("acct", "bot",
-                new Deployment.ModelRef("OpenAI", MODEL, "1", null), new Deployment.Sku("Premium", 1))))
+                new Deployment.ModelRef("OpenAI", MODEL, "1", null), new Deployment.Sku("Premium", 1), null)))
                 .isInstanceOf(ApiException.class).hasMessageContaining("sku.name 'Premium' is not supported; allowed: Standard, GlobalStandard");
         assertThatThrownBy(() -> h.service.put(request("acct", "bot", MODEL, 0))).isInstanceOf(ApiException.class)
                 .hasMessageContaining("sku.capacity must be an integer from 1");
         assertThatThrownBy(() -> h.service.put(new DeploymentRequest("acct", "bot",
-                new Deployment.ModelRef("OpenAI", MODEL, "1", "/subscriptions/x/accounts/y"), new Deployment.Sku("Standard", 1))))
+                new Deployment.ModelRef("OpenAI", MODEL, "1", "/subscriptions/x/accounts/y"), new Deployment.Sku("Standard", 1),
+                null)))
                 .isInstanceOf(ApiException.class).hasMessageContaining("properties.model.source");
         String source = "/subscriptions/s2/resourceGroups/g2/providers/Microsoft.CognitiveServices/accounts/other";
         PutResult cross = h.service.put(new DeploymentRequest("acct", "bot",
-                new Deployment.ModelRef("openai", MODEL, null, source), new Deployment.Sku("Standard", 1)));
+                new Deployment.ModelRef("openai", MODEL, null, source), new Deployment.Sku("Standard", 1), null));
         assertThat(cross.deployment().model()).isEqualTo(new Deployment.ModelRef("OpenAI", MODEL, "1", source));
     }
 }

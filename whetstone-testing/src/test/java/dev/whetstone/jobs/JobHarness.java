@@ -13,6 +13,7 @@ import dev.whetstone.files.StagedContent;
 import dev.whetstone.models.BaseModel;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.models.ModelUsage;
+import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.worker.JobWorker;
 import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
@@ -69,7 +70,7 @@ final class JobHarness {
         fineTuned = new FineTunedModels(stores, paths, ModelUsage.NONE);
         jobs = new JobService(stores, resolver, files, fineTuned, clock, maxActiveJobs);
         env = new WorkerEnvironment(stores, resolver, files, TrainingData.fromFiles(files, JobHarness::parse), trainer,
-                paths, clock, SETTINGS);
+                paths, clock, SETTINGS, LexiconClassifier.builtIn());
     }
 
     JobWorker worker(String id) { return new JobWorker(env, id); }
@@ -79,6 +80,16 @@ final class JobHarness {
 
     String promptFile(int n) throws IOException {
         return upload("{\"prompt\":\"2+2=\",\"completion\":\"4\"}\n".repeat(n));
+    }
+
+    String preferenceFile(int n) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"input\":{\"messages\":[{\"role\":\"user\",\"content\":\"q").append(i).append("\"}]},")
+                    .append("\"preferred_output\":[{\"role\":\"assistant\",\"content\":\"yes\"}],")
+                    .append("\"non_preferred_output\":[{\"role\":\"assistant\",\"content\":\"no\"}]}\n");
+        }
+        return upload(b.toString());
     }
 
     static String chatLines(int n) {
@@ -108,7 +119,9 @@ final class JobHarness {
         if (lines.isEmpty() || lines.getFirst().contains("BROKEN")) {
             return new FileValidation.Result(false, null, "Line 1: not a JSON object.");
         }
-        String format = lines.getFirst().contains("\"messages\"") ? "chat" : "prompt_completion";
+        String first = lines.getFirst();
+        String format = first.contains("\"preferred_output\"") ? "preference"
+                : first.contains("\"messages\"") ? "chat" : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), text.length() / 4), null);
     }
 

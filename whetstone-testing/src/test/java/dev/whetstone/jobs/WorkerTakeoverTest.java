@@ -70,6 +70,36 @@ class WorkerTakeoverTest {
     }
 
     @Test
+    void aCrashedDpoJobIsTakenOverWithItsRewardColumnsReplayedIdentically() throws Exception {
+        FineTuningJob dpo = h.jobs.create(new JobRequest("tiny-chat", h.preferenceFile(10), null, null, 9L,
+                new TrainingSpec.Hyperparameters(2, 2, null, TrainingSpec.Dpo.auto()), null));
+        h.jobs.cancel(job.id()); // only the DPO job runs
+        h.trainer.crashAfterStep(7);
+        assertThatThrownBy(() -> h.worker("w1").runOnce()).isInstanceOf(FakeTrainer.SimulatedCrash.class);
+        Map<Integer, MetricsRow> before = h.stores.events().metrics(dpo.id()).stream()
+                .collect(java.util.stream.Collectors.toMap(MetricsRow::step, r -> r));
+        assertThat(before.get(1).trainRewardAccuracy()).isNotNull();
+        h.clock.advance(JobHarness.SETTINGS.lease());
+        assertThat(h.worker("w2").runOnce()).isTrue();
+
+        FineTuningJob done = h.jobs.get(dpo.id());
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.resolved().beta()).isEqualTo(0.1);
+        assertThat(h.trainer.specs()).allSatisfy(s -> assertThat(s.hyperparameters().preference()).isTrue());
+        List<MetricsRow> after = h.stores.events().metrics(dpo.id());
+        assertThat(after).extracting(MetricsRow::step).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+        before.forEach((step, row) -> assertThat(after.get(step - 1)).as("step %d", step).isEqualTo(row));
+        String csv = new String(h.files.content(done.resultFiles().getFirst()).readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo(MetricsRow.csvHeader(true));
+        assertThat(csv.lines().skip(1)).hasSize(10).allSatisfy(l -> assertThat(l.split(",", -1)).hasSize(11));
+        Map<String, Object> data = h.stores.events().list(dpo.id(), new PageRequest(null, 1000, true)).data().stream()
+                .filter(e -> e.type().equals("metrics")).findFirst().orElseThrow().data();
+        assertThat(data).containsKeys("train_reward_accuracy", "train_reward_margin", "valid_reward_accuracy",
+                "valid_reward_margin");
+    }
+
+    @Test
     void aWorkerThatLostItsLeaseStopsWithoutWritingAnything() throws Exception {
         h.trainer.holdBeforeStep(3);
         CompletableFuture<Boolean> w1 = CompletableFuture.supplyAsync(() -> h.worker("w1").runOnce());

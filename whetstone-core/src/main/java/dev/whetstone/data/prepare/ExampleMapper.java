@@ -11,11 +11,13 @@ import java.util.List;
 /**
  * Turns input records into draft lines: prompt/completion columns into {@code {"prompt", "completion"}}; system,
  * user and assistant columns (and an optional weight column) into a {@code {"messages": [...]}} conversation;
- * records that already hold {@code messages} keep them as they are. Across formats, prompt maps to user and
+ * records that already hold {@code messages} keep them as they are, and preference pairs ({@code input},
+ * {@code preferred_output}, {@code non_preferred_output}) pass through whole. Across formats, prompt maps to user and
  * completion to assistant, so one spreadsheet serves both kinds of model.
  */
 public final class ExampleMapper {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> PREFERENCE_KEYS = List.of("input", "preferred_output", "non_preferred_output");
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ExampleMapper() {}
@@ -26,6 +28,7 @@ public final class ExampleMapper {
      */
     public static Mapping map(SourceTable table, ExampleFormat format, ColumnChoice choice, String system)
             throws BadInputException {
+        if (PREFERENCE_KEYS.stream().anyMatch(table.columns()::contains)) return preference(table);
         Columns c = Columns.find(table.columns(), choice);
         ExampleFormat resolved = format != null ? format : c.inferFormat();
         List<Draft> drafts = new ArrayList<>(table.records().size());
@@ -39,6 +42,23 @@ public final class ExampleMapper {
             drafts.add(new Draft(r.number(), json));
         }
         return new Mapping(new Dataset(table.unit(), resolved, drafts, null), c.unused(table.columns(), resolved));
+    }
+
+    /**
+     * Preference pairs (DPO data) are already in their final shape: their keys are passed through as written, for
+     * the parser to check; other columns are reported as ignored.
+     */
+    private static Mapping preference(SourceTable table) {
+        List<Draft> drafts = new ArrayList<>(table.records().size());
+        for (SourceRecord r : table.records()) {
+            ObjectNode json = NODES.objectNode();
+            for (String key : PREFERENCE_KEYS) {
+                if (r.fields().has(key)) json.set(key, r.fields().get(key).deepCopy());
+            }
+            drafts.add(new Draft(r.number(), json));
+        }
+        List<String> unused = table.columns().stream().filter(c -> !PREFERENCE_KEYS.contains(c)).toList();
+        return new Mapping(new Dataset(table.unit(), ExampleFormat.PREFERENCE, drafts, null), unused);
     }
 
     /**

@@ -75,7 +75,8 @@ public final class PreparedFiles {
         String label = "The " + (training ? "training" : "validation") + " file";
         String requirement = !report.ok() ? null : model.chat() == null
                 ? TrainingFileRequirements.countProblem(report.statistics(), label, param, min)
-                : TrainingFileRequirements.problem(report.statistics(), label, param, model.chat(), model.name(), min);
+                : TrainingFileRequirements.problem(report.statistics(), label, param, model.chat(), model.name(), min,
+                        "preference".equals(report.statistics().format())); // a preference file is meant for DPO
         return new Verdict(file, training, report, requirement);
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * A text value inside a draft that analyses read and fixes edit: a prompt, a completion, or the text of a chat
- * message (its string content or one of its text parts).
+ * message (its string content or one of its text parts), also those of a preference pair's input and replies.
  *
  * @param role   prompt, completion, system, user or assistant
  * @param holder the JSON object holding the text
@@ -26,7 +26,12 @@ record TextField(String role, ObjectNode holder, String key) {
         for (String key : List.of("prompt", "completion")) {
             if (json.path(key).isTextual()) fields.add(new TextField(key, json, key));
         }
-        for (JsonNode message : json.path("messages")) {
+        List<JsonNode> messages = new ArrayList<>();
+        json.path("messages").forEach(messages::add);
+        json.path("input").path("messages").forEach(messages::add);        // preference pairs: the input,
+        json.path("preferred_output").forEach(messages::add);               // then both replies
+        json.path("non_preferred_output").forEach(messages::add);
+        for (JsonNode message : messages) {
             if (!message.isObject()) continue;
             String role = message.path("role").asText("");
             JsonNode content = message.path("content");

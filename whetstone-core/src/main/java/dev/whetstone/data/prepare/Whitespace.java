@@ -13,7 +13,7 @@ import java.util.List;
 final class Whitespace implements Analysis {
     @Override
     public List<Finding> analyse(Dataset data, PrepareContext context) {
-        boolean chat = data.format() == ExampleFormat.CHAT;
+        boolean chat = data.format() != ExampleFormat.PROMPT_COMPLETION; // preference pairs are chat messages
         Rows rows = new Rows();
         List<TextField> fields = new ArrayList<>();
         List<Draft> edited = new ArrayList<>();

@@ -144,6 +144,17 @@ class PrepareInputsTest {
                 .hasMessage("big.jsonl, line 2 is longer than 1000 characters; split the example or shorten it.");
     }
 
+    /** Jackson reports a breached parser limit without a location (getLocation() is null); the reader still says why. */
+    @Test
+    void jsonBeyondTheParserLimitsIsRefusedThoughItHasNoLocation() throws Exception {
+        Path deep = file("deep.json", "[{\"prompt\":" + "[".repeat(1001) + "]".repeat(1001) + ",\"completion\":\"c\"}]");
+        assertThatThrownBy(() -> JsonInput.read(deep, InputLimits.DEFAULT)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("deep.json: Document nesting depth (1001) exceeds the maximum allowed (1000");
+        Path number = file("number.jsonl", "{\"prompt\":1" + "0".repeat(1500) + ",\"completion\":\"c\"}\n");
+        assertThatThrownBy(() -> JsonlInput.read(number, InputLimits.DEFAULT)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("number.jsonl, line 1: Number value length (1501) exceeds the maximum allowed (1000");
+    }
+
     @Test
     void brokenJsonIsOneMessageWithItsLine() throws Exception {
         assertThatThrownBy(() -> JsonInput.read(file("b.json", "[{\"prompt\": \"a\",\n \"completion\": }]"), InputLimits.DEFAULT))

@@ -168,7 +168,7 @@ public final class TorchEngine {
             @Override
             public long count(TrainingExample example) {
                 try {
-                    return examples.tokenize(example).length();
+                    return examples.tokenize(example).tokens();
                 } catch (ChatTemplateException e) {
                     throw new RefusedException(e.getMessage());
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.deployments.Deployment;
 import dev.whetstone.deployments.ProvisioningState;
+import dev.whetstone.safety.RaiPolicy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,6 +36,7 @@ final class DeploymentJson {
         model.put("name", d.model().name());
         model.put("version", d.model().version());
         if (d.model().source() != null) model.put("source", d.model().source());
+        p.put("raiPolicyName", d.raiPolicyName() != null ? d.raiPolicyName() : RaiPolicy.DEFAULT);
         p.put("provisioningState", d.state().wireName());
         if (d.error() != null) {
             ObjectNode error = p.putObject("error");
@@ -44,7 +46,7 @@ final class DeploymentJson {
         ObjectNode caps = p.putObject("capabilities");
         new TreeMap<>(capabilities).forEach(caps::put);
         limits(p, d.sku().capacity());
-        systemData(n.putObject("systemData"), d);
+        systemData(n.putObject("systemData"), d.createdAt(), d.updatedAt());
         n.put("etag", "\"" + d.etag() + "\"");
         return n;
     }
@@ -66,13 +68,14 @@ final class DeploymentJson {
         tokens.put("count", capacity * TOKENS_PER_UNIT);
     }
 
-    private static void systemData(ObjectNode s, Deployment d) {
+    /** ARM's systemData; this service is the only writer. Times are epoch seconds. */
+    static void systemData(ObjectNode s, long createdAt, long updatedAt) {
         s.put("createdBy", "whetstone");
         s.put("createdByType", "Application");
-        s.put("createdAt", Instant.ofEpochSecond(d.createdAt()).toString());
+        s.put("createdAt", Instant.ofEpochSecond(createdAt).toString());
         s.put("lastModifiedBy", "whetstone");
         s.put("lastModifiedByType", "Application");
-        s.put("lastModifiedAt", Instant.ofEpochSecond(d.updatedAt()).toString());
+        s.put("lastModifiedAt", Instant.ofEpochSecond(updatedAt).toString());
     }
 
     /** The 2022-12-01 data-plane object; {@code status} in the legacy State enum. */

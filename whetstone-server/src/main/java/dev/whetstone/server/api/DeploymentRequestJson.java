@@ -8,7 +8,7 @@ import dev.whetstone.error.ApiException;
 
 /**
  * Reads a PUT body (docs/reference/API.md 5.1): {@code sku {name, capacity}} and {@code properties.model {format, name, version,
- * source}}, or the older {@code properties.scaleSettings {scaleType, capacity}} instead of {@code sku}. Shapes are
+ * source}} and {@code properties.raiPolicyName}, or the older {@code properties.scaleSettings {scaleType, capacity}} instead of {@code sku}. Shapes are
  * checked here (400 naming the field); values by the service.
  */
 final class DeploymentRequestJson {
@@ -20,7 +20,8 @@ final class DeploymentRequestJson {
         Deployment.ModelRef ref = new Deployment.ModelRef(text(model, "format", "properties.model.format"),
                 text(model, "name", "properties.model.name"), text(model, "version", "properties.model.version"),
                 text(model, "source", "properties.model.source"));
-        return new DeploymentRequest(account, name, ref, sku(body, properties));
+        return new DeploymentRequest(account, name, ref, sku(body, properties),
+                text(properties, "raiPolicyName", "properties.raiPolicyName"));
     }
 
     private static Deployment.Sku sku(ObjectNode body, ObjectNode properties) {
@@ -51,7 +52,7 @@ final class DeploymentRequestJson {
         throw ApiException.invalid(field, field + " must be an integer, got " + v + ".");
     }
 
-    private static ObjectNode object(ObjectNode parent, String key, String field, boolean required) {
+    static ObjectNode object(ObjectNode parent, String key, String field, boolean required) {
         JsonNode v = parent.get(key);
         if (v == null || v.isNull()) {
             if (!required) return null;
@@ -63,7 +64,7 @@ final class DeploymentRequestJson {
     }
 
     /** A string field (a number is taken as its text: versions are sometimes sent as 1); null when absent. */
-    private static String text(ObjectNode node, String key, String field) {
+    static String text(ObjectNode node, String key, String field) {
         JsonNode v = node.get(key);
         if (v == null || v.isNull()) return null;
         if (v.isTextual()) return v.asText();

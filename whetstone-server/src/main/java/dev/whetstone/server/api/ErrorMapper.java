@@ -7,6 +7,7 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,16 @@ public final class ErrorMapper {
 
     public static void apiException(ApiException e, Context ctx) {
         if (e instanceof RateLimitedException limited) rateLimitHeaders(limited, ctx);
+        if (e instanceof ContentFilteredException filtered) {
+            // Azure's live spelling (docs/reference/API.md 1.5, difference 6): innererror, content_filter_result, status.
+            write(ctx, e.code().httpStatus(), e.code(), e.getMessage(), e.param(), error -> {
+                error.put("status", e.code().httpStatus());
+                ObjectNode inner = error.putObject("innererror");
+                inner.put("code", "ResponsibleAIPolicyViolation");
+                inner.set("content_filter_result", filtered.result());
+            });
+            return;
+        }
         write(ctx, e.code(), e.getMessage(), e.param());
     }
 
@@ -42,20 +53,20 @@ public final class ErrorMapper {
     }
 
     public static void javalinException(HttpResponseException e, Context ctx) {
-        ErrorCode code = switch (e.getStatus()) {
-            case 404 -> ErrorCode.NOT_FOUND;
-            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
-            case 401 -> ErrorCode.UNAUTHORIZED;
-            case 403 -> ErrorCode.FORBIDDEN;
-            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
-            default -> e.getStatus() >= 500 ? ErrorCode.INTERNAL_FAILURE : ErrorCode.INVALID_PAYLOAD;
-        };
-        String message = code == ErrorCode.NOT_FOUND
-                ? "No such resource: " + ctx.method() + " " + ctx.path() + ". See the API reference for the supported paths."
-                : e.getMessage();
-        write(ctx, code, message, null);
+        int status = e.getStatus();
+        ErrorCode code = codeFor(status);
+        String message = e.getMessage();
+        if (code == ErrorCode.NOT_FOUND) {
+            message = "No such resource: " + ctx.method() + " " + ctx.path() + ". See the API reference for the supported paths.";
+        } else if (code == ErrorCode.METHOD_NOT_ALLOWED) {
+            // Javalin names its list after the Accept header: "Available methods" for browsers, else "availableMethods".
+            String listed = e.getDetails().getOrDefault("availableMethods", e.getDetails().get("Available methods"));
+            String allowed = listed == null ? null : String.join(", ", listed.split("\\s*,\\s*"));
+            if (allowed != null) ctx.header("Allow", allowed);
+            message = "The method " + ctx.method() + " is not allowed on " + ctx.path()
+                    + (allowed == null ? "." : "; this path allows " + allowed + ".");
+        }
+        write(ctx, status >= 400 && status < 500 ? status : code.httpStatus(), code, message, null, error -> {});
     }
 
     public static void unexpected(Exception e, Context ctx) {
@@ -66,15 +77,49 @@ public final class ErrorMapper {
                 + ctx.res().getHeader("x-request-id") + "). The failure was logged.", null);
     }
 
+    /**
+     * The code for an HTTP status that did not come from our own ApiException (Javalin's router, Jetty's parser).
+     * A client error without a code of its own is {@code invalidPayload}, the Azure code for a bad request; the
+     * status stays precise.
+     */
+    public static ErrorCode codeFor(int status) {
+        return switch (status) {
+            case 404 -> ErrorCode.NOT_FOUND;
+            case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
+            case 401 -> ErrorCode.UNAUTHORIZED;
+            case 403 -> ErrorCode.FORBIDDEN;
+            case 503 -> ErrorCode.SERVICE_UNAVAILABLE;
+            default -> status >= 500 ? ErrorCode.INTERNAL_FAILURE : ErrorCode.INVALID_PAYLOAD;
+        };
+    }
+
     public static void write(Context ctx, ErrorCode code, String message, String param) {
+        write(ctx, code.httpStatus(), code, message, param, error -> {});
+    }
+
+    /** @param extra adds fields beside code, message, param and type (a content filter's innererror) */
+    private static void write(Context ctx, int status, ErrorCode code, String message, String param,
+                              Consumer<ObjectNode> extra) {
+        ctx.status(status).contentType("application/json").result(envelope(code, message, param, extra).toString());
+    }
+
+    /** {@code {"error":{"code","message","param","type"}}}; a blank message becomes the code's name. */
+    public static ObjectNode envelope(ErrorCode code, String message, String param) {
+        return envelope(code, message, param, error -> {});
+    }
+
+    private static ObjectNode envelope(ErrorCode code, String message, String param, Consumer<ObjectNode> extra) {
         ObjectNode error = Json.MAPPER.createObjectNode();
         error.put("code", code.wireName());
         error.put("message", message == null || message.isBlank() ? code.wireName() : message);
         error.put("param", param);
         error.put("type", openAiType(code));
+        extra.accept(error);
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.set("error", error);
-        ctx.status(code.httpStatus()).contentType("application/json").result(body.toString());
+        return body;
     }
 
     private static String openAiType(ErrorCode code) {

@@ -43,10 +43,13 @@ final class JobJson {
         n.put("estimated_finish", j.estimatedFinish());
         n.putNull("integrations");
         ObjectNode method = n.putObject("method");
-        method.put("type", "supervised");
-        ObjectNode supervised = method.putObject("supervised");
-        supervised.set("hyperparameters", hyperparameters(j, flavor));
-        supervised.put("full_finetune", j.method() == TrainingSpec.Method.FULL);
+        String type = j.preference() ? "dpo" : "supervised";
+        method.put("type", type);
+        ObjectNode settings = method.putObject(type);
+        ObjectNode nested = hyperparameters(j, flavor);
+        if (j.preference()) dpoHyperparameters(nested, j, flavor);
+        settings.set("hyperparameters", nested);
+        settings.put("full_finetune", j.method() == TrainingSpec.Method.FULL);
         n.putNull("metadata");
         return n;
     }
@@ -66,6 +69,19 @@ final class JobJson {
         putOrAuto(h, "batch_size", q.batchSize(), flavor);
         putOrAuto(h, "learning_rate_multiplier", q.learningRateMultiplier(), flavor);
         return h;
+    }
+
+    /** beta (and on Azure l2_multiplier) beside the common three: resolved numbers, or auto as in 3.2. */
+    private static void dpoHyperparameters(ObjectNode h, FineTuningJob j, Flavor flavor) {
+        ResolvedHyperparameters r = j.resolved();
+        if (r != null && r.preference()) {
+            h.put("beta", r.beta());
+            if (flavor == Flavor.AZURE) h.put("l2_multiplier", r.l2Multiplier());
+            return;
+        }
+        TrainingSpec.Dpo q = j.requested().dpo();
+        putOrAuto(h, "beta", q.beta(), flavor);
+        if (flavor == Flavor.AZURE) putOrAuto(h, "l2_multiplier", q.l2Multiplier(), flavor);
     }
 
     private static void putOrAuto(ObjectNode h, String field, Number value, Flavor flavor) {

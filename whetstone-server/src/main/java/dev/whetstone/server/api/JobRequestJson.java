@@ -8,8 +8,10 @@ import dev.whetstone.jobs.JobRequest;
 
 /**
  * Reads a create-job body in either dialect (docs/reference/API.md 3.2, 3.3): hyperparameters at the top level (every client,
- * docs/reference/CLIENTS.md 14) or under {@code method.supervised} (OpenAI), each value "auto", null, -1 (Azure's auto) or a
- * number. Our extension {@code method.supervised.full_finetune: true} selects full fine-tuning instead of LoRA.
+ * docs/reference/CLIENTS.md 14) or under {@code method.supervised} / {@code method.dpo} (OpenAI, Azure 2025-04), each
+ * value "auto", null, -1 (Azure's auto) or a number; {@code method.type: "dpo"} adds {@code beta} and Azure's
+ * {@code l2_multiplier}. Our extension {@code method.<type>.full_finetune: true} selects full fine-tuning instead of
+ * LoRA.
  * Shapes are checked here; ranges and references by JobService. Unknown fields (integrations, metadata,
  * trainingType) are ignored.
  */
@@ -28,29 +30,41 @@ final class JobRequestJson {
         if (m != null && !m.isNull()) {
             if (!m.isObject()) throw ApiException.invalid("method", "'method' must be an object like {\"type\": \"supervised\"}.");
             String type = m.path("type").asText("");
-            if (!type.equals("supervised")) {
-                throw ApiException.invalid("method.type", "Only method type 'supervised' is supported, got '" + type + "'.");
+            if (!type.equals("supervised") && !type.equals("dpo")) {
+                throw ApiException.invalid("method.type", "Method type must be 'supervised' or 'dpo', got '" + type + "'.");
             }
-            JsonNode supervised = m.get("supervised");
-            if (supervised != null && !supervised.isNull()) {
-                if (!supervised.isObject()) throw ApiException.invalid("method.supervised", "'method.supervised' must be an object.");
-                JsonNode nested = supervised.get("hyperparameters");
+            JsonNode settings = m.get(type);
+            String path = "method." + type;
+            if (settings != null && !settings.isNull()) {
+                if (!settings.isObject()) throw ApiException.invalid(path, "'" + path + "' must be an object.");
+                JsonNode nested = settings.get("hyperparameters");
                 if (nested != null && !nested.isNull()) {
                     if (body.hasNonNull("hyperparameters")) {
-                        throw ApiException.invalid("method.supervised.hyperparameters", "Give hyperparameters either at "
-                                + "the top level or under method.supervised, not both.");
+                        throw ApiException.invalid(path + ".hyperparameters", "Give hyperparameters either at the top"
+                                + " level or under " + path + ", not both.");
                     }
-                    hyper = hyperparameters(nested, "method.supervised.hyperparameters");
+                    hyper = hyperparameters(nested, path + ".hyperparameters");
                 }
-                method = fullFinetune(supervised.get("full_finetune")) ? TrainingSpec.Method.FULL : TrainingSpec.Method.LORA;
+                method = fullFinetune(settings.get("full_finetune"), path) ? TrainingSpec.Method.FULL : TrainingSpec.Method.LORA;
             }
+            if (type.equals("dpo")) hyper = withDpo(hyper, settings == null ? null : settings.get("hyperparameters"));
         }
         return new JobRequest(model, training, validation, suffix, seed, hyper, method);
     }
 
-    private static boolean fullFinetune(JsonNode v) {
+    /** DPO's own hyperparameters (beta, Azure's l2_multiplier) from {@code method.dpo.hyperparameters}, each possibly auto. */
+    private static TrainingSpec.Hyperparameters withDpo(TrainingSpec.Hyperparameters h, JsonNode nested) {
+        String param = "method.dpo.hyperparameters";
+        Double beta = nested == null || nested.isNull() ? null : autoOrNumber(nested.get("beta"), param + ".beta");
+        Double l2 = nested == null || nested.isNull() ? null
+                : autoOrNumber(nested.get("l2_multiplier"), param + ".l2_multiplier");
+        return new TrainingSpec.Hyperparameters(h.nEpochs(), h.batchSize(), h.learningRateMultiplier(),
+                new TrainingSpec.Dpo(beta, l2));
+    }
+
+    private static boolean fullFinetune(JsonNode v, String path) {
         if (v == null || v.isNull()) return false;
-        if (!v.isBoolean()) throw ApiException.invalid("method.supervised.full_finetune", "'full_finetune' must be true or false.");
+        if (!v.isBoolean()) throw ApiException.invalid(path + ".full_finetune", "'full_finetune' must be true or false.");
         return v.asBoolean();
     }
 

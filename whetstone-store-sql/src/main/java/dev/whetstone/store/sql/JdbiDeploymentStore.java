@@ -15,11 +15,11 @@ import org.jdbi.v3.core.statement.Update;
  */
 public final class JdbiDeploymentStore implements DeploymentStore {
     private static final String COLUMNS = "account, name, created_at, model, sku_name, sku_capacity, state, error, "
-            + "model_format, model_version, model_source, updated_at, etag";
+            + "model_format, model_version, model_source, updated_at, etag, rai_policy_name";
     private static final RowMapper<Deployment> DEPLOYMENT = (rs, ctx) -> new Deployment(rs.getString("account"),
             rs.getString("name"), new Deployment.ModelRef(rs.getString("model_format"), rs.getString("model"),
             rs.getString("model_version"), rs.getString("model_source")),
-            new Deployment.Sku(rs.getString("sku_name"), rs.getInt("sku_capacity")),
+            new Deployment.Sku(rs.getString("sku_name"), rs.getInt("sku_capacity")), rs.getString("rai_policy_name"),
             ProvisioningState.fromWire(rs.getString("state")), rs.getString("error"), rs.getLong("created_at"),
             rs.getLong("updated_at"), rs.getString("etag"));
 
@@ -31,7 +31,7 @@ public final class JdbiDeploymentStore implements DeploymentStore {
 
     private static final String INSERT = "INSERT INTO deployments (" + COLUMNS + ") VALUES (:account, :name, "
             + ":createdAt, :model, :skuName, :skuCapacity, :state, :error, :modelFormat, :modelVersion, :modelSource, "
-            + ":updatedAt, :etag) ON CONFLICT DO NOTHING";
+            + ":updatedAt, :etag, :raiPolicyName) ON CONFLICT DO NOTHING";
 
     @Override
     public boolean insert(Deployment d) {
@@ -63,7 +63,8 @@ public final class JdbiDeploymentStore implements DeploymentStore {
     private static final String UPDATE = "UPDATE deployments SET created_at = :createdAt, model = :model, "
             + "sku_name = :skuName, sku_capacity = :skuCapacity, state = :state, error = :error, "
             + "model_format = :modelFormat, model_version = :modelVersion, model_source = :modelSource, "
-            + "updated_at = :updatedAt, etag = :etag WHERE name = :name AND etag = :expected";
+            + "updated_at = :updatedAt, etag = :etag, rai_policy_name = :raiPolicyName "
+            + "WHERE name = :name AND etag = :expected";
 
     @Override
     public boolean update(Deployment d, String expectedEtag) {
@@ -89,6 +90,7 @@ public final class JdbiDeploymentStore implements DeploymentStore {
                 .bind("modelVersion", d.model().version())
                 .bind("modelSource", d.model().source())
                 .bind("updatedAt", d.updatedAt())
-                .bind("etag", d.etag());
+                .bind("etag", d.etag())
+                .bind("raiPolicyName", d.raiPolicyName());
     }
 }

@@ -92,7 +92,7 @@ public final class JdbiJobEventStore implements JobEventStore {
     public void putMetrics(String jobId, MetricsRow row) {
         jdbi.useHandle(h -> {
             var update = h.createUpdate(PUT_METRICS).bind("jobId", jobId).bind("step", row.step());
-            row.values().forEach((name, value) -> update.bindByType(name, value, Double.class)); // typed, also null
+            row.allValues().forEach((name, value) -> update.bindByType(name, value, Double.class)); // typed, also null
             update.execute();
         });
     }

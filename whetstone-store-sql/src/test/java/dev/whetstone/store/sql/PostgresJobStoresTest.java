@@ -7,11 +7,13 @@ import dev.whetstone.store.DeploymentStore;
 import dev.whetstone.store.JobEventStore;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.ModelStore;
+import dev.whetstone.store.SafetyStore;
 import dev.whetstone.testing.CheckpointStoreContract;
 import dev.whetstone.testing.DeploymentStoreContract;
 import dev.whetstone.testing.JobEventStoreContract;
 import dev.whetstone.testing.JobStoreContract;
 import dev.whetstone.testing.ModelStoreContract;
+import dev.whetstone.testing.SafetyStoreContract;
 import java.sql.SQLException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +74,20 @@ class PostgresJobStoresTest {
             PostgresSchema.assumeConfigured();
             database.jdbi().useHandle(h -> h.execute("DELETE FROM deployments"));
             return new JdbiDeploymentStore(database);
+        }
+    }
+
+    @Nested
+    class Safety extends SafetyStoreContract {
+        @Override
+        protected SafetyStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            database.jdbi().useHandle(h -> {
+                h.execute("DELETE FROM rai_blocklist_items");
+                h.execute("DELETE FROM rai_blocklists");
+                h.execute("DELETE FROM rai_policies");
+            });
+            return new JdbiSafetyStore(database);
         }
     }
 

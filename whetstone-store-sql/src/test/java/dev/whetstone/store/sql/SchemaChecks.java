@@ -24,12 +24,19 @@ final class SchemaChecks {
                 "cancel_requested", "pause_requested", "resolved_hyperparameters"));
         TABLES.put("job_events", List.of("id", "job_id", "created_at", "seq", "level", "type", "message", "data"));
         TABLES.put("job_metrics", List.of("job_id", "step", "train_loss", "train_mean_token_accuracy", "valid_loss",
-                "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy"));
+                "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy", "train_reward_accuracy",
+                "train_reward_margin", "valid_reward_accuracy", "valid_reward_margin"));
         TABLES.put("checkpoints", List.of("id", "job_id", "created_at", "step_number", "fine_tuned_model_checkpoint",
                 "metrics", "dir"));
         TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status"));
         TABLES.put("deployments", List.of("account", "name", "created_at", "model", "sku_name", "sku_capacity",
-                "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag"));
+                "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag",
+                "rai_policy_name"));
+        TABLES.put("rai_policies", List.of("account", "name", "mode", "base_policy_name", "content_filters",
+                "custom_blocklists", "classifiers", "created_at", "updated_at", "etag"));
+        TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));
+        TABLES.put("rai_blocklist_items", List.of("account", "blocklist", "name", "pattern", "is_regex", "created_at",
+                "updated_at", "etag"));
     }
 
     private SchemaChecks() {}

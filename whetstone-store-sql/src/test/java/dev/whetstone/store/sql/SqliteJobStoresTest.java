@@ -2,6 +2,8 @@ package dev.whetstone.store.sql;
 
 import dev.whetstone.store.CheckpointStore;
 import dev.whetstone.store.DeploymentStore;
+import dev.whetstone.store.SafetyStore;
+import dev.whetstone.testing.SafetyStoreContract;
 import dev.whetstone.store.JobEventStore;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.ModelStore;
@@ -66,6 +68,19 @@ class SqliteJobStoresTest {
         protected DeploymentStore emptyStore() {
             database.jdbi().useHandle(h -> h.execute("DELETE FROM deployments"));
             return new JdbiDeploymentStore(database);
+        }
+    }
+
+    @Nested
+    class Safety extends SafetyStoreContract {
+        @Override
+        protected SafetyStore emptyStore() {
+            database.jdbi().useHandle(h -> {
+                h.execute("DELETE FROM rai_blocklist_items");
+                h.execute("DELETE FROM rai_blocklists");
+                h.execute("DELETE FROM rai_policies");
+            });
+            return new JdbiSafetyStore(database);
         }
     }
 

@@ -34,7 +34,7 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains the
  * demo model {@code tiny-chat} and a SmolLM2-135M-shaped Llama with random weights (hidden 576, 30 layers, 9 heads,
  * 3 KV heads, MLP 1536, vocab 49 152) on random batches of 4 × 256 tokens through the real training loop, LoRA on a
- * bf16 base and full fp32,
+ * bf16 base and full fp32, and DPO with LoRA (half as many pairs a step, so the same tokens),
  * and reports tokens/s, step time, model FLOPs utilisation and peak RSS per configuration. The shapes, LoRA
  * (rank 16, alpha 32, no dropout, all 7 projections) and loss mask (first 32 tokens untrained) match
  * {@code bench/torch_anchor.py}, so the figures compare directly.
@@ -53,6 +53,9 @@ public final class TrainBench {
 
     private TrainBench() {}
 
+    /** The methods {@code bench train} knows: supervised LoRA and full, and DPO with LoRA. */
+    public static final List<String> METHODS = List.of("lora", "full", "dpo");
+
     /** The models {@code bench train} knows, by the name it prints. */
     public static final List<String> MODELS = List.of("tiny-chat", "smollm2-135m-shape");
 
@@ -70,11 +73,12 @@ public final class TrainBench {
         for (String name : models) {
             Path model = prepare(workDir, name);
             for (String m : methods) {
-                boolean lora = m.equals("lora");
-                if (!lora && !m.equals("full")) throw new IllegalArgumentException("unknown method " + m + "; lora or full");
+                if (!METHODS.contains(m)) throw new IllegalArgumentException("unknown method " + m + "; one of " + METHODS);
+                boolean lora = !m.equals("full");
                 double peak = lora && Precision.bestFrozen() == Precision.BF16 ? bf16 : fp32;
                 results.add(measure(name, model, workDir.resolve(name + "-" + m),
-                        lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL, steps, threads, peak));
+                        lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL, m.equals("dpo"), steps, threads,
+                        peak));
             }
         }
         return new Report(fp32, bf16, results);
@@ -93,8 +97,8 @@ public final class TrainBench {
         return dir;
     }
 
-    private static Result measure(String name, Path model, Path work, TrainingSpec.Method method, int steps, int threads,
-                                  double peakGflops) throws Exception {
+    private static Result measure(String name, Path model, Path work, TrainingSpec.Method method, boolean dpo,
+                                  int steps, int threads, double peakGflops) throws Exception {
         Folders.deleteTree(work);
         resetPeakRss();
         boolean lora = method == TrainingSpec.Method.LORA;
@@ -103,12 +107,21 @@ public final class TrainBench {
                 .withLora(new LoraConfig(16, 32, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
         StepTimer timer = new StepTimer();
         ModelConfig config = ModelConfig.read(model);
-        FineTuneRun.run(new FineTuneRequest(model, null, randomBatches(steps, config.vocabSize()), List.of(),
-                new TrainingSpec.Hyperparameters(1, BATCH, 1.0), method, 1, work, o), timer);
+        // DPO: BATCH / 2 pairs a step, so a step reads the same BATCH sequences of SEQ tokens as supervised ones
+        List<TokenizedExample> data = randomBatches(steps, config.vocabSize());
+        if (dpo) {
+            List<TokenizedExample> pairs = new ArrayList<>();
+            for (int i = 0; i + 1 < data.size(); i += 2) pairs.add(TokenizedExample.pair(data.get(i), data.get(i + 1)));
+            data = pairs;
+        }
+        TrainingSpec.Hyperparameters hp = dpo
+                ? new TrainingSpec.Hyperparameters(1, BATCH / 2, 1.0, new TrainingSpec.Dpo(0.1, null))
+                : new TrainingSpec.Hyperparameters(1, BATCH, 1.0);
+        FineTuneRun.run(new FineTuneRequest(model, null, data, List.of(), hp, method, 1, work, o), timer);
         double[] times = timer.stepSeconds();
         double median = median(Arrays.copyOfRange(times, 1, times.length));
-        double flops = stepFlops(config, lora);
-        return new Result(name, lora ? "lora" : "full",
+        double flops = stepFlops(config, lora, dpo);
+        return new Result(name, dpo ? "dpo" : lora ? "lora" : "full",
                 precision == Precision.BF16 ? "bf16" : "fp32", BATCH, SEQ, BATCH * SEQ / median, median,
                 flops / median / (peakGflops * 1e9), ProcessMemory.peakRssBytes() >> 20);
     }
@@ -116,13 +129,15 @@ public final class TrainBench {
     /**
      * Nominal FLOPs of one step: 2·N per token and pass over the matrix parameters (embedding lookup excluded,
      * tied head included), three passes for full training (forward, input and weight gradients), two for LoRA
-     * (frozen weights need no weight gradient), plus attention's 4·T·H·hd per token and pass, three passes.
+     * (frozen weights need no weight gradient), plus attention's 4·T·H·hd per token and pass, three passes; DPO adds
+     * the reference model's forward pass.
      */
-    static double stepFlops(ModelConfig c, boolean lora) {
+    static double stepFlops(ModelConfig c, boolean lora, boolean dpo) {
         double tokens = (double) BATCH * SEQ;
         double matrices = c.parameterCount() - (double) c.vocabSize() * c.hiddenSize() * (c.tiedEmbeddings() ? 0 : 1);
         double attention = 4.0 * SEQ * c.numHeads() * c.headDim() * c.numLayers();
-        return tokens * (2 * matrices * (lora ? 2 : 3) + 3 * attention);
+        int extra = dpo ? 1 : 0;
+        return tokens * (2 * matrices * ((lora ? 2 : 3) + extra) + (3 + extra) * attention);
     }
 
     private static List<TokenizedExample> randomBatches(int steps, int vocab) {

@@ -6,8 +6,10 @@ package dev.whetstone.engine.torch.data;
  * @param inputIds  token ids, (seq)
  * @param lossMask  true where the token is a training target (assistant/completion tokens), (seq)
  * @param truncated whether the example was cut to the context length
+ * @param rejected  for a preference pair (DPO): the conversation ending in the non-preferred reply, this example
+ *                  being the one ending in the preferred reply; null for supervised examples
  */
-public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated) {
+public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
     public TokenizedExample {
         if (inputIds.length != lossMask.length) {
             throw new IllegalArgumentException("inputIds and lossMask differ in length: "
@@ -15,5 +17,21 @@ public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean trunc
         }
     }
 
+    public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated) {
+        this(inputIds, lossMask, truncated, null);
+    }
+
+    /** A preference pair from its preferred and non-preferred sequences. */
+    public static TokenizedExample pair(TokenizedExample preferred, TokenizedExample rejected) {
+        return new TokenizedExample(preferred.inputIds(), preferred.lossMask(), preferred.truncated(), rejected);
+    }
+
+    /** Tokens of this sequence (the preferred one of a pair). */
     public int length() { return inputIds.length; }
+
+    /** Tokens read to train on this example: both sequences of a pair. */
+    public int tokens() { return length() + (rejected == null ? 0 : rejected.length()); }
+
+    /** Whether this or, for a pair, either sequence was cut to the context length. */
+    public boolean anyTruncated() { return truncated || (rejected != null && rejected.truncated()); }
 }

@@ -22,15 +22,37 @@ import org.bytedeco.pytorch.Tensor;
 public final class TinyModelFactory {
     private TinyModelFactory() {}
 
-    /** The architectures the factory can write. */
-    public enum Arch { LLAMA, QWEN2, GPT2 }
+    /** The architectures the factory can write, each in its published config.json keys and tensor names. */
+    public enum Arch { LLAMA, QWEN2, GPT2, QWEN3, MISTRAL, GEMMA2, GEMMA3, SMOLLM3 }
 
     /**
-     * @param ropeScaling   Llama only, or null
-     * @param attentionBias Llama only: biases on q/k/v/o
+     * @param ropeScaling   Llama (and Gemma 3's global layers), or null
+     * @param attentionBias Llama and Qwen3 only: biases on q/k/v/o
+     * @param slidingWindow Mistral and Gemma: the window, small enough that test sequences exceed it; null elsewhere
      */
     public record Spec(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads, int intermediate,
-                       int maxPositions, boolean tied, RopeScaling ropeScaling, boolean attentionBias) {
+                       int maxPositions, boolean tied, RopeScaling ropeScaling, boolean attentionBias,
+                       Integer slidingWindow) {
+        /** The family's default tiny window (4 keys for Mistral and Gemma, so an 11-token test slides). */
+        public Spec(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads, int intermediate,
+                    int maxPositions, boolean tied, RopeScaling ropeScaling, boolean attentionBias) {
+            this(arch, vocabSize, hidden, layers, heads, kvHeads, intermediate, maxPositions, tied, ropeScaling,
+                    attentionBias, switch (arch) {
+                        case MISTRAL, GEMMA2, GEMMA3 -> 4;
+                        default -> null;
+                    });
+        }
+
+        /** Qwen3 and Gemma set head_dim explicitly; the tiny ones use twice hidden / heads to exercise that. */
+        public int headDim() {
+            return switch (arch) {
+                case QWEN3, GEMMA2, GEMMA3 -> 2 * hidden / heads;
+                default -> hidden / heads;
+            };
+        }
+
+        boolean gemma() { return arch == Arch.GEMMA2 || arch == Arch.GEMMA3; }
+
         /** hidden 64, 2 layers, 4 heads (2 KV heads where GQA exists), MLP 128, context 512, tied embeddings. */
         public static Spec tiny(Arch arch, int vocabSize) {
             int kv = arch == Arch.GPT2 ? 4 : 2;
@@ -81,44 +103,87 @@ public final class TinyModelFactory {
                     .put("n_head", s.heads()).put("n_positions", s.maxPositions()).put("n_inner", s.intermediate())
                     .put("activation_function", "gelu_new").put("layer_norm_epsilon", 1e-5);
         }
-        boolean qwen = s.arch() == Arch.QWEN2;
-        c.putArray("architectures").add(qwen ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
-        c.put("model_type", qwen ? "qwen2" : "llama").put("hidden_size", s.hidden())
+        boolean qwen = s.arch() == Arch.QWEN2 || s.arch() == Arch.QWEN3 || s.arch() == Arch.SMOLLM3;
+        String[] names = switch (s.arch()) {
+            case QWEN2 -> new String[] {"Qwen2ForCausalLM", "qwen2"};
+            case QWEN3 -> new String[] {"Qwen3ForCausalLM", "qwen3"};
+            case MISTRAL -> new String[] {"MistralForCausalLM", "mistral"};
+            case GEMMA2 -> new String[] {"Gemma2ForCausalLM", "gemma2"};
+            case GEMMA3 -> new String[] {"Gemma3ForCausalLM", "gemma3_text"};
+            case SMOLLM3 -> new String[] {"SmolLM3ForCausalLM", "smollm3"};
+            default -> new String[] {"LlamaForCausalLM", "llama"};
+        };
+        c.putArray("architectures").add(names[0]);
+        c.put("model_type", names[1]).put("hidden_size", s.hidden())
                 .put("intermediate_size", s.intermediate()).put("num_hidden_layers", s.layers())
                 .put("num_attention_heads", s.heads()).put("num_key_value_heads", s.kvHeads())
                 .put("max_position_embeddings", s.maxPositions()).put("rms_norm_eps", 1e-5)
-                .put("rope_theta", qwen ? 1000000.0 : 10000.0).put("hidden_act", "silu");
-        if (qwen) c.put("use_sliding_window", false);
-        else c.put("attention_bias", s.attentionBias());
+                .put("rope_theta", qwen || s.arch() == Arch.GEMMA3 ? 1000000.0 : 10000.0);
+        if (s.gemma()) {
+            // Gemma's published keys; query_pre_attn_scalar ≠ head_dim and small soft-caps so tests see both act
+            c.put("hidden_activation", "gelu_pytorch_tanh").put("head_dim", s.headDim())
+                    .put("query_pre_attn_scalar", 24).put("attention_bias", false)
+                    .put("sliding_window", s.slidingWindow());
+            if (s.arch() == Arch.GEMMA2) {
+                c.put("attn_logit_softcapping", 3.0).put("final_logit_softcapping", 5.0);
+            } else {
+                c.putNull("attn_logit_softcapping").putNull("final_logit_softcapping");
+                c.put("sliding_window_pattern", 2).put("rope_local_base_freq", 10000.0);
+            }
+        } else {
+            c.put("hidden_act", "silu");
+        }
+        if (qwen) c.put("use_sliding_window", false).putNull("sliding_window");
+        if (s.arch() == Arch.QWEN3) c.put("head_dim", s.headDim()).put("max_window_layers", s.layers());
+        if (s.arch() == Arch.MISTRAL) c.put("sliding_window", s.slidingWindow());
+        if (s.arch() == Arch.SMOLLM3) {
+            // published configs carry both: the list decides, the interval is how it was made (every 2nd here)
+            c.put("no_rope_layer_interval", 2).put("attention_bias", false).put("mlp_bias", false);
+            var list = c.putArray("no_rope_layers");
+            for (int i = 0; i < s.layers(); i++) list.add((i + 1) % 2 != 0 ? 1 : 0);
+        }
+        if (s.arch() == Arch.LLAMA || s.arch() == Arch.QWEN3) c.put("attention_bias", s.attentionBias());
         if (s.ropeScaling() != null) {
             RopeScaling r = s.ropeScaling();
-            c.putObject("rope_scaling").put("rope_type", r.type()).put("factor", r.factor())
-                    .put("low_freq_factor", r.lowFreqFactor()).put("high_freq_factor", r.highFreqFactor())
-                    .put("original_max_position_embeddings", r.originalMaxPositions());
+            ObjectNode rs = c.putObject("rope_scaling").put("rope_type", r.type()).put("factor", r.factor());
+            if (r.type().equals("llama3")) {
+                rs.put("low_freq_factor", r.lowFreqFactor()).put("high_freq_factor", r.highFreqFactor())
+                        .put("original_max_position_embeddings", r.originalMaxPositions());
+            }
         }
         return c;
     }
 
     private static Map<String, Tensor> llama(Spec s, SplittableRandom rnd, Init init) {
         Map<String, Tensor> w = new LinkedHashMap<>();
-        int hd = s.hidden() / s.heads();
+        int hd = s.headDim();
         int q = s.heads() * hd;
         int kv = s.kvHeads() * hd;
-        boolean qkvBias = s.arch() == Arch.QWEN2 || s.attentionBias();
+        boolean bias = s.attentionBias() && (s.arch() == Arch.LLAMA || s.arch() == Arch.QWEN3);
+        boolean qkvBias = s.arch() == Arch.QWEN2 || bias;
+        boolean qkNorm = s.arch() == Arch.QWEN3 || s.arch() == Arch.GEMMA3;
         w.put("model.embed_tokens.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
         for (int i = 0; i < s.layers(); i++) {
             String p = "model.layers." + i;
-            w.put(p + ".input_layernorm.weight", ones(rnd, s.hidden()));
+            w.put(p + ".input_layernorm.weight", norm(s, rnd, s.hidden()));
             linear(w, rnd, init, p + ".self_attn.q_proj", q, s.hidden(), qkvBias);
             linear(w, rnd, init, p + ".self_attn.k_proj", kv, s.hidden(), qkvBias);
             linear(w, rnd, init, p + ".self_attn.v_proj", kv, s.hidden(), qkvBias);
-            linear(w, rnd, init, p + ".self_attn.o_proj", s.hidden(), q, s.attentionBias());
-            w.put(p + ".post_attention_layernorm.weight", ones(rnd, s.hidden()));
+            linear(w, rnd, init, p + ".self_attn.o_proj", s.hidden(), q, bias);
+            if (qkNorm) {
+                w.put(p + ".self_attn.q_norm.weight", norm(s, rnd, hd));
+                w.put(p + ".self_attn.k_norm.weight", norm(s, rnd, hd));
+            }
+            w.put(p + ".post_attention_layernorm.weight", norm(s, rnd, s.hidden()));
+            if (s.gemma()) {
+                w.put(p + ".pre_feedforward_layernorm.weight", norm(s, rnd, s.hidden()));
+                w.put(p + ".post_feedforward_layernorm.weight", norm(s, rnd, s.hidden()));
+            }
             linear(w, rnd, init, p + ".mlp.gate_proj", s.intermediate(), s.hidden(), false);
             linear(w, rnd, init, p + ".mlp.up_proj", s.intermediate(), s.hidden(), false);
             linear(w, rnd, init, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
         }
-        w.put("model.norm.weight", ones(rnd, s.hidden()));
+        w.put("model.norm.weight", norm(s, rnd, s.hidden()));
         if (!s.tied()) w.put("lm_head.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
         return w;
     }
@@ -160,6 +225,11 @@ public final class TinyModelFactory {
                                boolean bias) {
         w.put(name + ".weight", normal(rnd, init.std(in), out, in));
         if (bias) w.put(name + ".bias", normal(rnd, 0.02, out));
+    }
+
+    /** Gemma norms multiply by (1 + w): their weights are drawn near 0, so the factor is near 1 as elsewhere. */
+    private static Tensor norm(Spec s, SplittableRandom rnd, int n) {
+        return s.gemma() ? normal(rnd, 0.1, n) : ones(rnd, n);
     }
 
     /** Norm weights near 1, perturbed so that a forward pass ignoring them is caught by the reference tests. */

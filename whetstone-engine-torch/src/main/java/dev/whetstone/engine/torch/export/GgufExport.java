@@ -27,8 +27,20 @@ final class GgufExport {
         ModelConfig c = model.config();
         String arch = switch (c.architecture()) {
             case LLAMA -> "llama";
+            // llama.cpp reads Mistral as llama, which has no sliding window: only exact without one
+            case MISTRAL -> {
+                if (c.slidingWindow() != null) {
+                    throw new UnsupportedModelException("GGUF export: this Mistral model attends through a sliding "
+                            + "window of " + c.slidingWindow() + " tokens, which llama.cpp's llama architecture "
+                            + "does not apply; export it as hf instead");
+                }
+                yield "llama";
+            }
             case QWEN2 -> "qwen2";
             case GPT2 -> "gpt2";
+            case QWEN3, SMOLLM3, GEMMA2, GEMMA3 -> throw new UnsupportedModelException("GGUF export: architecture "
+                    + c.architecture().hfNames().getFirst() + " is not written yet (llama, mistral without a sliding "
+                    + "window, qwen2 and gpt2 are); export it as hf or peft instead");
         };
         GgufWriter gguf = new GgufWriter();
         gguf.putString("general.architecture", arch);
@@ -68,7 +80,7 @@ final class GgufExport {
     }
 
     private static void llamaTensors(ModelConfig c, Map<String, Tensor> p, GgufType type, GgufWriter gguf) {
-        boolean permute = c.architecture() == Architecture.LLAMA; // Qwen2 already uses llama.cpp's NEOX rotation
+        boolean permute = c.architecture() == Architecture.LLAMA || c.architecture() == Architecture.MISTRAL; // Qwen2 already uses llama.cpp's NEOX rotation
         add(gguf, "token_embd.weight", p.get("model.embed_tokens.weight"), type);
         if (c.ropeScaling() != null && c.ropeScaling().type().equals("llama3")) {
             add(gguf, "rope_freqs.weight", Tensors.floats(llama3RopeFactors(c), c.headDim() / 2), type);

@@ -49,7 +49,6 @@ final class ServingBase implements AutoCloseable {
             tokenizer = HfTokenizer.load(tokenizerDir);
             ModelConfig c = model.config();
             int context = Math.min(o.maxContext(), c.maxPositions());
-            if (c.slidingWindow() != null) context = Math.min(context, c.slidingWindow());
             ModelStep step = new ModelStep(model, o.maxBatch(), context);
             Scheduler scheduler = new Scheduler(step, dir.getFileName().toString(), o.maxBatch(), o.maxWaiting(),
                     o.maxGenerationTime());

@@ -17,13 +17,15 @@ final class LoraLinear implements LinearAdapter {
     private final double scaling;
     private final double dropout;
     private final BooleanSupplier training;
+    private final BooleanSupplier enabled;
 
-    LoraLinear(Tensor a, Tensor b, double scaling, double dropout, BooleanSupplier training) {
+    LoraLinear(Tensor a, Tensor b, double scaling, double dropout, BooleanSupplier training, BooleanSupplier enabled) {
         this.a = a;
         this.b = b;
         this.scaling = scaling;
         this.dropout = dropout;
         this.training = training;
+        this.enabled = enabled;
     }
 
     Tensor a() { return a; }
@@ -38,6 +40,12 @@ final class LoraLinear implements LinearAdapter {
         var type = Tensors.type(x);
         // scale the rank-r intermediate (…, r), not the (…, out) result: r ≪ out
         return torch.linear(torch.linear(in, a.to(type)).mul(Tensors.scalar(scaling)), b.to(type));
+    }
+
+    /** Leaves the base projection as it is while the adapters are switched off (DPO's reference pass). */
+    @Override
+    public Tensor apply(Tensor x, Tensor y) {
+        return enabled.getAsBoolean() ? y.add_(delta(x)) : y;
     }
 
     /** scaling · B·A (out, in) in fp32. */

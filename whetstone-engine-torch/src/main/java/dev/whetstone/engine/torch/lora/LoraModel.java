@@ -26,6 +26,7 @@ public final class LoraModel implements AutoCloseable {
     private final Map<String, LoraLinear> adapters = new LinkedHashMap<>();
     private final Map<String, Linear> linears = new LinkedHashMap<>();
     private volatile boolean training;
+    private volatile boolean enabled = true;
     private boolean closed;
 
     private LoraModel(CausalLm model, LoraConfig config) {
@@ -87,7 +88,7 @@ public final class LoraModel implements AutoCloseable {
         var type = model.computeType() == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
         Tensor ta = Tensors.retain(a.detach().to(type).contiguous().clone().set_requires_grad(true));
         Tensor tb = Tensors.retain(b.detach().to(type).contiguous().clone().set_requires_grad(true));
-        LoraLinear adapter = new LoraLinear(ta, tb, scaling, config.dropout(), () -> training);
+        LoraLinear adapter = new LoraLinear(ta, tb, scaling, config.dropout(), () -> training, () -> enabled);
         adapters.put(l.name(), adapter);
         l.setAdapter(adapter);
     }
@@ -98,6 +99,12 @@ public final class LoraModel implements AutoCloseable {
 
     /** Turns adapter dropout on (training) or off (evaluation). */
     public void setTraining(boolean training) { this.training = training; }
+
+    /**
+     * Switches the adapters off (the model computes as its frozen base) or on again. DPO's reference model is the
+     * base with the adapters off: no second copy of the weights.
+     */
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
 
     /** The trainable tensors by PEFT name (A then B of each adapted module, in layer order). */
     public Map<String, Tensor> trainableParameters() {

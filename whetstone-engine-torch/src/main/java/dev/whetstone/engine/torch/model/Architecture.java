@@ -6,10 +6,23 @@ import java.util.stream.Collectors;
 
 /** The decoder families the engine implements, by their Hugging Face {@code architectures} name. */
 public enum Architecture {
-    /** Llama 1–3, SmolLM2, TinyLlama; also Mistral checkpoints without a binding sliding window. */
-    LLAMA(List.of("LlamaForCausalLM", "MistralForCausalLM")),
+    /** Llama 1–3, SmolLM2, TinyLlama. */
+    LLAMA(List.of("LlamaForCausalLM")),
+    /** Mistral: the Llama layout with sliding-window attention on every layer when {@code sliding_window} is set. */
+    MISTRAL(List.of("MistralForCausalLM")),
     /** Qwen2/Qwen2.5: Llama layout plus q/k/v biases. */
     QWEN2(List.of("Qwen2ForCausalLM")),
+    /** SmolLM3: the Llama layout with RoPE left out of the layers no_rope_layers marks 0 (NoPE). */
+    SMOLLM3(List.of("SmolLM3ForCausalLM")),
+    /** Qwen3 (dense): Llama layout with per-head RMSNorm on q and k before RoPE, explicit head_dim, no qkv bias. */
+    QWEN3(List.of("Qwen3ForCausalLM")),
+    /**
+     * Gemma 2: √hidden-scaled embeddings, (1 + weight) RMSNorm, norms before and after attention and MLP, gated
+     * GELU(tanh) MLP, alternating sliding/global layers, attention and final logit soft-capping.
+     */
+    GEMMA2(List.of("Gemma2ForCausalLM")),
+    /** Gemma 3 text: Gemma 2's block with q/k norms, and local layers with their own RoPE base. */
+    GEMMA3(List.of("Gemma3ForCausalLM")),
     /** GPT-2: learned positions, LayerNorm, fused qkv Conv1D, GELU(tanh), tied head. */
     GPT2(List.of("GPT2LMHeadModel"));
 

@@ -22,19 +22,30 @@ final class Attention {
     private final int heads;
     private final int kvHeads;
     private final int headDim;
+    private final ModelConfig.LayerKind kind;
+    private final Norm qNorm;
+    private final Norm kNorm;
+    private final double scale;
+    private final Double softcap;
     private FusedLinear fusedQkv;
 
-    /** Separate q/k/v projections (Llama, Qwen2). */
-    Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig c) {
-        this(q, k, v, null, o, c);
+    /**
+     * Separate q/k/v projections (Llama, Mistral, Qwen, Gemma).
+     *
+     * @param qNorm per-head norm of q and k before RoPE (Qwen3, Gemma 3), or null
+     */
+    Attention(Linear q, Linear k, Linear v, Linear o, ModelConfig c, ModelConfig.LayerKind kind, Norm qNorm,
+              Norm kNorm) {
+        this(q, k, v, null, o, c, kind, qNorm, kNorm);
     }
 
     /** One fused qkv projection (GPT-2's c_attn). */
-    Attention(Linear qkv, Linear o, ModelConfig c) {
-        this(null, null, null, qkv, o, c);
+    Attention(Linear qkv, Linear o, ModelConfig c, ModelConfig.LayerKind kind) {
+        this(null, null, null, qkv, o, c, kind, null, null);
     }
 
-    private Attention(Linear q, Linear k, Linear v, Linear qkv, Linear o, ModelConfig c) {
+    private Attention(Linear q, Linear k, Linear v, Linear qkv, Linear o, ModelConfig c, ModelConfig.LayerKind kind,
+                      Norm qNorm, Norm kNorm) {
         this.q = q;
         this.k = k;
         this.v = v;
@@ -43,6 +54,11 @@ final class Attention {
         this.heads = c.numHeads();
         this.kvHeads = c.numKvHeads();
         this.headDim = c.headDim();
+        this.kind = kind;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.scale = c.attentionScale();
+        this.softcap = c.attentionSoftcap();
     }
 
     List<Linear> linears() {
@@ -66,30 +82,53 @@ final class Attention {
     Tensor forward(Tensor x, ForwardContext ctx) {
         long b = x.size(0);
         long t = x.size(1);
+        Tensor[] h = heads(x, ctx.ropeFor(kind.rope()));
+        // scores (B, KV, G·T, T) plus the additive causal/padding mask (B|1, 1, G·T, T), softmax over keys.
+        return attend(h[0], h[1], h[2], ctx.maskFor(kind.sliding()), b, t);
+    }
+
+    /**
+     * The projected heads: q (B, KV, G, T, hd), k and v (B, KV, T, hd); query head h uses key/value head h / G. The
+     * per-head q/k norms, then the rotary positions (cos/sin (B, T, hd) broadcast over the head axes), where the
+     * layer has them.
+     */
+    private Tensor[] heads(Tensor x, Rope.Tables rope) {
+        long b = x.size(0);
+        long t = x.size(1);
         int g = heads / kvHeads;
         Tensor[] qkvx = project(x);
-        Tensor qx = qkvx[0];
-        Tensor kx = qkvx[1];
-        Tensor vx = qkvx[2];
-        // 1. heads: q (B, KV, G, T, hd); k, v (B, KV, T, hd). Query head h uses key/value head h / G.
-        Tensor qh = qx.view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
-        Tensor kh = kx.view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
-        Tensor vh = vx.view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
-        // 2. rotary positions; cos/sin (B, T, hd) broadcast over the head axes.
-        if (ctx.rope() != null) {
-            Tensor cos = ctx.rope().cos().unsqueeze(1);
-            Tensor sin = ctx.rope().signedSin().unsqueeze(1);
+        Tensor qh = qkvx[0].view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
+        Tensor kh = qkvx[1].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        Tensor vh = qkvx[2].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
+        if (qNorm != null) {
+            qh = qNorm.forward(qh);
+            kh = kNorm.forward(kh);
+        }
+        if (rope != null) {
+            Tensor cos = rope.cos().unsqueeze(1);
+            Tensor sin = rope.signedSin().unsqueeze(1);
             qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
             kh = Rope.apply(kh, cos, sin);
         }
-        // 3. scores (B, KV, G·T, T) plus the additive causal/padding mask (B|1, 1, G·T, T), softmax over keys.
-        //    The 1/√hd scale goes on q (10× fewer elements than the scores); mask and softmax stay in the compute
-        //    dtype: softmax accumulates in fp32 internally, as Hugging Face's softmax(dtype=float32).to(bf16) does,
-        //    and the (G·T × T) score tensor gets two passes instead of five.
-        Tensor q2 = qh.mul(Tensors.scalar(1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, g * t, headDim);
-        Tensor probs = q2.matmul(kh.transpose(2, 3)).add_(ctx.mask()).softmax(-1);
-        // 4. weighted values (B, KV, G·T, hd) → (B, T, KV, G, hd) → (B, T, H·hd): head order h = kv·G + g.
-        Tensor out = probs.matmul(vh).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
+        return new Tensor[] {qh, kh, vh};
+    }
+
+    /**
+     * Softmax attention of q (B, KV, G, T, hd) over keys/values (B, KV, L, hd) with an additive mask
+     * (B|1, 1, G·T, L) or none → (B, T, D). The scale goes on q (10× fewer elements than the scores); mask and
+     * softmax stay in the compute dtype: softmax accumulates in fp32 internally, as Hugging Face's
+     * softmax(dtype=float32).to(bf16) does, and the (G·T × L) score tensor gets two passes instead of five.
+     * Soft-capping (Gemma 2) bounds the scaled scores before the mask, as Hugging Face does.
+     */
+    private Tensor attend(Tensor qh, Tensor keys, Tensor values, Tensor mask, long b, long t) {
+        int g = heads / kvHeads;
+        Tensor q2 = qh.mul(Tensors.scalar(scale)).reshape(b, kvHeads, g * t, headDim);
+        Tensor scores = q2.matmul(keys.transpose(2, 3));
+        // out of place: tanh's backward reads its output
+        if (softcap != null) scores = scores.div(Tensors.scalar(softcap)).tanh().mul(Tensors.scalar(softcap));
+        Tensor probs = (mask == null ? scores : scores.add_(mask)).softmax(-1);
+        // weighted values (B, KV, G·T, hd) → (B, T, KV, G, hd) → (B, T, H·hd): head order h = kv·G + g.
+        Tensor out = probs.matmul(values).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
                 .reshape(b, t, (long) heads * headDim);
         return o.forward(out);
     }
@@ -110,32 +149,16 @@ final class Attention {
     Tensor forwardCached(Tensor x, CachedPass pass, int layer) {
         long b = x.size(0);
         long t = x.size(1);
-        int g = heads / kvHeads;
-        Tensor[] qkvx = project(x);
-        // 1. heads: q (B, KV, G, T, hd); k, v (B, KV, T, hd); rotary positions as in forward().
-        Tensor qh = qkvx[0].view(b, t, kvHeads, g, headDim).permute(0, 2, 3, 1, 4);
-        Tensor kh = qkvx[1].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
-        Tensor vh = qkvx[2].view(b, t, kvHeads, headDim).permute(0, 2, 1, 3);
-        if (pass.rope() != null) {
-            Tensor cos = pass.rope().cos().unsqueeze(1);
-            Tensor sin = pass.rope().signedSin().unsqueeze(1);
-            qh = Rope.apply(qh, cos.unsqueeze(1), sin.unsqueeze(1));
-            kh = Rope.apply(kh, cos, sin);
-        }
-        // 2. append the new keys/values: rows (b, kv, t) of the cache viewed as (slots·KV·cap, hd).
+        Tensor[] h = heads(x, pass.ropeFor(kind.rope()));
+        // 1. append the new keys/values: rows (b, kv, t) of the cache viewed as (slots·KV·cap, hd).
         Tensor kc = pass.cache().keys(layer);
         Tensor vc = pass.cache().values(layer);
-        kc.view(-1, headDim).index_copy_(0, pass.writeIndex(), kh.reshape(b * kvHeads * t, headDim));
-        vc.view(-1, headDim).index_copy_(0, pass.writeIndex(), vh.reshape(b * kvHeads * t, headDim));
-        // 3. the batch's slots cut to the longest row: (B, KV, L, hd) views, no copy.
+        kc.view(-1, headDim).index_copy_(0, pass.writeIndex(), h[1].reshape(b * kvHeads * t, headDim));
+        vc.view(-1, headDim).index_copy_(0, pass.writeIndex(), h[2].reshape(b * kvHeads * t, headDim));
+        // 2. the batch's slots cut to the longest row: (B, KV, L, hd) views, no copy.
         Tensor keys = kc.narrow(0, pass.firstSlot(), b).narrow(2, 0, pass.keyLength());
         Tensor values = vc.narrow(0, pass.firstSlot(), b).narrow(2, 0, pass.keyLength());
-        // 4. scores (B, KV, G·T, L) + mask (B, 1, G·T, L), softmax, weighted values → (B, T, H·hd).
-        Tensor q2 = qh.mul(Tensors.scalar(1.0 / Math.sqrt(headDim))).reshape(b, kvHeads, g * t, headDim);
-        Tensor scores = q2.matmul(keys.transpose(2, 3));
-        Tensor probs = (pass.mask() == null ? scores : scores.add_(pass.mask())).softmax(-1);
-        Tensor out = probs.matmul(values).view(b, kvHeads, g, t, headDim).permute(0, 3, 1, 2, 4)
-                .reshape(b, t, (long) heads * headDim);
-        return o.forward(out);
+        // 3. scores (B, KV, G·T, L) + mask (B, 1, G·T, L), softmax, weighted values → (B, T, H·hd).
+        return attend(h[0], keys, values, pass.maskFor(kind.sliding()), b, t);
     }
 }

@@ -7,12 +7,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A decoder-only language model (Llama, Qwen2, GPT-2) on libtorch tensors, loaded from a Hugging Face folder.
+ * A decoder-only language model (Llama, Mistral, Qwen2/3, Gemma 2/3, GPT-2) on libtorch tensors, loaded from a Hugging Face folder.
  *
  * <p>Weights live until {@link #close()}; tensors returned by the forward methods belong to the caller's
  * {@link org.bytedeco.javacpp.PointerScope}.
@@ -32,6 +33,8 @@ public final class CausalLm implements AutoCloseable {
     private final Norm finalNorm;
     private final Tensor head;
     private final Rope rope;
+    private final Rope localRope;
+    private final double embeddingScale;
     private boolean closed;
 
     CausalLm(ModelConfig config, Path sourceDir, WeightLayout layout, LoadOptions options,
@@ -48,6 +51,16 @@ public final class CausalLm implements AutoCloseable {
         this.finalNorm = finalNorm;
         this.head = head;
         this.rope = config.usesRope() ? new Rope(config) : null;
+        boolean local = config.layerKinds().stream().anyMatch(k -> k.rope() == ModelConfig.LayerRope.LOCAL);
+        this.localRope = local ? new Rope(config.headDim(), config.localRopeTheta(), null) : null;
+        this.embeddingScale = config.scaleEmbeddings() ? roundedTo(Math.sqrt(config.hiddenSize()), computeType()) : 1;
+    }
+
+    /** v as the dtype holds it: Gemma multiplies by √hidden as a tensor of the embedding dtype. */
+    private static double roundedTo(double v, ScalarType type) {
+        try (PointerScope scope = new PointerScope()) {
+            return Tensors.item(Tensors.doubles(new double[] {v}, 1).to(type).to(ScalarType.Double));
+        }
     }
 
     /** Loads config.json and the safetensors weights of a Hugging Face model folder. */
@@ -116,13 +129,15 @@ public final class CausalLm implements AutoCloseable {
         checkLength(t);
         Tensor pos = positions != null ? positions
                 : torch.arange(Tensors.scalar(t), Tensors.options(ScalarType.Long)).unsqueeze(0).expand(b, t);
-        // 1. token embeddings (B, T, D); GPT-2 adds learned position embeddings.
-        Tensor h = torch.embedding(embedding, inputIds);
-        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
-        // 2. shared per-pass inputs: rotary tables (B, T, hd) and the additive mask (B|1, 1, G·T, T).
+        // 1. token embeddings (B, T, D)
+        Tensor h = embed(inputIds, pos);
+        // 2. shared per-pass inputs: rotary tables (B, T, hd) and the additive masks (B|1, 1, G·T, T).
         ScalarType dt = computeType();
-        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt),
-                mask(t, keyValid, segmentIds));
+        Tensor mask = mask(t, keyValid, segmentIds);
+        Tensor slidingMask = !config.hasSlidingLayers() ? null
+                : t > config.slidingWindow() ? mask.add(windowMask(pos)) : mask;
+        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt), mask,
+                localRope == null ? null : localRope.tables(pos, dt), slidingMask);
         // 3. the blocks, then the final norm.
         for (DecoderLayer layer : layers) h = layer.forward(h, ctx);
         return finalNorm.forward(h);
@@ -146,29 +161,59 @@ public final class CausalLm implements AutoCloseable {
         checkLength(longest);
         cache.ensureCapacity((int) longest);
         Tensor pos = CachedPass.positions(start, t);                                    // (B, T)
-        // 1. token embeddings (B, T, D); GPT-2 adds learned position embeddings.
-        Tensor h = torch.embedding(embedding, inputIds);
-        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
-        // 2. shared per-pass inputs: rotary tables, the mask over the cached keys (none for one row's one new token:
-        //    it sees every key), the cache write index.
+        // 1. token embeddings (B, T, D)
+        Tensor h = embed(inputIds, pos);
+        // 2. shared per-pass inputs: rotary tables, the masks over the cached keys (none for one row's one new token:
+        //    it sees every key, unless a sliding window hides the oldest), the cache write index.
         ScalarType dt = computeType();
-        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt),
-                b == 1 && t == 1 ? null : CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED),
-                CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest);
+        Tensor mask = b == 1 && t == 1 ? null
+                : CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED, null);
+        Tensor slidingMask = !config.hasSlidingLayers() ? null
+                : longest > config.slidingWindow()
+                        ? CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED, config.slidingWindow())
+                        : mask;
+        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt), mask,
+                CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest,
+                localRope == null ? null : localRope.tables(pos, dt), slidingMask);
         // 3. the blocks, then the final norm.
         for (int i = 0; i < layers.size(); i++) h = layers.get(i).forwardCached(h, pass, i);
         return finalNorm.forward(h);
     }
 
-    /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model). */
+    /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model); soft-capped where configured. */
     public Tensor logits(Tensor hidden) {
+        Tensor logits;
         if (hidden.numel() == head.size(1) && Tensors.type(head) == ScalarType.Float) {
             // one row (batch-1 decoding): mv reads the (V, D) head at the memory's rate, linear's GEMM at a fifth
             long[] shape = hidden.shape();
             shape[shape.length - 1] = head.size(0);
-            return head.mv(hidden.reshape(-1)).view(shape);
+            logits = head.mv(hidden.reshape(-1)).view(shape);
+        } else {
+            logits = torch.linear(hidden, head).to(accumulationType());
         }
-        return torch.linear(hidden, head).to(accumulationType());
+        Double cap = config.finalSoftcap();
+        return cap == null ? logits : logits.div(Tensors.scalar(cap)).tanh().mul(Tensors.scalar(cap));
+    }
+
+    /** Token embeddings (B, T, D): Gemma scales them by √hidden; GPT-2 adds learned position embeddings. */
+    private Tensor embed(Tensor inputIds, Tensor pos) {
+        Tensor h = torch.embedding(embedding, inputIds);
+        if (embeddingScale != 1) h = h.mul(Tensors.scalar(embeddingScale));
+        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
+        return h;
+    }
+
+    /**
+     * (B, 1, G·T, T) additive: key j hidden from query i when pos_i − pos_j ≥ sliding_window (Hugging Face's
+     * sliding_window_overlay, kv_idx > q_idx − window). Positions, not indices, so packed segments and left padding
+     * count from their own starts; keys of other segments and later keys are hidden by the causal mask anyway.
+     */
+    private Tensor windowMask(Tensor pos) {
+        long b = pos.size(0);
+        long t = pos.size(1);
+        int g = config.groupSize();
+        Tensor far = pos.unsqueeze(2).sub(pos.unsqueeze(1)).ge(Tensors.scalar(config.slidingWindow()));
+        return far.to(computeType()).mul(Tensors.scalar(MASKED)).unsqueeze(1).repeat(1, g, 1, 1).view(b, 1, g * t, t);
     }
 
     /** The dtype for softmax, losses and masks: fp32, or fp64 when the model computes in fp64. */
@@ -200,10 +245,6 @@ public final class CausalLm implements AutoCloseable {
         if (t > config.maxPositions()) {
             throw new IllegalArgumentException("sequence of " + t + " tokens exceeds the model's context of "
                     + config.maxPositions() + " (max_position_embeddings); truncate the input");
-        }
-        if (config.slidingWindow() != null && t > config.slidingWindow()) {
-            throw new UnsupportedModelException("sequence of " + t + " tokens exceeds the sliding window of "
-                    + config.slidingWindow() + ", which this engine does not implement; use shorter sequences");
         }
     }
 

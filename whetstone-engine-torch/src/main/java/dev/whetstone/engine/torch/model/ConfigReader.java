@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Parses Hugging Face {@code config.json} into a {@link ModelConfig}, refusing options the engine lacks. */
@@ -28,15 +29,33 @@ final class ConfigReader {
                     + Architecture.supportedNames());
         }
         Architecture arch = Architecture.fromHfName(archs.get(0).asText(), where);
-        return arch == Architecture.GPT2 ? gpt2(c, where) : llamaLike(c, arch, where);
+        if (c.has("rope_parameters")) {
+            // transformers 5 moved rope_theta/rope_scaling into per-layer-type rope_parameters; reading only the
+            // old keys would silently rotate with the wrong base
+            throw new UnsupportedModelException(where + ": 'rope_parameters' (the transformers 5 layout) is not"
+                    + " supported; save the config with rope_theta and rope_scaling");
+        }
+        if (arch != Architecture.GEMMA2 && arch != Architecture.GEMMA3) {
+            for (String cap : List.of("attn_logit_softcapping", "final_logit_softcapping")) {
+                if (c.hasNonNull(cap)) {
+                    throw new UnsupportedModelException(where + ": '" + cap + "' is set, but " + arch
+                            + " models do not soft-cap; only Gemma 2 and Gemma 3 do");
+                }
+            }
+        }
+        return switch (arch) {
+            case GPT2 -> gpt2(c, where);
+            case GEMMA2, GEMMA3 -> gemma(c, arch, where);
+            default -> llamaLike(c, arch, where);
+        };
     }
 
     private static ModelConfig llamaLike(JsonNode c, Architecture arch, String where) {
         int hidden = required(c, "hidden_size", where);
         int heads = required(c, "num_attention_heads", where);
-        int kvHeads = c.path("num_key_value_heads").asInt(heads);
+        int layers = required(c, "num_hidden_layers", where);
         int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
-        boolean qwen = arch == Architecture.QWEN2;
+        boolean qwen = arch == Architecture.QWEN2 || arch == Architecture.QWEN3 || arch == Architecture.SMOLLM3;
         boolean attentionBias = c.path("attention_bias").asBoolean(false);
         String act = c.path("hidden_act").asText("silu");
         if (!act.equals("silu")) {
@@ -44,21 +63,122 @@ final class ConfigReader {
         }
         if (qwen && c.path("use_sliding_window").asBoolean(false)) {
             throw new UnsupportedModelException(where + ": use_sliding_window=true is not supported; set it to"
-                    + " false (Qwen2 checkpoints are trained without it)");
+                    + " false (Qwen2, Qwen3 and SmolLM3 checkpoints are trained without it)");
         }
-        Integer window = !qwen && c.hasNonNull("sliding_window") ? c.get("sliding_window").asInt() : null;
-        return new ModelConfig(arch, required(c, "vocab_size", where), hidden, required(c, "num_hidden_layers", where),
-                heads, kvHeads, headDim, required(c, "intermediate_size", where),
+        // Mistral's window binds every layer; Qwen's sliding_window is inert while use_sliding_window is false
+        Integer window = arch == Architecture.MISTRAL && c.hasNonNull("sliding_window")
+                ? c.get("sliding_window").asInt() : null;
+        checkLayerTypes(c, layers, window != null, where);
+        List<ModelConfig.LayerKind> kinds = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            boolean rope = arch != Architecture.SMOLLM3 || usesRope(c, i, layers, where);
+            kinds.add(new ModelConfig.LayerKind(window != null,
+                    rope ? ModelConfig.LayerRope.GLOBAL : ModelConfig.LayerRope.NONE));
+        }
+        return new ModelConfig(arch, required(c, "vocab_size", where), hidden, layers,
+                heads, kvHeads(c, heads), headDim, required(c, "intermediate_size", where),
                 c.path("max_position_embeddings").asInt(2048), c.path("rms_norm_eps").asDouble(1e-6),
                 c.path("rope_theta").asDouble(10000.0), ropeScaling(c.path("rope_scaling"), where),
-                qwen || attentionBias, attentionBias, c.path("mlp_bias").asBoolean(false),
+                arch == Architecture.QWEN2 || attentionBias, attentionBias, c.path("mlp_bias").asBoolean(false),
                 c.path("tie_word_embeddings").asBoolean(false), ModelConfig.Activation.SILU, window,
-                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"));
+                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
+                ModelConfig.NormForm.STANDARD, arch == Architecture.QWEN3, false, false, 1 / Math.sqrt(headDim),
+                null, null, kinds, 0);
     }
+
+    /**
+     * SmolLM3: layer i rotates iff no_rope_layers[i] is 1; without the list, every no_rope_layer_interval-th layer
+     * (default 4) goes without.
+     */
+    private static boolean usesRope(JsonNode c, int i, int layers, String where) {
+        JsonNode list = c.path("no_rope_layers");
+        if (!list.isArray()) return (i + 1) % c.path("no_rope_layer_interval").asInt(4) != 0;
+        if (list.size() != layers) {
+            throw new UnsupportedModelException(where + ": no_rope_layers has " + list.size()
+                    + " entries but num_hidden_layers is " + layers);
+        }
+        return list.get(i).asInt() != 0;
+    }
+
+    /**
+     * Gemma 2 and Gemma 3 (text): layer i is sliding as {@code layer_types} says, or by the family's default pattern
+     * (Gemma 2: even layers; Gemma 3: all but every sliding_window_pattern-th).
+     */
+    private static ModelConfig gemma(JsonNode c, Architecture arch, String where) {
+        boolean gemma3 = arch == Architecture.GEMMA3;
+        int hidden = required(c, "hidden_size", where);
+        int heads = required(c, "num_attention_heads", where);
+        int layers = required(c, "num_hidden_layers", where);
+        int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : 256;
+        String act = c.hasNonNull("hidden_activation") ? c.get("hidden_activation").asText()
+                : c.path("hidden_act").asText("gelu_pytorch_tanh");
+        if (!act.equals("gelu_pytorch_tanh")) {
+            throw new UnsupportedModelException(where + ": hidden_activation '" + act
+                    + "' is not supported; expected gelu_pytorch_tanh");
+        }
+        if (c.path("attention_bias").asBoolean(false)) {
+            throw new UnsupportedModelException(where + ": attention_bias=true is not supported for " + arch);
+        }
+        int pattern = c.path("sliding_window_pattern").asInt(6);
+        List<ModelConfig.LayerKind> kinds = new ArrayList<>();
+        JsonNode types = c.path("layer_types");
+        if (types.isArray() && types.size() != layers) {
+            throw new UnsupportedModelException(where + ": layer_types has " + types.size()
+                    + " entries but num_hidden_layers is " + layers);
+        }
+        for (int i = 0; i < layers; i++) {
+            boolean sliding = types.isArray() ? layerType(types, i, where)
+                    : gemma3 ? (i + 1) % pattern != 0 : i % 2 == 0;
+            // Gemma 3's local layers rotate with rope_local_base_freq and no scaling; Gemma 2 has one table
+            kinds.add(new ModelConfig.LayerKind(sliding, sliding && gemma3 ? ModelConfig.LayerRope.LOCAL
+                    : ModelConfig.LayerRope.GLOBAL));
+        }
+        Integer window = c.hasNonNull("sliding_window") ? c.get("sliding_window").asInt() : null;
+        double scalar = c.path("query_pre_attn_scalar").asDouble(headDim);
+        return new ModelConfig(arch, required(c, "vocab_size", where), hidden, layers, heads, kvHeads(c, heads),
+                headDim, required(c, "intermediate_size", where), c.path("max_position_embeddings").asInt(8192),
+                c.path("rms_norm_eps").asDouble(1e-6), c.path("rope_theta").asDouble(10000.0),
+                ropeScaling(c.path("rope_scaling"), where), false, false, false,
+                c.path("tie_word_embeddings").asBoolean(true), ModelConfig.Activation.GELU_TANH, window,
+                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
+                ModelConfig.NormForm.GEMMA, gemma3, true, true, 1 / Math.sqrt(scalar),
+                optionalDouble(c, "attn_logit_softcapping"), optionalDouble(c, "final_logit_softcapping"), kinds,
+                c.path("rope_local_base_freq").asDouble(10000.0));
+    }
+
+    /** A family without per-layer choices accepts layer_types only when every entry says what it does anyway. */
+    private static void checkLayerTypes(JsonNode c, int layers, boolean sliding, String where) {
+        JsonNode types = c.path("layer_types");
+        if (!types.isArray()) return;
+        if (types.size() != layers) {
+            throw new UnsupportedModelException(where + ": layer_types has " + types.size()
+                    + " entries but num_hidden_layers is " + layers);
+        }
+        for (int i = 0; i < layers; i++) {
+            if (layerType(types, i, where) != sliding) {
+                throw new UnsupportedModelException(where + ": layer_types[" + i + "] is '" + types.get(i).asText()
+                        + "', which this family does not support; every layer must be "
+                        + (sliding ? "sliding_attention" : "full_attention"));
+            }
+        }
+    }
+
+    private static boolean layerType(JsonNode types, int i, String where) {
+        String t = types.path(i).asText();
+        return switch (t) {
+            case "sliding_attention" -> true;
+            case "full_attention" -> false;
+            default -> throw new UnsupportedModelException(where + ": layer_types[" + i + "] '" + t
+                    + "' is not supported; expected sliding_attention or full_attention");
+        };
+    }
+
+    private static int kvHeads(JsonNode c, int heads) { return c.path("num_key_value_heads").asInt(heads); }
 
     private static ModelConfig gpt2(JsonNode c, String where) {
         int hidden = required(c, "n_embd", where);
         int heads = required(c, "n_head", where);
+        int layers = required(c, "n_layer", where);
         if (c.path("scale_attn_by_inverse_layer_idx").asBoolean(false)
                 || c.path("reorder_and_upcast_attn").asBoolean(false)) {
             throw new UnsupportedModelException(where + ": GPT-2 options scale_attn_by_inverse_layer_idx and"
@@ -72,10 +192,13 @@ final class ConfigReader {
                     + "' is not supported; expected gelu_new or gelu");
         };
         int inner = c.hasNonNull("n_inner") ? c.get("n_inner").asInt() : 4 * hidden;
+        ModelConfig.LayerKind noRope = new ModelConfig.LayerKind(false, ModelConfig.LayerRope.NONE);
         return new ModelConfig(Architecture.GPT2, required(c, "vocab_size", where), hidden,
-                required(c, "n_layer", where), heads, heads, hidden / heads, inner, c.path("n_positions").asInt(1024),
+                layers, heads, heads, hidden / heads, inner, c.path("n_positions").asInt(1024),
                 c.path("layer_norm_epsilon").asDouble(1e-5), 0, null, true, true, true, true, activation, null,
-                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"));
+                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
+                ModelConfig.NormForm.STANDARD, false, false, false, 1 / Math.sqrt((double) hidden / heads), null,
+                null, Collections.nCopies(layers, noRope), 0);
     }
 
     private static RopeScaling ropeScaling(JsonNode s, String where) {
@@ -101,6 +224,10 @@ final class ConfigReader {
 
     private static Integer optionalInt(JsonNode c, String field) {
         return c.hasNonNull(field) ? c.get(field).asInt() : null;
+    }
+
+    private static Double optionalDouble(JsonNode c, String field) {
+        return c.hasNonNull(field) ? c.get(field).asDouble() : null;
     }
 
     private static String textOrNull(JsonNode c, String field) {

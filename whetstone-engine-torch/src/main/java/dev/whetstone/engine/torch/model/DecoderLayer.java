@@ -5,18 +5,31 @@ import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
 
-/** One pre-norm transformer block: h + attn(norm1(h)), then + mlp(norm2(·)). */
+/**
+ * One pre-norm transformer block: h + attn(norm1(h)), then + mlp(norm2(·)); with sandwich norms (Gemma 2/3) the
+ * attention and MLP outputs are normed too before each residual add.
+ */
 final class DecoderLayer {
     private final Norm attentionNorm;
     private final Attention attention;
+    private final Norm attentionOutNorm;
     private final Norm mlpNorm;
     private final Mlp mlp;
+    private final Norm mlpOutNorm;
 
     DecoderLayer(Norm attentionNorm, Attention attention, Norm mlpNorm, Mlp mlp) {
+        this(attentionNorm, attention, null, mlpNorm, mlp, null);
+    }
+
+    /** @param attentionOutNorm on the attention output (Gemma's post_attention_layernorm), or null; likewise mlpOutNorm */
+    DecoderLayer(Norm attentionNorm, Attention attention, Norm attentionOutNorm, Norm mlpNorm, Mlp mlp,
+                 Norm mlpOutNorm) {
         this.attentionNorm = attentionNorm;
         this.attention = attention;
+        this.attentionOutNorm = attentionOutNorm;
         this.mlpNorm = mlpNorm;
         this.mlp = mlp;
+        this.mlpOutNorm = mlpOutNorm;
     }
 
     List<Linear> linears() {
@@ -42,18 +55,22 @@ final class DecoderLayer {
      */
     Tensor forward(Tensor h, ForwardContext ctx) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = h.add(attention.forward(attentionNorm.forward(h), ctx));
-            Tensor out = a.add(mlp.forward(mlpNorm.forward(a)));
-            return Tensors.promote(out);
+            return Tensors.promote(mlpBlock(h.add(outNormed(attentionOutNorm,
+                    attention.forward(attentionNorm.forward(h), ctx)))));
         }
     }
 
     /** Like {@link #forward}, attending through the KV cache (inference). */
     Tensor forwardCached(Tensor h, CachedPass pass, int layer) {
         try (PointerScope scope = new PointerScope()) {
-            Tensor a = h.add(attention.forwardCached(attentionNorm.forward(h), pass, layer));
-            Tensor out = a.add(mlp.forward(mlpNorm.forward(a)));
-            return Tensors.promote(out);
+            return Tensors.promote(mlpBlock(h.add(outNormed(attentionOutNorm,
+                    attention.forwardCached(attentionNorm.forward(h), pass, layer)))));
         }
     }
+
+    private Tensor mlpBlock(Tensor a) {
+        return a.add(outNormed(mlpOutNorm, mlp.forward(mlpNorm.forward(a))));
+    }
+
+    private static Tensor outNormed(Norm norm, Tensor x) { return norm == null ? x : norm.forward(x); }
 }

@@ -15,27 +15,34 @@ sealed interface Mlp permits Mlp.Gated, Mlp.Gelu {
 
     default void releaseFused() {}
 
-    /** SwiGLU (Llama, Qwen2): down(silu(gate(x)) · up(x)). */
+    /** Gated: down(act(gate(x)) · up(x)), SiLU (SwiGLU: Llama, Qwen) or GELU(tanh) (GeGLU: Gemma). */
     final class Gated implements Mlp {
         private final Linear gate;
         private final Linear up;
         private final Linear down;
+        private final boolean geluTanh;
         private FusedLinear gateUp;
 
-        Gated(Linear gate, Linear up, Linear down) {
+        Gated(Linear gate, Linear up, Linear down, ModelConfig.Activation activation) {
+            if (activation == ModelConfig.Activation.GELU) {
+                throw new UnsupportedModelException("a gated MLP with exact GELU is not supported");
+            }
             this.gate = gate;
             this.up = up;
             this.down = down;
+            this.geluTanh = activation == ModelConfig.Activation.GELU_TANH;
         }
 
         @Override
         public Tensor forward(Tensor x) {
             if (gateUp != null) {
                 Tensor[] gu = gateUp.forward(x);
-                return down.forward(torch.silu(gu[0]).mul(gu[1]));
+                return down.forward(act(gu[0]).mul(gu[1]));
             }
-            return down.forward(torch.silu(gate.forward(x)).mul(up.forward(x)));
+            return down.forward(act(gate.forward(x)).mul(up.forward(x)));
         }
+
+        private Tensor act(Tensor g) { return geluTanh ? torch.gelu(g, "tanh") : torch.silu(g); }
 
         @Override
         public List<Linear> linears() { return List.of(gate, up, down); }

@@ -42,7 +42,7 @@ final class ModelLoader {
         Tensor embedding = weight(layout.embedding(), c.vocabSize(), d);
         Tensor positions = layout instanceof WeightLayout.Gpt2 g ? weight(g.positions(), c.maxPositions(), d) : null;
         List<DecoderLayer> layers = new ArrayList<>();
-        for (int i = 0; i < c.numLayers(); i++) layers.add(layer(layout.layer(i)));
+        for (int i = 0; i < c.numLayers(); i++) layers.add(layer(i));
         Norm finalNorm = norm(layout.finalNorm());
         String headName = layout.head(c);
         Tensor head = headName == null ? embedding : weight(headName, c.vocabSize(), d);
@@ -50,14 +50,16 @@ final class ModelLoader {
         return new CausalLm(c, dir, layout, options, parameters, embedding, positions, layers, finalNorm, head);
     }
 
-    private DecoderLayer layer(String p) throws IOException {
+    private DecoderLayer layer(int i) throws IOException {
+        String p = layout.layer(i);
         ModelConfig c = config;
+        ModelConfig.LayerKind kind = c.layerKinds().get(i);
         long d = c.hiddenSize();
         long qDim = (long) c.numHeads() * c.headDim();
         long kvDim = (long) c.numKvHeads() * c.headDim();
         if (config.architecture() == Architecture.GPT2) {
             Attention attn = new Attention(linear(p + ".attn.c_attn", d, qDim + 2 * kvDim, true),
-                    linear(p + ".attn.c_proj", qDim, d, true), c);
+                    linear(p + ".attn.c_proj", qDim, d, true), c, kind);
             Mlp mlp = new Mlp.Gelu(linear(p + ".mlp.c_fc", d, c.intermediateSize(), true),
                     linear(p + ".mlp.c_proj", c.intermediateSize(), d, true),
                     c.activation() == ModelConfig.Activation.GELU_TANH);
@@ -66,10 +68,17 @@ final class ModelLoader {
         Attention attn = new Attention(linear(p + ".self_attn.q_proj", d, qDim, c.qkvBias()),
                 linear(p + ".self_attn.k_proj", d, kvDim, c.qkvBias()),
                 linear(p + ".self_attn.v_proj", d, kvDim, c.qkvBias()),
-                linear(p + ".self_attn.o_proj", qDim, d, c.outputBias()), c);
+                linear(p + ".self_attn.o_proj", qDim, d, c.outputBias()), c, kind,
+                c.qkNorm() ? norm(p + ".self_attn.q_norm", c.headDim()) : null,
+                c.qkNorm() ? norm(p + ".self_attn.k_norm", c.headDim()) : null);
         Mlp mlp = new Mlp.Gated(linear(p + ".mlp.gate_proj", d, c.intermediateSize(), c.mlpBias()),
                 linear(p + ".mlp.up_proj", d, c.intermediateSize(), c.mlpBias()),
-                linear(p + ".mlp.down_proj", c.intermediateSize(), d, c.mlpBias()));
+                linear(p + ".mlp.down_proj", c.intermediateSize(), d, c.mlpBias()), c.activation());
+        if (c.sandwichNorms()) {
+            // Gemma: post_attention_layernorm norms the attention output, pre_feedforward_layernorm the MLP input
+            return new DecoderLayer(norm(p + ".input_layernorm"), attn, norm(p + ".post_attention_layernorm"),
+                    norm(p + ".pre_feedforward_layernorm"), mlp, norm(p + ".post_feedforward_layernorm"));
+        }
         return new DecoderLayer(norm(p + ".input_layernorm"), attn, norm(p + ".post_attention_layernorm"), mlp);
     }
 
@@ -78,11 +87,17 @@ final class ModelLoader {
     }
 
     private Norm norm(String module) throws IOException {
-        long d = config.hiddenSize();
+        return norm(module, config.hiddenSize());
+    }
+
+    /** The architecture's norm over the last dimension of size {@code d}. */
+    private Norm norm(String module, long d) throws IOException {
         if (config.architecture() == Architecture.GPT2) {
             return new Norm.Layer(weight(module + ".weight", d), weight(module + ".bias", d), config.normEps());
         }
-        return new Norm.Rms(weight(module + ".weight", d), config.normEps());
+        Tensor w = weight(module + ".weight", d);
+        return config.normForm() == ModelConfig.NormForm.GEMMA ? new Norm.Gemma(w, config.normEps())
+                : new Norm.Rms(w, config.normEps());
     }
 
     /** Reads one weight in the engine's layout and precision, checking its shape. */

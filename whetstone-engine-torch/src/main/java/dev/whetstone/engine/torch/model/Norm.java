@@ -26,6 +26,22 @@ sealed interface Norm {
         }
     }
 
+    /**
+     * Gemma's RMSNorm: x̂·(1 + w), all in fp32 (the weight too) and only the product cast back to the input dtype;
+     * an fp64 model stays in fp64.
+     */
+    record Gemma(Tensor weight, double eps) implements Norm {
+        @Override
+        public Tensor forward(Tensor x) {
+            ScalarType in = Tensors.type(x);
+            ScalarType compute = in == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
+            Tensor xf = x.to(compute);
+            Tensor r = xf.mul(xf.pow(Tensors.scalar(2)).mean(new long[] {-1}, true, new ScalarTypeOptional())
+                    .add(Tensors.scalar(eps)).rsqrt());
+            return r.mul(weight.to(compute).add(Tensors.scalar(1))).to(in);
+        }
+    }
+
     /** LayerNorm with weight and bias (GPT-2). */
     record Layer(Tensor weight, Tensor bias, double eps) implements Norm {
         @Override

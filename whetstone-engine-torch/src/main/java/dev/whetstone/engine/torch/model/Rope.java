@@ -12,10 +12,15 @@ final class Rope {
     private final double[] invFreq;
 
     Rope(ModelConfig c) {
-        int half = c.headDim() / 2;
+        this(c.headDim(), c.ropeTheta(), c.ropeScaling());
+    }
+
+    /** @param scaling null when unscaled */
+    Rope(int headDim, double theta, RopeScaling scaling) {
+        int half = headDim / 2;
         double[] f = new double[half];
-        for (int i = 0; i < half; i++) f[i] = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim());
-        this.invFreq = c.ropeScaling() == null ? f : c.ropeScaling().apply(f);
+        for (int i = 0; i < half; i++) f[i] = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
+        this.invFreq = scaling == null ? f : scaling.apply(f);
     }
 
     double[] inverseFrequencies() { return invFreq.clone(); }

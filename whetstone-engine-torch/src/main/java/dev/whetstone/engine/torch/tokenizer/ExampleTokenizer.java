@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.tokenizer;
 
 import dev.whetstone.data.ChatExample;
+import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.torch.data.TokenizedExample;
@@ -18,6 +19,8 @@ import java.util.List;
  *       whitespace between (as HF's assistant masks do).</li>
  *   <li>Prompt/completion: BOS (when the tokenizer adds it) and the prompt are context; the completion and EOS are
  *       trained.</li>
+ *   <li>Preference pairs: the input followed by each reply, encoded as chat with only that reply trained; the
+ *       preferred sequence carries the non-preferred one ({@link TokenizedExample#rejected()}).</li>
  * </ul>
  * Examples longer than {@code maxLength} are cut at the end and marked {@code truncated}. Thread-safe.
  */
@@ -50,6 +53,8 @@ public final class ExampleTokenizer {
         return switch (example) {
             case ChatExample chat -> chat(chat);
             case PromptCompletionExample pc -> promptCompletion(pc);
+            case PreferenceExample pair -> TokenizedExample.pair(chat(pair.conversation(true)),
+                    chat(pair.conversation(false)));
         };
     }
 

@@ -78,6 +78,11 @@ record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRo
                 Tensors.longs(tgt, tgt.length), b, t, tokens, targets);
     }
 
+    /** Tokens one example (both sequences of a pair) puts through the model, each cut to maxLength. */
+    static long tokens(TokenizedExample e, int maxLength) {
+        return Math.min(e.length(), maxLength) + (e.rejected() == null ? 0 : Math.min(e.rejected().length(), maxLength));
+    }
+
     /** Target tokens of one example: masked tokens after the first, within the length limit. */
     static long targets(TokenizedExample e, int maxLength) {
         int n = Math.min(e.length(), maxLength);

@@ -32,6 +32,7 @@ public final class FineTuneRun {
     private final TrainingListener listener;
     private final RunPlan plan;
     private final ResumeStore store;
+    private final TrainingMethod method;
     private final Validation validation;
     private final Throughput throughput;
     private Trainable trainable;
@@ -45,7 +46,8 @@ public final class FineTuneRun {
         this.listener = listener;
         this.plan = plan;
         this.store = new ResumeStore(request.workDir());
-        this.validation = new Validation(request.validation(), plan, request.options().validEvery());
+        this.method = TrainingMethod.of(request, plan);
+        this.validation = new Validation(request.validation(), plan, method, request.options().validEvery());
         this.throughput = new Throughput(plan.totalSteps());
     }
 
@@ -107,7 +109,7 @@ public final class FineTuneRun {
         boolean epochEnd = step % plan.stepsPerEpoch() == plan.stepsPerEpoch() - 1;
         List<TokenizedExample> batch = batchAt(step);
         LossStep.Stats train = trainOn(batch, step);
-        long batchTokens = batch.stream().mapToLong(e -> Math.min(e.length(), plan.maxLength())).sum();
+        long batchTokens = batch.stream().mapToLong(e -> Batch.tokens(e, plan.maxLength())).sum();
         tokensSeen += batchTokens;
         LossStep.Stats valid = (step + 1) % request.options().validEvery() == 0 ? validation.batch(trainable, step)
                 : null;
@@ -117,11 +119,18 @@ public final class FineTuneRun {
                 valid == null ? null : valid.meanLoss(), valid == null ? null : valid.accuracy(),
                 fullValid == null ? null : fullValid.meanLoss(), fullValid == null ? null : fullValid.accuracy(),
                 tokensSeen, throughput.tokensPerSecond(), ProcessMemory.peakRssBytes(),
-                throughput.etaSeconds(step + 1));
+                throughput.etaSeconds(step + 1), reward(train, true), reward(train, false),
+                valid == null ? null : reward(valid, true), valid == null ? null : reward(valid, false));
         listener.onStep(m);
         if (epochEnd) checkpoint(epoch + 1, step + 1, m);
         int every = request.options().resumeEvery();
         if (epochEnd || (every > 0 && (step + 1) % every == 0)) writeResume(step + 1);
+    }
+
+    /** A DPO run's reward accuracy (true) or margin (false); null for supervised runs. */
+    private Double reward(LossStep.Stats stats, boolean accuracy) {
+        if (!plan.hyperparameters().preference()) return null;
+        return accuracy ? stats.rewardAccuracy() : stats.rewardMargin();
     }
 
     /** The examples of a step: slice {@code step mod stepsPerEpoch} of the epoch's seeded permutation. */
@@ -135,35 +144,19 @@ public final class FineTuneRun {
         return batch;
     }
 
-    /** Forward/backward over the micro-batches, then one clipped AdamW update. */
+    /** The method's forward/backward over the batch, then one clipped AdamW update. */
     private LossStep.Stats trainOn(List<TokenizedExample> batch, int step) {
         torch.manual_seed(request.seed() * 1_000_003L + step);   // this step's dropout stream
         trainable.setTraining(true);
-        long targets = batch.stream().mapToLong(e -> Batch.targets(e, plan.maxLength())).sum();
-        LossStep.Stats stats = LossStep.Stats.ZERO;
-        if (targets == 0) {
+        LossStep.Stats stats = method.train(trainable, batch);
+        if (stats == null) {
             listener.onWarning("Step " + (step + 1) + " has no trained tokens (no assistant tokens); skipped.");
-            return stats;
-        }
-        for (Batch.Source micro : microBatches(batch)) {
-            try (PointerScope scope = new PointerScope()) {
-                stats = stats.plus(LossStep.trainMicroBatch(trainable, micro.build(), 1.0 / targets));
-            }
+            return LossStep.Stats.ZERO;
         }
         optimizer.clipGradNorm(request.options().maxGradNorm());
         optimizer.step(schedule.at(step));
         optimizer.zeroGrad();
         return stats;
-    }
-
-    /** The step's micro-batches: padded (one example a row) or, with packing on, packed rows. */
-    private List<Batch.Source> microBatches(List<TokenizedExample> batch) {
-        int max = plan.maxLength();
-        if (!request.options().packing()) {
-            return plan.microBatcher().split(batch).stream().map(m -> (Batch.Source) () -> Batch.of(m, max)).toList();
-        }
-        return plan.microBatcher().splitRows(Packer.rows(batch, max)).stream()
-                .map(m -> (Batch.Source) () -> Batch.packed(m, max)).toList();
     }
 
     private void checkpoint(int epoch, int step, StepMetrics metrics) throws IOException {

@@ -10,15 +10,31 @@ import org.bytedeco.pytorch.Tensor;
 final class LossStep {
     private LossStep() {}
 
-    /** Loss sum, correct arg-max predictions and target count of a batch. */
-    record Stats(double lossSum, long correct, long targets) {
-        static final Stats ZERO = new Stats(0, 0, 0);
+    /**
+     * Loss sum, correct arg-max predictions and target count of a batch; for DPO also its pairs, the pairs whose
+     * implicit reward prefers the preferred reply, and the sum of the reward margins. The loss is a mean over what
+     * the method averages: target tokens (supervised) or pairs (DPO, whose token counts are the preferred replies').
+     */
+    record Stats(double lossSum, long correct, long targets, long pairs, long wins, double marginSum) {
+        static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
 
-        Stats plus(Stats o) { return new Stats(lossSum + o.lossSum, correct + o.correct, targets + o.targets); }
+        Stats(double lossSum, long correct, long targets) { this(lossSum, correct, targets, 0, 0, 0); }
 
-        double meanLoss() { return targets == 0 ? 0 : lossSum / targets; }
+        Stats plus(Stats o) {
+            return new Stats(lossSum + o.lossSum, correct + o.correct, targets + o.targets, pairs + o.pairs,
+                    wins + o.wins, marginSum + o.marginSum);
+        }
+
+        double meanLoss() {
+            if (pairs > 0) return lossSum / pairs;
+            return targets == 0 ? 0 : lossSum / targets;
+        }
 
         double accuracy() { return targets == 0 ? 0 : (double) correct / targets; }
+
+        double rewardAccuracy() { return pairs == 0 ? 0 : (double) wins / pairs; }
+
+        double rewardMargin() { return pairs == 0 ? 0 : marginSum / pairs; }
     }
 
     /**
@@ -49,7 +65,7 @@ final class LossStep {
     }
 
     /** Final hidden states at the target positions: (B, T, D) → (M, D). */
-    private static Tensor targetRows(CausalLm m, Batch b) {
+    static Tensor targetRows(CausalLm m, Batch b) {
         Tensor h = m.hidden(b.inputIds(), b.positions(), null, b.segments());
         return h.reshape(-1, h.size(2)).index_select(0, b.targetRows());
     }

@@ -55,18 +55,30 @@ final class MicroBatcher {
 
     /** Packed rows (already longest first, see {@link Packer}) into micro-batches, greedily while they fit. */
     List<List<List<TokenizedExample>>> splitRows(List<List<TokenizedExample>> rows) {
-        return group(rows, r -> Packer.rowLength(r, maxLength));
+        return group(rows, r -> Packer.rowLength(r, maxLength), 1);
+    }
+
+    /** Preference pairs, two rows each (padded to the longer of the two), longest first. */
+    List<List<TokenizedExample>> splitPairs(List<TokenizedExample> pairs) {
+        ToIntFunction<TokenizedExample> length = e -> Math.min(Math.max(e.length(), e.rejected().length()), maxLength);
+        List<TokenizedExample> sorted = new ArrayList<>(pairs);
+        sorted.sort(Comparator.comparingInt(length).reversed());
+        return group(sorted, length, 2);
     }
 
     /** Consecutive items, longest first, while the micro-batch padded to its first item's length fits. */
     private <T> List<List<T>> group(List<T> longestFirst, ToIntFunction<T> length) {
+        return group(longestFirst, length, 1);
+    }
+
+    private <T> List<List<T>> group(List<T> longestFirst, ToIntFunction<T> length, int rowsPerItem) {
         List<List<T>> out = new ArrayList<>();
         List<T> cur = new ArrayList<>();
         int curLen = 0;
         for (T item : longestFirst) {
             int len = length.applyAsInt(item);
             int padded = Math.max(curLen, len);
-            if (!cur.isEmpty() && cur.size() + 1 > sequencesAt(padded)) {
+            if (!cur.isEmpty() && (cur.size() + 1) * rowsPerItem > sequencesAt(padded)) {
                 out.add(cur);
                 cur = new ArrayList<>();
                 padded = len;

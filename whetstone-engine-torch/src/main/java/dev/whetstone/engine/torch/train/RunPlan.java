@@ -40,8 +40,10 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
         long tokens = 0;
         int truncated = 0;
         for (TokenizedExample e : train) {
-            tokens += Math.min(e.length(), maxLength);
-            if (e.truncated() || e.length() > maxLength) truncated++;
+            tokens += Batch.tokens(e, maxLength);
+            if (e.anyTruncated() || e.length() > maxLength || (e.rejected() != null && e.rejected().length() > maxLength)) {
+                truncated++;
+            }
         }
         return new RunPlan(hp, stepsPerEpoch, stepsPerEpoch * hp.nEpochs(), maxLength, tokens, truncated, mb,
                 fingerprint(r, hp, maxLength));
@@ -70,11 +72,16 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
 
     private static void digest(MessageDigest md, List<TokenizedExample> examples) {
         for (TokenizedExample e : examples) {
-            ByteBuffer b = ByteBuffer.allocate(5 * e.length() + 4);
-            b.putInt(e.length());
-            for (int i = 0; i < e.length(); i++) b.putInt(e.inputIds()[i]).put((byte) (e.lossMask()[i] ? 1 : 0));
-            md.update(b.array());
+            digest(md, e);
+            if (e.rejected() != null) digest(md, e.rejected());
         }
+    }
+
+    private static void digest(MessageDigest md, TokenizedExample e) {
+        ByteBuffer b = ByteBuffer.allocate(5 * e.length() + 4);
+        b.putInt(e.length());
+        for (int i = 0; i < e.length(); i++) b.putInt(e.inputIds()[i]).put((byte) (e.lossMask()[i] ? 1 : 0));
+        md.update(b.array());
     }
 
     private static String name(Path p) { return p == null ? "" : String.valueOf(p.getFileName()); }

@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.train;
 
+import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.TrainingException;
@@ -30,8 +31,9 @@ public final class TorchTrainer implements Trainer {
             int maxLength = Math.min(options.maxSequenceLength(),
                     ModelConfig.read(spec.baseModelDir()).maxPositions());
             try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength)) {
-                training = encode(encoder, spec.training(), "training_file");
-                validation = encode(encoder, spec.validation(), "validation_file");
+                boolean preference = spec.hyperparameters() != null && spec.hyperparameters().preference();
+                training = encode(encoder, spec.training(), "training_file", preference);
+                validation = encode(encoder, spec.validation(), "validation_file", preference);
             }
         } catch (IOException e) {
             throw new TrainingException("cannot read the model's config or tokenizer: " + e.getMessage(), "model", e);
@@ -40,10 +42,16 @@ public final class TorchTrainer implements Trainer {
                 spec.hyperparameters(), spec.method(), spec.seed(), spec.workDir(), options), listener);
     }
 
-    private static List<TokenizedExample> encode(ExampleEncoder encoder, List<TrainingExample> examples, String param)
-            throws TrainingException {
+    private static List<TokenizedExample> encode(ExampleEncoder encoder, List<TrainingExample> examples, String param,
+                                                 boolean preference) throws TrainingException {
         List<TokenizedExample> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
+            if ((examples.get(i) instanceof PreferenceExample) != preference) {
+                // job creation checks the file's format; this guards files validated without statistics
+                throw new TrainingException("example " + (i + 1) + " of the " + param.replace('_', ' ') + (preference
+                        ? " is not a preference pair, but a DPO job trains on preference pairs"
+                        : " is a preference pair, which only DPO jobs train on"), param, null);
+            }
             try {
                 out.add(encoder.encode(examples.get(i)));
             } catch (RuntimeException e) {

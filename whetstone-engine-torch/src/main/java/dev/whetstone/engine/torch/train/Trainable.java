@@ -7,9 +7,11 @@ import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.HfCheckpoint;
 import dev.whetstone.engine.torch.model.LoadOptions;
+import dev.whetstone.engine.torch.model.NoGrad;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.pytorch.Tensor;
 
 /** The model being trained and what of it is trained: LoRA adapters on a frozen base, or every weight. */
@@ -24,6 +26,12 @@ sealed interface Trainable extends AutoCloseable {
 
     /** Dropout on while training, off for evaluation. */
     void setTraining(boolean on);
+
+    /**
+     * Runs {@code work} without gradients on the reference model: the weights the run started from (DPO). LoRA:
+     * this model with its adapters switched off; full fine-tuning: a frozen copy loaded for preference runs.
+     */
+    <T> T withReference(Function<CausalLm, T> work);
 
     /** Writes the user-visible checkpoint: a PEFT adapter folder or a Hugging Face model folder. */
     void saveCheckpoint(Path dir) throws IOException;
@@ -41,14 +49,21 @@ sealed interface Trainable extends AutoCloseable {
         boolean full = r.method() == TrainingSpec.Method.FULL;
         CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining()
                 : new LoadOptions(r.options().frozenPrecision(), false));
+        CausalLm reference = null;
         try {
             if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
-            if (full) return new Full(model);
+            if (full && r.hyperparameters().preference()) {
+                // the policy's own precision, so that policy and reference agree exactly before the first update
+                reference = CausalLm.load(base, new LoadOptions(LoadOptions.fullTraining().precision(), false));
+                if (initIsAdapter) LoraModel.load(reference, r.initDir()).mergeIntoBase();
+            }
+            if (full) return new Full(model, reference);
             LoraConfig cfg = r.options().lora() != null ? r.options().lora()
                     : LoraConfig.defaults(model.config().architecture());
             return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
         } catch (IOException | RuntimeException e) {
             model.close();
+            if (reference != null) reference.close();
             throw e;
         }
     }
@@ -61,6 +76,15 @@ sealed interface Trainable extends AutoCloseable {
 
         public void setTraining(boolean on) { lora.setTraining(on); }
 
+        public <T> T withReference(Function<CausalLm, T> work) {
+            lora.setEnabled(false);
+            try (NoGrad ng = NoGrad.enter()) {
+                return work.apply(model);
+            } finally {
+                lora.setEnabled(true);
+            }
+        }
+
         public void saveCheckpoint(Path dir) throws IOException {
             if (stackOn == null) lora.save(dir); else lora.saveStackedOn(stackOn, dir);
         }
@@ -71,16 +95,26 @@ sealed interface Trainable extends AutoCloseable {
         }
     }
 
-    /** Full fine-tuning: every weight trained in fp32. */
-    record Full(CausalLm model) implements Trainable {
+    /** Full fine-tuning: every weight trained in fp32; {@code reference} the frozen start for DPO, else null. */
+    record Full(CausalLm model, CausalLm reference) implements Trainable {
         public Map<String, Tensor> parameters() { return model.parameters(); }
 
         public boolean headTrainable() { return true; }
 
         public void setTraining(boolean on) {}
 
+        public <T> T withReference(Function<CausalLm, T> work) {
+            if (reference == null) throw new IllegalStateException("no reference model: not a preference run");
+            try (NoGrad ng = NoGrad.enter()) {
+                return work.apply(reference);
+            }
+        }
+
         public void saveCheckpoint(Path dir) throws IOException { HfCheckpoint.save(model, dir); }
 
-        public void close() { model.close(); }
+        public void close() {
+            model.close();
+            if (reference != null) reference.close();
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.whetstone.engine.torch.train;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.PointerScope;
 
 /**
  * Validation metrics: one batch every few steps (batches taken in file order, in rotation) and the whole set at
@@ -11,11 +10,11 @@ import org.bytedeco.javacpp.PointerScope;
  */
 final class Validation {
     private final List<List<TokenizedExample>> batches = new ArrayList<>();
-    private final RunPlan plan;
+    private final TrainingMethod method;
     private final int validEvery;
 
-    Validation(List<TokenizedExample> examples, RunPlan plan, int validEvery) {
-        this.plan = plan;
+    Validation(List<TokenizedExample> examples, RunPlan plan, TrainingMethod method, int validEvery) {
+        this.method = method;
         this.validEvery = validEvery;
         int size = Math.max(1, plan.hyperparameters().batchSize());
         for (int i = 0; i < examples.size(); i += size) {
@@ -39,13 +38,10 @@ final class Validation {
 
     private LossStep.Stats evaluate(Trainable t, List<TokenizedExample> batch) {
         t.setTraining(false);
-        LossStep.Stats s = LossStep.Stats.ZERO;
-        for (List<TokenizedExample> micro : plan.microBatcher().split(batch)) {
-            try (PointerScope scope = new PointerScope()) {
-                s = s.plus(LossStep.evaluate(t, Batch.of(micro, plan.maxLength())));
-            }
+        try {
+            return method.evaluate(t, batch);
+        } finally {
+            t.setTraining(true);
         }
-        t.setTraining(true);
-        return s;
     }
 }

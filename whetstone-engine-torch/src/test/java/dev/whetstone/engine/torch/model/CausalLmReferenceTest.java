@@ -32,9 +32,27 @@ class CausalLmReferenceTest {
                 true, null, false);
         TinyModelFactory.Spec gpt2 = new TinyModelFactory.Spec(TinyModelFactory.Arch.GPT2, 61, 32, 2, 4, 4, 64, 64,
                 true, null, false);
+        TinyModelFactory.Spec qwen3 = new TinyModelFactory.Spec(TinyModelFactory.Arch.QWEN3, 61, 32, 2, 4, 2, 48, 64,
+                true, null, false);
+        TinyModelFactory.Spec qwen3Untied = new TinyModelFactory.Spec(TinyModelFactory.Arch.QWEN3, 61, 32, 2, 4, 1,
+                48, 64, false, null, true);
+        TinyModelFactory.Spec mistral = new TinyModelFactory.Spec(TinyModelFactory.Arch.MISTRAL, 61, 32, 2, 4, 2, 48,
+                64, false, null, false);
+        TinyModelFactory.Spec gemma2 = new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA2, 61, 32, 2, 4, 2, 48, 64,
+                true, null, false);
+        TinyModelFactory.Spec gemma3 = new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA3, 61, 32, 2, 4, 1, 48, 64,
+                true, new RopeScaling("linear", 2.0, 0, 0, 0), false);
+        TinyModelFactory.Spec smollm3 = new TinyModelFactory.Spec(TinyModelFactory.Arch.SMOLLM3, 61, 32, 2, 4, 2, 48,
+                64, true, null, false);
         return Stream.of(Arguments.of("llama tied, GQA 2", llama),
+                Arguments.of("smollm3 (layer 1 without RoPE)", smollm3),
                 Arguments.of("llama untied, MQA, llama3 rope, attention bias", llama3Untied),
-                Arguments.of("qwen2 (qkv bias)", qwen), Arguments.of("gpt2", gpt2));
+                Arguments.of("qwen2 (qkv bias)", qwen), Arguments.of("gpt2", gpt2),
+                Arguments.of("qwen3 (q/k norms, head_dim 16)", qwen3),
+                Arguments.of("qwen3 untied, MQA, attention bias", qwen3Untied),
+                Arguments.of("mistral, sliding window 4 of 11 tokens", mistral),
+                Arguments.of("gemma2 (soft-caps, alternating window 4)", gemma2),
+                Arguments.of("gemma3 (q/k norms, local rope, linear-scaled global rope, window 4)", gemma3));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -78,14 +78,97 @@ class ConfigReaderTest {
     }
 
     @Test
-    void mistralKeepsItsSlidingWindowToCheckLengths() throws Exception {
+    void mistralSlidesOnEveryLayerWhenItHasAWindow() throws Exception {
         ModelConfig c = parse("""
                 {"architectures":["MistralForCausalLM"],"hidden_size":4096,"intermediate_size":14336,
                  "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,
                  "max_position_embeddings":32768,"rms_norm_eps":1e-05,"rope_theta":10000.0,"sliding_window":4096,
                  "vocab_size":32000}""");
-        assertThat(c.architecture()).isEqualTo(Architecture.LLAMA);
+        assertThat(c.architecture()).isEqualTo(Architecture.MISTRAL);
         assertThat(c.slidingWindow()).isEqualTo(4096);
+        assertThat(c.layerKinds()).hasSize(32).allMatch(ModelConfig.LayerKind::sliding);
+        ModelConfig v02 = parse("""
+                {"architectures":["MistralForCausalLM"],"hidden_size":4096,"intermediate_size":14336,
+                 "num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"head_dim":128,
+                 "max_position_embeddings":32768,"rope_theta":1000000.0,"sliding_window":null,"vocab_size":32768}""");
+        assertThat(v02.hasSlidingLayers()).isFalse();
+    }
+
+    @Test
+    void qwen3HasQkNormsAnExplicitHeadDimAndNoBias() throws Exception {
+        ModelConfig c = parse("""
+                {"architectures":["Qwen3ForCausalLM"],"attention_bias":false,"head_dim":128,"hidden_act":"silu",
+                 "hidden_size":1024,"intermediate_size":3072,"max_position_embeddings":40960,"max_window_layers":28,
+                 "model_type":"qwen3","num_attention_heads":16,"num_hidden_layers":28,"num_key_value_heads":8,
+                 "rms_norm_eps":1e-06,"rope_scaling":null,"rope_theta":1000000,"sliding_window":null,
+                 "tie_word_embeddings":true,"torch_dtype":"bfloat16","use_sliding_window":false,
+                 "vocab_size":151936}""");
+        assertThat(c.architecture()).isEqualTo(Architecture.QWEN3);
+        assertThat(c.headDim()).isEqualTo(128);
+        assertThat(c.qkNorm()).isTrue();
+        assertThat(c.qkvBias()).isFalse();
+        assertThat(c.hasSlidingLayers()).isFalse();
+        assertThat(c.attentionScale()).isEqualTo(1 / Math.sqrt(128));
+        assertThat(c.parameterCount()).isBetween(590_000_000L, 760_000_000L);
+    }
+
+    @Test
+    void gemma3InterleavesLocalAndGlobalLayersWithTheirOwnRope() throws Exception {
+        ModelConfig c = parse("""
+                {"architectures":["Gemma3ForCausalLM"],"attention_bias":false,"attn_logit_softcapping":null,
+                 "bos_token_id":2,"eos_token_id":[1,106],"final_logit_softcapping":null,"head_dim":256,
+                 "hidden_activation":"gelu_pytorch_tanh","hidden_size":1152,"intermediate_size":6912,
+                 "max_position_embeddings":32768,"model_type":"gemma3_text","num_attention_heads":4,
+                 "num_hidden_layers":26,"num_key_value_heads":1,"query_pre_attn_scalar":256,"rms_norm_eps":1e-06,
+                 "rope_local_base_freq":10000,"rope_scaling":null,"rope_theta":1000000,"sliding_window":512,
+                 "sliding_window_pattern":6,"torch_dtype":"bfloat16","vocab_size":262144}""");
+        assertThat(c.architecture()).isEqualTo(Architecture.GEMMA3);
+        assertThat(c.tiedEmbeddings()).isTrue();
+        assertThat(c.normForm()).isEqualTo(ModelConfig.NormForm.GEMMA);
+        assertThat(c.sandwichNorms()).isTrue();
+        assertThat(c.scaleEmbeddings()).isTrue();
+        assertThat(c.activation()).isEqualTo(ModelConfig.Activation.GELU_TANH);
+        assertThat(c.eosTokenIds()).containsExactly(1, 106);
+        for (int i = 0; i < 26; i++) {
+            boolean global = (i + 1) % 6 == 0;
+            assertThat(c.layerKinds().get(i)).as("layer %d", i).isEqualTo(new ModelConfig.LayerKind(!global,
+                    global ? ModelConfig.LayerRope.GLOBAL : ModelConfig.LayerRope.LOCAL));
+        }
+        assertThat(c.localRopeTheta()).isEqualTo(10000.0);
+        assertThat(c.attentionSoftcap()).isNull();
+    }
+
+    @Test
+    void smolLm3LeavesRopeOutWhereNoRopeLayersSays() throws Exception {
+        String config = """
+                {"architectures":["SmolLM3ForCausalLM"],"hidden_size":2048,"intermediate_size":11008,
+                 "num_hidden_layers":8,"num_attention_heads":16,"num_key_value_heads":4,"rope_theta":5000000.0,
+                 "use_sliding_window":false,"sliding_window":null,"no_rope_layer_interval":4,%s
+                 "tie_word_embeddings":true,"vocab_size":128256}""";
+        ModelConfig listed = parse(config.formatted("\"no_rope_layers\":[1,1,0,1,1,1,1,0],"));
+        ModelConfig byInterval = parse(config.formatted(""));
+        assertThat(listed.architecture()).isEqualTo(Architecture.SMOLLM3);
+        assertThat(listed.layerKinds().stream().map(k -> k.rope() == ModelConfig.LayerRope.GLOBAL).toList())
+                .containsExactly(true, true, false, true, true, true, true, false);
+        assertThat(byInterval.layerKinds().stream().map(k -> k.rope() == ModelConfig.LayerRope.GLOBAL).toList())
+                .containsExactly(true, true, true, false, true, true, true, false);
+        assertThatThrownBy(() -> parse(config.formatted("\"no_rope_layers\":[1,0],")))
+                .hasMessageContaining("no_rope_layers has 2 entries but num_hidden_layers is 8");
+    }
+
+    @Test
+    void gemma2AlternatesAndSoftCaps() throws Exception {
+        ModelConfig c = parse("""
+                {"architectures":["Gemma2ForCausalLM"],"attn_logit_softcapping":50.0,"final_logit_softcapping":30.0,
+                 "head_dim":256,"hidden_activation":"gelu_pytorch_tanh","hidden_size":2304,
+                 "intermediate_size":9216,"max_position_embeddings":8192,"model_type":"gemma2",
+                 "num_attention_heads":8,"num_hidden_layers":26,"num_key_value_heads":4,"query_pre_attn_scalar":256,
+                 "rms_norm_eps":1e-06,"rope_theta":10000.0,"sliding_window":4096,"vocab_size":256000}""");
+        assertThat(c.architecture()).isEqualTo(Architecture.GEMMA2);
+        assertThat(c.attentionSoftcap()).isEqualTo(50.0);
+        assertThat(c.finalSoftcap()).isEqualTo(30.0);
+        assertThat(c.layerKinds().get(0)).isEqualTo(new ModelConfig.LayerKind(true, ModelConfig.LayerRope.GLOBAL));
+        assertThat(c.layerKinds().get(1)).isEqualTo(ModelConfig.LayerKind.GLOBAL);
     }
 
     @Test
@@ -93,7 +176,8 @@ class ConfigReaderTest {
         assertThatThrownBy(() -> parse("{\"architectures\":[\"PhiForCausalLM\"]}"))
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("PhiForCausalLM")
-                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel");
+                .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, SmolLM3ForCausalLM,"
+                        + " Qwen3ForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, GPT2LMHeadModel");
         assertThatThrownBy(() -> parse("""
                 {"architectures":["LlamaForCausalLM"],"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,
                  "num_attention_heads":2,"vocab_size":8,"rope_scaling":{"type":"yarn","factor":4}}"""))
@@ -104,6 +188,36 @@ class ConfigReaderTest {
                 .hasMessageContaining("use_sliding_window");
         assertThatThrownBy(() -> parse("{\"architectures\":[\"LlamaForCausalLM\"]}"))
                 .hasMessageContaining("'hidden_size' is missing");
-        assertThat(List.of(Architecture.values())).hasSize(3);
+        assertThat(List.of(Architecture.values())).hasSize(8);
+    }
+
+    @Test
+    void optionsThatWouldChangeTheModelAreRefusedByName() {
+        String llama = """
+                {"architectures":["LlamaForCausalLM"],"hidden_size":8,"intermediate_size":8,"num_hidden_layers":2,
+                 "num_attention_heads":2,"vocab_size":8,%s}""";
+        assertThatThrownBy(() -> parse(llama.formatted("\"attn_logit_softcapping\":50.0")))
+                .isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("'attn_logit_softcapping' is set, but LLAMA models do not soft-cap");
+        assertThatThrownBy(() -> parse(llama.formatted("\"rope_scaling\":{\"rope_type\":\"longrope\"}")))
+                .hasMessageContaining("rope_scaling type 'longrope' is not supported");
+        assertThatThrownBy(() -> parse(llama.formatted("\"rope_parameters\":{\"rope_theta\":10000}")))
+                .hasMessageContaining("'rope_parameters'");
+        assertThatThrownBy(() -> parse(llama.replace("Llama", "Mistral")
+                .formatted("\"sliding_window\":4,\"layer_types\":[\"sliding_attention\",\"full_attention\"]")))
+                .hasMessageContaining("layer_types[1] is 'full_attention'");
+        assertThatThrownBy(() -> parse(llama.replace("Llama", "Qwen3").formatted("\"use_sliding_window\":true")))
+                .hasMessageContaining("use_sliding_window=true is not supported");
+        String gemma = """
+                {"architectures":["Gemma3ForCausalLM"],"hidden_size":8,"intermediate_size":8,"num_hidden_layers":2,
+                 "num_attention_heads":2,"head_dim":4,"vocab_size":8,"sliding_window":4,%s}""";
+        assertThatThrownBy(() -> parse(gemma.formatted("\"hidden_activation\":\"gelu\"")))
+                .hasMessageContaining("hidden_activation 'gelu' is not supported; expected gelu_pytorch_tanh");
+        assertThatThrownBy(() -> parse(gemma.formatted("\"layer_types\":[\"sliding_attention\"]")))
+                .hasMessageContaining("layer_types has 1 entries but num_hidden_layers is 2");
+        assertThatThrownBy(() -> parse(gemma.formatted("\"layer_types\":[\"chunked_attention\",\"full_attention\"]")))
+                .hasMessageContaining("layer_types[0] 'chunked_attention' is not supported");
+        assertThatThrownBy(() -> parse(gemma.replace("\"sliding_window\":4,", "").formatted("\"a\":1")))
+                .hasMessageContaining("sliding-attention layers need 'sliding_window'");
     }
 }

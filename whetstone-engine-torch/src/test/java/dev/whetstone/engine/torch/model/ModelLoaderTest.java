@@ -72,6 +72,37 @@ class ModelLoaderTest {
     }
 
     @Test
+    void familyTensorsAreCheckedByNameAndShape() throws Exception {
+        TinyModelFactory.writeWeights(dir, TinyModelFactory.Arch.GEMMA3, 50, 1);
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        try (PointerScope s = new PointerScope(); SafetensorsReader r = SafetensorsReader.open(dir)) {
+            for (String n : r.names()) w.put(n, r.read(n));
+            Tensor ff = w.remove("model.layers.1.pre_feedforward_layernorm.weight");
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), w, Map.of());
+            assertThatThrownBy(() -> CausalLm.load(dir, LoadOptions.frozen()))
+                    .isInstanceOf(UnsupportedModelException.class)
+                    .hasMessageContaining("lacks tensor 'model.layers.1.pre_feedforward_layernorm.weight' that a"
+                            + " GEMMA3 model");
+            w.put("model.layers.1.pre_feedforward_layernorm.weight", ff);
+            // q/k norms are per head: (head_dim), not (hidden)
+            w.put("model.layers.0.self_attn.q_norm.weight", torch.zeros(64));
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), w, Map.of());
+            assertThatThrownBy(() -> CausalLm.load(dir, LoadOptions.frozen()))
+                    .hasMessageContaining("'model.layers.0.self_attn.q_norm.weight' has shape [64] but config.json"
+                            + " implies [32]");
+        }
+    }
+
+    @Test
+    void aQwen3ConfigOverLlamaWeightsNamesTheMissingNorms() throws Exception {
+        TinyModelFactory.writeWeights(dir, TinyModelFactory.Arch.LLAMA, 50, 1);
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("LlamaForCausalLM", "Qwen3ForCausalLM"));
+        assertThatThrownBy(() -> CausalLm.load(dir, LoadOptions.frozen()))
+                .hasMessageContaining("lacks tensor 'model.layers.0.self_attn.q_norm.weight' that a QWEN3 model");
+    }
+
+    @Test
     void tooLongSequencesAreRefusedWithTheLimit() throws Exception {
         TinyModelFactory.write(dir, new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 20, 16, 1, 2, 2, 16, 8,
                 true, null, false), 1);

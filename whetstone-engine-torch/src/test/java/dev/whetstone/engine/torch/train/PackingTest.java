@@ -87,7 +87,7 @@ class PackingTest {
     private static LossStep.Stats evaluate(Path model, Function<List<TokenizedExample>, Batch> batcher,
                                            List<TokenizedExample> batch) throws Exception {
         try (CausalLm m = CausalLm.load(model, new LoadOptions(Precision.FP64, false));
-             Trainable.Full t = new Trainable.Full(m); PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter()) {
+             Trainable.Full t = new Trainable.Full(m, null); PointerScope s = new PointerScope(); NoGrad ng = NoGrad.enter()) {
             return LossStep.evaluate(t, batcher.apply(batch));
         }
     }

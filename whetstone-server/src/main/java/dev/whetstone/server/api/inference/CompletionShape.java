@@ -2,7 +2,6 @@ package dev.whetstone.server.api.inference;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.Usage;
 import dev.whetstone.server.api.Json;
@@ -15,16 +14,16 @@ import java.util.List;
  *
  * @param prefixes each choice's echoed prompt ("" without echo), in choice index order
  */
-record CompletionShape(Envelope envelope, int prompts, List<String> prefixes, boolean logprobs) implements Shape {
+record CompletionShape(Envelope envelope, List<String> prefixes, boolean logprobs) implements Shape {
     @Override
     public ObjectNode body(List<ChoiceState> states, Usage usage) {
         ObjectNode body = envelope.body();
-        envelope.promptFilters(body, prompts);
+        envelope.promptFilters(body);
         ArrayNode array = body.putArray("choices");
         for (int i = 0; i < states.size(); i++) {
             ChoiceState s = states.get(i);
-            ObjectNode choice = choice(i, s.text(), s.finishReason().wireName());
-            if (logprobs) choice.set("logprobs", Logprobs.completion(s, 0, s.tokens().size()));
+            ObjectNode choice = choice(i, s.text(), s.finishWireName(), s);
+            if (logprobs) choice.set("logprobs", Logprobs.completion(s, 0, s.shownTokens().size()));
             array.add(choice);
         }
         body.set("usage", Envelope.usage(usage));
@@ -34,24 +33,24 @@ record CompletionShape(Envelope envelope, int prompts, List<String> prefixes, bo
     @Override
     public List<ObjectNode> opening() {
         List<ObjectNode> chunks = new ArrayList<>();
-        if (envelope.azure()) chunks.add(envelope.promptFilterChunk(prompts));
+        if (envelope.hasPromptFilterChunk()) chunks.add(envelope.promptFilterChunk());
         for (int i = 0; i < prefixes.size(); i++) {
-            if (!prefixes.get(i).isEmpty()) chunks.add(envelope.chunk(choice(i, prefixes.get(i), null)));
+            if (!prefixes.get(i).isEmpty()) chunks.add(envelope.chunk(choice(i, prefixes.get(i), null, null)));
         }
         return chunks;
     }
 
     @Override
     public ObjectNode delta(int index, String text, List<GeneratedToken> tokens, ChoiceState state) {
-        ObjectNode choice = choice(index, text, null);
+        ObjectNode choice = choice(index, text, null, state);
         int to = state.tokens().size();
         if (logprobs) choice.set("logprobs", Logprobs.completion(state, to - tokens.size(), to));
         return envelope.chunk(choice);
     }
 
     @Override
-    public ObjectNode finish(int index, FinishReason reason) {
-        return envelope.chunk(choice(index, "", reason.wireName()));
+    public ObjectNode finish(int index, ChoiceState state) {
+        return envelope.chunk(choice(index, "", state.finishWireName(), state));
     }
 
     @Override
@@ -59,13 +58,14 @@ record CompletionShape(Envelope envelope, int prompts, List<String> prefixes, bo
         return envelope.usageChunk(usage);
     }
 
-    private ObjectNode choice(int index, String text, String finishReason) {
+    /** @param state the choice whose verdict annotates the chunk; null for an echoed prompt */
+    private ObjectNode choice(int index, String text, String finishReason, ChoiceState state) {
         ObjectNode choice = Json.MAPPER.createObjectNode();
         choice.put("text", text);
         choice.put("index", index);
         choice.putNull("logprobs");
         choice.put("finish_reason", finishReason);
-        envelope.choiceFilters(choice);
+        envelope.choiceFilters(choice, state == null ? null : state.verdict());
         return choice;
     }
 }

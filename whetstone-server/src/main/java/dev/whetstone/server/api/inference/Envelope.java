@@ -3,16 +3,21 @@ package dev.whetstone.server.api.inference;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.engine.inference.Usage;
+import dev.whetstone.safety.Verdict;
 import dev.whetstone.server.api.Json;
+import java.util.List;
 
 /**
  * The fields every response and chunk of one request repeat (docs/reference/API.md 6.1): one id and {@code created} for the whole
- * stream, the served model's name, and Azure's content filter results on the Azure surface only.
+ * stream, the served model's name, and Azure's content filter results on the Azure surface only, and only for
+ * what the deployment's policy evaluated.
  *
- * @param includeUsage whether chunks carry {@code "usage": null} until the usage chunk
+ * @param includeUsage        whether chunks carry {@code "usage": null} until the usage chunk
+ * @param prompts             each prompt's verdict, in prompt order; null when prompts are not filtered
+ * @param annotateCompletions whether completions are filtered (and so annotated)
  */
 record Envelope(String id, String object, String chunkObject, long created, String model, String fingerprint,
-                boolean azure, boolean includeUsage) {
+                boolean azure, boolean includeUsage, List<Verdict> prompts, boolean annotateCompletions) {
     ObjectNode body() {
         return head(object);
     }
@@ -24,11 +29,15 @@ record Envelope(String id, String object, String chunkObject, long created, Stri
         return chunk;
     }
 
-    /** Azure's first stream chunk: no choices, the prompt filter results. */
-    ObjectNode promptFilterChunk(int prompts) {
+    /** Whether Azure's first stream chunk (no choices, the prompt filter results) is sent. */
+    boolean hasPromptFilterChunk() {
+        return azure && prompts != null;
+    }
+
+    ObjectNode promptFilterChunk() {
         ObjectNode chunk = head(chunkObject);
         chunk.putArray("choices");
-        promptFilters(chunk, prompts);
+        promptFilters(chunk);
         if (includeUsage) chunk.putNull("usage");
         return chunk;
     }
@@ -40,20 +49,19 @@ record Envelope(String id, String object, String chunkObject, long created, Stri
         return chunk;
     }
 
-    void promptFilters(ObjectNode node, int prompts) {
-        if (!azure) return;
+    void promptFilters(ObjectNode node) {
+        if (!hasPromptFilterChunk()) return;
         ArrayNode results = node.putArray("prompt_filter_results");
-        for (int i = 0; i < prompts; i++) {
+        for (int i = 0; i < prompts.size(); i++) {
             ObjectNode r = results.addObject();
             r.put("prompt_index", i);
-            ObjectNode filters = r.putObject("content_filter_results");
-            severities(filters);
-            filters.putObject("jailbreak").put("filtered", false).put("detected", false);
+            r.set("content_filter_results", Annotations.of(prompts.get(i)));
         }
     }
 
-    void choiceFilters(ObjectNode choice) {
-        if (azure) severities(choice.putObject("content_filter_results"));
+    /** @param verdict the choice's text so far, as the gate last judged it; null when not (yet) checked */
+    void choiceFilters(ObjectNode choice, Verdict verdict) {
+        if (azure && annotateCompletions && verdict != null) choice.set("content_filter_results", Annotations.of(verdict));
     }
 
     static ObjectNode usage(Usage usage) {
@@ -73,12 +81,5 @@ record Envelope(String id, String object, String chunkObject, long created, Stri
         node.put("model", model);
         node.put("system_fingerprint", fingerprint);
         return node;
-    }
-
-    /** This service filters nothing: every category is reported safe, as a self-hosted service may (docs/reference/API.md 6.1). */
-    private static void severities(ObjectNode filters) {
-        for (String category : new String[] {"hate", "self_harm", "sexual", "violence"}) {
-            filters.putObject(category).put("filtered", false).put("severity", "safe");
-        }
     }
 }

@@ -81,6 +81,11 @@ final class GenerationBatch {
         generations.forEach(Generation::cancel);
     }
 
+    /** Stops one choice's generation (the content filter cut it); its Done event still arrives. */
+    void cancel(int choice) {
+        generations.get(choice).cancel();
+    }
+
     private GenerationListener listener(int choice) {
         return new GenerationListener() {
             @Override

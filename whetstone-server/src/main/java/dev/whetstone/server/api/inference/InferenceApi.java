@@ -2,18 +2,27 @@ package dev.whetstone.server.api.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.data.ChatMessage;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
+import dev.whetstone.safety.ContentFilter;
+import dev.whetstone.safety.RaiPolicy;
+import dev.whetstone.safety.SafetyService;
+import dev.whetstone.safety.Source;
+import dev.whetstone.safety.Verdict;
 import dev.whetstone.server.api.ApiVersions;
 import dev.whetstone.server.api.Call;
+import dev.whetstone.server.api.ContentFilteredException;
 import dev.whetstone.server.api.Flavor;
 import dev.whetstone.server.api.Routes;
 import dev.whetstone.server.api.Surface;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.UUID;
 
 /**
@@ -30,12 +39,14 @@ public final class InferenceApi {
     private static final List<Surface> MODEL_IN_BODY = List.of(Surface.AZURE_V1, Surface.OPENAI_V1, Surface.ROOT);
 
     private final DeploymentLookup deployments;
+    private final SafetyService safety;
     private final Clock clock;
     private final InferenceApiOptions options;
     private final Responder responder;
 
-    public InferenceApi(DeploymentLookup deployments, Clock clock, InferenceApiOptions options) {
+    public InferenceApi(DeploymentLookup deployments, SafetyService safety, Clock clock, InferenceApiOptions options) {
         this.deployments = deployments;
+        this.safety = safety;
         this.clock = clock;
         this.options = options;
         this.responder = new Responder(options.requestTimeout());
@@ -52,20 +63,26 @@ public final class InferenceApi {
         Target target = target(call);
         ChatRequest request = ChatRequest.parse(target.fields());
         Plan plan = ChatPlans.plan(target.deployment(), request);
+        ContentFilter filter = filter(target.deployment());
+        List<Verdict> prompts = checkPrompts(target.deployment(), filter, List.of(request.messages().stream()
+                .map(ChatMessage::text).collect(Collectors.joining("\n"))));
         Envelope envelope = envelope(call, target, "chatcmpl-", "chat.completion", "chat.completion.chunk",
-                request.sampling().includeUsage());
-        responder.respond(call, target.deployment(), plan, new ChatShape(envelope, request.sampling().n(), request.logprobs()));
+                request.sampling().includeUsage(), prompts, filter);
+        responder.respond(call, target.deployment(), plan, new ChatShape(envelope, request.sampling().n(), request.logprobs()),
+                filter);
     }
 
     private void completions(Call call) throws InterruptedException {
         Target target = target(call);
         CompletionRequest request = CompletionRequest.parse(target.fields());
         Plan plan = CompletionPlans.plan(target.deployment(), request);
+        ContentFilter filter = filter(target.deployment());
+        List<Verdict> prompts = checkPrompts(target.deployment(), filter, request.prompts());
         Envelope envelope = envelope(call, target, "cmpl-", "text_completion", "text_completion",
-                request.sampling().includeUsage());
+                request.sampling().includeUsage(), prompts, filter);
         List<String> shown = CompletionPlans.shownPrefixes(request);
         responder.respond(call, target.deployment(), plan,
-                new CompletionShape(envelope, request.prompts().size(), shown, request.logprobs() != null));
+                new CompletionShape(envelope, shown, request.logprobs() != null), filter);
     }
 
     private record Target(BodyFields fields, LiveDeployment deployment) {}
@@ -97,10 +114,45 @@ public final class InferenceApi {
         }
     }
 
+    private ContentFilter filter(LiveDeployment d) {
+        return safety.filterFor(d.account(), d.raiPolicyName());
+    }
+
+    /**
+     * Each prompt's verdict (null when prompts are not filtered); the first blocked prompt refuses the request
+     * with Azure's 400 {@code content_filter} before anything is generated or charged.
+     */
+    private static List<Verdict> checkPrompts(LiveDeployment d, ContentFilter filter, List<String> prompts) {
+        if (!filter.active(Source.PROMPT)) return null;
+        List<Verdict> verdicts = new ArrayList<>();
+        for (String prompt : prompts) {
+            Verdict v = filter.check(prompt, Source.PROMPT);
+            if (v.blocked()) {
+                throw new ContentFilteredException("The response was filtered due to the prompt triggering the content "
+                        + "management policy of deployment '" + d.name() + "' (" + policyName(d) + "): "
+                        + reasons(v) + ". Please modify your prompt and retry.", Annotations.of(v));
+            }
+            verdicts.add(v);
+        }
+        return verdicts;
+    }
+
+    private static String policyName(LiveDeployment d) {
+        return d.raiPolicyName() != null ? d.raiPolicyName() : RaiPolicy.DEFAULT;
+    }
+
+    /** "violence (medium), blocklist 'words'": what was filtered, without quoting the content. */
+    private static String reasons(Verdict v) {
+        List<String> parts = new ArrayList<>();
+        v.filteredCategories().forEach(c -> parts.add(c.wireName() + " (" + v.categories().get(c).severity().wireName() + ")"));
+        v.blocklists().stream().filter(Verdict.BlocklistResult::filtered).forEach(b -> parts.add("blocklist '" + b.name() + "'"));
+        return String.join(", ", parts);
+    }
+
     private Envelope envelope(Call call, Target target, String idPrefix, String object, String chunkObject,
-                              boolean includeUsage) {
+                              boolean includeUsage, List<Verdict> prompts, ContentFilter filter) {
         String id = idPrefix + UUID.randomUUID().toString().replace("-", "");
         return new Envelope(id, object, chunkObject, clock.instant().getEpochSecond(), target.deployment().modelName(),
-                options.systemFingerprint(), call.azure(), includeUsage);
+                options.systemFingerprint(), call.azure(), includeUsage, prompts, filter.active(Source.COMPLETION));
     }
 }

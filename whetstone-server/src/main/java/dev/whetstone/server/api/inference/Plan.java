@@ -1,5 +1,6 @@
 package dev.whetstone.server.api.inference;
 
+import dev.whetstone.safety.ContentFilter;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -19,7 +20,8 @@ record Plan(List<GenerationBatch.Job> jobs, List<String> prefixes, int promptTok
         prefixes = List.copyOf(prefixes);
     }
 
-    List<ChoiceState> newStates() {
-        return prefixes.stream().map(ChoiceState::new).toList();
+    /** One state per job, each with its own gate of {@code filter}. */
+    List<ChoiceState> newStates(ContentFilter filter) {
+        return prefixes.stream().map(p -> new ChoiceState(p, new CompletionGate(filter))).toList();
     }
 }

@@ -7,6 +7,7 @@ import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.InferenceException;
 import dev.whetstone.engine.inference.Usage;
 import dev.whetstone.error.ApiException;
+import dev.whetstone.safety.ContentFilter;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.server.api.Call;
 import dev.whetstone.server.api.inference.GenerationBatch.Done;
@@ -14,7 +15,6 @@ import dev.whetstone.server.api.inference.GenerationBatch.Event;
 import dev.whetstone.server.api.inference.GenerationBatch.Failed;
 import dev.whetstone.server.api.inference.GenerationBatch.TokenEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -34,7 +34,9 @@ final class Responder {
         this.timeout = timeout;
     }
 
-    void respond(Call call, LiveDeployment deployment, Plan plan, Shape shape) throws InterruptedException {
+    /** @param filter the deployment's content filter; its gates judge each choice's text as it is generated */
+    void respond(Call call, LiveDeployment deployment, Plan plan, Shape shape, ContentFilter filter)
+            throws InterruptedException {
         QuotaState quota = deployment.quota().admit(plan.estimate());
         call.ctx().header("x-ratelimit-remaining-tokens", Long.toString(quota.remainingTokens()));
         call.ctx().header("x-ratelimit-remaining-requests", Long.toString(quota.remainingRequests()));
@@ -46,7 +48,7 @@ final class Responder {
             } catch (InferenceException e) {
                 throw EngineErrors.toApi(e, plan.promptParam(), call.ctx());
             }
-            List<ChoiceState> states = plan.newStates();
+            List<ChoiceState> states = plan.newStates(filter);
             used = plan.stream() ? stream(call, batch, plan, shape, states) : whole(call, batch, plan, shape, states);
         } finally {
             deployment.quota().settle(plan.estimate(), used);
@@ -58,7 +60,12 @@ final class Responder {
         try {
             for (Event e; (e = batch.next()) != null; ) {
                 switch (e) {
-                    case TokenEvent t -> states.get(t.choice()).add(t.token());
+                    case TokenEvent t -> {
+                        ChoiceState s = states.get(t.choice());
+                        if (s.filtered()) continue; // cut already; its generation is being cancelled
+                        s.add(t.token());
+                        if (s.filtered()) batch.cancel(t.choice());
+                    }
                     case Done d -> states.get(d.choice()).finish(d.reason(), d.usage().completionTokens());
                     case Failed f -> {
                         batch.cancel();
@@ -81,14 +88,13 @@ final class Responder {
 
     private int stream(Call call, GenerationBatch batch, Plan plan, Shape shape, List<ChoiceState> states)
             throws InterruptedException {
-        List<List<GeneratedToken>> pending = new ArrayList<>();
-        states.forEach(s -> pending.add(new ArrayList<>()));
+        int[] sent = new int[states.size()]; // per choice, tokens already sent with their text
         SseStream sse = null;
         try {
             sse = SseStream.open(call.ctx());
             for (ObjectNode chunk : shape.opening()) sse.send(chunk);
             for (Event e; (e = batch.next()) != null; ) {
-                if (!relay(e, sse, shape, states, pending)) {
+                if (!relay(e, batch, sse, shape, states, sent)) {
                     batch.cancel();
                     sse.error(EngineErrors.toApi(((Failed) e).error(), plan.promptParam(), null));
                     return usage(plan, states).totalTokens();
@@ -111,29 +117,45 @@ final class Responder {
         return usage(plan, states).totalTokens();
     }
 
-    /** Writes what one event means for the stream; false for a failure (the caller ends the stream). */
-    private static boolean relay(Event e, SseStream sse, Shape shape, List<ChoiceState> states,
-                                 List<List<GeneratedToken>> pending) throws SseStream.ClientGone {
+    /**
+     * Writes what one event means for the stream; false for a failure (the caller ends the stream). A choice the
+     * content filter cuts gets its last chunk at once and its generation is cancelled; its later events only count.
+     */
+    private static boolean relay(Event e, GenerationBatch batch, SseStream sse, Shape shape, List<ChoiceState> states,
+                                 int[] sent) throws SseStream.ClientGone {
         ChoiceState state = states.get(e.choice());
         switch (e) {
             case TokenEvent t -> {
-                state.add(t.token());
-                List<GeneratedToken> held = pending.get(e.choice());
-                held.add(t.token());
-                // A token that releases no text (half a character, a possible stop string) rides with the next one.
-                if (t.token().text().isEmpty()) return true;
-                sse.send(shape.delta(e.choice(), t.token().text(), List.copyOf(held), state));
-                held.clear();
+                if (state.filtered()) return true;
+                String text = state.add(t.token());
+                if (state.filtered()) {
+                    batch.cancel(e.choice());
+                    sse.send(shape.finish(e.choice(), state));
+                    return true;
+                }
+                // Text held back (half a character, a possible stop string, a partial word) rides with the next.
+                if (!text.isEmpty()) sse.send(delta(shape, e.choice(), text, state, sent));
             }
             case Done d -> {
-                state.finish(d.reason(), d.usage().completionTokens());
-                sse.send(shape.finish(e.choice(), d.reason()));
+                boolean cut = state.filtered();
+                String rest = state.finish(d.reason(), d.usage().completionTokens());
+                if (cut) return true;
+                if (!rest.isEmpty()) sse.send(delta(shape, e.choice(), rest, state, sent));
+                sse.send(shape.finish(e.choice(), state));
             }
             case Failed f -> {
                 return false;
             }
         }
         return true;
+    }
+
+    /** A chunk with newly shown text and the tokens it completes (some may have released no text of their own). */
+    private static ObjectNode delta(Shape shape, int choice, String text, ChoiceState state, int[] sent) {
+        List<GeneratedToken> shown = state.shownTokens();
+        List<GeneratedToken> tokens = List.copyOf(shown.subList(sent[choice], shown.size()));
+        sent[choice] = shown.size();
+        return shape.delta(choice, text, tokens, state);
     }
 
     private static void sendQuietly(SseStream sse, ApiException error) {

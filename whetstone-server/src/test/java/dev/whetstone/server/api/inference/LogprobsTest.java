@@ -50,7 +50,7 @@ class LogprobsTest {
 
     @Test
     void completionTokensAreRenderedTheSameWay() {
-        ChoiceState state = new ChoiceState("");
+        ChoiceState state = new ChoiceState("", new CompletionGate(dev.whetstone.safety.ContentFilter.OFF));
         TOKENS.forEach(state::add);
         JsonNode logprobs = Logprobs.completion(state, 0, TOKENS.size());
         assertThat(logprobs.get("tokens")).extracting(JsonNode::asText)

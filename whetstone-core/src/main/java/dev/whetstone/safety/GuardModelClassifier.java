@@ -1,0 +1,85 @@
+package dev.whetstone.safety;
+
+import dev.whetstone.data.ChatMessage;
+import dev.whetstone.deployments.DeploymentLookup;
+import dev.whetstone.engine.inference.FinishReason;
+import dev.whetstone.engine.inference.GeneratedToken;
+import dev.whetstone.engine.inference.GenerationListener;
+import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ServedModel;
+import dev.whetstone.engine.inference.Usage;
+import dev.whetstone.error.ApiException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A deployment of this service used as a classifier: the text goes to it in the guard's prompt format
+ * ({@link GuardFormat}), it answers greedily in a few tokens, and the answer is parsed into categories. A guard
+ * that is missing, not loaded, slow or answering out of format yields a failed classification (reported in the
+ * annotations' {@code error}), never an exception.
+ */
+final class GuardModelClassifier implements SafetyClassifier {
+    /** "unsafe\nS1,S10,S11" fits in a few tokens; more would only be the guard rambling. */
+    private static final int MAX_TOKENS = 16;
+
+    private final DeploymentLookup deployments;
+    private final String deployment;
+    private final GuardFormat format;
+    private final Source source;
+    private final Duration timeout;
+
+    GuardModelClassifier(DeploymentLookup deployments, String deployment, GuardFormat format, Source source,
+                         Duration timeout) {
+        this.deployments = deployments;
+        this.deployment = deployment;
+        this.format = format;
+        this.source = source;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Classification classify(String text) {
+        try {
+            ServedModel model = deployments.live(deployment).model();
+            Prompt prompt = model.chatPrompt(List.of(ChatMessage.text("user", format.prompt(text, source))));
+            return format.parse(answer(model, prompt));
+        } catch (ApiException | InferenceException e) {
+            return Classification.failed("guard deployment '" + deployment + "': " + e.getMessage());
+        } catch (TimeoutException e) {
+            return Classification.failed("guard deployment '" + deployment + "' did not answer within "
+                    + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Classification.failed("guard deployment '" + deployment + "': interrupted");
+        } catch (ExecutionException e) {
+            return Classification.failed("guard deployment '" + deployment + "': " + e.getCause().getMessage());
+        }
+    }
+
+    private String answer(ServedModel model, Prompt prompt) throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<String> done = new CompletableFuture<>();
+        StringBuilder text = new StringBuilder();
+        var generation = model.generate(prompt, SamplingOptions.greedy(MAX_TOKENS), new GenerationListener() {
+            @Override
+            public void onToken(GeneratedToken token) { text.append(token.text()); }
+
+            @Override
+            public void onComplete(FinishReason reason, Usage usage) { done.complete(text.toString()); }
+
+            @Override
+            public void onError(InferenceException error) { done.completeExceptionally(error); }
+        });
+        try {
+            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            generation.cancel();
+            throw e;
+        }
+    }
+}
