@@ -83,6 +83,9 @@ final class JobRun {
      * message and {@code error.code} {@value #HARMFUL_CONTENT}, before any training. Events say whether it ran.
      */
     private void evaluateData(List<TrainingExample> training) {
+        // Planning comes after this phase, so a job planned before (taken over, resumed) has passed it; files never
+        // change, so the verdict stands and the events are not repeated.
+        if (claimed.resolved() != null) return;
         SafetyClassifier classifier = run.env().dataEvaluation();
         if (classifier == null) {
             run.events().info(run.jobId(), "Data evaluation skipped: switched off on this service.");
