@@ -70,14 +70,14 @@ class DpoWorkflowTest {
         sft = run(JobCreateParams.builder().model("tiny-chat").trainingFile(chat).seed(7L)
                 .method(JobCreateParams.Method.builder().type(JobCreateParams.Method.Type.SUPERVISED)
                         .supervised(SupervisedMethod.builder().hyperparameters(SupervisedHyperparameters.builder()
-                                .nEpochs(6L).batchSize(1L).learningRateMultiplier(1.0).build()).build()).build())
+                                .nEpochs(6L).batchSize(1L).learningRateMultiplier(0.5).build()).build()).build())
                 .build());
 
         String pairs = upload("prefer_b.jsonl", preferenceJsonl());
         dpo = run(JobCreateParams.builder().model(sft.fineTunedModel().orElseThrow()).trainingFile(pairs).seed(11L)
                 .method(JobCreateParams.Method.builder().type(JobCreateParams.Method.Type.DPO)
                         .dpo(DpoMethod.builder().hyperparameters(DpoHyperparameters.builder().nEpochs(4L).batchSize(2L)
-                                .learningRateMultiplier(10.0).beta(0.1).build()).build()).build())
+                                .learningRateMultiplier(5.0).beta(0.1).build()).build()).build())
                 .build());
     }
 
@@ -105,7 +105,7 @@ class DpoWorkflowTest {
         assertThat(h.beta().orElseThrow().asNumber()).isEqualTo(0.1);
         assertThat(h.nEpochs().orElseThrow().asInteger()).isEqualTo(4);
         assertThat(h.batchSize().orElseThrow().asInteger()).isEqualTo(2);
-        assertThat(h.learningRateMultiplier().orElseThrow().asNumber()).isEqualTo(10.0);
+        assertThat(h.learningRateMultiplier().orElseThrow().asNumber()).isEqualTo(5.0);
         assertThat(dpo.model()).isEqualTo(sft.fineTunedModel().orElseThrow());
     }
 
