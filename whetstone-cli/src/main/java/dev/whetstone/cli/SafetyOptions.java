@@ -19,14 +19,9 @@ final class SafetyOptions {
             description = "Check training data for harmful content before training (default ${DEFAULT-VALUE}).")
     boolean dataEvaluation;
 
-    @Option(names = "--model-evaluation", negatable = true, fallbackValue = "true",
-            defaultValue = "${env:WHETSTONE_MODEL_EVALUATION:-true}",
-            description = "Check the fine-tuned model's answers to probe prompts after training (default ${DEFAULT-VALUE}).")
-    boolean modelEvaluation;
-
     SafetySettings settings() {
         String guard = guardDeployment == null || guardDeployment.isBlank() ? null : guardDeployment.strip();
         return SafetySettings.defaults().withLexicon(lexicon).withGuard(guard)
-                .withEvaluations(dataEvaluation, modelEvaluation);
+                .withDataEvaluation(dataEvaluation);
     }
 }
