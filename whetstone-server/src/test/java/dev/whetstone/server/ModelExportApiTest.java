@@ -1,6 +1,7 @@
 package dev.whetstone.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.engine.torch.TorchEngine;
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +60,9 @@ class ModelExportApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Disposition")).hasValue("attachment; filename=\"tiny-real-q8_0.gguf\"");
         assertThat(new String(Arrays.copyOf(r.body(), 4), StandardCharsets.US_ASCII)).isEqualTo("GGUF");
-        assertThat(Files.list(data.resolve("tmp")).toList()).as("scratch copy deleted").isEmpty();
+        // the server deletes its scratch copy once the body is sent, which may be just after the client has it all
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(Files.list(data.resolve("tmp")).toList()).as("scratch copy deleted").isEmpty());
     }
 
     @Test
