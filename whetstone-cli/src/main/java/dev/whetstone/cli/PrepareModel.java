@@ -1,8 +1,8 @@
 package dev.whetstone.cli;
 
-import dev.whetstone.Folders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.Folders;
 import dev.whetstone.data.prepare.BadInputException;
 import dev.whetstone.data.prepare.ModelTarget;
 import dev.whetstone.engine.torch.TorchEngine;

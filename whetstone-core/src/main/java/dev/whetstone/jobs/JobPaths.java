@@ -1,12 +1,7 @@
 package dev.whetstone.jobs;
 
 import dev.whetstone.Folders;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Where a job's files live: {@code <data>/jobs/<job id>} holds its checkpoints, resume state and final model.

@@ -12,7 +12,6 @@ import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Fine-tuning jobs as clients see them (docs/reference/API.md §3): create checks every reference and stores a pending job that a

@@ -1,7 +1,6 @@
 package dev.whetstone.testing;
 
 import dev.whetstone.jobs.FineTuningJob;
-import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.jobs.JobTransitions;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;

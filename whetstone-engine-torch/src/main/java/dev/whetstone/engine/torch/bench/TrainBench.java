@@ -1,23 +1,23 @@
 package dev.whetstone.engine.torch.bench;
 
-import dev.whetstone.Folders;
-import dev.whetstone.engine.torch.train.TrainingOptions;
-import dev.whetstone.engine.torch.train.ProcessMemory;
-import dev.whetstone.engine.torch.train.FineTuneRequest;
-import dev.whetstone.engine.torch.train.FineTuneRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.Folders;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
-import dev.whetstone.engine.torch.demo.TinyModels;
 import dev.whetstone.engine.torch.data.TokenizedExample;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.engine.torch.demo.TinyModels;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.engine.torch.model.Precision;
-import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.engine.torch.train.FineTuneRequest;
+import dev.whetstone.engine.torch.train.FineTuneRun;
+import dev.whetstone.engine.torch.train.ProcessMemory;
+import dev.whetstone.engine.torch.train.TrainingOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains the

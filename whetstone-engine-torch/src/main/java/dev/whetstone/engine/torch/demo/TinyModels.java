@@ -1,11 +1,11 @@
 package dev.whetstone.engine.torch.demo;
 
-import dev.whetstone.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.Folders;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
-import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
+import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,19 +1,17 @@
 package dev.whetstone.engine.torch.train;
 
-import dev.whetstone.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.Folders;
 import dev.whetstone.engine.torch.model.SafetensorsReader;
 import dev.whetstone.engine.torch.model.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 
 /**
