@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * group and go on.
  *
  * <p>Model replies: a {@code score_model} reply is read as JSON {@code {"result": number}} (the structured output
- * OpenAI's score graders return) when it is one, else as the first number in the text; a score outside the
+ * OpenAI's score graders return) when it is one, else as the one number in the text (a reply with
+ * several numbers is ambiguous, a parse error); a score outside the
  * grader's range is a parse error. A {@code label_model} reply is JSON {@code {"result": label}}, else the reply
  * text itself (trimmed, case-insensitive) or the one label the text contains; passing labels give 1, others 0.
  */
@@ -118,10 +119,12 @@ public final class GraderRunner {
             else if (json != null && json.isNumber()) score = json.asDouble();
             else {
                 Matcher m = NUMBER.matcher(text);
-                if (m.find()) score = Double.parseDouble(m.group());
+                List<String> numbers = new ArrayList<>();
+                while (m.find()) numbers.add(m.group());
+                if (numbers.size() == 1) score = Double.parseDouble(numbers.get(0));
             }
             if (score == null || !Double.isFinite(score)) {
-                p.fail(GradeError.MODEL_PARSE, "The grader model's reply holds no score: " + clip(text));
+                p.fail(GradeError.MODEL_PARSE, "The grader model's reply holds no score (JSON {\"result\": n} or exactly one number): " + clip(text));
             } else if (score < g.rangeLow() || score > g.rangeHigh()) {
                 p.fail(GradeError.MODEL_PARSE, "The grader model's score " + score + " is outside the range ["
                         + g.rangeLow() + ", " + g.rangeHigh() + "].");

@@ -169,6 +169,10 @@ class GradersTest {
         assertThat(run(g, "x", "{'reference_answer':'y'}").reward()).isEqualTo(0.5);
         model.reply = "I refuse to score";
         assertThat(run(g, "x", "{'reference_answer':'y'}").errors()).containsExactly(GradeError.MODEL_PARSE);
+        model.reply = "Score: 0.8";
+        assertThat(run(g, "x", "{'reference_answer':'y'}").reward()).isEqualTo(0.8);
+        model.reply = "between 0.2 and 0.8";
+        assertThat(run(g, "x", "{'reference_answer':'y'}").errors()).containsExactly(GradeError.MODEL_PARSE);
         model.reply = "7";
         assertThat(run(g, "x", "{'reference_answer':'y'}").errors()).containsExactly(GradeError.MODEL_PARSE);
         assertThat(run(g.replace("'model':'judge'", "'range':[0,10],'model':'judge'"), "x", "{'reference_answer':'y'}").reward()).isEqualTo(7.0);

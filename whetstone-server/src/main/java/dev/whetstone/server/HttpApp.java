@@ -8,6 +8,9 @@ import dev.whetstone.server.api.RaiApi;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
 import dev.whetstone.server.api.JobsApi;
+import dev.whetstone.server.api.GradersApi;
+import dev.whetstone.graders.DeploymentGraderModel;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
@@ -76,6 +79,8 @@ final class HttpApp {
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             services.modelExport().register(routes);
             new JobsApi(services.jobs()).register(routes);
+            new GradersApi(new Graders(new DeploymentGraderModel(services.inference(), Graders.MODEL_TIMEOUT),
+                    services.python())).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
             new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
