@@ -78,9 +78,10 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             services.modelExport().register(routes);
-            new JobsApi(services.jobs()).register(routes);
-            new GradersApi(new Graders(new DeploymentGraderModel(services.inference(), Graders.MODEL_TIMEOUT),
-                    services.python())).register(routes);
+            Graders graders = new Graders(new DeploymentGraderModel(services.inference(), Graders.MODEL_TIMEOUT),
+                    services.python());
+            new JobsApi(services.jobs(), graders).register(routes);
+            new GradersApi(graders).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
             new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
