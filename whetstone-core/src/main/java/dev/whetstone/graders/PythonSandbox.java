@@ -43,6 +43,8 @@ public final class PythonSandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_OUTPUT = 1 << 20;
     private static final int MAX_DETAILS = 4000;
+    private static final java.util.concurrent.Semaphore SLOTS =
+            new java.util.concurrent.Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     /** Reads the request from stdin, limits itself, then compiles and runs the user's code; prints one JSON line. */
     private static final String HARNESS = """
@@ -92,9 +94,16 @@ public final class PythonSandbox {
         return new PythonSandbox(null, reason, Duration.ZERO, 0);
     }
 
-    /** Finds python3 on the PATH and checks that a network namespace can be made; the documented limits. */
+    /**
+     * Finds python3 on the PATH and checks that a network namespace can be made; the documented limits. Probed once
+     * per JVM (two short processes), as every server of the process shares the answer.
+     */
     public static PythonSandbox detect() {
-        return detect(Duration.ofMinutes(2), 2L << 30);
+        return Detected.DEFAULT;
+    }
+
+    private static final class Detected {
+        static final PythonSandbox DEFAULT = detect(Duration.ofMinutes(2), 2L << 30);
     }
 
     public static PythonSandbox detect(Duration timeout, long memoryBytes) {
@@ -134,6 +143,22 @@ public final class PythonSandbox {
 
     private Outcome run(String mode, String source, JsonNode sample, JsonNode item) {
         if (!available()) return new Outcome(null, null, null, unavailable);
+        // One grader process per core at most: each may use 2 GiB and a core for 2 minutes, and requests can
+        // arrive faster than that; the rest wait their turn.
+        try {
+            SLOTS.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, null, null, "interrupted while waiting for a grader process slot");
+        }
+        try {
+            return runProcess(mode, source, sample, item);
+        } finally {
+            SLOTS.release();
+        }
+    }
+
+    private Outcome runProcess(String mode, String source, JsonNode sample, JsonNode item) {
         ObjectNode req = JSON.createObjectNode();
         req.put("mode", mode).put("source", source).put("memory", memoryBytes)
                 .put("cpu", Math.max(1, timeout.toSeconds())).put("fsize", 1L << 30);
