@@ -20,7 +20,7 @@ class ModuleBoundariesTest {
     /** Packages of whetstone-core (the ports {@code dev.whetstone.engine} and {@code dev.whetstone.store} included). */
     private static final String[] CORE = {"dev.whetstone", "dev.whetstone.data..", "dev.whetstone.files..",
             "dev.whetstone.jobs..", "dev.whetstone.models..", "dev.whetstone.deployments..", "dev.whetstone.engine",
-            "dev.whetstone.engine.inference..", "dev.whetstone.error..", "dev.whetstone.net..", "dev.whetstone.safety..", "dev.whetstone.store",
+            "dev.whetstone.engine.inference..", "dev.whetstone.error..", "dev.whetstone.graders..", "dev.whetstone.net..", "dev.whetstone.safety..", "dev.whetstone.store",
             "dev.whetstone.worker.."};
 
     private static JavaClasses classes;

@@ -4,7 +4,9 @@ package dev.whetstone.data;
 public enum ExampleFormat {
     CHAT("chat"),
     PROMPT_COMPLETION("prompt_completion"),
-    PREFERENCE("preference");
+    PREFERENCE("preference"),
+    /** Reinforcement fine-tuning prompts: messages ending with a user turn, other fields for the grader. */
+    REINFORCEMENT("reinforcement");
 
     private final String wireName;
 
@@ -18,6 +20,7 @@ public enum ExampleFormat {
             case ChatExample chat -> CHAT;
             case PromptCompletionExample pair -> PROMPT_COMPLETION;
             case PreferenceExample pair -> PREFERENCE;
+            case ReinforcementExample prompt -> REINFORCEMENT;
         };
     }
 }

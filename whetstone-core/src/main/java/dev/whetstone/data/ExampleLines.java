@@ -37,9 +37,21 @@ final class ExampleLines {
             formatLine = line;
         } else if (format != lineFormat) {
             throw new InvalidExampleException(line, null, "this line uses the " + lineFormat.wireName() + " format but the file"
-                    + " uses the " + format.wireName() + " format (from line " + formatLine + "); use one format per file");
+                    + " uses the " + format.wireName() + " format (from line " + formatLine + "); use one format per file"
+                    + mixHint(format, lineFormat));
         }
         return example;
+    }
+
+    /** Chat and reinforcement lines differ only in their last turn; say so, as a missing reply is the usual cause. */
+    private static String mixHint(ExampleFormat file, ExampleFormat line) {
+        if (file == ExampleFormat.CHAT && line == ExampleFormat.REINFORCEMENT) {
+            return " (its last message is the user's: a chat example must end with the assistant reply to learn)";
+        }
+        if (file == ExampleFormat.REINFORCEMENT && line == ExampleFormat.CHAT) {
+            return " (a reinforcement prompt ends with the user's turn, which the model answers during training)";
+        }
+        return "";
     }
 
     /** The format of the first valid example; null while there is none. */

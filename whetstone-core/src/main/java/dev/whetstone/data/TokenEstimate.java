@@ -16,6 +16,7 @@ public final class TokenEstimate {
             // both replies are read with the input, so the input counts twice (as training reads it)
             case PreferenceExample pair -> 2 * pair.input().stream().mapToLong(TokenEstimate::chars).sum()
                     + chars(pair.preferred()) + chars(pair.nonPreferred());
+            case ReinforcementExample prompt -> prompt.messages().stream().mapToLong(TokenEstimate::chars).sum();
         };
         return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }

@@ -1,4 +1,6 @@
 package dev.whetstone.data;
 
-/** One line of a fine-tuning file, parsed: a chat conversation, a prompt/completion pair or a preference pair. */
-public sealed interface TrainingExample permits ChatExample, PromptCompletionExample, PreferenceExample {}
+/** One line of a fine-tuning file, parsed: a chat conversation, a prompt/completion pair, a preference pair or a
+ * reinforcement prompt. */
+public sealed interface TrainingExample permits ChatExample, PromptCompletionExample, PreferenceExample,
+        ReinforcementExample {}

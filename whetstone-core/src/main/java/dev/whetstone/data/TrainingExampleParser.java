@@ -17,7 +17,8 @@ import java.util.List;
  * {@link InvalidExampleException} naming the offending field.
  *
  * <p>Formats: chat {@code {"messages": [{"role", "content", "weight"?, "name"?}, ...]}}, prompt/completion
- * {@code {"prompt": "...", "completion": "..."}} and preference pairs ({@link PreferenceExampleParser}). No unknown
+ * {@code {"prompt": "...", "completion": "..."}}, preference pairs ({@link PreferenceExampleParser}) and
+ * reinforcement prompts, {@code messages} ending with a user turn ({@link ReinforcementExampleParser}). No unknown
  * key is ignored, at the top level or inside a message or content part: a misspelt key ({@code "mesages"}, {@code "wieght"}) would otherwise drop data silently, and
  * keys of richer formats ({@code tools}, {@code tool_calls}) would train something other than what the user
  * wrote. Optional fields ({@code weight}, {@code name}, {@code detail}) may be JSON null, meaning absent.
@@ -43,6 +44,7 @@ public final class TrainingExampleParser {
 
     TrainingExample parse(char[] chars, int offset, int length) {
         JsonNode root = readObject(chars, offset, length);
+        if (ReinforcementExampleParser.looksLikeReinforcement(root)) return ReinforcementExampleParser.parse(root);
         if (root.has("messages")) return ChatExampleParser.parse(root);
         if (PreferenceExampleParser.looksLikePreference(root)) return PreferenceExampleParser.parse(root);
         if (root.has("prompt") || root.has("completion")) return promptCompletion(root);

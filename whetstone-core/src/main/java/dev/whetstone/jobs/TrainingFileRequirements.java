@@ -13,6 +13,7 @@ public final class TrainingFileRequirements {
     /** A validation file only needs one. */
     public static final int MIN_VALIDATION_EXAMPLES = 1;
     private static final String PREFERENCE = "preference";
+    private static final String REINFORCEMENT = "reinforcement";
 
     private TrainingFileRequirements() {}
 
@@ -42,6 +43,11 @@ public final class TrainingFileRequirements {
             return file + " holds preference pairs, which DPO trains on: create the job with method {\"type\": \"dpo\"},"
                     + " or use a file in " + (chatModel ? "chat" : "prompt_completion") + " format for supervised"
                     + " fine-tuning.";
+        }
+        if (stats.format().equals(REINFORCEMENT)) {
+            return file + " holds reinforcement fine-tuning prompts (messages ending with the user's turn, no reply to"
+                    + " learn); supervised fine-tuning needs a file in " + (chatModel ? "chat" : "prompt_completion")
+                    + " format, whose examples end with the reply.";
         }
         String wanted = chatModel ? "chat" : "prompt_completion";
         if (stats.format().equals(wanted)) return null;

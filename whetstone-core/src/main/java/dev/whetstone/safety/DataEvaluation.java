@@ -4,6 +4,7 @@ import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.ReinforcementExample;
 import dev.whetstone.data.TrainingExample;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,6 +72,7 @@ public final class DataEvaluation {
             // both replies are training data: a harmful non-preferred reply is still harmful content in the file
             case PreferenceExample p -> Stream.concat(p.input().stream(), Stream.of(p.preferred(), p.nonPreferred()))
                     .map(ChatMessage::text).collect(Collectors.joining("\n"));
+            case ReinforcementExample r -> r.messages().stream().map(ChatMessage::text).collect(Collectors.joining("\n"));
         };
     }
 }

@@ -90,6 +90,9 @@ enum Corruption {
         for (int i = messages.size() - 1; i >= 0; i--) {
             if ("assistant".equals(messages.get(i).get("role").textValue())) messages.remove(i);
         }
+        // Without a trailing non-user turn the line would be a valid reinforcement prompt (messages ending with the
+        // user's turn); a closing system message keeps it a chat line with no reply.
+        messages.addObject().put("role", "system").put("content", "end");
         return json;
     }
 

@@ -200,7 +200,8 @@ class TrainingExampleParserTest {
 
     @Test
     void requiresAnAssistantMessageThatIsTrained() {
-        InvalidExampleException none = reject(chat("{\"role\":\"system\",\"content\":\"s\"}," + USER));
+        // [system, user] alone would be a reinforcement prompt; a chat line ending with another turn needs a reply
+        InvalidExampleException none = reject(chat(USER + ",{\"role\":\"system\",\"content\":\"s\"}"));
         assertThat(none.field()).isEqualTo("messages");
         assertThat(none.reason()).startsWith("no assistant message");
         InvalidExampleException allZero = reject(chat(USER + ",{\"role\":\"assistant\",\"content\":\"x\",\"weight\":0}"));

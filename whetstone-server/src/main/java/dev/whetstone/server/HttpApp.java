@@ -8,6 +8,9 @@ import dev.whetstone.server.api.RaiApi;
 import dev.whetstone.server.api.ErrorMapper;
 import dev.whetstone.server.api.FilesApi;
 import dev.whetstone.server.api.JobsApi;
+import dev.whetstone.server.api.GradersApi;
+import dev.whetstone.graders.DeploymentGraderModel;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.server.api.Json;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
@@ -75,7 +78,10 @@ final class HttpApp {
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             services.modelExport().register(routes);
-            new JobsApi(services.jobs()).register(routes);
+            Graders graders = new Graders(new DeploymentGraderModel(services.inference(), Graders.MODEL_TIMEOUT),
+                    services.python());
+            new JobsApi(services.jobs(), graders).register(routes);
+            new GradersApi(graders).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
             new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);

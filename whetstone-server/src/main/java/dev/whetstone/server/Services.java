@@ -6,6 +6,7 @@ import dev.whetstone.deployments.AccountNames;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
+import dev.whetstone.graders.PythonSandbox;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param deployments also the {@link dev.whetstone.deployments.DeploymentLookup} the inference API asks
  * @param credentials admin and inference-only keys and the service's signed tokens, for {@code Auth}
  * @param modelExport the download of models in other tools' formats (the engine's export)
+ * @param python      where python graders run (or why they cannot), detected once at start
  */
 record Services(
         FileService files,
@@ -36,11 +38,12 @@ record Services(
         DeploymentLookup inference,
         InferenceApiOptions inferenceOptions,
         ModelExportApi modelExport,
-        SafetyService safety) {
+        SafetyService safety,
+        PythonSandbox python) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
-                credentials, lookup, options, modelExport, safety);
+                credentials, lookup, options, modelExport, safety, python);
     }
 }

@@ -31,6 +31,7 @@ import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
 import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.safety.SafetyService;
+import dev.whetstone.graders.PythonSandbox;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.whetstone.data.TrainingFileValidation;
@@ -147,7 +148,8 @@ final class Wiring {
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
-                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
+                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
+                PythonSandbox.detect()), resources);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */

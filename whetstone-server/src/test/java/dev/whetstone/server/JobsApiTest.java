@@ -148,7 +148,7 @@ class JobsApiTest {
         expect(400, "hyperparameters.batch_size", body("\"hyperparameters\":{\"batch_size\":0}"));
         expect(400, "hyperparameters.learning_rate_multiplier", body("\"hyperparameters\":{\"learning_rate_multiplier\":-0.5}"));
         expect(400, "hyperparameters", body("\"hyperparameters\":[1]"));
-        expect(400, "method.type", body("\"method\":{\"type\":\"reinforcement\"}"));
+        expect(400, "method.reinforcement", body("\"method\":{\"type\":\"reinforcement\"}")); // its grader is required
         expect(400, "training_file", body("\"method\":{\"type\":\"dpo\"}")); // a chat file, not preference pairs
         expect(400, "method.supervised.hyperparameters",
                 body("\"hyperparameters\":{\"n_epochs\":1},\"method\":{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"n_epochs\":2}}}"));

@@ -3,6 +3,7 @@ package dev.whetstone.testing;
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.ReinforcementExample;
 import dev.whetstone.data.TokenEstimate;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.AutoHyperparameters;
@@ -191,6 +192,7 @@ public final class FakeTrainer implements Trainer {
             case ChatExample c -> c.messages().stream().mapToInt(m -> m.text().length()).sum();
             case PromptCompletionExample p -> p.prompt().length() + p.completion().length();
             case PreferenceExample p -> (int) Math.min(Integer.MAX_VALUE, 4 * TokenEstimate.of(p));
+            case ReinforcementExample r -> (int) Math.min(Integer.MAX_VALUE, 4 * TokenEstimate.of(r));
         };
         return chars / 4 + 1;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.error.ApiException;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.JobRequest;
 
 /**
@@ -11,14 +12,15 @@ import dev.whetstone.jobs.JobRequest;
  * docs/reference/CLIENTS.md 14) or under {@code method.supervised} / {@code method.dpo} (OpenAI, Azure 2025-04), each
  * value "auto", null, -1 (Azure's auto) or a number; {@code method.type: "dpo"} adds {@code beta} and Azure's
  * {@code l2_multiplier}. Our extension {@code method.<type>.full_finetune: true} selects full fine-tuning instead of
- * LoRA.
+ * LoRA. {@code method.type: "reinforcement"} is checked in full ({@link ReinforcementMethodJson}) and then refused:
+ * this service has no reinforcement trainer yet.
  * Shapes are checked here; ranges and references by JobService. Unknown fields (integrations, metadata,
  * trainingType) are ignored.
  */
 final class JobRequestJson {
     private JobRequestJson() {}
 
-    static JobRequest parse(ObjectNode body) {
+    static JobRequest parse(ObjectNode body, Graders graders) {
         String model = Json.requiredText(body, "model");
         String training = Json.requiredText(body, "training_file");
         String validation = optionalText(body, "validation_file");
@@ -30,8 +32,16 @@ final class JobRequestJson {
         if (m != null && !m.isNull()) {
             if (!m.isObject()) throw ApiException.invalid("method", "'method' must be an object like {\"type\": \"supervised\"}.");
             String type = m.path("type").asText("");
+            if (type.equals("reinforcement")) {
+                ReinforcementMethodJson.parse(m.get("reinforcement"), body.hasNonNull("hyperparameters"), graders);
+                throw ApiException.invalid("method.type", "Reinforcement fine-tuning is not available on this service"
+                        + " yet: the request and its grader are valid, but there is no reinforcement trainer, and the job"
+                        + " is not run as another method instead. Use 'supervised' or 'dpo'; graders can be tried with"
+                        + " POST /v1/fine_tuning/alpha/graders/run.");
+            }
             if (!type.equals("supervised") && !type.equals("dpo")) {
-                throw ApiException.invalid("method.type", "Method type must be 'supervised' or 'dpo', got '" + type + "'.");
+                throw ApiException.invalid("method.type", "Method type must be 'supervised', 'dpo' or 'reinforcement',"
+                        + " got '" + type + "'.");
             }
             JsonNode settings = m.get(type);
             String path = "method." + type;

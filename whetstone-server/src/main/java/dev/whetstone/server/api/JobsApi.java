@@ -2,6 +2,7 @@ package dev.whetstone.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobEvent;
@@ -19,9 +20,12 @@ public final class JobsApi {
     private static final String JOB = JOBS + "/{job_id}";
 
     private final JobService jobs;
+    private final Graders graders;
 
-    public JobsApi(JobService jobs) {
+    /** @param graders checks a reinforcement method's grader */
+    public JobsApi(JobService jobs, Graders graders) {
         this.jobs = jobs;
+        this.graders = graders;
     }
 
     public void register(Routes routes) {
@@ -40,7 +44,7 @@ public final class JobsApi {
 
     private void create(Call call) {
         ObjectNode body = call.jsonBody();
-        FineTuningJob job = jobs.create(JobRequestJson.parse(body));
+        FineTuningJob job = jobs.create(JobRequestJson.parse(body, graders));
         call.created(JobJson.job(job, call.flavor()), "/openai/fine_tuning/jobs/" + job.id());
     }
 

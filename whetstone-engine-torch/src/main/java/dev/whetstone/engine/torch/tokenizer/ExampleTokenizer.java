@@ -3,6 +3,7 @@ package dev.whetstone.engine.torch.tokenizer;
 import dev.whetstone.data.ChatExample;
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
+import dev.whetstone.data.ReinforcementExample;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.util.Arrays;
@@ -55,6 +56,9 @@ public final class ExampleTokenizer {
             case PromptCompletionExample pc -> promptCompletion(pc);
             case PreferenceExample pair -> TokenizedExample.pair(chat(pair.conversation(true)),
                     chat(pair.conversation(false)));
+            // job creation refuses reinforcement jobs (no RFT trainer yet) and RFT files for other methods
+            case ReinforcementExample prompt -> throw new IllegalArgumentException("a reinforcement prompt (messages "
+                    + "ending with the user's turn) has no reply to learn; supervised and DPO jobs cannot train on it");
         };
     }
 
