@@ -150,7 +150,8 @@ final class Wiring {
         if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
-                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
+                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
+                        .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
     }
 
