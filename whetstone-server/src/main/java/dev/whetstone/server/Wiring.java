@@ -35,6 +35,7 @@ import dev.whetstone.graders.PythonSandbox;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.whetstone.data.TrainingFileValidation;
+import dev.whetstone.data.image.UrlImageLoader;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
 import dev.whetstone.server.api.ModelExportApi;
@@ -94,7 +95,9 @@ final class Wiring {
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
                 new JdbiSafetyStore(adapters.database()), engine, Clock.systemUTC());
-        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
+        // Uploaded files' images are fetched and decoded under the same outbound rules as file imports.
+        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(),
+                TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
         return wiring;
@@ -111,7 +114,8 @@ final class Wiring {
         }
         Adapters adapters = Adapters.open(config);
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
-        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
+        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(),
+                TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), resources);
         resources.add(startWorkers(config, core, adapters.jobs()));
         return resources;
@@ -147,7 +151,8 @@ final class Wiring {
         if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
-                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
+                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
+                        .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
                 PythonSandbox.detect()), resources);
     }
@@ -185,7 +190,8 @@ final class Wiring {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings(),
-                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null);
+                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null,
+                UrlImageLoader.withDefaults(config.importAllowPrivate()));
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 
