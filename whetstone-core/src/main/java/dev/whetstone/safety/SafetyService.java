@@ -246,8 +246,16 @@ public final class SafetyService {
         return bySource;
     }
 
-    /** The built-in lexicon, for the job's data and model evaluations. */
+    /** The built-in lexicon, for the job's data evaluation. */
     public SafetyClassifier lexicon() { return lexicon; }
+
+    /**
+     * The filter that judges a fine-tuned model's probe answers: the service's evaluation policy
+     * ({@code --evaluation-policy}, default Microsoft.Default) with the classifiers it implies.
+     */
+    public ContentFilter evaluationFilter() {
+        return filterFor(settings.evaluationAccount(), settings.evaluationPolicy());
+    }
 
     private static ApiException notFound(String what, String name, String account) {
         return new ApiException(ErrorCode.NOT_FOUND, what + " '" + name + "' was not found in account '" + account + "'.", null);

@@ -1,5 +1,6 @@
 package dev.whetstone.worker;
 
+import dev.whetstone.safety.ModelEvaluation;
 import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
@@ -13,6 +14,8 @@ import java.time.Clock;
  *
  * @param dataEvaluation grades training data before training (docs/safety.md); null when the service switched
  *                       data evaluation off
+ * @param modelEvaluation checks the fine-tuned model's answers after training (docs/safety.md); null when the
+ *                        service switched model evaluation off
  */
 public record WorkerEnvironment(
         JobStores stores,
@@ -23,4 +26,5 @@ public record WorkerEnvironment(
         JobPaths paths,
         Clock clock,
         WorkerSettings settings,
-        SafetyClassifier dataEvaluation) {}
+        SafetyClassifier dataEvaluation,
+        ModelEvaluation modelEvaluation) {}
