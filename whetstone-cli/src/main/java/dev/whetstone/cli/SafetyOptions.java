@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.safety.GuardFormat;
 import dev.whetstone.safety.SafetySettings;
 import picocli.CommandLine.Option;
 
@@ -11,8 +12,12 @@ final class SafetyOptions {
     boolean lexicon;
 
     @Option(names = "--guard-deployment", defaultValue = "${env:WHETSTONE_GUARD_DEPLOYMENT}",
-            description = "A deployment asked as a Llama Guard 3 style guard model when a policy does not name one.")
+            description = "A deployment asked as a guard model when a policy does not name one.")
     String guardDeployment;
+
+    @Option(names = "--guard-format", defaultValue = "${env:WHETSTONE_GUARD_FORMAT:-llama-guard-3}",
+            description = "How that guard is prompted and read: llama-guard-3, shieldgemma or qwen3guard (default ${DEFAULT-VALUE}).")
+    String guardFormat;
 
     @Option(names = "--data-evaluation", negatable = true, fallbackValue = "true",
             defaultValue = "${env:WHETSTONE_DATA_EVALUATION:-true}",
@@ -36,7 +41,10 @@ final class SafetyOptions {
 
     SafetySettings settings() {
         String guard = guardDeployment == null || guardDeployment.isBlank() ? null : guardDeployment.strip();
-        SafetySettings settings = SafetySettings.defaults().withLexicon(lexicon).withGuard(guard)
+        GuardFormat format = GuardFormat.fromWire(guardFormat == null ? "" : guardFormat.strip()).orElseThrow(() ->
+                new IllegalArgumentException("--guard-format must be one of " + GuardFormat.allowed() + ", got '"
+                        + guardFormat + "'"));
+        SafetySettings settings = SafetySettings.defaults().withLexicon(lexicon).withGuard(guard).withGuardFormat(format)
                 .withDataEvaluation(dataEvaluation).withModelEvaluation(modelEvaluation)
                 .withMaxFlaggedRate(evaluationMaxRate);
         if (evaluationPolicy != null && !evaluationPolicy.isBlank()) {
