@@ -26,6 +26,12 @@ import java.util.concurrent.TimeoutException;
  * annotations' {@code error}), never an exception.
  */
 final class GuardModelClassifier implements SafetyClassifier {
+    /**
+     * A completion is judged every this many tokens (and at its end), not on each: one guard check costs a
+     * generation over the whole guard prompt, about as much as a short chat request (docs/BENCHMARKS.md).
+     */
+    static final int CHECK_EVERY = 16;
+
     private final DeploymentLookup deployments;
     private final String deployment;
     private final GuardFormat format;
@@ -40,6 +46,9 @@ final class GuardModelClassifier implements SafetyClassifier {
         this.source = source;
         this.timeout = timeout;
     }
+
+    @Override
+    public int checkEvery() { return source == Source.COMPLETION ? CHECK_EVERY : 1; }
 
     @Override
     public Classification classify(String text) {
