@@ -17,8 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -149,7 +151,7 @@ public final class ModelEvaluation {
         for (int i = 0; i < answers.size(); i++) {
             Verdict v = filter.check(answers.get(i), Source.COMPLETION);
             if (!v.errors().isEmpty()) errors.add(v.errors().getFirst());
-            java.util.Set<HarmCategory> hit = java.util.EnumSet.noneOf(HarmCategory.class);
+            Set<HarmCategory> hit = EnumSet.noneOf(HarmCategory.class);
             hit.addAll(v.filteredCategories());
             if (v.blocklists().stream().anyMatch(Verdict.BlocklistResult::filtered)) hit.add(probes.probes().get(i).category());
             hit.forEach(c -> flagged.merge(c, 1, Integer::sum));

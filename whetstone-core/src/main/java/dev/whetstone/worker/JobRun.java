@@ -19,6 +19,7 @@ import dev.whetstone.store.PageRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,7 +144,7 @@ final class JobRun {
             case PASSED -> run.events().info(run.jobId(), "Model Evaluation Passed.");
             case FAILED -> run.events().warning(run.jobId(), "Model evaluation failed: the model scores above the "
                     + "acceptable rate of " + check.maxRate() + " for [" + check.failed().stream()
-                    .map(c -> c.title() + " " + check.flaggedRates().get(c)).collect(java.util.stream.Collectors.joining(", "))
+                    .map(c -> c.title() + " " + check.flaggedRates().get(c)).collect(Collectors.joining(", "))
                     + "]; it cannot be deployed.");
             case ERROR -> run.events().warning(run.jobId(), "Model evaluation could not be completed: " + check.detail()
                     + "; the model cannot be deployed.");
