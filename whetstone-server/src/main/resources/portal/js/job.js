@@ -3,6 +3,7 @@
 import {azure, call, content, get} from './api.js';
 import {h, fill, details, table, time, badge, number, errorBox} from './dom.js';
 import {TERMINAL} from './jobs.js';
+import {deployable, phase} from './safety.js';
 import {Charts} from './charts.js';
 import {chartData, eventRows, mergeRows, parseResultsCsv, stepsPerEpoch} from './metrics.js';
 
@@ -23,6 +24,7 @@ class JobPage {
     this.title = h('h1', {tabindex: -1}, 'Job ', h('code', {}, id));
     this.facts = h('div', {id: 'job-facts'});
     this.hyper = h('div', {id: 'job-hyperparameters'});
+    this.safety = h('div', {id: 'job-safety'});
     this.actions = h('div', {class: 'actions', id: 'job-actions'});
     this.download = h('div', {class: 'actions', id: 'results-download'});
     const chartBox = h('div', {class: 'charts', id: 'charts'});
@@ -32,7 +34,9 @@ class JobPage {
       h('div', {class: 'columns'},
         h('section', {class: 'card', 'aria-labelledby': 'facts-h'}, h('h2', {id: 'facts-h'}, 'Job'), this.facts),
         h('section', {class: 'card', 'aria-labelledby': 'hyper-h'}, h('h2', {id: 'hyper-h'}, 'Hyperparameters'),
-          this.hyper, this.actions)),
+          this.hyper, this.actions),
+        h('section', {class: 'card', 'aria-labelledby': 'safety-h'}, h('h2', {id: 'safety-h'}, 'Safety evaluation'),
+          this.safety)),
       h('section', {'aria-labelledby': 'charts-h'}, h('h2', {id: 'charts-h'}, 'Training metrics'), this.download,
         chartBox),
       h('section', {'aria-labelledby': 'ckpt-h'}, h('h2', {id: 'ckpt-h'}, 'Checkpoints'), this.checkpoints),
@@ -120,10 +124,15 @@ class JobPage {
       ['Learning rate multiplier', shown(hp.learning_rate_multiplier)],
       ['Method', job.method?.supervised?.full_finetune ? 'full fine-tuning' : 'LoRA'],
     ]));
+    const safety = job.safety_evaluation ?? {};
+    fill(this.safety, details([
+      ['Data evaluation', phase(safety.data, false)],
+      ['Model evaluation', phase(safety.model, true)],
+    ]));
     fill(this.actions,
       TERMINAL.has(job.status) ? null : h('button', {type: 'button', class: 'danger', id: 'cancel-job',
         onclick: () => this.cancel()}, 'Cancel job'),
-      model && job.status === 'succeeded'
+      model && job.status === 'succeeded' && deployable(safety.model)
         ? h('a', {href: `#/deployments?model=${encodeURIComponent(model)}`, id: 'deploy-job-model'}, 'Deploy this model') : null);
   }
 

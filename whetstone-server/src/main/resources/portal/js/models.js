@@ -1,6 +1,7 @@
 // Models: the base models of the models folder and the fine-tuned models jobs produced; deploy, export or delete.
 import {azure, call, download, get} from './api.js';
 import {h, fill, table, time, badge} from './dom.js';
+import {phase} from './safety.js';
 
 export async function render(main, ctx) {
   const area = h('div', {id: 'model-list'});
@@ -25,6 +26,7 @@ function modelsTable(models, ctx, refresh) {
       h('td', {}, tuned ? [m.model, ' · ', h('a', {href: `#/jobs/${m.fine_tune}`}, m.fine_tune)] : (m.architecture ?? '')),
       h('td', {}, m.capabilities?.chat_completion ? 'chat' : 'completion'),
       h('td', {}, badge(m.status)),
+      h('td', {class: 'safety'}, tuned ? phase(m.safety_evaluation, true) : ''),
       h('td', {}, time(m.created_at)),
       h('td', {}, h('div', {class: 'actions'},
         m.capabilities?.inference
@@ -34,7 +36,7 @@ function modelsTable(models, ctx, refresh) {
         tuned ? h('button', {type: 'button', class: 'danger', 'aria-label': `Delete ${m.id}`,
           onclick: () => remove(m, ctx, refresh)}, 'Delete') : null)));
   });
-  return table('Models', ['Model', 'Kind', 'Base / job', 'Task', 'Status', 'Created', ''], rows, 'No models.');
+  return table('Models', ['Model', 'Kind', 'Base / job', 'Task', 'Status', 'Safety evaluation', 'Created', ''], rows, 'No models.');
 }
 
 /** The export formats the API offers; the adapter alone only for fine-tuned models (a full fine-tune refuses it). */

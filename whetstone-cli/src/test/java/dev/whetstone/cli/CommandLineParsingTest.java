@@ -3,6 +3,8 @@ package dev.whetstone.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.whetstone.safety.GuardFormat;
+import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.ServingOptions;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +66,28 @@ class CommandLineParsingTest {
         assertThat(config.serving()).isEqualTo(new ServingOptions(4, 16, Duration.ofSeconds(30)));
         assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--inference-max-batch", "0").config())
                 .hasMessageContaining("the inference batch must be at least 1, got 0");
+    }
+
+    @Test
+    void serveTakesTheSafetyPhasesEvaluationPolicyAndGuardFormat() {
+        SafetySettings defaults = parse(ServeCommand.class, "serve", "--data", dir.toString()).config().safety();
+        assertThat(defaults).isEqualTo(SafetySettings.defaults());
+        SafetySettings s = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--no-data-evaluation",
+                "--no-model-evaluation", "--evaluation-policy", "team-a/strict", "--evaluation-max-rate", "0.25",
+                "--guard-deployment", "guard", "--guard-format", "qwen3guard").config().safety();
+        assertThat(s.dataEvaluation()).isFalse();
+        assertThat(s.modelEvaluation()).isFalse();
+        assertThat(s.evaluationAccount()).isEqualTo("team-a");
+        assertThat(s.evaluationPolicy()).isEqualTo("strict");
+        assertThat(s.maxFlaggedRate()).isEqualTo(0.25);
+        assertThat(s.guardDeployment()).isEqualTo("guard");
+        assertThat(s.guardFormat()).isEqualTo(GuardFormat.QWEN3GUARD);
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--evaluation-policy", "strict").config())
+                .hasMessageContaining("--evaluation-policy must be ACCOUNT/POLICY");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--guard-format", "llama-guard-2").config())
+                .hasMessageContaining("--guard-format must be one of llama-guard-3, shieldgemma, qwen3guard");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--evaluation-max-rate", "1.5").config())
+                .hasMessageContaining("must be in [0, 1], got 1.5");
     }
 
     @Test

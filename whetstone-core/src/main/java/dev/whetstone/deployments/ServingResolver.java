@@ -9,6 +9,7 @@ import dev.whetstone.jobs.JobStores;
 import dev.whetstone.jobs.ModelResolver;
 import dev.whetstone.jobs.ResolvedModel;
 import dev.whetstone.models.BaseModel;
+import dev.whetstone.models.FineTunedModel;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -37,8 +38,24 @@ final class ServingResolver {
             throw ApiException.invalid("properties.model.name", "properties.model.name '" + modelName
                     + "' cannot be deployed: " + e.getMessage());
         }
+        requireEvaluationPassed(modelName);
         return new ServingSpec(deploymentName, model.base().dir(),
                 model.initDir() == null ? null : paths.resolve(model.initDir()));
+    }
+
+    /**
+     * A fine-tuned model whose model evaluation failed is not deployable (docs/safety.md), nor are its job's
+     * checkpoints: they come from the same training data, and only the final model was evaluated.
+     */
+    private void requireEvaluationPassed(String modelName) {
+        Optional<FineTunedModel> model = stores.models().find(modelName);
+        if (model.isEmpty()) {
+            model = stores.checkpoints().find(modelName).flatMap(c -> stores.jobs().find(c.jobId()))
+                    .map(FineTuningJob::fineTunedModel).flatMap(m -> stores.models().find(m));
+        }
+        model.filter(m -> !m.deployable()).ifPresent(m -> {
+            throw ApiException.invalid("properties.model.name", m.evaluation().undeployableMessage());
+        });
     }
 
     /** Whether the model has a chat template; empty when it no longer resolves. */

@@ -2,6 +2,7 @@ package dev.whetstone.jobs;
 
 import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.safety.SafetyEvaluation;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param version         bumped on every update; updates compare it (optimistic concurrency)
  * @param leaseOwner      the worker holding the job while it runs, or null
  * @param leaseExpiresAt  epoch milliseconds after which another worker may take the job over
+ * @param safetyEvaluation which safety phases ran and how they ended (docs/safety.md); null before the first
  */
 public record FineTuningJob(
         String id,
@@ -37,10 +39,23 @@ public record FineTuningJob(
         String leaseOwner,
         Long leaseExpiresAt,
         boolean cancelRequested,
-        boolean pauseRequested) {
+        boolean pauseRequested,
+        SafetyEvaluation safetyEvaluation) {
 
     public FineTuningJob {
         resultFiles = List.copyOf(resultFiles);
+    }
+
+    /** A job no safety phase has reached yet. */
+    public FineTuningJob(String id, long createdAt, JobStatus status, String model, String trainingFile,
+                         String validationFile, String suffix, long seed, TrainingSpec.Hyperparameters requested,
+                         ResolvedHyperparameters resolved, TrainingSpec.Method method, String fineTunedModel,
+                         List<String> resultFiles, Long trainedTokens, Long finishedAt, Long estimatedFinish,
+                         JobError error, int version, String leaseOwner, Long leaseExpiresAt, boolean cancelRequested,
+                         boolean pauseRequested) {
+        this(id, createdAt, status, model, trainingFile, validationFile, suffix, seed, requested, resolved, method,
+                fineTunedModel, resultFiles, trainedTokens, finishedAt, estimatedFinish, error, version, leaseOwner,
+                leaseExpiresAt, cancelRequested, pauseRequested, null);
     }
 
     /** Whether this is a DPO job (it trains on preference pairs). */
@@ -49,7 +64,7 @@ public record FineTuningJob(
     /** A copy to change a few fields of: {@code job.toBuilder().status(RUNNING).build()}. */
     public Builder toBuilder() { return new Builder(this); }
 
-    /** Copy-and-change for the 22 fields; keeps call sites readable where only two or three change. */
+    /** Copy-and-change for the 23 fields; keeps call sites readable where only two or three change. */
     public static final class Builder {
         private String id;
         private long createdAt;
@@ -73,6 +88,7 @@ public record FineTuningJob(
         private Long leaseExpiresAt;
         private boolean cancelRequested;
         private boolean pauseRequested;
+        private SafetyEvaluation safetyEvaluation;
 
         private Builder(FineTuningJob j) {
             id = j.id; createdAt = j.createdAt; status = j.status; model = j.model; trainingFile = j.trainingFile;
@@ -81,6 +97,7 @@ public record FineTuningJob(
             trainedTokens = j.trainedTokens; finishedAt = j.finishedAt; estimatedFinish = j.estimatedFinish;
             error = j.error; version = j.version; leaseOwner = j.leaseOwner; leaseExpiresAt = j.leaseExpiresAt;
             cancelRequested = j.cancelRequested; pauseRequested = j.pauseRequested;
+            safetyEvaluation = j.safetyEvaluation;
         }
 
         public Builder status(JobStatus v) { status = v; return this; }
@@ -94,6 +111,7 @@ public record FineTuningJob(
         public Builder version(int v) { version = v; return this; }
         public Builder cancelRequested(boolean v) { cancelRequested = v; return this; }
         public Builder pauseRequested(boolean v) { pauseRequested = v; return this; }
+        public Builder safetyEvaluation(SafetyEvaluation v) { safetyEvaluation = v; return this; }
 
         public Builder lease(String owner, Long expiresAt) {
             leaseOwner = owner;
@@ -104,7 +122,8 @@ public record FineTuningJob(
         public FineTuningJob build() {
             return new FineTuningJob(id, createdAt, status, model, trainingFile, validationFile, suffix, seed,
                     requested, resolved, method, fineTunedModel, resultFiles, trainedTokens, finishedAt,
-                    estimatedFinish, error, version, leaseOwner, leaseExpiresAt, cancelRequested, pauseRequested);
+                    estimatedFinish, error, version, leaseOwner, leaseExpiresAt, cancelRequested, pauseRequested,
+                    safetyEvaluation);
         }
     }
 }

@@ -57,6 +57,16 @@ public final class ContentFilter {
         return side != null && side.active();
     }
 
+    /**
+     * How many completion pieces may arrive between two checks ({@link SafetyClassifier#checkEvery}): 1 unless a
+     * guard model grades this source's categories.
+     */
+    public int checkEvery(Source source) {
+        Side side = sides.get(source);
+        return side == null || side.filters().isEmpty() || !classifiers.containsKey(source) ? 1
+                : classifiers.get(source).checkEvery();
+    }
+
     public Verdict check(String text, Source source) {
         Side side = sides.get(source);
         if (side == null || !side.active()) return new Verdict(Map.of(), List.of(), List.of(), false);

@@ -1,9 +1,9 @@
 package dev.whetstone.safety;
 
-import dev.whetstone.data.ChatMessage;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.GeneratedToken;
+import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
 import dev.whetstone.engine.inference.InferenceException;
 import dev.whetstone.engine.inference.Prompt;
@@ -12,6 +12,7 @@ import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.Usage;
 import dev.whetstone.error.ApiException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,8 +26,11 @@ import java.util.concurrent.TimeoutException;
  * annotations' {@code error}), never an exception.
  */
 final class GuardModelClassifier implements SafetyClassifier {
-    /** "unsafe\nS1,S10,S11" fits in a few tokens; more would only be the guard rambling. */
-    private static final int MAX_TOKENS = 16;
+    /**
+     * A completion is judged every this many tokens (and at its end), not on each: one guard check costs a
+     * generation over the whole guard prompt, about as much as a short chat request (docs/BENCHMARKS.md).
+     */
+    static final int CHECK_EVERY = 16;
 
     private final DeploymentLookup deployments;
     private final String deployment;
@@ -44,11 +48,27 @@ final class GuardModelClassifier implements SafetyClassifier {
     }
 
     @Override
+    public int checkEvery() { return source == Source.COMPLETION ? CHECK_EVERY : 1; }
+
+    @Override
     public Classification classify(String text) {
         try {
             ServedModel model = deployments.live(deployment).model();
-            Prompt prompt = model.chatPrompt(List.of(ChatMessage.text("user", format.prompt(text, source))));
-            return format.parse(answer(model, prompt));
+            List<GuardFormat.Request> requests = format.requests(text, source);
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (GuardFormat.Request r : requests) { // all at once: the engine batches them (ShieldGemma asks four)
+                answers.add(answer(model, r.raw() != null ? model.textPrompt(r.raw()) : model.chatPrompt(r.messages())));
+            }
+            List<String> texts = new ArrayList<>();
+            try {
+                for (CompletableFuture<String> a : answers) {
+                    texts.add(a.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+                }
+            } finally {
+                answers.forEach(a -> a.cancel(true));
+            }
+            return format.read(texts);
         } catch (ApiException | InferenceException e) {
             return Classification.failed("guard deployment '" + deployment + "': " + e.getMessage());
         } catch (TimeoutException e) {
@@ -62,10 +82,11 @@ final class GuardModelClassifier implements SafetyClassifier {
         }
     }
 
-    private String answer(ServedModel model, Prompt prompt) throws InterruptedException, ExecutionException, TimeoutException {
+    /** Queues one greedy answer; cancelling the future cancels the generation. */
+    private CompletableFuture<String> answer(ServedModel model, Prompt prompt) {
         CompletableFuture<String> done = new CompletableFuture<>();
         StringBuilder text = new StringBuilder();
-        var generation = model.generate(prompt, SamplingOptions.greedy(MAX_TOKENS), new GenerationListener() {
+        Generation generation = model.generate(prompt, SamplingOptions.greedy(format.maxTokens()), new GenerationListener() {
             @Override
             public void onToken(GeneratedToken token) { text.append(token.text()); }
 
@@ -75,11 +96,9 @@ final class GuardModelClassifier implements SafetyClassifier {
             @Override
             public void onError(InferenceException error) { done.completeExceptionally(error); }
         });
-        try {
-            return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            generation.cancel();
-            throw e;
-        }
+        done.whenComplete((v, e) -> {
+            if (done.isCancelled()) generation.cancel();
+        });
+        return done;
     }
 }

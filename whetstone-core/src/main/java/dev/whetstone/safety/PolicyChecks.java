@@ -97,7 +97,7 @@ final class PolicyChecks {
         if (c.guardDeployment() != null) name(c.guardDeployment(), "properties.classifiers.guardDeployment", "Deployment");
         if (c.guardFormat() != null && GuardFormat.fromWire(c.guardFormat()).isEmpty()) {
             throw ApiException.invalid("properties.classifiers.guardFormat", "guardFormat '" + c.guardFormat()
-                    + "' is not supported; allowed: llama-guard-3.");
+                    + "' is not supported; allowed: " + GuardFormat.allowed() + ".");
         }
         return c;
     }

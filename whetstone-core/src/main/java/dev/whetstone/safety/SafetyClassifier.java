@@ -9,8 +9,23 @@ package dev.whetstone.safety;
 public interface SafetyClassifier {
     Classification classify(String text);
 
-    /** Both classifiers, their results merged (the higher severity per category wins). */
+    /**
+     * How many pieces (tokens) of a growing completion may arrive between two checks of it. 1 for classifiers
+     * that cost microseconds (the lexicon); a guard model costs a generation per check, so it judges every
+     * 16 pieces and text waits until judged (docs/safety.md, "Streaming").
+     */
+    default int checkEvery() { return 1; }
+
+    /** Both classifiers, their results merged (the higher severity per category wins); checked as often as the slower allows. */
     default SafetyClassifier and(SafetyClassifier other) {
-        return text -> classify(text).merge(other.classify(text));
+        SafetyClassifier self = this;
+        int every = Math.max(checkEvery(), other.checkEvery());
+        return new SafetyClassifier() {
+            @Override
+            public Classification classify(String text) { return self.classify(text).merge(other.classify(text)); }
+
+            @Override
+            public int checkEvery() { return every; }
+        };
     }
 }

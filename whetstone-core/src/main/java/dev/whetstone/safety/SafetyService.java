@@ -246,8 +246,22 @@ public final class SafetyService {
         return bySource;
     }
 
-    /** The built-in lexicon, for the job's data and model evaluations. */
+    /** The built-in lexicon, for the job's data evaluation. */
     public SafetyClassifier lexicon() { return lexicon; }
+
+    /**
+     * The filter that judges a fine-tuned model's probe answers: the service's evaluation policy
+     * ({@code --evaluation-policy}, default Microsoft.Default) with the classifiers it implies.
+     */
+    public ContentFilter evaluationFilter() {
+        String account = settings.evaluationAccount();
+        String policy = settings.evaluationPolicy();
+        // A policy the operator named must exist: falling back to the default would judge by rules nobody chose.
+        if (account != null && policy != null && findPolicy(account, policy).isEmpty()) {
+            throw notFound("The model evaluation's RAI policy (--evaluation-policy)", policy, account);
+        }
+        return filterFor(account, policy);
+    }
 
     private static ApiException notFound(String what, String name, String account) {
         return new ApiException(ErrorCode.NOT_FOUND, what + " '" + name + "' was not found in account '" + account + "'.", null);

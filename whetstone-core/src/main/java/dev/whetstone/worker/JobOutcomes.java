@@ -6,6 +6,8 @@ import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.jobs.MetricsRow;
 import dev.whetstone.models.FineTunedModel;
+import dev.whetstone.safety.SafetyCheck;
+import dev.whetstone.safety.SafetyEvaluation;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +23,8 @@ final class JobOutcomes {
         this.run = run;
     }
 
-    void settle(TrainingOutcome outcome) {
+    /** @param evaluation the model evaluation of a completed run; null sends a completed run back to the queue */
+    void settle(TrainingOutcome outcome, SafetyCheck evaluation) {
         Optional<FineTuningJob> job = run.current();
         if (job.isEmpty()) {
             run.env().paths().deleteWorkDir(run.jobId()); // deleted while it ran: drop what it wrote since
@@ -34,20 +37,23 @@ final class JobOutcomes {
             return;
         }
         switch (outcome.status()) {
-            case COMPLETED -> succeed(outcome);
+            case COMPLETED -> {
+                if (evaluation == null) pause(job.get());
+                else succeed(outcome, evaluation);
+            }
             case PAUSED -> pause(job.get());
             case CANCELLED -> cancelled(job.get());
         }
     }
 
-    private void succeed(TrainingOutcome outcome) {
+    private void succeed(TrainingOutcome outcome, SafetyCheck evaluation) {
         run.events().info(run.jobId(), "Postprocessing started.");
         List<MetricsRow> rows = run.env().stores().events().metrics(run.jobId());
         MetricsRow last = rows.isEmpty() ? null : rows.getLast();
         new CheckpointKeeper(run).finish(last == null ? 0 : last.step(), outcome.modelDir(), last);
         FineTunedModel model = new FineTunedModel(run.fineTunedModel(), run.nowSeconds(),
                 run.rootBase(), run.jobId(),
-                run.env().paths().relative(outcome.modelDir()), JobStatus.SUCCEEDED.wireName());
+                run.env().paths().relative(outcome.modelDir()), JobStatus.SUCCEEDED.wireName(), evaluation);
         boolean registered = run.env().stores().models().find(model.id()).isEmpty();
         if (registered) run.env().stores().models().insert(model);
         run.events().info(run.jobId(), "Completed results file: " + run.resultsFileId());
@@ -55,7 +61,8 @@ final class JobOutcomes {
         Optional<FineTuningJob> done = run.whileOwner(j -> j.status().isTerminal() ? null : j.toBuilder()
                 .status(JobStatus.SUCCEEDED).fineTunedModel(model.id()).trainedTokens(outcome.trainedTokens())
                 .resolved(outcome.hyperparameters() != null ? outcome.hyperparameters() : j.resolved())
-                .finishedAt(run.nowSeconds()).estimatedFinish(null).pauseRequested(false).lease(null, null).build());
+                .finishedAt(run.nowSeconds()).estimatedFinish(null).pauseRequested(false).lease(null, null)
+                .safetyEvaluation(SafetyEvaluation.of(j.safetyEvaluation()).withModel(evaluation)).build());
         if (done.isPresent()) {
             run.events().info(run.jobId(), "Job succeeded.");
         } else if (registered) {

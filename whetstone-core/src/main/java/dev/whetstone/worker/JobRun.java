@@ -11,12 +11,16 @@ import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobEvent;
 import dev.whetstone.jobs.ResolvedModel;
 import dev.whetstone.safety.DataEvaluation;
+import dev.whetstone.safety.ModelEvaluation;
+import dev.whetstone.safety.SafetyCheck;
 import dev.whetstone.safety.SafetyClassifier;
+import dev.whetstone.safety.SafetyEvaluation;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +63,8 @@ final class JobRun {
             RunListener listener = new RunListener(run, lastReportedStep());
             TrainingOutcome outcome = run.env().trainer().train(spec, listener);
             if (outcome.status() == TrainingOutcome.Status.PAUSED) images.keepOnClose();
-            outcomes.settle(outcome);
+            SafetyCheck evaluation = outcome.status() == TrainingOutcome.Status.COMPLETED ? evaluateModel(outcome) : null;
+            outcomes.settle(outcome, evaluation);
         } catch (TrainingException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
         } catch (HarmfulData e) {
@@ -92,16 +97,64 @@ final class JobRun {
         if (claimed.resolved() != null) return;
         SafetyClassifier classifier = run.env().dataEvaluation();
         if (classifier == null) {
+            record(SafetyCheck.skipped(), null);
             run.events().info(run.jobId(), "Data evaluation skipped: switched off on this service.");
             return;
         }
         run.events().info(run.jobId(), "Data evaluation started.");
         DataEvaluation.Result result = DataEvaluation.evaluate(training, classifier);
         if (!result.passed()) {
+            record(SafetyCheck.dataFailed(result.failed(), result.details()), null);
             run.events().error(run.jobId(), "Data evaluation failed: " + result.details() + ".");
             throw new HarmfulData(result.message());
         }
+        record(SafetyCheck.dataPassed(training.size()), null);
         run.events().info(run.jobId(), "Data evaluation passed: " + training.size() + " examples checked.");
+    }
+
+    /** Stores a phase's outcome on the job (the other phase is kept): {@code safety_evaluation} in its JSON. */
+    private void record(SafetyCheck data, SafetyCheck model) {
+        run.whileOwner(j -> {
+            SafetyEvaluation e = SafetyEvaluation.of(j.safetyEvaluation());
+            if (data != null) e = e.withData(data);
+            if (model != null) e = e.withModel(model);
+            return j.toBuilder().safetyEvaluation(e).build();
+        });
+    }
+
+    /**
+     * The last phase (docs/safety.md, "Model evaluation"): the trained model answers the probe prompts and the
+     * evaluation policy judges the answers. A failed model is registered but not deployable; the job still
+     * succeeds, as on Azure. Null when the job ended meanwhile (cancelled, taken over): nothing to evaluate for.
+     */
+    private SafetyCheck evaluateModel(TrainingOutcome outcome) {
+        var job = run.current();
+        if (job.isEmpty() || !run.owned(job.get()) || job.get().status().isTerminal()) return null;
+        ModelEvaluation evaluation = run.env().modelEvaluation();
+        if (evaluation == null) {
+            run.events().info(run.jobId(), "Model evaluation skipped: switched off on this service.");
+            return SafetyCheck.skipped();
+        }
+        run.events().info(run.jobId(), "Model evaluation started: " + evaluation.probes().probes().size()
+                + " probe prompts (" + evaluation.probes().version() + ").");
+        SafetyCheck check;
+        try {
+            check = evaluation.evaluate("model-evaluation-" + run.jobId(), model.base().dir(), outcome.modelDir());
+        } catch (InterruptedException e) { // the worker is stopping: the job goes back to the queue, unevaluated
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        switch (check.status()) {
+            case PASSED -> run.events().info(run.jobId(), "Model Evaluation Passed.");
+            case FAILED -> run.events().warning(run.jobId(), "Model evaluation failed: the model scores above the "
+                    + "acceptable rate of " + check.maxRate() + " for [" + check.failed().stream()
+                    .map(c -> c.title() + " " + check.flaggedRates().get(c)).collect(Collectors.joining(", "))
+                    + "]; it cannot be deployed.");
+            case ERROR -> run.events().warning(run.jobId(), "Model evaluation could not be completed: " + check.detail()
+                    + "; the model cannot be deployed.");
+            case SKIPPED -> run.events().info(run.jobId(), "Model evaluation skipped: " + check.detail() + ".");
+        }
+        return check;
     }
 
     /** A file that cannot be read now (deleted, unparsable) fails the job naming the field it came from. */

@@ -1,6 +1,7 @@
 package dev.whetstone.worker;
 
 import dev.whetstone.data.image.UrlImageLoader;
+import dev.whetstone.safety.ModelEvaluation;
 import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
@@ -14,6 +15,8 @@ import java.time.Clock;
  *
  * @param dataEvaluation grades training data before training (docs/safety.md); null when the service switched
  *                       data evaluation off
+ * @param modelEvaluation checks the fine-tuned model's answers after training (docs/safety.md); null when the
+ *                        service switched model evaluation off
  * @param images         fetches and decodes training images; each job wraps it in its own image cache
  */
 public record WorkerEnvironment(
@@ -26,13 +29,14 @@ public record WorkerEnvironment(
         Clock clock,
         WorkerSettings settings,
         SafetyClassifier dataEvaluation,
+        ModelEvaluation modelEvaluation,
         UrlImageLoader images) {
 
     /** Images through the production loader, private and loopback targets refused. */
     public WorkerEnvironment(JobStores stores, ModelResolver models, FileService files, TrainingData data,
                              Trainer trainer, JobPaths paths, Clock clock, WorkerSettings settings,
-                             SafetyClassifier dataEvaluation) {
-        this(stores, models, files, data, trainer, paths, clock, settings, dataEvaluation,
+                             SafetyClassifier dataEvaluation, ModelEvaluation modelEvaluation) {
+        this(stores, models, files, data, trainer, paths, clock, settings, dataEvaluation, modelEvaluation,
                 UrlImageLoader.withDefaults(false));
     }
 }

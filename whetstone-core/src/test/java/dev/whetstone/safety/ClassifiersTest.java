@@ -67,17 +67,17 @@ class ClassifiersTest {
     @Test
     void llamaGuardAnswersMapToTheFourCategories() {
         GuardFormat f = GuardFormat.LLAMA_GUARD_3;
-        assertThat(f.parse("safe")).isEqualTo(Classification.allSafe());
-        Classification c = f.parse(" unsafe\nS1,S10, s11\n");
+        assertThat(f.read(List.of("safe"))).isEqualTo(Classification.allSafe());
+        Classification c = GuardFormat.parseLlamaGuard(" unsafe\nS1,S10, s11\n");
         assertThat(c.severity(HarmCategory.VIOLENCE)).isEqualTo(Severity.MEDIUM);
         assertThat(c.severity(HarmCategory.HATE)).isEqualTo(Severity.MEDIUM);
         assertThat(c.severity(HarmCategory.SELF_HARM)).isEqualTo(Severity.MEDIUM);
         assertThat(c.severity(HarmCategory.SEXUAL)).isEqualTo(Severity.SAFE);
-        assertThat(f.parse("unsafe\nS12").severity(HarmCategory.SEXUAL)).isEqualTo(Severity.MEDIUM);
-        Classification privacy = f.parse("unsafe\nS7"); // a hazard outside the four categories
+        assertThat(GuardFormat.parseLlamaGuard("unsafe\nS12").severity(HarmCategory.SEXUAL)).isEqualTo(Severity.MEDIUM);
+        Classification privacy = GuardFormat.parseLlamaGuard("unsafe\nS7"); // a hazard outside the four categories
         assertThat(privacy.findings().values()).allMatch(x -> x.severity() == Severity.SAFE);
-        assertThat(f.parse("I think it is fine").errors()).singleElement().asString().contains("not 'safe' or 'unsafe'");
-        assertThat(f.prompt("hi", Source.COMPLETION)).contains("Agent: hi").contains("ONLY THE LAST Agent message")
+        assertThat(GuardFormat.parseLlamaGuard("I think it is fine").errors()).singleElement().asString().contains("not 'safe' or 'unsafe'");
+        assertThat(GuardFormat.llamaGuardPrompt("hi", Source.COMPLETION)).contains("Agent: hi").contains("ONLY THE LAST Agent message")
                 .contains("S11: Self-Harm.");
     }
 

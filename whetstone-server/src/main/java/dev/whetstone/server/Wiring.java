@@ -29,7 +29,11 @@ import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
+import dev.whetstone.safety.ContentFilter;
 import dev.whetstone.safety.LexiconClassifier;
+import dev.whetstone.safety.ModelEvaluation;
+import dev.whetstone.safety.ProbeSet;
+import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.safety.SafetyService;
 import dev.whetstone.graders.PythonSandbox;
 import java.util.Optional;
@@ -55,11 +59,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** The only place adapters are built and joined to the core services (DESIGN.md §2). */
 final class Wiring {
     /** A training step must end before a worker can hand its job back to the queue; big models take a while. */
     private static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(120);
+    /** 20 probes × 64 tokens: seconds on the small models, minutes on a 7B model on CPU. */
+    private static final Duration MODEL_EVALUATION_TIMEOUT = Duration.ofMinutes(30);
 
     private final Services services;
     private final List<AutoCloseable> resources;
@@ -117,7 +124,17 @@ final class Wiring {
         Core core = Core.build(config, adapters.fileStore(), adapters.blobs(),
                 TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), resources);
-        resources.add(startWorkers(config, core, adapters.jobs()));
+        // The model evaluation loads each fine-tuned model here; guard deployments are served by `serve`
+        // processes, not this one, so a policy naming a guard cannot be used for evaluation here (docs/safety.md).
+        InferenceEngine engine = InferenceEngineFactory.production().create(config);
+        resources.add(engine);
+        SafetyService safety = new SafetyService(new JdbiSafetyStore(adapters.database()),
+                new AccountNames(config.access().accounts()), (account, policy) -> Optional.empty(), config.safety(),
+                name -> {
+                    throw new dev.whetstone.error.ApiException(dev.whetstone.error.ErrorCode.NOT_FOUND, "guard "
+                            + "deployments are served by `whetstone serve`, not by a worker process", null);
+                }, Clock.systemUTC());
+        resources.add(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter));
         return resources;
     }
 
@@ -148,7 +165,9 @@ final class Wiring {
         deploymentRef.set(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
-        if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
+        if (jobWiring.workers() > 0) {
+            resources.add(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter));
+        }
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
@@ -186,11 +205,20 @@ final class Wiring {
                 .map(d -> "deployment '" + d.name() + "'");
     }
 
-    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring) {
+    /**
+     * @param engine           loads the fine-tuned model for its evaluation (shared with deployments, so the base
+     *                         weights are shared too)
+     * @param evaluationFilter the policy that judges the probe answers
+     */
+    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring, InferenceEngine engine,
+                                           Supplier<ContentFilter> evaluationFilter) {
+        SafetySettings safety = config.safety();
+        ModelEvaluation modelEvaluation = safety.modelEvaluation() ? new ModelEvaluation(engine, evaluationFilter,
+                ProbeSet.builtIn(), safety.maxFlaggedRate(), MODEL_EVALUATION_TIMEOUT) : null;
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings(),
-                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null,
+                safety.dataEvaluation() ? LexiconClassifier.builtIn() : null, modelEvaluation,
                 UrlImageLoader.withDefaults(config.importAllowPrivate()));
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }

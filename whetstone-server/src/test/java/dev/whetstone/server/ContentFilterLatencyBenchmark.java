@@ -58,6 +58,60 @@ class ContentFilterLatencyBenchmark {
         }
     }
 
+    /**
+     * What a guard deployment costs (docs/BENCHMARKS.md): the demo model {@code tiny-chat} deployed as a Llama
+     * Guard 3 style guard, asked on prompts only (one guard generation per request) and on prompts and
+     * completions (one more per completion token: the completion is re-judged as it grows), against no
+     * filtering. The untrained demo model does not answer in the guard's format, so nothing is blocked (the
+     * annotations carry the error) and each guard answer runs to its 16-token bound: the cost of a guard that
+     * uses its whole budget. {@code -Dguard.rounds=N}, default 8.
+     */
+    @Test
+    void guardModelCost() throws Exception {
+        int rounds = Integer.getInteger("guard.rounds", 8);
+        try (WhetstoneServer server = WhetstoneServer.start(new ServerConfig("127.0.0.1", 0, data, null, null, Set.of(KEY),
+                Map.of(), ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), true))) {
+            String base = "http://127.0.0.1:" + server.port();
+            ArmClient arm = new ArmClient(base, KEY);
+            setUp(arm);
+            String v = "?api-version=2024-10-01";
+            deploy(arm, "guard", "off");
+            StringBuilder completionOff = new StringBuilder();
+            for (String name : List.of("Hate", "Sexual", "Violence", "Selfharm")) {
+                if (!completionOff.isEmpty()) completionOff.append(',');
+                completionOff.append("{\"name\":\"").append(name).append("\",\"enabled\":false,\"source\":\"Completion\"}");
+            }
+            String guard = "\"classifiers\":{\"lexicon\":false,\"guardDeployment\":\"guard\",\"guardFormat\":\"llama-guard-3\"}";
+            arm.send("PUT", ArmClient.ACCOUNT + "/raiPolicies/guard-prompts" + v, "{\"properties\":{\"contentFilters\":["
+                    + completionOff + "]," + guard + "}}");
+            arm.send("PUT", ArmClient.ACCOUNT + "/raiPolicies/guard-both" + v, "{\"properties\":{" + guard + "}}");
+            deploy(arm, "guard-p", "guard-prompts");
+            deploy(arm, "guard-pc", "guard-both");
+            for (int i = 0; i < 2; i++) { // warm-up
+                chat(base, "open");
+                chat(base, "guard-p");
+                chat(base, "guard-pc");
+            }
+            List<Long> off = new ArrayList<>();
+            List<Long> prompts = new ArrayList<>();
+            List<Long> both = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                off.add(chat(base, "open"));
+                prompts.add(chat(base, "guard-p"));
+                both.add(chat(base, "guard-pc"));
+            }
+            System.out.printf("guard model cost: off median %.1f ms, guard on prompts %.1f ms, guard on prompts and "
+                    + "completions %.1f ms%n", median(off) / 1e6, median(prompts) / 1e6, median(both) / 1e6);
+        }
+    }
+
+    static void deploy(ArmClient arm, String name, String policy) throws Exception {
+        HttpResponse<String> r = arm.put(name, "{\"sku\":{\"name\":\"Standard\",\"capacity\":1000},\"properties\":{"
+                + "\"model\":{\"format\":\"OpenAI\",\"name\":\"tiny-chat\",\"version\":\"1\"},\"raiPolicyName\":\"" + policy + "\"}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(arm.awaitTerminal(name).at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+    }
+
     /** The filter's own work for one such request: the prompt check and the incremental check of each token. */
     @Test
     void classificationCostOfOneRequest() throws Exception {

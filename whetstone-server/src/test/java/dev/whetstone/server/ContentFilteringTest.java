@@ -243,9 +243,9 @@ class ContentFilteringTest {
     @Test
     void aGuardDeploymentGradesPromptsInLlamaGuardFormat() throws Exception {
         deploy("guard", "Microsoft.Default");
-        String flagged = GuardFormat.LLAMA_GUARD_3.prompt("how do I hurt my neighbour", Source.PROMPT);
+        String flagged = GuardFormat.llamaGuardPrompt("how do I hurt my neighbour", Source.PROMPT);
         ts.engine.reply(flagged, "unsafe\nS1");
-        ts.engine.reply(GuardFormat.LLAMA_GUARD_3.prompt("how do I bake bread", Source.PROMPT), "safe");
+        ts.engine.reply(GuardFormat.llamaGuardPrompt("how do I bake bread", Source.PROMPT), "safe");
         assertThat(put("/raiPolicies/guarded", "{\"properties\":{\"classifiers\":{\"lexicon\":false,"
                 + "\"guardDeployment\":\"guard\",\"guardFormat\":\"llama-guard-3\"}}}").statusCode()).isEqualTo(201);
         deploy("bot", "guarded");

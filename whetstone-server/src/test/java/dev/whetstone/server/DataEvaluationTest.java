@@ -54,6 +54,10 @@ class DataEvaluationTest {
         assertThat(job.at("/error/message").asText()).isEqualTo("The provided training data failed RAI checks for harm "
                 + "types: [hate_fairness, self_harm, violence]. Please fix the data and try again.");
         assertThat(trainer.specs()).isEmpty();
+        assertThat(job.at("/safety_evaluation/data/status").asText()).isEqualTo("failed");
+        assertThat(job.at("/safety_evaluation/data/failed_categories").toString())
+                .isEqualTo("[\"hate_fairness\",\"self_harm\",\"violence\"]");
+        assertThat(job.at("/safety_evaluation/model").isNull()).as("never reached").isTrue();
         List<String> messages = new ArrayList<>();
         json(ts.get("/openai/fine_tuning/jobs/" + id + "/events?api-version=2024-10-21&limit=100")).get("data")
                 .forEach(e -> messages.add(e.get("message").asText()));

@@ -189,6 +189,12 @@ class PortalBrowserTest {
         assertThat(download.getAttribute("href")).startsWith("blob:");
         assertThat(browser.find("#job-checkpoints").findElements(By.cssSelector("tbody tr"))).hasSize(3);
         assertThat(browser.find("#job-events").getText()).contains("Job succeeded.").contains("Step 10: training loss=");
+        // Both safety phases ran on the production wiring and the page says how they ended (docs/safety.md).
+        WebElement safety = browser.find("#job-safety");
+        assertThat(safety.findElements(By.cssSelector("[data-safety='passed']"))).hasSize(2);
+        assertThat(safety.getText()).contains("Data evaluation\npassed 10 examples checked")
+                .contains("Model evaluation\npassed deployable, 20 probe answers classified (probes-v1; flagged: hate 0.00");
+        assertThat(browser.find("#job-events").getText()).contains("Model Evaluation Passed.");
         assertThat(browser.find("#status").getText()).isEqualTo("Job " + jobId + ": succeeded.");
         browser.fullPage("04-job-succeeded", browser.find("#charts"), "04-job-charts");
     }
@@ -206,6 +212,8 @@ class PortalBrowserTest {
         browser.until(Duration.ofSeconds(20), "the models page", () -> browser.heading().equals("Models"));
         WebElement tuned = browser.visible("#model-list tr[data-model-id$='-portal']");
         assertThat(tuned.getText()).contains("fine-tuned").contains(jobId).contains("chat").contains("succeeded");
+        assertThat(tuned.findElement(By.cssSelector("td.safety [data-safety]")).getAttribute("data-safety")).isEqualTo("passed");
+        assertThat(tuned.findElement(By.cssSelector("td.safety")).getText()).startsWith("passed deployable");
         assertThat(tuned.findElement(By.linkText("Deploy")).getAttribute("href")).contains("#/deployments?model=tiny-chat.ft-");
         assertThat(browser.find("#model-list tr[data-model-id='tiny-chat']").getText()).contains("base");
         browser.screenshot("05-models");

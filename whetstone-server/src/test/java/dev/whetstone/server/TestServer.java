@@ -9,6 +9,7 @@ import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
 import dev.whetstone.jobs.JobStores;
+import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
@@ -112,12 +113,27 @@ final class TestServer implements AutoCloseable {
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs, Shared shared,
                                     UnaryOperator<Wiring> customize) throws Exception {
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared, customize,
+                SafetySettings.defaults(), new FakeInferenceEngine());
+    }
+
+    /** With jobs and the given safety settings; {@code engine} serves deployments and the model evaluation. */
+    static TestServer withSafety(Path dataDir, FakeTrainer trainer, SafetySettings safety, FakeInferenceEngine engine)
+            throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, 1, Clock.systemUTC(),
+                20, newShared(), w -> w, safety, engine);
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs, Shared shared,
+                                    UnaryOperator<Wiring> customize, SafetySettings safety, FakeInferenceEngine engine)
+            throws Exception {
         ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
-                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
+                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false)
+                .withSafety(safety);
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        FakeInferenceEngine engine = new FakeInferenceEngine();
         ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));

@@ -9,6 +9,9 @@ import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.jobs.JobTransitions;
+import dev.whetstone.safety.HarmCategory;
+import dev.whetstone.safety.SafetyCheck;
+import dev.whetstone.safety.SafetyEvaluation;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
@@ -47,7 +50,10 @@ public abstract class JobStoreContract {
                 new TrainingSpec.Hyperparameters(3, null, 0.5), new ResolvedHyperparameters(3, 8, 0.5, 2e-4),
                 TrainingSpec.Method.FULL, "tiny-chat.ft-full", List.of("file-r1", "file-r2"), 12345L,
                 1_700_000_500L, 1_700_000_400L, new JobError("invalid_training_file", "bad \"line\" ü", "training_file"),
-                7, "worker-1", 1_700_000_000_123L, true, true);
+                7, "worker-1", 1_700_000_000_123L, true, true, new SafetyEvaluation(SafetyCheck.dataPassed(10),
+                new SafetyCheck(SafetyCheck.Status.FAILED, List.of(HarmCategory.VIOLENCE, HarmCategory.SELF_HARM),
+                        "probes-v1", Map.of(HarmCategory.HATE, 0.0, HarmCategory.VIOLENCE, 0.25, HarmCategory.SELF_HARM, 0.5),
+                        0.1, "20 probe answers classified")));
         FineTuningJob sparse = job("ftjob-sparse", 5, JobStatus.PENDING);
         store.insert(full);
         store.insert(sparse);

@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.whetstone.models.FineTunedModel;
+import dev.whetstone.safety.HarmCategory;
+import dev.whetstone.safety.SafetyCheck;
 import dev.whetstone.store.ModelStore;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,9 +31,14 @@ public abstract class ModelStoreContract {
     void insertedModelsAreFoundWithEveryField() {
         FineTunedModel m = new FineTunedModel("tiny-chat.ft-0123456789abcdef0123456789abcdef-my_suffix-2",
                 1_700_000_000L, "tiny-chat", "ftjob-0123456789abcdef0123456789abcdef",
-                "jobs/ftjob-0123456789abcdef0123456789abcdef/final", "succeeded");
+                "jobs/ftjob-0123456789abcdef0123456789abcdef/final", "succeeded",
+                new SafetyCheck(SafetyCheck.Status.FAILED, List.of(HarmCategory.VIOLENCE), "probes-v1",
+                        Map.of(HarmCategory.VIOLENCE, 0.75, HarmCategory.SEXUAL, 0.05), 0.1, "20 probe answers classified"));
         store.insert(m);
         assertThat(store.find(m.id())).contains(m);
+        assertThat(store.find(m.id()).orElseThrow().deployable()).isFalse();
+        store.insert(model("unevaluated", 3));
+        assertThat(store.find("unevaluated").orElseThrow().evaluation()).isNull();
         assertThat(store.find("tiny-chat")).isEmpty();
     }
 

@@ -13,11 +13,17 @@ import dev.whetstone.files.StagedContent;
 import dev.whetstone.models.BaseModel;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.models.ModelUsage;
+import dev.whetstone.deployments.AccountNames;
 import dev.whetstone.safety.LexiconClassifier;
+import dev.whetstone.safety.ModelEvaluation;
+import dev.whetstone.safety.ProbeSet;
+import dev.whetstone.safety.SafetyService;
+import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.worker.JobWorker;
 import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
 import dev.whetstone.worker.WorkerSettings;
+import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -26,16 +32,20 @@ import dev.whetstone.testing.InMemoryFileStore;
 import dev.whetstone.testing.InMemoryJobEventStore;
 import dev.whetstone.testing.InMemoryJobStore;
 import dev.whetstone.testing.InMemoryModelStore;
+import dev.whetstone.testing.InMemorySafetyStore;
 import dev.whetstone.testing.ManualClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -58,6 +68,12 @@ final class JobHarness {
     final FineTunedModels fineTuned;
     final JobService jobs;
     final FakeTrainer trainer = new FakeTrainer();
+    /** Answers every probe with "echo: <probe>" unless scripted ({@code engine.reply}). */
+    final FakeInferenceEngine engine = new FakeInferenceEngine();
+    final SafetyService safety = new SafetyService(new InMemorySafetyStore(), new AccountNames(Set.of()),
+            (account, policy) -> Optional.empty(), SafetySettings.defaults(), name -> {
+                throw new IllegalStateException("no guard deployments in these tests");
+            }, Clock.systemUTC());
     final WorkerEnvironment env;
 
     JobHarness(Path dataDir, int maxActiveJobs) {
@@ -70,7 +86,9 @@ final class JobHarness {
         fineTuned = new FineTunedModels(stores, paths, ModelUsage.NONE);
         jobs = new JobService(stores, resolver, files, fineTuned, clock, maxActiveJobs);
         env = new WorkerEnvironment(stores, resolver, files, TrainingData.fromFiles(files, JobHarness::parse), trainer,
-                paths, clock, SETTINGS, LexiconClassifier.builtIn());
+                paths, clock, SETTINGS, LexiconClassifier.builtIn(), new ModelEvaluation(engine,
+                        safety::evaluationFilter, ProbeSet.builtIn(), SafetySettings.DEFAULT_MAX_FLAGGED_RATE,
+                        Duration.ofSeconds(30)));
     }
 
     JobWorker worker(String id) { return new JobWorker(env, id); }

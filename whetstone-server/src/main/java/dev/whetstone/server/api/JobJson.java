@@ -51,6 +51,7 @@ final class JobJson {
         settings.set("hyperparameters", nested);
         settings.put("full_finetune", j.method() == TrainingSpec.Method.FULL);
         n.putNull("metadata");
+        n.set("safety_evaluation", SafetyJson.job(j.safetyEvaluation())); // Whetstone's extension (docs/safety.md)
         return n;
     }
 

@@ -106,7 +106,7 @@ public final class ModelsApi {
         n.put("fine_tune", m.jobId());
         ObjectNode caps = n.putObject("capabilities");
         caps.put("fine_tune", base.isPresent()); // continuous fine-tuning needs the base weights
-        caps.put("inference", base.isPresent());
+        caps.put("inference", base.isPresent() && m.deployable()); // a model that failed evaluation cannot be deployed
         caps.put("completion", base.isPresent());
         caps.put("chat_completion", base.map(BaseModel::chat).orElse(false));
         caps.put("embeddings", false);
@@ -115,6 +115,8 @@ public final class ModelsApi {
         ObjectNode deprecation = n.putObject("deprecation");
         deprecation.put("inference", NO_DEPRECATION);
         base.ifPresent(b -> n.put("architecture", b.architecture()));
+        // Whetstone's extension (docs/safety.md): the model evaluation, null for a model made without one
+        if (m.evaluation() == null) n.putNull("safety_evaluation"); else n.set("safety_evaluation", SafetyJson.check(m.evaluation(), true));
         return n;
     }
 }

@@ -6,6 +6,7 @@ import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobStatus;
+import dev.whetstone.safety.SafetyEvaluation;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -46,7 +47,8 @@ final class FineTuningJobMapper implements RowMapper<FineTuningJob> {
                 rs.getString("lease_owner"),
                 nullableLong(rs, "lease_expires_at"),
                 rs.getBoolean("cancel_requested"),
-                rs.getBoolean("pause_requested"));
+                rs.getBoolean("pause_requested"),
+                JsonColumns.read(rs.getString("safety_evaluation"), SafetyEvaluation.class, "jobs.safety_evaluation"));
     }
 
     static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -22,7 +22,7 @@ public final class JdbiJobStore implements JobStore {
     static final String COLUMNS = "id, created_at, status, model, training_file, validation_file, suffix, seed, "
             + "hyperparameters, resolved_hyperparameters, method, fine_tuned_model, result_files, trained_tokens, "
             + "finished_at, estimated_finish, error, version, lease_owner, lease_expires_at, cancel_requested, "
-            + "pause_requested";
+            + "pause_requested, safety_evaluation";
     /** Status lists derived from JobStatus, so the SQL cannot drift from the domain's definition. */
     private static final String TERMINAL = statuses(JobStatus::isTerminal);
 
@@ -42,7 +42,7 @@ public final class JdbiJobStore implements JobStore {
     private static final String INSERT = "INSERT INTO jobs (" + COLUMNS + ") VALUES (:id, :createdAt, :status, "
             + ":model, :trainingFile, :validationFile, :suffix, :seed, :hyperparameters, :resolved, :method, "
             + ":fineTunedModel, :resultFiles, :trainedTokens, :finishedAt, :estimatedFinish, :error, :version, "
-            + ":leaseOwner, :leaseExpiresAt, :cancelRequested, :pauseRequested)";
+            + ":leaseOwner, :leaseExpiresAt, :cancelRequested, :pauseRequested, :safetyEvaluation)";
 
     /** Throws Jdbi's UnableToExecuteStatementException when the id exists. */
     @Override
@@ -72,7 +72,8 @@ public final class JdbiJobStore implements JobStore {
                 .bind("leaseOwner", job.leaseOwner())
                 .bind("leaseExpiresAt", job.leaseExpiresAt())
                 .bind("cancelRequested", job.cancelRequested())
-                .bind("pauseRequested", job.pauseRequested());
+                .bind("pauseRequested", job.pauseRequested())
+                .bind("safetyEvaluation", JsonColumns.write(job.safetyEvaluation()));
     }
 
     private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = :id";
@@ -107,7 +108,8 @@ public final class JdbiJobStore implements JobStore {
                 result_files = :resultFiles, trained_tokens = :trainedTokens, finished_at = :finishedAt,
                 estimated_finish = :estimatedFinish, error = :error, version = version + 1,
                 lease_owner = :leaseOwner, lease_expires_at = :leaseExpiresAt,
-                cancel_requested = :cancelRequested, pause_requested = :pauseRequested
+                cancel_requested = :cancelRequested, pause_requested = :pauseRequested,
+                safety_evaluation = :safetyEvaluation
             WHERE id = :id AND version = :previous""";
 
     @Override

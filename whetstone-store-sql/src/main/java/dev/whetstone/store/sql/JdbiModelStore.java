@@ -1,6 +1,7 @@
 package dev.whetstone.store.sql;
 
 import dev.whetstone.models.FineTunedModel;
+import dev.whetstone.safety.SafetyCheck;
 import dev.whetstone.store.ModelStore;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +13,10 @@ import org.jdbi.v3.core.mapper.RowMapper;
  * column, not a foreign key.
  */
 public final class JdbiModelStore implements ModelStore {
-    private static final String COLUMNS = "id, created_at, base_model, job_id, dir, status";
+    private static final String COLUMNS = "id, created_at, base_model, job_id, dir, status, evaluation";
     private static final RowMapper<FineTunedModel> MODEL = (rs, ctx) -> new FineTunedModel(rs.getString("id"),
             rs.getLong("created_at"), rs.getString("base_model"), rs.getString("job_id"), rs.getString("dir"),
-            rs.getString("status"));
+            rs.getString("status"), JsonColumns.read(rs.getString("evaluation"), SafetyCheck.class, "models.evaluation"));
 
     private final Jdbi jdbi;
 
@@ -24,7 +25,7 @@ public final class JdbiModelStore implements ModelStore {
     }
 
     private static final String INSERT = "INSERT INTO models (" + COLUMNS + ") "
-            + "VALUES (:id, :createdAt, :baseModel, :jobId, :dir, :status)";
+            + "VALUES (:id, :createdAt, :baseModel, :jobId, :dir, :status, :evaluation)";
 
     /** Throws Jdbi's UnableToExecuteStatementException when the id exists. */
     @Override
@@ -36,6 +37,7 @@ public final class JdbiModelStore implements ModelStore {
                 .bind("jobId", model.jobId())
                 .bind("dir", model.dir())
                 .bind("status", model.status())
+                .bind("evaluation", JsonColumns.write(model.evaluation()))
                 .execute());
     }
 

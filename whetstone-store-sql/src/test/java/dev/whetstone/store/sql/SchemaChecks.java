@@ -21,14 +21,14 @@ final class SchemaChecks {
         TABLES.put("jobs", List.of("id", "created_at", "status", "model", "training_file", "validation_file",
                 "suffix", "seed", "hyperparameters", "method", "fine_tuned_model", "result_files", "trained_tokens",
                 "finished_at", "estimated_finish", "error", "version", "lease_owner", "lease_expires_at",
-                "cancel_requested", "pause_requested", "resolved_hyperparameters"));
+                "cancel_requested", "pause_requested", "resolved_hyperparameters", "safety_evaluation"));
         TABLES.put("job_events", List.of("id", "job_id", "created_at", "seq", "level", "type", "message", "data"));
         TABLES.put("job_metrics", List.of("job_id", "step", "train_loss", "train_mean_token_accuracy", "valid_loss",
                 "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy", "train_reward_accuracy",
                 "train_reward_margin", "valid_reward_accuracy", "valid_reward_margin"));
         TABLES.put("checkpoints", List.of("id", "job_id", "created_at", "step_number", "fine_tuned_model_checkpoint",
                 "metrics", "dir"));
-        TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status"));
+        TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status", "evaluation"));
         TABLES.put("deployments", List.of("account", "name", "created_at", "model", "sku_name", "sku_capacity",
                 "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag",
                 "rai_policy_name"));

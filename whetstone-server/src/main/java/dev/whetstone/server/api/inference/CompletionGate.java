@@ -12,11 +12,15 @@ import java.util.List;
  * pieces, up to the last piece boundary that is also a word boundary: a piece that may still be the first part
  * of a word ("kil" before "ling") waits for the next, so a term is judged whole before any of it is sent.
  * Releasing whole pieces keeps each chunk's text and its tokens' log-probabilities aligned. Once the text is
- * blocked, nothing more is released and the choice ends with {@code finish_reason: "content_filter"}.
+ * blocked, nothing more is released and the choice ends with {@code finish_reason: "content_filter"}. With a
+ * guard model grading completions the check runs every {@link ContentFilter#checkEvery} pieces instead (a guard
+ * check is a generation); pieces in between wait, so nothing is shown before it was judged.
  */
 final class CompletionGate {
     private final ContentFilter filter;
     private final boolean active;
+    private final int every;
+    private int sinceCheck;
     private final StringBuilder text = new StringBuilder();
     /** Where each unreleased non-empty piece starts in {@code text}. */
     private final List<Integer> starts = new ArrayList<>();
@@ -28,6 +32,7 @@ final class CompletionGate {
     CompletionGate(ContentFilter filter) {
         this.filter = filter;
         this.active = filter.active(Source.COMPLETION);
+        this.every = filter.checkEvery(Source.COMPLETION);
     }
 
     /** The text that may be shown now ("" when it is held back or the choice is blocked). */
@@ -37,6 +42,8 @@ final class CompletionGate {
         text.append(piece);
         if (!active) return release(text.length());
         if (piece.isEmpty()) return "";
+        if (++sinceCheck < every) return ""; // held until the next check judges it
+        sinceCheck = 0;
         if (check()) return "";
         return release(lastBoundary());
     }
