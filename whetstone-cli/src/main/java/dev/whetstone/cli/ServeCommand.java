@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.server.AccessOptions;
+import dev.whetstone.server.ManagementOptions;
 import dev.whetstone.server.ServingOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.WhetstoneServer;
@@ -73,6 +74,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "A chat or completion request unfinished after this long ends with 503 (default ${DEFAULT-VALUE}).")
     long inferenceTimeoutSeconds;
 
+    @Option(names = "--tls-port", defaultValue = "${env:WHETSTONE_TLS_PORT:--1}",
+            description = "Also serve HTTPS on this port (0 picks a free one; default: no HTTPS). The Azure CLI needs it.")
+    int tlsPort;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:WHETSTONE_TLS_CERT}",
+            description = "PEM certificate chain for HTTPS; default: one generated into <data>/tls on first start.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:WHETSTONE_TLS_KEY}",
+            description = "PEM private key of --tls-cert (PKCS#8, RSA or EC, unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--subscription-id", defaultValue = "${env:WHETSTONE_SUBSCRIPTION_ID:-"
+            + ManagementOptions.DEFAULT_SUBSCRIPTION + "}",
+            description = "The subscription that GET /subscriptions lists for Azure CLI sign-ins (default ${DEFAULT-VALUE}).")
+    String subscriptionId;
+
+    @Option(names = "--tenant-id", defaultValue = "${env:WHETSTONE_TENANT_ID:-" + ManagementOptions.DEFAULT_TENANT + "}",
+            description = "The tenant of that subscription and of the tokens the sign-in endpoint issues (default ${DEFAULT-VALUE}).")
+    String tenantId;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.closeOnSignal(WhetstoneServer.start(config()));
@@ -87,7 +109,15 @@ final class ServeCommand implements Callable<Integer> {
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)),
                 new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
-                safety.settings());
+                safety.settings(), management());
+    }
+
+    private ManagementOptions management() {
+        try {
+            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
     }
 
     private static Set<String> nonBlank(List<String> values) {

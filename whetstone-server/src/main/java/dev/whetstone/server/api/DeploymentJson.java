@@ -36,6 +36,11 @@ final class DeploymentJson {
         model.put("name", d.model().name());
         model.put("version", d.model().version());
         if (d.model().source() != null) model.put("source", d.model().source());
+        // The 2022-12-01 shape's capacity (the Azure CLI 2.45 reads and prints it); later versions still define it.
+        ObjectNode scale = p.putObject("scaleSettings");
+        scale.put("scaleType", "Standard");
+        scale.put("capacity", d.sku().capacity());
+        scale.put("activeCapacity", d.sku().capacity());
         p.put("raiPolicyName", d.raiPolicyName() != null ? d.raiPolicyName() : RaiPolicy.DEFAULT);
         p.put("provisioningState", d.state().wireName());
         if (d.error() != null) {

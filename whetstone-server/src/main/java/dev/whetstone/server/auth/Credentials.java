@@ -35,6 +35,17 @@ public final class Credentials {
         return Optional.empty();
     }
 
+    /** The role of an API key (not a token): the managed-identity endpoint exchanges only keys for tokens. */
+    public Optional<Role> keyRole(String presented) {
+        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
+        if (matches(adminKeys, p)) return Optional.of(Role.ADMIN);
+        if (matches(inferenceKeys, p)) return Optional.of(Role.INFERENCE);
+        return Optional.empty();
+    }
+
+    /** The service's token signer, or null when it signs none. */
+    public AccessTokens tokens() { return tokens; }
+
     private static boolean matches(List<byte[]> keys, byte[] presented) {
         boolean ok = false;
         for (byte[] k : keys) ok |= MessageDigest.isEqual(k, presented); // constant time: no early exit
