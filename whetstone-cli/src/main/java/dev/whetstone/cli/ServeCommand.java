@@ -1,5 +1,6 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.server.AccessOptions;
 import dev.whetstone.server.ManagementOptions;
 import dev.whetstone.server.ServingOptions;
@@ -95,6 +96,14 @@ final class ServeCommand implements Callable<Integer> {
             description = "The tenant of that subscription and of the tokens the sign-in endpoint issues (default ${DEFAULT-VALUE}).")
     String tenantId;
 
+    @Option(names = "--developer-tier-hours", defaultValue = "${env:WHETSTONE_DEVELOPER_TIER_HOURS:-24}",
+            description = "Hours after its creation a sku DeveloperTier deployment is deleted (default ${DEFAULT-VALUE}, as Azure).")
+    double developerTierHours;
+
+    @Option(names = "--deployment-idle-days", defaultValue = "${env:WHETSTONE_DEPLOYMENT_IDLE_DAYS:-15}",
+            description = "Days without inference after which a deployment is deleted; 0: never (default ${DEFAULT-VALUE}, as Azure).")
+    double deploymentIdleDays;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.closeOnSignal(WhetstoneServer.start(config()));
@@ -114,10 +123,17 @@ final class ServeCommand implements Callable<Integer> {
 
     private ManagementOptions management() {
         try {
-            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId);
+            DeploymentLifecycle lifecycle = new DeploymentLifecycle(seconds(developerTierHours * 3600, "--developer-tier-hours"),
+                    seconds(deploymentIdleDays * 86400, "--deployment-idle-days"), DeploymentLifecycle.AZURE.sweepEvery());
+            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId, lifecycle);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+    }
+
+    private static Duration seconds(double value, String option) {
+        if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(option + " must be 0 or more, got " + value);
+        return Duration.ofMillis(Math.round(value * 1000));
     }
 
     private static Set<String> nonBlank(List<String> values) {

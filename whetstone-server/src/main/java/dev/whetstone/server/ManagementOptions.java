@@ -1,5 +1,6 @@
 package dev.whetstone.server;
 
+import dev.whetstone.deployments.DeploymentLifecycle;
 import java.nio.file.Path;
 
 /**
@@ -11,12 +12,19 @@ import java.nio.file.Path;
  * @param tlsKey       PEM private key of {@code tlsCert}
  * @param subscription the subscription {@code GET /subscriptions} lists and sign-ins land in
  * @param tenant       the tenant of that subscription and the {@code tid} of the tokens the service issues
+ * @param lifecycle    when deployments are deleted unasked: DeveloperTier lifetime, idle limit
  */
-public record ManagementOptions(int tlsPort, Path tlsCert, Path tlsKey, String subscription, String tenant) {
+public record ManagementOptions(int tlsPort, Path tlsCert, Path tlsKey, String subscription, String tenant,
+                                DeploymentLifecycle lifecycle) {
     public static final String DEFAULT_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
     public static final String DEFAULT_TENANT = "00000000-0000-0000-0000-000000000000";
     public static final ManagementOptions DEFAULTS = new ManagementOptions(-1, null, null, DEFAULT_SUBSCRIPTION,
-            DEFAULT_TENANT);
+            DEFAULT_TENANT, DeploymentLifecycle.AZURE);
+
+    /** Azure's deployment lifecycle. */
+    public ManagementOptions(int tlsPort, Path tlsCert, Path tlsKey, String subscription, String tenant) {
+        this(tlsPort, tlsCert, tlsKey, subscription, tenant, DeploymentLifecycle.AZURE);
+    }
 
     public ManagementOptions {
         if (tlsPort < -1 || tlsPort > 65535) throw new IllegalArgumentException("the TLS port must be 0-65535, got " + tlsPort);
@@ -29,11 +37,16 @@ public record ManagementOptions(int tlsPort, Path tlsCert, Path tlsKey, String s
         }
         if (subscription == null || subscription.isBlank()) subscription = DEFAULT_SUBSCRIPTION;
         if (tenant == null || tenant.isBlank()) tenant = DEFAULT_TENANT;
+        if (lifecycle == null) lifecycle = DeploymentLifecycle.AZURE;
     }
 
     public boolean tls() { return tlsPort >= 0; }
 
     public ManagementOptions withTlsPort(int port) {
-        return new ManagementOptions(port, tlsCert, tlsKey, subscription, tenant);
+        return new ManagementOptions(port, tlsCert, tlsKey, subscription, tenant, lifecycle);
+    }
+
+    public ManagementOptions withLifecycle(DeploymentLifecycle newLifecycle) {
+        return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscription, tenant, newLifecycle);
     }
 }

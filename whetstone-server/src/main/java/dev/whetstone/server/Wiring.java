@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.files.FileImporter;
@@ -52,6 +53,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /** The only place adapters are built and joined to the core services (DESIGN.md §2). */
@@ -139,7 +141,8 @@ final class Wiring {
         SafetyService safety = new SafetyService(serving.safetyStore(), accounts,
                 (account, policy) -> policyUser(serving, account, policy), config.safety(),
                 name -> deploymentRef.get().live(name), serving.clock());
-        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety, resources);
+        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety,
+                config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
@@ -161,16 +164,41 @@ final class Wiring {
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */
     private static DeploymentService deployments(Core core, JobWiring jobWiring, ServingWiring serving,
                                                  AccountNames accounts, SafetyService safety,
-                                                 List<AutoCloseable> resources) {
+                                                 DeploymentLifecycle lifecycle, List<AutoCloseable> resources) {
         ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(() -> {
             loads.shutdownNow(); // interrupts loads in flight; the engine itself closes after this
             loads.awaitTermination(30, TimeUnit.SECONDS);
         });
         DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
-                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock());
+                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock(), lifecycle);
         service.restore();
+        resources.add(sweepExpired(service));
         return service;
+    }
+
+    /**
+     * Deletes expired deployments (DeveloperTier lifetime, idle limit) every {@code sweepEvery}, on one platform
+     * thread; a failed sweep is logged and the next one tries again.
+     */
+    private static AutoCloseable sweepExpired(DeploymentService service) {
+        java.util.concurrent.ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deployment-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = service.sweepEvery().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                service.deleteExpired();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Wiring.class).warn("deleting expired deployments failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return () -> {
+            sweeper.shutdownNow();
+            sweeper.awaitTermination(10, TimeUnit.SECONDS);
+        };
     }
 
     /** A deployment of the account that names the policy, described for a 409 message. */

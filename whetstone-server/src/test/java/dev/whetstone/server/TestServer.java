@@ -5,6 +5,7 @@ import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.client.OpenAIClient;
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
@@ -112,8 +113,22 @@ final class TestServer implements AutoCloseable {
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs, Shared shared,
                                     UnaryOperator<Wiring> customize) throws Exception {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
-                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false);
+        return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared, customize,
+                c -> c);
+    }
+
+    /** Deployments deleted by {@code lifecycle} on {@code clock} (DeveloperTier lifetime, idle limit); no workers. */
+    static TestServer withLifecycle(Path dataDir, Clock clock, DeploymentLifecycle lifecycle) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0, clock,
+                20, newShared(), w -> w, c -> c.withManagement(ManagementOptions.DEFAULTS.withLifecycle(lifecycle)));
+    }
+
+    private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
+                                    int workers, Clock clock, int maxActiveJobs, Shared shared,
+                                    UnaryOperator<Wiring> customize, UnaryOperator<ServerConfig> configure)
+            throws Exception {
+        ServerConfig config = configure.apply(new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
+                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false));
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
