@@ -13,6 +13,7 @@ import dev.whetstone.server.api.ManagementApi;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
 import dev.whetstone.server.api.inference.InferenceApi;
+import dev.whetstone.server.auth.Permission;
 import dev.whetstone.server.http.EnvelopeErrorHandler;
 import dev.whetstone.server.http.PercentEncoding;
 import dev.whetstone.server.tls.ServerCertificate;
@@ -64,6 +65,7 @@ final class HttpApp {
                 PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
                 PercentEncoding.requireWellFormed("query", ctx.queryString());
                 if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx) && !ManagementApi.isPublic(ctx)) auth.check(ctx);
+                if (ctx.path().equals("/metrics")) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
             });
             c.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED_AT);

@@ -19,6 +19,8 @@ import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
 import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Credentials;
+import dev.whetstone.server.auth.OidcTokens;
+import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
@@ -144,13 +146,25 @@ final class Wiring {
         DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety,
                 config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
-        Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
-                AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
+        Credentials credentials = credentials(config, apiKeys);
         if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
+    }
+
+    /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
+    private static Credentials credentials(ServerConfig config, Set<String> apiKeys) throws java.io.IOException {
+        java.util.Map<Role, Set<String>> keys = new java.util.EnumMap<>(Role.class);
+        config.access().roleKeys().forEach((role, set) -> keys.put(role, new java.util.HashSet<>(set)));
+        keys.computeIfAbsent(Role.ADMIN, r -> new java.util.HashSet<>()).addAll(apiKeys);
+        keys.computeIfAbsent(Role.INFERENCE, r -> new java.util.HashSet<>()).addAll(config.access().inferenceKeys());
+        AccessOptions.Oidc o = config.access().oidc();
+        OidcTokens oidc = o == null ? null : new OidcTokens(o.issuer(), o.audience(), o.rolesClaim(), o.skew(),
+                Clock.systemUTC(), java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
+                        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
+        return new Credentials(keys, AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()), oidc);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */

@@ -117,6 +117,12 @@ final class TestServer implements AutoCloseable {
                 c -> c);
     }
 
+    /** Keys with roles, an identity provider (access), no workers. */
+    static TestServer withAccess(Path dataDir, AccessOptions access) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0,
+                Clock.systemUTC(), 20, newShared(), w -> w, c -> c.withAccess(access));
+    }
+
     /** Deployments deleted by {@code lifecycle} on {@code clock} (DeveloperTier lifetime, idle limit); no workers. */
     static TestServer withLifecycle(Path dataDir, Clock clock, DeploymentLifecycle lifecycle) throws Exception {
         return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0, clock,
