@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
+import dev.whetstone.server.api.AccountKeysApi;
 import dev.whetstone.server.api.AccountModelsApi;
 import dev.whetstone.server.api.DeploymentsApi;
 import dev.whetstone.server.api.RaiApi;
@@ -89,6 +90,7 @@ final class HttpApp {
             services.modelExport().register(routes);
             new JobsApi(services.jobs()).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
+            new AccountKeysApi(services.accountKeys(), services.accounts()).register(routes);
             new ManagementApi(services.credentials(), config.management().subscription(), config.management().tenant(),
                     Clock.systemUTC()).register(routes);
             new RaiApi(services.safety()).register(routes);

@@ -11,6 +11,7 @@ import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
+import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
@@ -36,11 +37,12 @@ record Services(
         DeploymentLookup inference,
         InferenceApiOptions inferenceOptions,
         ModelExportApi modelExport,
-        SafetyService safety) {
+        SafetyService safety,
+        AccountKeys accountKeys) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
-                credentials, lookup, options, modelExport, safety);
+                credentials, lookup, options, modelExport, safety, accountKeys);
     }
 }

@@ -18,6 +18,7 @@ import dev.whetstone.worker.JobWorkers;
 import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
 import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
 import dev.whetstone.server.auth.OidcTokens;
 import dev.whetstone.server.auth.Role;
@@ -26,6 +27,7 @@ import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.sql.Database;
 import dev.whetstone.store.sql.JdbiCheckpointStore;
+import dev.whetstone.store.sql.JdbiAccountKeyStore;
 import dev.whetstone.store.sql.JdbiDeploymentStore;
 import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
@@ -96,7 +98,8 @@ final class Wiring {
         InferenceEngine engine = engines.create(config);
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
-                new JdbiSafetyStore(adapters.database()), engine, Clock.systemUTC());
+                new JdbiSafetyStore(adapters.database()), new JdbiAccountKeyStore(adapters.database()), engine,
+                Clock.systemUTC());
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
@@ -146,16 +149,19 @@ final class Wiring {
         DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety,
                 config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
-        Credentials credentials = credentials(config, apiKeys);
+        AccountKeys accountKeys = new AccountKeys(serving.accountKeys(), serving.clock());
+        Credentials credentials = credentials(config, apiKeys, accountKeys);
         if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
-                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
+                new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety, accountKeys),
+                resources);
     }
 
     /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
-    private static Credentials credentials(ServerConfig config, Set<String> apiKeys) throws java.io.IOException {
+    private static Credentials credentials(ServerConfig config, Set<String> apiKeys, AccountKeys accountKeys)
+            throws java.io.IOException {
         java.util.Map<Role, Set<String>> keys = new java.util.EnumMap<>(Role.class);
         config.access().roleKeys().forEach((role, set) -> keys.put(role, new java.util.HashSet<>(set)));
         keys.computeIfAbsent(Role.ADMIN, r -> new java.util.HashSet<>()).addAll(apiKeys);
@@ -164,7 +170,7 @@ final class Wiring {
         OidcTokens oidc = o == null ? null : new OidcTokens(o.issuer(), o.audience(), o.rolesClaim(), o.skew(),
                 Clock.systemUTC(), java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
                         .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
-        return new Credentials(keys, AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()), oidc);
+        return new Credentials(keys, AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()), oidc, accountKeys);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */

@@ -13,6 +13,7 @@ import dev.whetstone.jobs.JobStores;
 import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
+import dev.whetstone.testing.InMemoryAccountKeyStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -102,7 +103,7 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -139,7 +140,7 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
         FakeInferenceEngine engine = new FakeInferenceEngine();
-        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
@@ -147,7 +148,7 @@ final class TestServer implements AutoCloseable {
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
 
     /** Counts lines and tells preference, chat and prompt/completion apart by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {

@@ -20,22 +20,25 @@ public final class Credentials {
     private final List<Key> keys = new ArrayList<>();
     private final AccessTokens tokens;
     private final OidcTokens oidc;
+    private final AccountKeys accountKeys;
 
     public Credentials(Set<String> adminKeys, Set<String> inferenceKeys, AccessTokens tokens) {
-        this(keysByRole(adminKeys, inferenceKeys), tokens, null);
+        this(keysByRole(adminKeys, inferenceKeys), tokens, null, null);
     }
 
     /**
      * @param keysByRole API keys per role; at least one admin key
      * @param oidc       the external issuer's token verifier, or null
+     * @param accountKeys the accounts' key1 and key2, or null
      */
-    public Credentials(Map<Role, Set<String>> keysByRole, AccessTokens tokens, OidcTokens oidc) {
+    public Credentials(Map<Role, Set<String>> keysByRole, AccessTokens tokens, OidcTokens oidc, AccountKeys accountKeys) {
         if (keysByRole.getOrDefault(Role.ADMIN, Set.of()).isEmpty()) {
             throw new IllegalArgumentException("at least one API key is required");
         }
         keysByRole.forEach((role, set) -> set.forEach(k -> keys.add(new Key(k.getBytes(StandardCharsets.UTF_8), role))));
         this.tokens = tokens;
         this.oidc = oidc;
+        this.accountKeys = accountKeys;
     }
 
     private static Map<Role, Set<String>> keysByRole(Set<String> adminKeys, Set<String> inferenceKeys) {
@@ -53,7 +56,10 @@ public final class Credentials {
     public Optional<Set<Role>> rolesOf(String presented) {
         Optional<Role> key = keyRole(presented);
         if (key.isPresent()) return Optional.of(Set.of(key.get()));
-        if (!AccessTokens.looksLikeToken(presented)) return Optional.empty();
+        if (!AccessTokens.looksLikeToken(presented)) {
+            if (accountKeys != null && accountKeys.accountOf(presented).isPresent()) return Optional.of(Set.of(AccountKeys.ROLE));
+            return Optional.empty();
+        }
         if (oidc != null && oidc.isIssuedByIt(presented)) return Optional.of(oidc.verify(presented));
         if (tokens != null) return Optional.of(Set.of(tokens.verify(presented)));
         return Optional.empty();
