@@ -101,6 +101,15 @@ class AzureCliTest {
             assertThat(missing.err()).contains("Deployment 'my-bot' was not found");
             assertThat(cli.ok(args(List.of("cognitiveservices", "account", "deployment", "list"), account,
                     List.of("--query", "length(@)", "-o", "tsv"))).strip()).isEqualTo("0");
+
+            // the account keys (docs/security.md)
+            JsonNode keys = Json.MAPPER.readTree(cli.ok(args(List.of("cognitiveservices", "account", "keys", "list"),
+                    account, List.of("-o", "json"))));
+            assertThat(keys.path("key1").asText()).matches("[0-9a-f]{32}");
+            JsonNode regenerated = Json.MAPPER.readTree(cli.ok(args(List.of("cognitiveservices", "account", "keys",
+                    "regenerate"), account, List.of("--key-name", "key2", "-o", "json"))));
+            assertThat(regenerated.path("key1").asText()).isEqualTo(keys.path("key1").asText());
+            assertThat(regenerated.path("key2").asText()).matches("[0-9a-f]{32}").isNotEqualTo(keys.path("key2").asText());
         }
     }
 
