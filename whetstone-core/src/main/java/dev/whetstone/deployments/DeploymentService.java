@@ -92,7 +92,8 @@ public final class DeploymentService implements DeploymentLookup {
         boolean sameModel = old.model().name().equals(model.name());
         boolean reload = !sameModel || old.state() != ProvisioningState.SUCCEEDED;
         Deployment next = new Deployment(account, old.name(), model, sku, policy,
-                reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag());
+                reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag(),
+                old.lastUsedAt()); // a PUT is no use: the idle deadline stays where the last inference put it
         if (!store.update(next, old.etag())) {
             throw ApiException.conflict("Deployment '" + old.name() + "' was changed or deleted by another request "
                     + "at the same time; send the PUT again.");

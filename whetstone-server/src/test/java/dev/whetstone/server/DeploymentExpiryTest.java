@@ -75,6 +75,11 @@ class DeploymentExpiryTest {
         JsonNode afterUse = json(arm.get("used-bot"));
         assertThat(afterUse.path("properties").path("lastUsedAt").asText()).isEqualTo("2026-03-01T10:00:00Z");
         assertThat(afterUse.path("properties").path("expiresAt").asText()).isEqualTo("2026-03-16T10:00:00Z");
+        // a PUT (capacity change) is no use: the answer keeps the last use and the deadline
+        JsonNode resized = json(arm.put("used-bot", body("Standard").replace("\"capacity\":1", "\"capacity\":2")));
+        assertThat(resized.path("sku").path("capacity").asInt()).isEqualTo(2);
+        assertThat(resized.path("properties").path("expiresAt").asText()).isEqualTo("2026-03-16T10:00:00Z");
+        assertThat(json(arm.get("used-bot")).path("properties").path("lastUsedAt").asText()).isEqualTo("2026-03-01T10:00:00Z");
         // DeveloperTier ends 24 h after creation whatever its use
         assertThat(chat("dev-bot").statusCode()).isEqualTo(200);
         assertThat(json(arm.get("dev-bot")).path("properties").path("expiresAt").asText()).isEqualTo("2026-03-02T08:00:00Z");
