@@ -64,11 +64,16 @@ async function deployForm(ctx, watch) {
   const name = h('input', {id: 'deploy-name', required: true, maxlength: 64, pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]*',
     value: suggestName(model.value)});
   model.addEventListener('change', () => { name.value = suggestName(model.value); });
+  const sku = h('select', {id: 'deploy-sku'},
+    h('option', {value: 'Standard'}, 'Standard'),
+    h('option', {value: 'GlobalStandard'}, 'GlobalStandard'),
+    h('option', {value: 'DeveloperTier'}, 'DeveloperTier (deleted a day after creation)'));
   const message = h('div', {id: 'deploy-message'});
   const form = h('form', {class: 'card', id: 'deploy-form'},
     h('h2', {}, 'Deploy a model or checkpoint'),
     h('div', {class: 'grid wide'}, field('Model', model),
-      field('Deployment name', name, 'Used in the inference URL: /openai/deployments/<name>/chat/completions')),
+      field('Deployment name', name, 'Used in the inference URL: /openai/deployments/<name>/chat/completions'),
+      field('Deployment type', sku, 'Any deployment unused for a while is deleted; the list shows when')),
     message,
     h('div', {class: 'actions'}, h('button', {type: 'submit', id: 'deploy-button'}, 'Deploy')));
   form.addEventListener('submit', async e => {
@@ -77,7 +82,7 @@ async function deployForm(ctx, watch) {
     message.replaceChildren();
     try {
       await call('PUT', deploymentUrl(name.value), {bearer: true, signal: ctx.signal, json: {
-        sku: {name: 'standard', capacity: 1},
+        sku: {name: sku.value, capacity: 1},
         properties: {model: {format: 'OpenAI', name: model.value, version: '1'}},
       }});
       ctx.announce(`Deploying ${model.value} as ${name.value}.`);
@@ -101,6 +106,7 @@ function deploymentsTable(list, ctx, refresh) {
       h('td', {}, h('code', {}, d.name)),
       h('td', {}, h('code', {}, d.properties?.model?.name ?? '')),
       h('td', {}, badge(state)),
+      h('td', {class: 'expires'}, expiry(d.properties)),
       h('td', {}, d.properties?.error ? h('pre', {class: 'details'}, d.properties.error.message) : ''),
       h('td', {}, h('div', {class: 'actions'},
         state === 'Succeeded' ? h('a', {href: `#/playground?deployment=${encodeURIComponent(d.name)}`,
@@ -108,7 +114,16 @@ function deploymentsTable(list, ctx, refresh) {
         h('button', {type: 'button', class: 'danger', 'aria-label': `Delete deployment ${d.name}`,
           onclick: () => remove(d, ctx, refresh)}, 'Delete'))));
   });
-  return table('Deployments', ['Name', 'Model', 'State', 'Details', ''], rows, 'No deployments yet.');
+  return table('Deployments', ['Name', 'Model', 'State', 'Deleted at', 'Details', ''], rows, 'No deployments yet.');
+}
+
+/** When the service deletes the deployment (docs/deployments.md, "Expiry"): a DeveloperTier end, or an idle deadline. */
+function expiry(p) {
+  if (!p?.expiresAt) return 'never';
+  const at = new Date(p.expiresAt).toLocaleString();
+  const why = p.expiryReason === 'DeveloperTier' ? 'DeveloperTier lifetime'
+    : 'if unused until then' + (p.lastUsedAt ? ` (last used ${new Date(p.lastUsedAt).toLocaleString()})` : ' (never used)');
+  return h('span', {title: p.expiresAt}, `${at} — ${why}`);
 }
 
 async function remove(d, ctx, refresh) {

@@ -1,6 +1,9 @@
 package dev.whetstone.cli;
 
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.server.AccessOptions;
+import dev.whetstone.server.ManagementOptions;
+import dev.whetstone.server.auth.Role;
 import dev.whetstone.server.ServingOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.WhetstoneServer;
@@ -57,6 +60,27 @@ final class ServeCommand implements Callable<Integer> {
             description = "Repeatable: keys that may call only chat/completions and completions (403 elsewhere).")
     List<String> inferenceKeys;
 
+    @Option(names = "--role-key", split = ",", defaultValue = "${env:WHETSTONE_ROLE_KEY}",
+            description = "Repeatable: ROLE=KEY, an API key with one of the roles reader, openai-user, openai-contributor, "
+                    + "contributor, inference, admin (docs/security.md).")
+    List<String> roleKeys;
+
+    @Option(names = "--oidc-issuer", defaultValue = "${env:WHETSTONE_OIDC_ISSUER}",
+            description = "Accept bearer tokens of this OpenID Connect issuer (its iss; discovery and JWKS are fetched from it).")
+    String oidcIssuer;
+
+    @Option(names = "--oidc-audience", defaultValue = "${env:WHETSTONE_OIDC_AUDIENCE}",
+            description = "The aud the issuer's tokens must carry (this service's application id); required with --oidc-issuer.")
+    String oidcAudience;
+
+    @Option(names = "--oidc-roles-claim", defaultValue = "${env:WHETSTONE_OIDC_ROLES_CLAIM:-roles}",
+            description = "The claim holding the roles (a dotted path such as realm_access.roles; default ${DEFAULT-VALUE}).")
+    String oidcRolesClaim;
+
+    @Option(names = "--oidc-clock-skew-seconds", defaultValue = "${env:WHETSTONE_OIDC_CLOCK_SKEW_SECONDS:-60}",
+            description = "Tolerance for exp and nbf of the issuer's tokens (default ${DEFAULT-VALUE}).")
+    long oidcSkewSeconds;
+
     @Option(names = "--accounts", split = ",", defaultValue = "${env:WHETSTONE_ACCOUNTS}",
             description = "The only account names deployments may use (comma-separated); default: any, created on first use.")
     List<String> accounts;
@@ -73,6 +97,35 @@ final class ServeCommand implements Callable<Integer> {
             description = "A chat or completion request unfinished after this long ends with 503 (default ${DEFAULT-VALUE}).")
     long inferenceTimeoutSeconds;
 
+    @Option(names = "--tls-port", defaultValue = "${env:WHETSTONE_TLS_PORT:--1}",
+            description = "Also serve HTTPS on this port (0 picks a free one; default: no HTTPS). The Azure CLI needs it.")
+    int tlsPort;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:WHETSTONE_TLS_CERT}",
+            description = "PEM certificate chain for HTTPS; default: one generated into <data>/tls on first start.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:WHETSTONE_TLS_KEY}",
+            description = "PEM private key of --tls-cert (PKCS#8, RSA or EC, unencrypted).")
+    Path tlsKey;
+
+    @Option(names = "--subscription-id", defaultValue = "${env:WHETSTONE_SUBSCRIPTION_ID:-"
+            + ManagementOptions.DEFAULT_SUBSCRIPTION + "}",
+            description = "The subscription that GET /subscriptions lists for Azure CLI sign-ins (default ${DEFAULT-VALUE}).")
+    String subscriptionId;
+
+    @Option(names = "--tenant-id", defaultValue = "${env:WHETSTONE_TENANT_ID:-" + ManagementOptions.DEFAULT_TENANT + "}",
+            description = "The tenant of that subscription and of the tokens the sign-in endpoint issues (default ${DEFAULT-VALUE}).")
+    String tenantId;
+
+    @Option(names = "--developer-tier-hours", defaultValue = "${env:WHETSTONE_DEVELOPER_TIER_HOURS:-24}",
+            description = "Hours after its creation a sku DeveloperTier deployment is deleted (default ${DEFAULT-VALUE}, as Azure).")
+    double developerTierHours;
+
+    @Option(names = "--deployment-idle-days", defaultValue = "${env:WHETSTONE_DEPLOYMENT_IDLE_DAYS:-15}",
+            description = "Days without inference after which a deployment is deleted; 0: never (default ${DEFAULT-VALUE}, as Azure).")
+    double deploymentIdleDays;
+
     @Override
     public Integer call() throws Exception {
         Shutdown.closeOnSignal(WhetstoneServer.start(config()));
@@ -85,9 +138,53 @@ final class ServeCommand implements Callable<Integer> {
                 apiKey == null || apiKey.isBlank() ? Set.of() : Set.of(apiKey.strip()), aliases(),
                 maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
-                new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts)),
+                access(),
                 new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
-                safety.settings());
+                safety.settings(), management());
+    }
+
+    private AccessOptions access() {
+        java.util.Map<Role, Set<String>> byRole = new java.util.EnumMap<>(Role.class);
+        for (String entry : roleKeys == null ? List.<String>of() : roleKeys) {
+            if (entry.isBlank()) continue;
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.strip().length() - 1) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--role-key expects ROLE=KEY, got '" + entry.strip() + "'");
+            }
+            Role role;
+            try {
+                role = Role.fromWire(entry.substring(0, eq));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--role-key: " + e.getMessage());
+            }
+            byRole.computeIfAbsent(role, r -> new java.util.HashSet<>()).add(entry.substring(eq + 1).strip());
+        }
+        AccessOptions.Oidc oidc = null;
+        if (oidcIssuer != null && !oidcIssuer.isBlank()) {
+            if (oidcAudience == null || oidcAudience.isBlank()) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--oidc-issuer needs --oidc-audience (the aud its tokens carry for this service)");
+            }
+            oidc = new AccessOptions.Oidc(oidcIssuer.strip(), oidcAudience.strip(), oidcRolesClaim,
+                    Duration.ofSeconds(oidcSkewSeconds));
+        }
+        return new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts), byRole, oidc);
+    }
+
+    private ManagementOptions management() {
+        try {
+            DeploymentLifecycle lifecycle = new DeploymentLifecycle(seconds(developerTierHours * 3600, "--developer-tier-hours"),
+                    seconds(deploymentIdleDays * 86400, "--deployment-idle-days"), DeploymentLifecycle.AZURE.sweepEvery());
+            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId, lifecycle);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+    }
+
+    private static Duration seconds(double value, String option) {
+        if (!(value >= 0) || Double.isInfinite(value)) throw new IllegalArgumentException(option + " must be 0 or more, got " + value);
+        return Duration.ofMillis(Math.round(value * 1000));
     }
 
     private static Set<String> nonBlank(List<String> values) {

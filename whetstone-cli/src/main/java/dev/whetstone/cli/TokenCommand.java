@@ -26,7 +26,8 @@ final class TokenCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--role", defaultValue = "admin",
-            description = "admin (every route) or inference (only chat/completions and completions); default ${DEFAULT-VALUE}.")
+            description = "admin (every route), openai-contributor, openai-user, contributor, reader (the Azure roles, "
+                    + "docs/security.md) or inference (only chat/completions and completions); default ${DEFAULT-VALUE}.")
     String role;
 
     @Option(names = "--expires", defaultValue = "1h", description = "Lifetime: N followed by s, m, h or d (default ${DEFAULT-VALUE}).")

@@ -62,7 +62,7 @@ class DeploymentsCliTest {
         Run bad = cli("token", "--data", data.toString(), "--expires", "soon");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("--expires expects a positive number followed by s, m, h or d");
-        assertThat(cli("token", "--data", data.toString(), "--role", "root").err()).contains("allowed: admin, inference");
+        assertThat(cli("token", "--data", data.toString(), "--role", "root").err()).contains("allowed: admin, contributor, openai-contributor, openai-user, reader, inference");
     }
 
     @Test

@@ -10,9 +10,18 @@ package dev.whetstone.deployments;
  * @param createdAt epoch seconds
  * @param updatedAt epoch seconds
  * @param etag      changes with every stored change; updates compare it (optimistic concurrency)
+ * @param lastUsedAt epoch seconds of the last inference (to the minute, DeploymentService.TOUCH_EVERY), 0 for never;
+ *                   kept by {@link dev.whetstone.store.DeploymentStore#touch}, not by updates
  */
 public record Deployment(String account, String name, ModelRef model, Sku sku, String raiPolicyName,
-                         ProvisioningState state, String error, long createdAt, long updatedAt, String etag) {
+                         ProvisioningState state, String error, long createdAt, long updatedAt, String etag,
+                         long lastUsedAt) {
+
+    /** A deployment not used yet. */
+    public Deployment(String account, String name, ModelRef model, Sku sku, String raiPolicyName,
+                      ProvisioningState state, String error, long createdAt, long updatedAt, String etag) {
+        this(account, name, model, sku, raiPolicyName, state, error, createdAt, updatedAt, etag, 0);
+    }
 
     /**
      * {@code properties.model}: what to serve.
@@ -22,10 +31,14 @@ public record Deployment(String account, String name, ModelRef model, Sku sku, S
      */
     public record ModelRef(String format, String name, String version, String source) {}
 
-    /** {@code sku}: {@code Standard} or {@code GlobalStandard}; capacity N allows N × 1000 tokens per minute. */
+    /**
+     * {@code sku}: {@code Standard}, {@code GlobalStandard} or {@code DeveloperTier} (deleted a while after creation,
+     * DeploymentLifecycle); capacity N allows N × 1000 tokens per minute.
+     */
     public record Sku(String name, int capacity) {}
 
     public Deployment withState(ProvisioningState newState, String newError, long now, String newEtag) {
-        return new Deployment(account, name, model, sku, raiPolicyName, newState, newError, createdAt, now, newEtag);
+        return new Deployment(account, name, model, sku, raiPolicyName, newState, newError, createdAt, now, newEtag,
+                lastUsedAt);
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Deployments (docs/reference/API.md 5.1): PUT stores the deployment as {@code Creating} and loads its model through the engine
@@ -23,6 +25,12 @@ import java.util.concurrent.Executor;
  * ({@link ModelUsage}).
  */
 public final class DeploymentService implements DeploymentLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
+    /**
+     * A use is stored at most once a minute per deployment: idle limits are days, and one write per request would
+     * put a database write on every inference.
+     */
+    static final long TOUCH_EVERY_SECONDS = 60;
     static final String NOT_FOUND_MESSAGE = "The API deployment for this resource does not exist. If you created the "
             + "deployment within the last 5 minutes, please wait a moment and try again.";
 
@@ -32,10 +40,18 @@ public final class DeploymentService implements DeploymentLookup {
     private final DeploymentLoader loader;
     private final PolicyCheck policies;
     private final Clock clock;
+    private final DeploymentLifecycle lifecycle;
 
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
                              InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
                              Clock clock) {
+        this(store, models, jobStores, paths, engine, loads, accounts, policies, clock, DeploymentLifecycle.AZURE);
+    }
+
+    public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
+                             InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
+                             Clock clock, DeploymentLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
         this.store = store;
         this.resolver = new ServingResolver(models, jobStores, paths);
         this.accounts = accounts;
@@ -76,7 +92,8 @@ public final class DeploymentService implements DeploymentLookup {
         boolean sameModel = old.model().name().equals(model.name());
         boolean reload = !sameModel || old.state() != ProvisioningState.SUCCEEDED;
         Deployment next = new Deployment(account, old.name(), model, sku, policy,
-                reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag());
+                reload ? ProvisioningState.CREATING : old.state(), reload ? null : old.error(), old.createdAt(), now, etag(),
+                old.lastUsedAt()); // a PUT is no use: the idle deadline stays where the last inference put it
         if (!store.update(next, old.etag())) {
             throw ApiException.conflict("Deployment '" + old.name() + "' was changed or deleted by another request "
                     + "at the same time; send the PUT again.");
@@ -132,6 +149,8 @@ public final class DeploymentService implements DeploymentLookup {
         }
         Deployment d = stored.get();
         if (live.isPresent() && live.get().modelName().equals(d.model().name())) {
+            long now = clock.instant().getEpochSecond();
+            if (now - d.lastUsedAt() >= TOUCH_EVERY_SECONDS) store.touch(deploymentName, now);
             if (live.get().quota().capacity() != d.sku().capacity()) loader.resize(deploymentName, d.sku().capacity());
             DeploymentLoader.Live l = live.get();
             return new LiveDeployment(deploymentName, l.modelName(), l.model(), l.quota(), d.account(), d.raiPolicyName());
@@ -165,6 +184,36 @@ public final class DeploymentService implements DeploymentLookup {
                 .map(chat -> Map.of("chatCompletion", Boolean.toString(chat), "completion", "true",
                         "vision", Boolean.toString(resolver.vision(d.model().name()).orElse(false))))
                 .orElse(Map.of());
+    }
+
+    /** When and why the deployment will be deleted unless it is used (or, for DeveloperTier, at all). */
+    public Optional<DeploymentLifecycle.Expiry> expiry(Deployment d) { return lifecycle.expiry(d); }
+
+    /** How often {@link #deleteExpired()} should run. */
+    public java.time.Duration sweepEvery() { return lifecycle.sweepEvery(); }
+
+    /**
+     * Deletes every deployment past its expiry (DeveloperTier lifetime or idle limit) and frees its weights, with a
+     * log line saying which rule; returns the deleted ones. Safe on several replicas: a deployment deleted elsewhere
+     * meanwhile is skipped.
+     */
+    public List<Deployment> deleteExpired() {
+        java.time.Instant now = clock.instant();
+        List<Deployment> deleted = new java.util.ArrayList<>();
+        for (Deployment d : store.all()) {
+            Optional<DeploymentLifecycle.Expiry> e = lifecycle.expiry(d);
+            if (e.isEmpty() || now.isBefore(e.get().at())) continue;
+            // read again: an inference or a PUT since the listing may have moved the deadline
+            Optional<Deployment> current = store.find(d.name()).filter(x -> x.etag().equals(d.etag()));
+            Optional<DeploymentLifecycle.Expiry> again = current.flatMap(lifecycle::expiry);
+            if (again.isEmpty() || now.isBefore(again.get().at())) continue;
+            if (store.delete(d.name())) {
+                loader.unload(d.name());
+                LOG.info(lifecycle.describe(current.get(), again.get()));
+                deleted.add(current.get());
+            }
+        }
+        return deleted;
     }
 
     /** At start-up: loads again what was serving or being created when the service stopped. */

@@ -11,7 +11,7 @@ final class RequestChecks {
     private static final Pattern DEPLOYMENT_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
     private static final Pattern SOURCE = Pattern.compile("(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
             + "Microsoft\\.CognitiveServices/accounts/([^/]+)/?");
-    static final List<String> SKUS = List.of("Standard", "GlobalStandard");
+    static final List<String> SKUS = List.of("Standard", "GlobalStandard", DeploymentLifecycle.DEVELOPER_TIER);
     static final int MAX_CAPACITY = 10_000;
 
     private RequestChecks() {}

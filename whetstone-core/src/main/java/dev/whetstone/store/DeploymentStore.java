@@ -28,4 +28,10 @@ public interface DeploymentStore {
     boolean update(Deployment deployment, String expectedEtag);
 
     boolean delete(String name);
+
+    /**
+     * Records an inference at {@code at} (epoch seconds) as the deployment's {@code lastUsedAt}, without changing its
+     * etag (it is no client's change); false when there is no such deployment.
+     */
+    boolean touch(String name, long at);
 }

@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
+import dev.whetstone.server.api.AccountKeysApi;
 import dev.whetstone.server.api.AccountModelsApi;
 import dev.whetstone.server.api.DeploymentsApi;
 import dev.whetstone.server.api.RaiApi;
@@ -12,11 +13,15 @@ import dev.whetstone.server.api.GradersApi;
 import dev.whetstone.graders.DeploymentGraderModel;
 import dev.whetstone.graders.Graders;
 import dev.whetstone.server.api.Json;
+import dev.whetstone.server.api.ManagementApi;
 import dev.whetstone.server.api.ModelsApi;
 import dev.whetstone.server.api.Routes;
 import dev.whetstone.server.api.inference.InferenceApi;
+import dev.whetstone.server.auth.Permission;
 import dev.whetstone.server.http.EnvelopeErrorHandler;
 import dev.whetstone.server.http.PercentEncoding;
+import dev.whetstone.server.tls.ServerCertificate;
+import dev.whetstone.server.tls.TlsConnector;
 import dev.whetstone.server.ui.Portal;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -32,13 +37,20 @@ final class HttpApp {
 
     private HttpApp() {}
 
-    static Javalin create(Services services, ServerConfig config) {
+    static Javalin create(Services services, ServerConfig config, ServerCertificate certificate) {
         Auth auth = new Auth(services.credentials());
         PrometheusMeterRegistry metrics = services.metrics();
         return Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.jetty.host = config.host();
             c.jetty.port = config.port();
+            if (certificate != null) {
+                // Javalin adds its own plain connector only when none is configured: add it first (port() reads the
+                // first connector), then the HTTPS one.
+                c.jetty.addConnector((server, http) -> TlsConnector.plain(server, http, config.host(), config.port()));
+                c.jetty.addConnector((server, http) -> TlsConnector.create(server, http, config.host(),
+                        config.management().tlsPort(), certificate));
+            }
             c.router.treatMultipleSlashesAsSingleSlash = true; // doc users send //openai/files (docs/reference/CLIENTS.md 12)
             c.http.maxRequestSize = 1 << 20; // JSON bodies; uploads stream past this limit on their own
             c.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -56,7 +68,8 @@ final class HttpApp {
                 ctx.attribute(STARTED_AT, System.nanoTime());
                 PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
                 PercentEncoding.requireWellFormed("query", ctx.queryString());
-                if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx)) auth.check(ctx);
+                if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx) && !ManagementApi.isPublic(ctx)) auth.check(ctx);
+                if (ctx.path().equals("/metrics")) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
             });
             c.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED_AT);
@@ -83,6 +96,9 @@ final class HttpApp {
             new JobsApi(services.jobs(), graders).register(routes);
             new GradersApi(graders).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
+            new AccountKeysApi(services.accountKeys(), services.accounts()).register(routes);
+            new ManagementApi(services.credentials(), config.management().subscription(), config.management().tenant(),
+                    Clock.systemUTC()).register(routes);
             new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
             new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions()).register(routes);

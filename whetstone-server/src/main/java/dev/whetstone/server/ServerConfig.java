@@ -22,6 +22,7 @@ import java.util.Set;
  * @param access     inference-only keys and the allowed deployment accounts
  * @param serving    batch, queue and time-out of the inference engine
  * @param safety     default classifiers and whether jobs evaluate their data and model (docs/safety.md)
+ * @param management HTTPS, and the subscription and tenant of the Resource Manager sign-in (docs/deployments.md)
  */
 public record ServerConfig(
         String host,
@@ -40,7 +41,8 @@ public record ServerConfig(
         Duration workerLease,
         AccessOptions access,
         ServingOptions serving,
-        SafetySettings safety) {
+        SafetySettings safety,
+        ManagementOptions management) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -51,11 +53,22 @@ public record ServerConfig(
         if (access == null) access = AccessOptions.NONE;
         if (serving == null) serving = ServingOptions.DEFAULTS;
         if (safety == null) safety = SafetySettings.defaults();
+        if (management == null) management = ManagementOptions.DEFAULTS;
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
             throw new IllegalArgumentException("the worker lease must be at least 1 second, got " + workerLease);
         }
+    }
+
+    /** The configuration with the default management options: plain HTTP only. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
+                        Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
+                        Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
+                        Duration workerLease, AccessOptions access, ServingOptions serving, SafetySettings safety) {
+        this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety,
+                ManagementOptions.DEFAULTS);
     }
 
     /** The configuration without access options: admin keys only, any account name. */
@@ -92,33 +105,39 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management);
     }
 
     public ServerConfig withServing(ServingOptions newServing) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management);
     }
 
     public ServerConfig withSafety(SafetySettings newSafety) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                newSafety);
+                newSafety, management);
+    }
+
+    public ServerConfig withManagement(ManagementOptions newManagement) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, newManagement);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

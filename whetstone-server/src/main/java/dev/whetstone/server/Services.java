@@ -12,6 +12,7 @@ import dev.whetstone.jobs.JobService;
 import dev.whetstone.models.ModelCatalog;
 import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
+import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
@@ -39,11 +40,12 @@ record Services(
         InferenceApiOptions inferenceOptions,
         ModelExportApi modelExport,
         SafetyService safety,
-        PythonSandbox python) {
+        PythonSandbox python,
+        AccountKeys accountKeys) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
-                credentials, lookup, options, modelExport, safety, python);
+                credentials, lookup, options, modelExport, safety, python, accountKeys);
     }
 }

@@ -1,6 +1,7 @@
 package dev.whetstone.server;
 
 import dev.whetstone.engine.inference.InferenceEngine;
+import dev.whetstone.store.AccountKeyStore;
 import dev.whetstone.store.DeploymentStore;
 import dev.whetstone.store.SafetyStore;
 import java.time.Clock;
@@ -9,6 +10,8 @@ import java.time.Clock;
  * What deployments need from the outside: their store, the engine that loads their models, and where their
  * content filtering policies and blocklists are kept.
  *
+ * @param accountKeys the accounts' key1 and key2 (ARM listKeys)
  * @param clock quota refills and timestamps (tests pass a manual clock)
  */
-record ServingWiring(DeploymentStore store, SafetyStore safetyStore, InferenceEngine engine, Clock clock) {}
+record ServingWiring(DeploymentStore store, SafetyStore safetyStore, AccountKeyStore accountKeys, InferenceEngine engine,
+                     Clock clock) {}

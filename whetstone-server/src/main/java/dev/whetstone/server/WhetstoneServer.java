@@ -1,6 +1,12 @@
 package dev.whetstone.server;
 
+import dev.whetstone.server.tls.ServerCertificate;
+import dev.whetstone.server.tls.TlsConnector;
 import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.Set;
 import io.javalin.router.Endpoint;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,12 +43,36 @@ public final class WhetstoneServer implements AutoCloseable {
     }
 
     private static WhetstoneServer start(ServerConfig config, Services services, List<AutoCloseable> resources) {
-        Javalin app = HttpApp.create(services, config).start();
+        ServerCertificate certificate = certificate(config);
+        Javalin app = HttpApp.create(services, config, certificate).start();
         LOG.info("Whetstone listening on http://{}:{} (web portal at /)", config.host(), app.port());
-        return new WhetstoneServer(app, new ArrayList<>(resources));
+        WhetstoneServer server = new WhetstoneServer(app, new ArrayList<>(resources));
+        if (certificate != null) {
+            LOG.info("Whetstone listening on https://{}:{}", config.host(), server.tlsPort());
+            if (certificate.caFile() != null) {
+                System.out.println("HTTPS uses a certificate generated for this machine; clients trust it with its CA "
+                        + "certificate: export REQUESTS_CA_BUNDLE=" + certificate.caFile().toAbsolutePath());
+            }
+        }
+        return server;
+    }
+
+    /** The user's certificate, the generated one, or null without HTTPS. */
+    private static ServerCertificate certificate(ServerConfig config) {
+        ManagementOptions m = config.management();
+        if (!m.tls()) return null;
+        try {
+            return m.tlsCert() != null ? ServerCertificate.fromPem(m.tlsCert(), m.tlsKey())
+                    : ServerCertificate.generated(config.dataDir(), Set.of(config.host()), Clock.systemUTC());
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTPS cannot start: " + e.getMessage(), e);
+        }
     }
 
     public int port() { return app.port(); }
+
+    /** The bound HTTPS port, or -1 when the service offers none. */
+    public int tlsPort() { return TlsConnector.port(app.jettyServer().server()); }
 
     /** Every method and path template the router answers, in registration order (tests walk the whole API). */
     List<Endpoint> endpoints() {

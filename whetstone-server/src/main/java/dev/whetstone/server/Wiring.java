@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.files.FileImporter;
@@ -17,12 +18,16 @@ import dev.whetstone.worker.JobWorkers;
 import dev.whetstone.worker.TrainingData;
 import dev.whetstone.worker.WorkerEnvironment;
 import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
+import dev.whetstone.server.auth.OidcTokens;
+import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.sql.Database;
 import dev.whetstone.store.sql.JdbiCheckpointStore;
+import dev.whetstone.store.sql.JdbiAccountKeyStore;
 import dev.whetstone.store.sql.JdbiDeploymentStore;
 import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
@@ -58,6 +63,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -101,7 +107,8 @@ final class Wiring {
         InferenceEngine engine = engines.create(config);
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
-                new JdbiSafetyStore(adapters.database()), engine, Clock.systemUTC());
+                new JdbiSafetyStore(adapters.database()), new JdbiAccountKeyStore(adapters.database()), engine,
+                Clock.systemUTC());
         // Uploaded files' images are fetched and decoded under the same outbound rules as file imports.
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(),
                 TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
@@ -161,10 +168,11 @@ final class Wiring {
         SafetyService safety = new SafetyService(serving.safetyStore(), accounts,
                 (account, policy) -> policyUser(serving, account, policy), config.safety(),
                 name -> deploymentRef.get().live(name), serving.clock());
-        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety, resources);
+        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety,
+                config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
-        Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
-                AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
+        AccountKeys accountKeys = new AccountKeys(serving.accountKeys(), serving.clock());
+        Credentials credentials = credentials(config, apiKeys, accountKeys);
         if (jobWiring.workers() > 0) {
             resources.add(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter));
         }
@@ -173,7 +181,21 @@ final class Wiring {
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
                         .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
-                PythonSandbox.detect()), resources);
+                PythonSandbox.detect(), accountKeys), resources);
+    }
+
+    /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
+    private static Credentials credentials(ServerConfig config, Set<String> apiKeys, AccountKeys accountKeys)
+            throws java.io.IOException {
+        java.util.Map<Role, Set<String>> keys = new java.util.EnumMap<>(Role.class);
+        config.access().roleKeys().forEach((role, set) -> keys.put(role, new java.util.HashSet<>(set)));
+        keys.computeIfAbsent(Role.ADMIN, r -> new java.util.HashSet<>()).addAll(apiKeys);
+        keys.computeIfAbsent(Role.INFERENCE, r -> new java.util.HashSet<>()).addAll(config.access().inferenceKeys());
+        AccessOptions.Oidc o = config.access().oidc();
+        OidcTokens oidc = o == null ? null : new OidcTokens(o.issuer(), o.audience(), o.rolesClaim(), o.skew(),
+                Clock.systemUTC(), java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
+                        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
+        return new Credentials(keys, AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()), oidc, accountKeys);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */
@@ -187,16 +209,41 @@ final class Wiring {
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */
     private static DeploymentService deployments(Core core, JobWiring jobWiring, ServingWiring serving,
                                                  AccountNames accounts, SafetyService safety,
-                                                 List<AutoCloseable> resources) {
+                                                 DeploymentLifecycle lifecycle, List<AutoCloseable> resources) {
         ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(() -> {
             loads.shutdownNow(); // interrupts loads in flight; the engine itself closes after this
             loads.awaitTermination(30, TimeUnit.SECONDS);
         });
         DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
-                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock());
+                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock(), lifecycle);
         service.restore();
+        resources.add(sweepExpired(service));
         return service;
+    }
+
+    /**
+     * Deletes expired deployments (DeveloperTier lifetime, idle limit) every {@code sweepEvery}, on one platform
+     * thread; a failed sweep is logged and the next one tries again.
+     */
+    private static AutoCloseable sweepExpired(DeploymentService service) {
+        java.util.concurrent.ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "deployment-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = service.sweepEvery().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                service.deleteExpired();
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(Wiring.class).warn("deleting expired deployments failed: {}", e.toString());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+        return () -> {
+            sweeper.shutdownNow();
+            sweeper.awaitTermination(10, TimeUnit.SECONDS);
+        };
     }
 
     /** A deployment of the account that names the policy, described for a 409 message. */

@@ -130,8 +130,8 @@ class DeploymentsApiTest {
         assertError(arm.put("bot", howToBody(model).replace("OpenAI", "ONNX")), 400, "properties.model.format 'ONNX'");
         assertError(arm.put("bot", "{not json"), 400, "not valid JSON");
         assertError(arm.send("PUT", ACCOUNT + "/deployments/bot", howToBody(model)), 400, "Missing required query parameter 'api-version'");
-        assertError(arm.send("PUT", ACCOUNT + "/deployments/bot?api-version=2022-12-01", howToBody(model)), 400,
-                "Unsupported api-version '2022-12-01'");
+        assertError(arm.send("PUT", ACCOUNT + "/deployments/bot?api-version=2021-10-01", howToBody(model)), 400,
+                "Unsupported api-version '2021-10-01'");
         assertError(arm.send("PUT", ACCOUNT.replace("my-resource", "-x") + "/deployments/bot?" + V, howToBody(model)), 400,
                 "Account name '-x' is invalid");
         assertThat(json(arm.send("GET", ACCOUNT + "/deployments?" + V, null)).get("value")).isEmpty();

@@ -236,6 +236,8 @@ class PortalBrowserTest {
                 .contains(String.valueOf(browser.visible(row).getAttribute("data-state"))));
         browser.screenshot("06-deployed");
         assertThat(browser.find(row).getAttribute("data-state")).as(browser.find(row).getText()).isEqualTo("Succeeded");
+        // a Standard deployment is deleted after 15 days without inference: the list says when
+        assertThat(browser.find(row + " td.expires").getText()).contains("if unused until then (never used)");
         assertThat(browser.find(row + " a").getText()).isEqualTo("Chat");
     }
 

@@ -5,6 +5,7 @@ import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.client.OpenAIClient;
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
 import dev.whetstone.files.FileValidation;
@@ -13,6 +14,7 @@ import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
+import dev.whetstone.testing.InMemoryAccountKeyStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -102,7 +104,7 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -114,27 +116,39 @@ final class TestServer implements AutoCloseable {
                                     int workers, Clock clock, int maxActiveJobs, Shared shared,
                                     UnaryOperator<Wiring> customize) throws Exception {
         return start(dataDir, maxUploadBytes, validation, trainer, workers, clock, maxActiveJobs, shared, customize,
-                SafetySettings.defaults(), new FakeInferenceEngine());
+                c -> c, new FakeInferenceEngine());
     }
 
     /** With jobs and the given safety settings; {@code engine} serves deployments and the model evaluation. */
     static TestServer withSafety(Path dataDir, FakeTrainer trainer, SafetySettings safety, FakeInferenceEngine engine)
             throws Exception {
         return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, 1, Clock.systemUTC(),
-                20, newShared(), w -> w, safety, engine);
+                20, newShared(), w -> w, c -> c.withSafety(safety), engine);
+    }
+
+    /** Keys with roles, an identity provider (access), no workers. */
+    static TestServer withAccess(Path dataDir, AccessOptions access) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0,
+                Clock.systemUTC(), 20, newShared(), w -> w, c -> c.withAccess(access), new FakeInferenceEngine());
+    }
+
+    /** Deployments deleted by {@code lifecycle} on {@code clock} (DeveloperTier lifetime, idle limit); no workers. */
+    static TestServer withLifecycle(Path dataDir, Clock clock, DeploymentLifecycle lifecycle) throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0, clock,
+                20, newShared(), w -> w, c -> c.withManagement(ManagementOptions.DEFAULTS.withLifecycle(lifecycle)),
+                new FakeInferenceEngine());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
                                     int workers, Clock clock, int maxActiveJobs, Shared shared,
-                                    UnaryOperator<Wiring> customize, SafetySettings safety, FakeInferenceEngine engine)
-            throws Exception {
-        ServerConfig config = new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
-                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false)
-                .withSafety(safety);
+                                    UnaryOperator<Wiring> customize, UnaryOperator<ServerConfig> configure,
+                                    FakeInferenceEngine engine) throws Exception {
+        ServerConfig config = configure.apply(new ServerConfig("127.0.0.1", 0, dataDir, null, null, Set.of(KEY),
+                Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false));
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
@@ -142,7 +156,7 @@ final class TestServer implements AutoCloseable {
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
 
     /** Counts lines and tells preference, chat and prompt/completion apart by the first one, as the real validator reports. */
     static FileValidation.Result validate(InputStream in) throws IOException {

@@ -71,6 +71,23 @@ public abstract class DeploymentStoreContract {
     }
 
     @Test
+    void touchRecordsTheLastUseWhichUpdatesKeepAndEtagsIgnore() {
+        Deployment d = deployment("a", "bot", 1, "e1");
+        store.insert(d);
+        assertThat(store.find("bot").orElseThrow().lastUsedAt()).isZero();
+        assertThat(store.touch("bot", 1_700_000_500L)).isTrue();
+        Deployment touched = store.find("bot").orElseThrow();
+        assertThat(touched.lastUsedAt()).isEqualTo(1_700_000_500L);
+        assertThat(touched.etag()).isEqualTo("e1");
+        assertThat(store.list("a").getFirst().lastUsedAt()).isEqualTo(1_700_000_500L);
+        assertThat(store.all().getFirst().lastUsedAt()).isEqualTo(1_700_000_500L);
+        // a PUT's update (built without the last use) leaves it as it was
+        assertThat(store.update(d.withState(ProvisioningState.SUCCEEDED, null, 5, "e2"), "e1")).isTrue();
+        assertThat(store.find("bot").orElseThrow().lastUsedAt()).isEqualTo(1_700_000_500L);
+        assertThat(store.touch("ghost", 1)).isFalse();
+    }
+
+    @Test
     void deleteRemovesOnceAndFreesTheName() {
         store.insert(deployment("a", "bot", 1, "e1"));
         assertThat(store.delete("bot")).isTrue();

@@ -41,7 +41,16 @@ public final class InMemoryDeploymentStore implements DeploymentStore {
         if (old == null || !old.etag().equals(expectedEtag)) return false;
         deployments.put(deployment.name(), new Deployment(old.account(), deployment.name(), deployment.model(),
                 deployment.sku(), deployment.raiPolicyName(), deployment.state(), deployment.error(), deployment.createdAt(), deployment.updatedAt(),
-                deployment.etag()));
+                deployment.etag(), old.lastUsedAt()));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean touch(String name, long at) {
+        Deployment d = deployments.get(name);
+        if (d == null) return false;
+        deployments.put(name, new Deployment(d.account(), d.name(), d.model(), d.sku(), d.raiPolicyName(), d.state(),
+                d.error(), d.createdAt(), d.updatedAt(), d.etag(), at));
         return true;
     }
 

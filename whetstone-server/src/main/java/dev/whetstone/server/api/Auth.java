@@ -4,17 +4,21 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Credentials;
+import dev.whetstone.server.auth.Permission;
 import dev.whetstone.server.auth.Role;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Every route but the health check needs a credential: {@code api-key: K} or {@code Authorization: Bearer K}, where
- * K is an API key or a token the service signed (the Resource Manager routes' form, docs/reference/API.md 1.2). Inference-only
- * keys and tokens may call only the completion endpoints; anything else is 403.
+ * Every route but the public ones needs a credential: {@code api-key: K} or {@code Authorization: Bearer K}, where K
+ * is an API key, a token the service signed, or a token of the configured identity provider (docs/security.md).
+ * {@link #check} authenticates (401) before routing; {@link #authorize} runs in each route (Routes) with the
+ * route's permission (403 naming the roles that grant it).
  */
 public final class Auth {
+    private static final String ROLES = "whetstone.roles";
     private static final String MISSING = "Access denied due to invalid subscription key or wrong API endpoint. Make "
             + "sure to provide a valid key in the 'api-key' header or as 'Authorization: Bearer <key or token>'.";
 
@@ -24,21 +28,39 @@ public final class Auth {
         this.credentials = credentials;
     }
 
+    /** Authenticates the request and remembers its roles for {@link #authorize}. */
     public void check(Context ctx) {
         String presented = presented(ctx);
         if (presented == null) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
-        Optional<Role> role;
+        Optional<Set<Role>> roles;
         try {
-            role = credentials.roleOf(presented);
+            roles = credentials.rolesOf(presented);
         } catch (AccessTokens.InvalidTokenException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "Access denied: " + e.getMessage() + ".");
         }
-        if (role.isEmpty()) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
-        if (role.get() == Role.INFERENCE && !isInference(ctx)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "This key or token is limited to inference: it may call only "
-                    + "POST …/chat/completions and …/completions, not " + ctx.method() + " " + ctx.path()
-                    + ". Use an admin key or a token minted with `whetstone token --role admin`.");
+        if (roles.isEmpty()) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
+        ctx.attribute(ROLES, roles.get());
+    }
+
+    /** 403 unless one of the request's roles grants {@code needed}; no-op for a public route (null). */
+    static void authorize(Context ctx, Permission needed) {
+        if (needed == null) return;
+        Set<Role> roles = ctx.attribute(ROLES);
+        if (roles == null) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
+        for (Role r : roles) {
+            if (r.grants(needed)) return;
         }
+        String held = roles.stream().map(r -> r.wireName() + (r == Role.INFERENCE ? " (limited to inference)" : ""))
+                .sorted().collect(Collectors.joining(", "));
+        String granting = needed.grantedBy().stream().filter(r -> r != Role.ADMIN && r != Role.INFERENCE)
+                .map(r -> "'" + r.azureName() + "' (" + r.wireName() + ")").collect(Collectors.joining(" or "));
+        throw new ApiException(ErrorCode.FORBIDDEN, ctx.method() + " " + ctx.path() + " needs the role " + granting
+                + ", which may " + needed.description() + "; this key or token has the role " + held + ".");
+    }
+
+    /** For routes outside the route table ({@code /metrics}). */
+    public static void authorizeOutsideRoutes(Context ctx, Permission needed) {
+        authorize(ctx, needed);
     }
 
     private static String presented(Context ctx) {
@@ -50,11 +72,5 @@ public final class Auth {
             return bearer.isEmpty() ? null : bearer;
         }
         return null;
-    }
-
-    /** The completion endpoints on every surface: {@code /openai/deployments/{d}/…}, {@code /v1/…}, root. */
-    static boolean isInference(Context ctx) {
-        String path = ctx.path();
-        return ctx.method() == HandlerType.POST && (path.endsWith("/chat/completions") || path.endsWith("/completions"));
     }
 }

@@ -3,10 +3,12 @@ package dev.whetstone.server.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.deployments.Deployment;
+import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.ProvisioningState;
 import dev.whetstone.safety.RaiPolicy;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /** A deployment as Resource Manager shows it (docs/reference/API.md 5.1), and as the legacy data plane did (docs/reference/API.md 5.2). */
@@ -22,7 +24,8 @@ final class DeploymentJson {
                 + "/providers/Microsoft.CognitiveServices/accounts/" + account;
     }
 
-    static ObjectNode arm(Deployment d, String accountId, Map<String, String> capabilities) {
+    static ObjectNode arm(Deployment d, String accountId, Map<String, String> capabilities,
+                          Optional<DeploymentLifecycle.Expiry> expiry) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("id", accountId + "/deployments/" + d.name());
         n.put("name", d.name());
@@ -36,6 +39,11 @@ final class DeploymentJson {
         model.put("name", d.model().name());
         model.put("version", d.model().version());
         if (d.model().source() != null) model.put("source", d.model().source());
+        // The 2022-12-01 shape's capacity (the Azure CLI 2.45 reads and prints it); later versions still define it.
+        ObjectNode scale = p.putObject("scaleSettings");
+        scale.put("scaleType", "Standard");
+        scale.put("capacity", d.sku().capacity());
+        scale.put("activeCapacity", d.sku().capacity());
         p.put("raiPolicyName", d.raiPolicyName() != null ? d.raiPolicyName() : RaiPolicy.DEFAULT);
         p.put("provisioningState", d.state().wireName());
         if (d.error() != null) {
@@ -43,6 +51,12 @@ final class DeploymentJson {
             error.put("code", "ModelLoadFailed");
             error.put("message", d.error());
         }
+        // Expiry (docs/deployments.md): when the service deletes it unless it is used (or, DeveloperTier, regardless).
+        if (d.lastUsedAt() > 0) p.put("lastUsedAt", Instant.ofEpochSecond(d.lastUsedAt()).toString());
+        expiry.ifPresent(e -> {
+            p.put("expiresAt", e.at().toString());
+            p.put("expiryReason", e.reason().wireName());
+        });
         ObjectNode caps = p.putObject("capabilities");
         new TreeMap<>(capabilities).forEach(caps::put);
         limits(p, d.sku().capacity());

@@ -82,6 +82,6 @@ public final class DeploymentsApi {
 
     private ObjectNode arm(Call call, Deployment d) {
         String accountId = DeploymentJson.accountId(call.path("subscription"), call.path("resource_group"), d.account());
-        return DeploymentJson.arm(d, accountId, deployments.capabilities(d));
+        return DeploymentJson.arm(d, accountId, deployments.capabilities(d), deployments.expiry(d));
     }
 }

@@ -1,5 +1,6 @@
 package dev.whetstone.server.api;
 
+import dev.whetstone.server.auth.Permission;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HandlerType;
 import java.util.List;
@@ -27,8 +28,10 @@ public final class Routes {
     public void add(HandlerType method, String path, Call.Handler handler, List<Surface> surfaces) {
         for (Surface surface : surfaces) {
             String route = surface.prefix() + path;
+            Permission needed = RoutePermissions.of(method, path);
             routes.addHttpHandler(method, route, ctx -> {
                 ctx.attribute(ROUTE_ATTRIBUTE, route);
+                Auth.authorize(ctx, needed);
                 String version = ctx.queryParam("api-version");
                 if (surface.requiresApiVersion()) ApiVersions.require(version);
                 handler.handle(new Call(ctx, surface, version));

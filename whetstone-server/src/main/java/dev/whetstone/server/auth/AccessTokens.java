@@ -75,13 +75,24 @@ public final class AccessTokens {
     }
 
     public String mint(Role role, Duration ttl) {
+        return mint(role, ttl, null, null);
+    }
+
+    /**
+     * A token that also names a tenant ({@code tid}) and an audience ({@code aud}): the Azure CLI reads {@code tid}
+     * from the token its managed-identity sign-in receives, and fails without it (docs/deployments.md).
+     */
+    public String mint(Role role, Duration ttl, String tenant, String audience) {
         if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the token lifetime must be positive, got " + ttl);
         long now = clock.instant().getEpochSecond();
         ObjectNode payload = JSON.createObjectNode();
         payload.put("iss", ISSUER);
         payload.put("role", role.wireName());
         payload.put("iat", now);
+        payload.put("nbf", now);
         payload.put("exp", now + ttl.toSeconds());
+        if (tenant != null) payload.put("tid", tenant);
+        if (audience != null) payload.put("aud", audience);
         String body = HEADER + "." + B64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(sign(body));
     }

@@ -2,46 +2,79 @@ package dev.whetstone.server.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * What the service accepts: admin keys (every route), inference-only keys, and the tokens it signs. Keys compare
- * in constant time.
+ * What the service accepts (docs/security.md): API keys, each with a role (the service keys are admin), the tokens
+ * the service signs, and tokens of an external OpenID Connect issuer when one is configured. Keys compare in constant
+ * time.
  */
 public final class Credentials {
-    private final List<byte[]> adminKeys;
-    private final List<byte[]> inferenceKeys;
+    private record Key(byte[] bytes, Role role) {}
+
+    private final List<Key> keys = new ArrayList<>();
     private final AccessTokens tokens;
+    private final OidcTokens oidc;
+    private final AccountKeys accountKeys;
 
     public Credentials(Set<String> adminKeys, Set<String> inferenceKeys, AccessTokens tokens) {
-        if (adminKeys.isEmpty()) throw new IllegalArgumentException("at least one API key is required");
-        this.adminKeys = bytes(adminKeys);
-        this.inferenceKeys = bytes(inferenceKeys);
-        this.tokens = tokens;
+        this(keysByRole(adminKeys, inferenceKeys), tokens, null, null);
     }
 
     /**
-     * The role of a presented key or token; empty for an unknown key.
+     * @param keysByRole API keys per role; at least one admin key
+     * @param oidc       the external issuer's token verifier, or null
+     * @param accountKeys the accounts' key1 and key2, or null
+     */
+    public Credentials(Map<Role, Set<String>> keysByRole, AccessTokens tokens, OidcTokens oidc, AccountKeys accountKeys) {
+        if (keysByRole.getOrDefault(Role.ADMIN, Set.of()).isEmpty()) {
+            throw new IllegalArgumentException("at least one API key is required");
+        }
+        keysByRole.forEach((role, set) -> set.forEach(k -> keys.add(new Key(k.getBytes(StandardCharsets.UTF_8), role))));
+        this.tokens = tokens;
+        this.oidc = oidc;
+        this.accountKeys = accountKeys;
+    }
+
+    private static Map<Role, Set<String>> keysByRole(Set<String> adminKeys, Set<String> inferenceKeys) {
+        Map<Role, Set<String>> out = new EnumMap<>(Role.class);
+        out.put(Role.ADMIN, adminKeys);
+        out.put(Role.INFERENCE, inferenceKeys);
+        return out;
+    }
+
+    /**
+     * The roles of a presented key or token; empty for an unknown key.
      *
      * @throws AccessTokens.InvalidTokenException for a token that is forged, expired or malformed
      */
-    public Optional<Role> roleOf(String presented) {
-        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
-        if (matches(adminKeys, p)) return Optional.of(Role.ADMIN);
-        if (matches(inferenceKeys, p)) return Optional.of(Role.INFERENCE);
-        if (tokens != null && AccessTokens.looksLikeToken(presented)) return Optional.of(tokens.verify(presented));
+    public Optional<Set<Role>> rolesOf(String presented) {
+        Optional<Role> key = keyRole(presented);
+        if (key.isPresent()) return Optional.of(Set.of(key.get()));
+        if (!AccessTokens.looksLikeToken(presented)) {
+            if (accountKeys != null && accountKeys.accountOf(presented).isPresent()) return Optional.of(Set.of(AccountKeys.ROLE));
+            return Optional.empty();
+        }
+        if (oidc != null && oidc.isIssuedByIt(presented)) return Optional.of(oidc.verify(presented));
+        if (tokens != null) return Optional.of(Set.of(tokens.verify(presented)));
         return Optional.empty();
     }
 
-    private static boolean matches(List<byte[]> keys, byte[] presented) {
-        boolean ok = false;
-        for (byte[] k : keys) ok |= MessageDigest.isEqual(k, presented); // constant time: no early exit
-        return ok;
+    /** The role of an API key (not a token): the managed-identity endpoint exchanges only keys for tokens. */
+    public Optional<Role> keyRole(String presented) {
+        byte[] p = presented.getBytes(StandardCharsets.UTF_8);
+        Role found = null;
+        for (Key k : keys) {
+            if (MessageDigest.isEqual(k.bytes(), p) && found == null) found = k.role(); // constant time: no early exit
+        }
+        return Optional.ofNullable(found);
     }
 
-    private static List<byte[]> bytes(Set<String> keys) {
-        return keys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
-    }
+    /** The service's token signer, or null when it signs none. */
+    public AccessTokens tokens() { return tokens; }
 }

@@ -16,12 +16,13 @@ import org.jdbi.v3.core.statement.Update;
 public final class JdbiDeploymentStore implements DeploymentStore {
     private static final String COLUMNS = "account, name, created_at, model, sku_name, sku_capacity, state, error, "
             + "model_format, model_version, model_source, updated_at, etag, rai_policy_name";
+    private static final String READ_COLUMNS = COLUMNS + ", last_used_at";
     private static final RowMapper<Deployment> DEPLOYMENT = (rs, ctx) -> new Deployment(rs.getString("account"),
             rs.getString("name"), new Deployment.ModelRef(rs.getString("model_format"), rs.getString("model"),
             rs.getString("model_version"), rs.getString("model_source")),
             new Deployment.Sku(rs.getString("sku_name"), rs.getInt("sku_capacity")), rs.getString("rai_policy_name"),
             ProvisioningState.fromWire(rs.getString("state")), rs.getString("error"), rs.getLong("created_at"),
-            rs.getLong("updated_at"), rs.getString("etag"));
+            rs.getLong("updated_at"), rs.getString("etag"), rs.getLong("last_used_at"));
 
     private final Jdbi jdbi;
 
@@ -38,14 +39,14 @@ public final class JdbiDeploymentStore implements DeploymentStore {
         return jdbi.withHandle(h -> bind(h.createUpdate(INSERT), d).bind("account", d.account()).execute()) > 0;
     }
 
-    private static final String FIND = "SELECT " + COLUMNS + " FROM deployments WHERE name = :name";
+    private static final String FIND = "SELECT " + READ_COLUMNS + " FROM deployments WHERE name = :name";
 
     @Override
     public Optional<Deployment> find(String name) {
         return jdbi.withHandle(h -> h.createQuery(FIND).bind("name", name).map(DEPLOYMENT).findOne());
     }
 
-    private static final String LIST = "SELECT " + COLUMNS + " FROM deployments WHERE account = :account "
+    private static final String LIST = "SELECT " + READ_COLUMNS + " FROM deployments WHERE account = :account "
             + "ORDER BY created_at, name";
 
     @Override
@@ -53,7 +54,7 @@ public final class JdbiDeploymentStore implements DeploymentStore {
         return jdbi.withHandle(h -> h.createQuery(LIST).bind("account", account).map(DEPLOYMENT).list());
     }
 
-    private static final String ALL = "SELECT " + COLUMNS + " FROM deployments ORDER BY created_at, name";
+    private static final String ALL = "SELECT " + READ_COLUMNS + " FROM deployments ORDER BY created_at, name";
 
     @Override
     public List<Deployment> all() {
@@ -76,6 +77,13 @@ public final class JdbiDeploymentStore implements DeploymentStore {
     @Override
     public boolean delete(String name) {
         return jdbi.withHandle(h -> h.createUpdate(DELETE).bind("name", name).execute()) > 0;
+    }
+
+    private static final String TOUCH = "UPDATE deployments SET last_used_at = :at WHERE name = :name";
+
+    @Override
+    public boolean touch(String name, long at) {
+        return jdbi.withHandle(h -> h.createUpdate(TOUCH).bind("name", name).bind("at", at).execute()) > 0;
     }
 
     private static Update bind(Update u, Deployment d) {

@@ -78,6 +78,16 @@ class PostgresJobStoresTest {
     }
 
     @Nested
+    class AccountKeys extends dev.whetstone.testing.AccountKeyStoreContract {
+        @Override
+        protected dev.whetstone.store.AccountKeyStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            database.jdbi().useHandle(h -> h.execute("DELETE FROM account_keys"));
+            return new JdbiAccountKeyStore(database);
+        }
+    }
+
+    @Nested
     class Safety extends SafetyStoreContract {
         @Override
         protected SafetyStore emptyStore() {

@@ -31,7 +31,8 @@ final class SchemaChecks {
         TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status", "evaluation"));
         TABLES.put("deployments", List.of("account", "name", "created_at", "model", "sku_name", "sku_capacity",
                 "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag",
-                "rai_policy_name"));
+                "rai_policy_name", "last_used_at"));
+        TABLES.put("account_keys", List.of("account", "key1", "key2", "key1_sha256", "key2_sha256", "updated_at"));
         TABLES.put("rai_policies", List.of("account", "name", "mode", "base_policy_name", "content_filters",
                 "custom_blocklists", "classifiers", "created_at", "updated_at", "etag"));
         TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));

@@ -72,6 +72,15 @@ class SqliteJobStoresTest {
     }
 
     @Nested
+    class AccountKeys extends dev.whetstone.testing.AccountKeyStoreContract {
+        @Override
+        protected dev.whetstone.store.AccountKeyStore emptyStore() {
+            database.jdbi().useHandle(h -> h.execute("DELETE FROM account_keys"));
+            return new JdbiAccountKeyStore(database);
+        }
+    }
+
+    @Nested
     class Safety extends SafetyStoreContract {
         @Override
         protected SafetyStore emptyStore() {
