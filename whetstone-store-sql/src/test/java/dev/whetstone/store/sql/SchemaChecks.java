@@ -17,7 +17,7 @@ final class SchemaChecks {
 
     static {
         TABLES.put("files", List.of("id", "created_at", "filename", "purpose", "bytes", "status", "status_details",
-                "sha256", "blob_key", "stats_format", "stats_examples", "stats_estimated_tokens"));
+                "sha256", "blob_key", "stats_format", "stats_examples", "stats_estimated_tokens", "stats_image_parts", "stats_first_image_line"));
         TABLES.put("jobs", List.of("id", "created_at", "status", "model", "training_file", "validation_file",
                 "suffix", "seed", "hyperparameters", "method", "fine_tuned_model", "result_files", "trained_tokens",
                 "finished_at", "estimated_finish", "error", "version", "lease_owner", "lease_expires_at",
