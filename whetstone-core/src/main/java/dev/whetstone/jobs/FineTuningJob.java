@@ -2,7 +2,10 @@ package dev.whetstone.jobs;
 
 import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.TrainingSpec;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fine-tuning job as stored.
@@ -14,6 +17,8 @@ import java.util.List;
  * @param version         bumped on every update; updates compare it (optimistic concurrency)
  * @param leaseOwner      the worker holding the job while it runs, or null
  * @param leaseExpiresAt  epoch milliseconds after which another worker may take the job over
+ * @param metadata        the client's string pairs, or null (set at creation, never changed)
+ * @param integrations    requested integrations, recorded and never called (set at creation)
  */
 public record FineTuningJob(
         String id,
@@ -37,10 +42,27 @@ public record FineTuningJob(
         String leaseOwner,
         Long leaseExpiresAt,
         boolean cancelRequested,
-        boolean pauseRequested) {
+        boolean pauseRequested,
+        Map<String, String> metadata,
+        List<JobIntegration> integrations) {
 
     public FineTuningJob {
         resultFiles = List.copyOf(resultFiles);
+        metadata = metadata == null || metadata.isEmpty() ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        integrations = integrations == null ? List.of() : List.copyOf(integrations);
+    }
+
+    /** A job without metadata or integrations (the 22 fields the queue and the worker deal in). */
+    public FineTuningJob(String id, long createdAt, JobStatus status, String model, String trainingFile,
+                         String validationFile, String suffix, long seed, TrainingSpec.Hyperparameters requested,
+                         ResolvedHyperparameters resolved, TrainingSpec.Method method, String fineTunedModel,
+                         List<String> resultFiles, Long trainedTokens, Long finishedAt, Long estimatedFinish,
+                         JobError error, int version, String leaseOwner, Long leaseExpiresAt,
+                         boolean cancelRequested, boolean pauseRequested) {
+        this(id, createdAt, status, model, trainingFile, validationFile, suffix, seed, requested, resolved, method,
+                fineTunedModel, resultFiles, trainedTokens, finishedAt, estimatedFinish, error, version, leaseOwner,
+                leaseExpiresAt, cancelRequested, pauseRequested, null, List.of());
     }
 
     /** Whether this is a DPO job (it trains on preference pairs). */
@@ -49,7 +71,7 @@ public record FineTuningJob(
     /** A copy to change a few fields of: {@code job.toBuilder().status(RUNNING).build()}. */
     public Builder toBuilder() { return new Builder(this); }
 
-    /** Copy-and-change for the 22 fields; keeps call sites readable where only two or three change. */
+    /** Copy-and-change for the 24 fields; keeps call sites readable where only two or three change. */
     public static final class Builder {
         private String id;
         private long createdAt;
@@ -73,6 +95,8 @@ public record FineTuningJob(
         private Long leaseExpiresAt;
         private boolean cancelRequested;
         private boolean pauseRequested;
+        private Map<String, String> metadata;
+        private List<JobIntegration> integrations;
 
         private Builder(FineTuningJob j) {
             id = j.id; createdAt = j.createdAt; status = j.status; model = j.model; trainingFile = j.trainingFile;
@@ -80,7 +104,8 @@ public record FineTuningJob(
             resolved = j.resolved; method = j.method; fineTunedModel = j.fineTunedModel; resultFiles = j.resultFiles;
             trainedTokens = j.trainedTokens; finishedAt = j.finishedAt; estimatedFinish = j.estimatedFinish;
             error = j.error; version = j.version; leaseOwner = j.leaseOwner; leaseExpiresAt = j.leaseExpiresAt;
-            cancelRequested = j.cancelRequested; pauseRequested = j.pauseRequested;
+            cancelRequested = j.cancelRequested; pauseRequested = j.pauseRequested; metadata = j.metadata;
+            integrations = j.integrations;
         }
 
         public Builder status(JobStatus v) { status = v; return this; }
@@ -104,7 +129,8 @@ public record FineTuningJob(
         public FineTuningJob build() {
             return new FineTuningJob(id, createdAt, status, model, trainingFile, validationFile, suffix, seed,
                     requested, resolved, method, fineTunedModel, resultFiles, trainedTokens, finishedAt,
-                    estimatedFinish, error, version, leaseOwner, leaseExpiresAt, cancelRequested, pauseRequested);
+                    estimatedFinish, error, version, leaseOwner, leaseExpiresAt, cancelRequested, pauseRequested,
+                    metadata, integrations);
         }
     }
 }
