@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A function the conversation may call, in the OpenAI {@code tools} form
  * {@code {"type": "function", "function": {"name", "description"?, "parameters"?, "strict"?}}} (a legacy
- * {@code functions} entry is wrapped into it). Chat templates receive {@link #json()} as written, so
- * {@code tool | tojson} renders the client's own key order.
+ * {@code functions} entry is wrapped into it). Chat templates receive {@link #json()}; its keys are in one canonical
+ * order ({@link ToolDefinitions}), so {@code tool | tojson} writes the same text in training and in serving.
  */
 public record ToolDefinition(String name, ObjectNode json) {
     public ToolDefinition {

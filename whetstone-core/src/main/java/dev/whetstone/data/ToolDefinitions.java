@@ -101,17 +101,27 @@ public record ToolDefinitions(List<ToolDefinition> list, String source) {
                 throw new InvalidExampleException(functionPath + ".strict", "strict must be true or false, found "
                         + JsonFields.kind(strict));
             }
-            ObjectNode json;
-            if (legacy) {
-                json = JsonNodeFactory.instance.objectNode();
-                json.put("type", "function");
-                json.set("function", function);
-            } else {
-                json = (ObjectNode) entry;
-            }
-            out.add(new ToolDefinition(name, json));
+            out.add(new ToolDefinition(name, canonical(function)));
         }
         return new ToolDefinitions(out, key);
+    }
+
+    /**
+     * {@code {"type": "function", "function": {"name", "description"?, "parameters"?, "strict"?}}} in this key order,
+     * whatever order the client's JSON library wrote: the template renders the declarations into the prompt, and a
+     * fine-tuned model must see the same text in serving as in its training lines (a tiny model trained on one order
+     * and asked with another fails to call). The schema inside {@code parameters} is kept as written.
+     */
+    private static ObjectNode canonical(ObjectNode function) {
+        ObjectNode f = JsonNodeFactory.instance.objectNode();
+        for (String key : FUNCTION_KEYS) {
+            JsonNode v = function.get(key);
+            if (v != null && !v.isNull()) f.set(key, v.deepCopy());
+        }
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("type", "function");
+        json.set("function", f);
+        return json;
     }
 
     /** The JSON value of {@code text}, or null when it is not exactly one JSON value. */

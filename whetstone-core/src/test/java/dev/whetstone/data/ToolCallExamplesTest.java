@@ -59,6 +59,14 @@ class ToolCallExamplesTest {
     }
 
     @Test
+    void declarationsAreKeptInOneKeyOrderWhateverTheClientWrote() {
+        String reordered = "{\"function\":{\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                + "\"required\":[\"city\"]},\"description\":\"Weather now\",\"name\":\"get_weather\"},\"type\":\"function\"}";
+        ChatExample ex = (ChatExample) parser.parse(line(reordered, USER, FINAL));
+        assertThat(ex.tools().getFirst().json().toString()).isEqualTo(WEATHER);
+    }
+
+    @Test
     void anAssistantMayWriteTextBesideItsCallsAndCarryAWeight() {
         ChatExample ex = (ChatExample) parser.parse(line(WEATHER, USER,
                 "{\"role\":\"assistant\",\"content\":\"Let me look.\",\"weight\":0,\"tool_calls\":["

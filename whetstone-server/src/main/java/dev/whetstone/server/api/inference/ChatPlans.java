@@ -4,6 +4,8 @@ import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.engine.inference.InvalidPromptException;
 import dev.whetstone.engine.inference.ModelInfo;
 import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ToolCallSyntax;
 import dev.whetstone.error.ApiException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,7 +16,33 @@ import java.util.function.UnaryOperator;
 final class ChatPlans {
     private ChatPlans() {}
 
+    /**
+     * How a reply is read for function calls, and the text it is made to begin with ({@code required}: a call's
+     * opening; a named choice: the call up to its arguments).
+     */
+    record ToolReading(ToolCallSyntax syntax, String forcedPrefix) {}
+
+    /** Null when the request's tools are absent or {@code "none"}; 400 when the model cannot call functions. */
+    static ToolReading toolReading(LiveDeployment deployment, ChatRequest request) {
+        ToolChoice tools = request.tools();
+        if (!tools.active()) return null;
+        ToolCallSyntax syntax = deployment.model().toolCallSyntax().orElseThrow(() -> ApiException.invalid(
+                tools.tools().source(), "Deployment '" + deployment.name() + "' serves '" + deployment.modelName()
+                        + "', whose chat template has no tools support, so it cannot call functions. Remove '"
+                        + tools.tools().source() + "', or deploy a model whose template supports tools."));
+        String prefix = switch (tools.mode()) {
+            case REQUIRED -> syntax.forcedPrefix(null);
+            case NAMED -> syntax.forcedPrefix(tools.function());
+            default -> "";
+        };
+        return new ToolReading(syntax, prefix);
+    }
+
     static Plan plan(LiveDeployment deployment, ChatRequest request) {
+        return plan(deployment, request, toolReading(deployment, request));
+    }
+
+    static Plan plan(LiveDeployment deployment, ChatRequest request, ToolReading reading) {
         ModelInfo info = deployment.model().info();
         if (!info.chat()) {
             throw ApiException.invalid(null, "Deployment '" + deployment.name() + "' serves '" + deployment.modelName()
@@ -23,7 +51,9 @@ final class ChatPlans {
         if (!info.vision()) request.requireNoImages();
         Prompt prompt;
         try {
-            prompt = deployment.model().chatPrompt(request.messages());
+            // With tool_choice "none" the functions are not shown at all, so the model has nothing to call.
+            prompt = reading == null ? deployment.model().chatPrompt(request.messages())
+                    : deployment.model().chatPrompt(request.messages(), request.tools().tools().list(), reading.forcedPrefix());
         } catch (InvalidPromptException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }
@@ -33,7 +63,17 @@ final class ChatPlans {
                 "messages");
         List<GenerationBatch.Job> jobs = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
-            jobs.add(new GenerationBatch.Job(prompt, sampling.options(max, i, request.topLogprobs())));
+            SamplingOptions options = sampling.options(max, i, request.topLogprobs());
+            String endOfCall = reading == null || request.tools().parallel() ? null : reading.syntax().endOfFirstCall();
+            if (endOfCall != null && !options.stop().contains(endOfCall)) {
+                // parallel_tool_calls false: the reply ends with its first call
+                List<String> stop = new ArrayList<>(options.stop());
+                stop.add(endOfCall);
+                options = new SamplingOptions(options.maxTokens(), options.temperature(), options.topP(), options.seed(),
+                        options.presencePenalty(), options.frequencyPenalty(), options.logitBias(), stop,
+                        options.topLogprobs());
+            }
+            jobs.add(new GenerationBatch.Job(prompt, options));
         }
         return new Plan(jobs, Collections.nCopies(sampling.n(), ""), prompt.length(),
                 prompt.length() + TokenBudget.estimate(sampling.maxTokens(), max) * sampling.n(), sampling.stream(), sampling.includeUsage(), "messages",

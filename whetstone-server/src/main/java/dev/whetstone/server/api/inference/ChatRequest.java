@@ -10,12 +10,13 @@ import java.util.List;
 
 /**
  * A validated chat/completions body (docs/reference/API.md 6.1). Unknown fields are ignored; fields that would change the answer
- * in ways this service cannot honour (tools, JSON modes, Azure On Your Data) are refused with a 400.
+ * in ways this service cannot honour (JSON modes, Azure On Your Data, audio) are refused with a 400.
  *
  * @param topLogprobs what the engine is asked for: -1 without logprobs, else 0–20 alternatives
+ * @param tools       the functions the model may call and how ({@link ToolChoice})
  */
-record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logprobs, int topLogprobs) {
-    private static final List<String> UNSUPPORTED = List.of("tools", "functions", "data_sources", "audio", "prediction");
+record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logprobs, int topLogprobs, ToolChoice tools) {
+    private static final List<String> UNSUPPORTED = List.of("data_sources", "audio", "prediction");
 
     static ChatRequest parse(BodyFields f) {
         for (String field : UNSUPPORTED) refuse(f, field);
@@ -32,7 +33,7 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
         if (top != null && !logprobs) {
             throw ApiException.invalid("top_logprobs", "'top_logprobs' requires \"logprobs\": true.");
         }
-        return new ChatRequest(messages, sampling, logprobs, logprobs ? (top == null ? 0 : top) : -1);
+        return new ChatRequest(messages, sampling, logprobs, logprobs ? (top == null ? 0 : top) : -1, ToolChoice.parse(f));
     }
 
     /** 400 naming the first image part, for a model that cannot see. */
