@@ -202,6 +202,27 @@ class ToolCallingWorkflowTest {
                 .matches("It is [0-9]+ C in (" + String.join("|", CITIES) + ")\\.");
     }
 
+    /** JSON mode through the API on a real served model: sampled replies that end are JSON objects. */
+    @Test
+    void jsonModeRepliesAreJsonObjects() throws Exception {
+        int finished = 0;
+        for (long seed = 1; seed <= 6; seed++) {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("weather-bot").addUserMessage("Weather in Paris, as JSON?").temperature(1.0).seed(seed)
+                    .maxTokens(300).responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build());
+            var choice = c.choices().getFirst();
+            String content = choice.message().content().orElseThrow();
+            if (choice.finishReason().asString().equals("stop")) {
+                finished++;
+                assertThat(json(content).isObject()).as(content).isTrue();
+            } else {
+                assertThat(choice.finishReason().asString()).isEqualTo("length");
+                assertThat(content.stripLeading()).startsWith("{");
+            }
+        }
+        assertThat(finished).as("replies that closed their object").isPositive();
+    }
+
     @Test
     void toolChoiceIsHonoured() throws Exception {
         ChatCompletion none = client.chat().completions().create(ask("Weather in Lima?")
