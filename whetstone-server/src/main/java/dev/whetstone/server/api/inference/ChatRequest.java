@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * A validated chat/completions body (docs/reference/API.md 6.1). Unknown fields are ignored; fields that would change the answer
- * in ways this service cannot honour (JSON modes, Azure On Your Data, audio) are refused with a 400.
+ * in ways this service cannot honour (a JSON schema, Azure On Your Data, audio, predicted outputs) are refused with a 400.
  *
  * @param topLogprobs what the engine is asked for: -1 without logprobs, else 0–20 alternatives
  * @param tools       the functions the model may call and how ({@link ToolChoice})
