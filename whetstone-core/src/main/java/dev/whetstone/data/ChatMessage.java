@@ -10,11 +10,22 @@ import java.util.stream.Collectors;
  *                arrive as system: open-weight chat templates know no developer role)
  * @param content text and image parts, in order (a plain string content is one {@link ContentPart.Text})
  * @param weight  0 or 1 on assistant messages; null when absent (then the message is trained on)
- * @param name    optional participant name
+ * @param name    optional participant name (on a {@code tool} message converted from a legacy {@code function}
+ *                message: the function's name)
+ * @param toolCalls  the assistant's function calls, in order; empty for every other message
+ * @param toolCallId on a {@code tool} message, the id of the call it answers; null elsewhere, and on answers
+ *                   to a legacy {@code function_call} (which has no id)
  */
-public record ChatMessage(String role, List<ContentPart> content, Integer weight, String name) {
+public record ChatMessage(String role, List<ContentPart> content, Integer weight, String name,
+                          List<ToolCall> toolCalls, String toolCallId) {
     public ChatMessage {
         content = List.copyOf(content);
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /** A message without tool calls. */
+    public ChatMessage(String role, List<ContentPart> content, Integer weight, String name) {
+        this(role, content, weight, name, List.of(), null);
     }
 
     public static ChatMessage text(String role, String text) {

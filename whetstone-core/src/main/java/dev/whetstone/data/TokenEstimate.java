@@ -11,7 +11,9 @@ public final class TokenEstimate {
 
     public static long of(TrainingExample example) {
         long chars = switch (example) {
-            case ChatExample chat -> chat.messages().stream().mapToLong(TokenEstimate::chars).sum();
+            // the declarations are rendered into the prompt (usually a system block), so they count
+            case ChatExample chat -> chat.messages().stream().mapToLong(TokenEstimate::chars).sum()
+                    + chat.tools().stream().mapToLong(t -> t.json().toString().length()).sum();
             case PromptCompletionExample pair -> (long) pair.prompt().length() + pair.completion().length();
             // both replies are read with the input, so the input counts twice (as training reads it)
             case PreferenceExample pair -> 2 * pair.input().stream().mapToLong(TokenEstimate::chars).sum()
@@ -22,6 +24,7 @@ public final class TokenEstimate {
     }
 
     private static long chars(ChatMessage message) {
-        return message.text().length() + (message.name() == null ? 0 : message.name().length());
+        return message.text().length() + (message.name() == null ? 0 : message.name().length())
+                + message.toolCalls().stream().mapToLong(c -> c.name().length() + c.arguments().length()).sum();
     }
 }

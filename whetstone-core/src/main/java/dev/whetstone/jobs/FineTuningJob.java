@@ -3,7 +3,10 @@ package dev.whetstone.jobs;
 import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.safety.SafetyEvaluation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A fine-tuning job as stored.
@@ -15,7 +18,9 @@ import java.util.List;
  * @param version         bumped on every update; updates compare it (optimistic concurrency)
  * @param leaseOwner      the worker holding the job while it runs, or null
  * @param leaseExpiresAt  epoch milliseconds after which another worker may take the job over
- * @param safetyEvaluation which safety phases ran and how they ended (docs/safety.md); null before the first
+ * @param safetyEvaluation which safety phases ran and how they ended (docs/safety.md); null before the first ran
+ * @param metadata        the client's string pairs, or null (set at creation, never changed)
+ * @param integrations    requested integrations, recorded and never called (set at creation)
  */
 public record FineTuningJob(
         String id,
@@ -40,22 +45,27 @@ public record FineTuningJob(
         Long leaseExpiresAt,
         boolean cancelRequested,
         boolean pauseRequested,
-        SafetyEvaluation safetyEvaluation) {
+        SafetyEvaluation safetyEvaluation,
+        Map<String, String> metadata,
+        List<JobIntegration> integrations) {
 
     public FineTuningJob {
         resultFiles = List.copyOf(resultFiles);
+        metadata = metadata == null || metadata.isEmpty() ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        integrations = integrations == null ? List.of() : List.copyOf(integrations);
     }
 
-    /** A job no safety phase has reached yet. */
+    /** A job without safety outcomes, metadata or integrations (the 22 fields the queue and the worker deal in). */
     public FineTuningJob(String id, long createdAt, JobStatus status, String model, String trainingFile,
                          String validationFile, String suffix, long seed, TrainingSpec.Hyperparameters requested,
                          ResolvedHyperparameters resolved, TrainingSpec.Method method, String fineTunedModel,
                          List<String> resultFiles, Long trainedTokens, Long finishedAt, Long estimatedFinish,
-                         JobError error, int version, String leaseOwner, Long leaseExpiresAt, boolean cancelRequested,
-                         boolean pauseRequested) {
+                         JobError error, int version, String leaseOwner, Long leaseExpiresAt,
+                         boolean cancelRequested, boolean pauseRequested) {
         this(id, createdAt, status, model, trainingFile, validationFile, suffix, seed, requested, resolved, method,
                 fineTunedModel, resultFiles, trainedTokens, finishedAt, estimatedFinish, error, version, leaseOwner,
-                leaseExpiresAt, cancelRequested, pauseRequested, null);
+                leaseExpiresAt, cancelRequested, pauseRequested, null, null, List.of());
     }
 
     /** Whether this is a DPO job (it trains on preference pairs). */
@@ -64,7 +74,7 @@ public record FineTuningJob(
     /** A copy to change a few fields of: {@code job.toBuilder().status(RUNNING).build()}. */
     public Builder toBuilder() { return new Builder(this); }
 
-    /** Copy-and-change for the 23 fields; keeps call sites readable where only two or three change. */
+    /** Copy-and-change for the 25 fields; keeps call sites readable where only two or three change. */
     public static final class Builder {
         private String id;
         private long createdAt;
@@ -89,6 +99,8 @@ public record FineTuningJob(
         private boolean cancelRequested;
         private boolean pauseRequested;
         private SafetyEvaluation safetyEvaluation;
+        private Map<String, String> metadata;
+        private List<JobIntegration> integrations;
 
         private Builder(FineTuningJob j) {
             id = j.id; createdAt = j.createdAt; status = j.status; model = j.model; trainingFile = j.trainingFile;
@@ -98,6 +110,7 @@ public record FineTuningJob(
             error = j.error; version = j.version; leaseOwner = j.leaseOwner; leaseExpiresAt = j.leaseExpiresAt;
             cancelRequested = j.cancelRequested; pauseRequested = j.pauseRequested;
             safetyEvaluation = j.safetyEvaluation;
+            metadata = j.metadata; integrations = j.integrations;
         }
 
         public Builder status(JobStatus v) { status = v; return this; }
@@ -123,7 +136,7 @@ public record FineTuningJob(
             return new FineTuningJob(id, createdAt, status, model, trainingFile, validationFile, suffix, seed,
                     requested, resolved, method, fineTunedModel, resultFiles, trainedTokens, finishedAt,
                     estimatedFinish, error, version, leaseOwner, leaseExpiresAt, cancelRequested, pauseRequested,
-                    safetyEvaluation);
+                    safetyEvaluation, metadata, integrations);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Fine-tuning jobs as clients see them (docs/reference/API.md §3): create checks every reference and stores a pending job that a
@@ -60,6 +61,11 @@ public final class JobService {
         if (validation != null) {
             events.info(job.id(), "Validated validation file " + validation.id() + describe(validation) + ".");
         }
+        for (JobIntegration integration : job.integrations()) {
+            events.info(job.id(), "Recorded the " + integration.type() + " integration (project '"
+                    + integration.wandb().project() + "'): it is stored with the job but not called, because this "
+                    + "service does not send metrics to Weights and Biases.");
+        }
         events.info(job.id(), "Job enqueued. Waiting for jobs ahead to complete.");
         return job;
     }
@@ -68,11 +74,14 @@ public final class JobService {
         String suffix = CreateChecks.suffix(request.suffix());
         TrainingSpec.Hyperparameters hyper = CreateChecks.hyperparameters(request.hyperparameters());
         long seed = CreateChecks.seed(request.seed());
+        Map<String, String> metadata = JobMetadata.check(request.metadata());
+        List<JobIntegration> integrations = JobIntegration.check(request.integrations());
         TrainingSpec.Method method = request.method() == null ? TrainingSpec.Method.LORA : request.method();
         // Time-ordered id: jobs created within one second still list newest first.
         return new FineTuningJob(Ids.newOrderedId("ftjob-", clock.millis()), clock.instant().getEpochSecond(),
                 JobStatus.PENDING, request.model(), training.id(), validation == null ? null : validation.id(), suffix,
-                seed, hyper, null, method, null, List.of(), null, null, null, null, 0, null, null, false, false);
+                seed, hyper, null, method, null, List.of(), null, null, null, null, 0, null, null, false, false, null, metadata,
+                integrations);
     }
 
     private static String describe(FileRecord file) {
@@ -87,6 +96,9 @@ public final class JobService {
     }
 
     public Page<FineTuningJob> list(PageRequest page) { return stores.jobs().list(page); }
+
+    /** The list narrowed to jobs whose metadata matches ({@code metadata[k]=v}, or jobs without metadata). */
+    public Page<FineTuningJob> list(PageRequest page, JobFilter filter) { return stores.jobs().list(page, filter); }
 
     /** Azure answers with the job already cancelled; a worker running it stops at its next step boundary. */
     public FineTuningJob cancel(String id) {

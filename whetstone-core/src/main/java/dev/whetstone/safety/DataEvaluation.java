@@ -67,7 +67,9 @@ public final class DataEvaluation {
 
     static String text(TrainingExample example) {
         return switch (example) {
-            case ChatExample chat -> chat.messages().stream().map(ChatMessage::text).collect(Collectors.joining("\n"));
+            // tool calls' arguments are trained text too
+            case ChatExample chat -> chat.messages().stream().flatMap(m -> Stream.concat(Stream.of(m.text()),
+                    m.toolCalls().stream().map(c -> c.arguments()))).collect(Collectors.joining("\n"));
             case PromptCompletionExample pc -> pc.prompt() + "\n" + pc.completion();
             // both replies are training data: a harmful non-preferred reply is still harmful content in the file
             case PreferenceExample p -> Stream.concat(p.input().stream(), Stream.of(p.preferred(), p.nonPreferred()))

@@ -1,6 +1,7 @@
 package dev.whetstone.store;
 
 import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobFilter;
 import java.util.Optional;
 
 /**
@@ -18,7 +19,10 @@ public interface JobStore {
      * Newest first by (created_at, id), or oldest first when ascending; {@code after} is the last id of the
      * previous page. An unknown {@code after} gives an empty page.
      */
-    Page<FineTuningJob> list(PageRequest page);
+    default Page<FineTuningJob> list(PageRequest page) { return list(page, JobFilter.NONE); }
+
+    /** {@link #list(PageRequest)} over the jobs the filter matches ({@link JobFilter#matches}). */
+    Page<FineTuningJob> list(PageRequest page, JobFilter filter);
 
     /**
      * Replaces every field of the job if its stored version is still {@code job.version()}; stores it with

@@ -39,12 +39,21 @@ class ChatRequestMessagesTest {
     }
 
     @Test
-    void unknownMessageKeysAreIgnoredButToolCallsAreRefused() throws Exception {
+    void unknownMessageKeysAreIgnoredAndEarlierCallsAreRead() throws Exception {
         assertThat(parse("[{\"role\":\"user\",\"content\":\"Hi\",\"cache\":true}]")).hasSize(1);
         InvalidExampleException e = reject("[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":null,"
                 + "\"function_call\":{\"name\":\"f\"}}]");
-        assertThat(e.field()).isEqualTo("messages[1].function_call");
-        assertThat(e.reason()).contains("not supported");
+        assertThat(e.field()).isEqualTo("messages[1].function_call.arguments");
+        assertThat(e.reason()).isEqualTo("arguments is required");
+        List<ChatMessage> turns = parse("[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":null,"
+                + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":1}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"call_1\",\"content\":\"2\"},"
+                + "{\"role\":\"assistant\",\"content\":null,\"function_call\":{\"name\":\"g\",\"arguments\":\"{}\"}},"
+                + "{\"role\":\"function\",\"name\":\"g\",\"content\":\"3\"}]");
+        assertThat(turns.get(1).toolCalls()).containsExactly(new ToolCall("call_1", "f", "{\"a\":1}"));
+        assertThat(turns.get(2)).extracting(ChatMessage::role, ChatMessage::toolCallId).containsExactly("tool", "call_1");
+        assertThat(turns.get(3).toolCalls()).containsExactly(new ToolCall(null, "g", "{}"));
+        assertThat(turns.get(4)).extracting(ChatMessage::role, ChatMessage::name).containsExactly("tool", "g");
     }
 
     @Test
@@ -53,8 +62,8 @@ class ChatRequestMessagesTest {
         assertThat(reject("[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\"}]}]").field())
                 .isEqualTo("messages[1].content[0].text");
         assertThat(reject("[{\"role\":\"tool\",\"content\":\"x\"}]").field()).isEqualTo("messages[0].tool_call_id");
-        assertThat(reject("[{\"role\":\"function\",\"content\":\"x\"}]").reason())
-                .contains("allowed: system, developer, user, assistant, tool");
+        assertThat(reject("[{\"role\":\"robot\",\"content\":\"x\"}]").reason())
+                .contains("allowed: system, developer, user, assistant, tool, function");
     }
 
     @Test

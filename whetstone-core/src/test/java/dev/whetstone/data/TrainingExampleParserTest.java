@@ -89,9 +89,9 @@ class TrainingExampleParserTest {
 
     @Test
     void rejectsUnknownTopLevelKeysNamingThem() {
-        InvalidExampleException e = reject("{\"messages\":[" + USER + "," + REPLY + "],\"tools\":[]}");
-        assertThat(e.field()).isEqualTo("tools");
-        assertThat(e.reason()).isEqualTo("unknown key 'tools'; allowed: messages");
+        InvalidExampleException e = reject("{\"messages\":[" + USER + "," + REPLY + "],\"tool\":[]}");
+        assertThat(e.field()).isEqualTo("tool");
+        assertThat(e.reason()).isEqualTo("unknown key 'tool'; allowed: messages, tools, functions, parallel_tool_calls");
         assertThat(reject("{\"prompt\":\"a\",\"completion\":\"b\",\"id\":1}").reason())
                 .isEqualTo("unknown key 'id'; allowed: prompt, completion");
         assertThat(reject("{\"mesages\":[]}").reason()).startsWith("unknown format: expected {\"messages\"");
@@ -103,19 +103,21 @@ class TrainingExampleParserTest {
                 .containsExactly("messages", "messages must be an array of messages, found an object");
         assertThat(reject("{\"messages\":[]}").reason()).isEqualTo("messages must not be empty");
         assertThat(reject(chat(USER + ",\"hi\"")).field()).isEqualTo("messages[1]");
-        InvalidExampleException unknownKey = reject(chat(USER + "," + REPLY + ",{\"role\":\"assistant\",\"content\":\"x\",\"tool_calls\":[]}"));
-        assertThat(unknownKey.field()).isEqualTo("messages[2].tool_calls");
-        assertThat(unknownKey.reason()).isEqualTo("unknown key 'tool_calls'; allowed: role, content, weight, name");
+        InvalidExampleException unknownKey = reject(chat(USER + "," + REPLY + ",{\"role\":\"assistant\",\"content\":\"x\",\"toolcalls\":[]}"));
+        assertThat(unknownKey.field()).isEqualTo("messages[2].toolcalls");
+        assertThat(unknownKey.reason()).isEqualTo("unknown key 'toolcalls'; allowed: role, content, weight, name, "
+                + "tool_calls, function_call, tool_call_id");
     }
 
     @Test
     void rejectsMissingAndUnknownRolesNamingTheAllowedOnes() {
         InvalidExampleException unknown = reject(chat(USER + ",{\"role\":\"bot\",\"content\":\"x\"}"));
-        assertThat(unknown.getMessage()).isEqualTo("messages[1].role: unknown role 'bot'; allowed: system, user, assistant.");
-        assertThat(reject(chat("{\"role\":\"tool\",\"content\":\"x\"}," + REPLY)).reason()).startsWith("unknown role 'tool'");
+        assertThat(unknown.getMessage()).isEqualTo("messages[1].role: unknown role 'bot'; allowed: system, user, assistant, "
+                + "tool, function.");
+        assertThat(reject(chat("{\"role\":\"tool\",\"content\":\"x\"}," + REPLY)).reason()).isEqualTo("tool_call_id is required");
         assertThat(reject(chat("{\"content\":\"x\"}," + REPLY)))
                 .extracting(InvalidExampleException::field, InvalidExampleException::reason)
-                .containsExactly("messages[0].role", "role is required; allowed: system, user, assistant");
+                .containsExactly("messages[0].role", "role is required; allowed: system, user, assistant, tool, function");
         assertThat(reject(chat("{\"role\":1,\"content\":\"x\"}," + REPLY)).reason()).startsWith("role must be a string");
     }
 

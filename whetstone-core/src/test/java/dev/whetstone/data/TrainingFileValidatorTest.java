@@ -72,8 +72,8 @@ class TrainingFileValidatorTest {
         ValidationReport report = validate(CHAT + "\n\n" + BAD_ROLE + "\n   \n" + CHAT + "\n" + BAD_ROLE + "\n");
         assertThat(report.ok()).isFalse();
         assertThat(report.errors()).containsExactly(
-                new LineError(3, "messages[1].role", "unknown role 'bot'; allowed: system, user, assistant"),
-                new LineError(6, "messages[1].role", "unknown role 'bot'; allowed: system, user, assistant"));
+                new LineError(3, "messages[1].role", "unknown role 'bot'; allowed: system, user, assistant, tool, function"),
+                new LineError(6, "messages[1].role", "unknown role 'bot'; allowed: system, user, assistant, tool, function"));
         assertThat(report.statistics()).isEqualTo(new FileStatistics("chat", 2, 4));
     }
 
@@ -138,8 +138,8 @@ class TrainingFileValidatorTest {
         assertThat(report.totalErrors()).isEqualTo(12);
         assertThat(report.errors()).extracting(LineError::line).containsExactly(2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L);
         assertThat(report.summary())
-                .startsWith("Line 2, messages[1].role: unknown role 'bot'; allowed: system, user, assistant. Line 3, messages[1].role: ")
-                .endsWith("allowed: system, user, assistant. (12 errors in total, first 10 shown)");
+                .startsWith("Line 2, messages[1].role: unknown role 'bot'; allowed: system, user, assistant, tool, function. Line 3, messages[1].role: ")
+                .endsWith("allowed: system, user, assistant, tool, function. (12 errors in total, first 10 shown)");
     }
 
     @Test

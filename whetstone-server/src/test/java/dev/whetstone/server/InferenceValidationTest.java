@@ -30,13 +30,15 @@ class InferenceValidationTest {
         fx.close();
     }
 
+    private static final String F = "{\"type\":\"function\",\"function\":{\"name\":\"f\"}}";
+
     static Stream<Arguments> chatCases() {
         return Stream.of(
                 chat("{}", "messages", "messages is required"),
                 chat("{\"messages\":\"hi\"}", "messages", "must be an array"),
                 chat("{\"messages\":[]}", "messages", "at least one message"),
                 chat("{\"messages\":[3]}", "messages[0]", "must be an object"),
-                chat("{\"messages\":[{\"content\":\"x\"}]}", "messages[0].role", "role is required; allowed: system, developer, user, assistant, tool"),
+                chat("{\"messages\":[{\"content\":\"x\"}]}", "messages[0].role", "role is required; allowed: system, developer, user, assistant, tool, function"),
                 chat("{\"messages\":[{\"role\":\"bot\",\"content\":\"x\"}]}", "messages[0].role", "unknown role 'bot'"),
                 chat("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"user\"}]}", "messages[1].content", "content is required"),
                 chat("{\"messages\":[{\"role\":\"user\",\"content\":7}]}", "messages[0].content", "must be a string or an array of parts"),
@@ -46,7 +48,10 @@ class InferenceValidationTest {
                 chat("{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":{\"url\":\"ftp://x\"}}]}]}",
                         "messages[0].content[0].image_url.url", "unsupported image url"),
                 chat("{\"messages\":[{\"role\":\"tool\",\"content\":\"4\"}]}", "messages[0].tool_call_id", "tool_call_id is required"),
-                chat("{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\"}]}]}", "messages[0].tool_calls", "not supported"),
+                chat("{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\"}]}]}", "messages[0].tool_calls[0].function", "function is required"),
+                chat("{\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\",\"function\":{\"name\":\"f\",\"arguments\":\"[1]\"}}]}]}",
+                        "messages[0].tool_calls[0].function.arguments", "arguments must be the JSON text of an object, found an array"),
+                chat("{\"messages\":[{\"role\":\"function\",\"content\":\"4\"}]}", "messages[0].name", "name is required on a function message"),
                 chat(with("\"temperature\":2.5"), "temperature", "'temperature' must be a number from 0 to 2, got 2.5"),
                 chat(with("\"temperature\":\"hot\""), "temperature", "must be a number from 0 to 2"),
                 chat(with("\"top_p\":1.1"), "top_p", "'top_p' must be a number from 0 to 1"),
@@ -71,12 +76,24 @@ class InferenceValidationTest {
                 chat(with("\"stream\":1"), "stream", "must be true or false"),
                 chat(with("\"stream_options\":{\"include_usage\":true}"), "stream_options", "only allowed together with \"stream\": true"),
                 chat(with("\"stream\":true,\"stream_options\":{\"include_usage\":\"y\"}"), "stream_options.include_usage", "true or false"),
-                chat(with("\"response_format\":{\"type\":\"json_object\"}"), "response_format.type", "'json_object' is not supported"),
-                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}"), "response_format.type", "not supported"),
-                chat(with("\"response_format\":{\"type\":\"yaml\"}"), "response_format.type", "allowed: text"),
+                chat(with("\"response_format\":{\"type\":\"json_object\"}"), "messages", "must contain the word 'json'"),
+                chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Answer in JSON.\"}],\"response_format\":{\"type\":\"json_object\"},"
+                        + "\"tools\":[" + F + "]}", "response_format", "cannot be combined with tools"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}"), "response_format.type", "not supported yet"),
+                chat(with("\"response_format\":{\"type\":\"yaml\"}"), "response_format.type", "allowed: text, json_object"),
                 chat(with("\"response_format\":\"text\""), "response_format", "must be an object"),
-                chat(with("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"), "tools", "'tools' is not supported"),
-                chat(with("\"functions\":[{\"name\":\"f\"}]"), "functions", "'functions' is not supported"),
+                chat(with("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"), "tools", "whose chat template has no tools support"),
+                chat(with("\"functions\":[{\"name\":\"f\"}]"), "functions", "whose chat template has no tools support"),
+                chat(with("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"a b\"}}]"), "tools[0].function.name", "must be 1 to 64 letters"),
+                chat(with("\"tools\":{}"), "tools", "tools must be an array of function definitions"),
+                chat(with("\"tools\":[" + F + "],\"tool_choice\":\"sometimes\""), "tool_choice", "'tool_choice' must be \"none\", \"auto\", \"required\""),
+                chat(with("\"tools\":[" + F + "],\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"g\"}}"), "tool_choice.function.name", "names 'g', which is not among the declared functions: f"),
+                chat(with("\"tools\":[" + F + "],\"tool_choice\":{\"type\":\"code\"}"), "tool_choice.type", "must be \"function\""),
+                chat(with("\"tool_choice\":\"required\""), "tool_choice", "the request has no 'tools' to call"),
+                chat(with("\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"}}"), "tool_choice.function.name", "the request has no tools"),
+                chat(with("\"tools\":[" + F + "],\"parallel_tool_calls\":\"no\""), "parallel_tool_calls", "must be true or false"),
+                chat(with("\"functions\":[{\"name\":\"f\"}],\"function_call\":\"required\""), "function_call", "'function_call' must be \"none\", \"auto\" or {\"name\": …}"),
+                chat(with("\"tools\":[" + F + "],\"tool_choice\":\"none\",\"function_call\":\"none\""), "function_call", "either 'tool_choice' or the legacy 'function_call'"),
                 chat(with("\"data_sources\":[{\"type\":\"azure_search\"}]"), "data_sources", "not supported"),
                 Arguments.of(AZURE_CHAT, "[1,2]", null, "must be a JSON object"),
                 Arguments.of(AZURE_CHAT, "{\"messages\":", null, "not valid JSON"));

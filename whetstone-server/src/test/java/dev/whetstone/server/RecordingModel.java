@@ -58,6 +58,16 @@ final class RecordingModel implements ServedModel {
     }
 
     @Override
+    public Prompt chatPrompt(List<ChatMessage> messages, List<dev.whetstone.data.ToolDefinition> tools, String prefix) {
+        return inner.chatPrompt(messages, tools, prefix);
+    }
+
+    @Override
+    public java.util.Optional<dev.whetstone.engine.inference.ToolCallSyntax> toolCallSyntax() {
+        return inner.toolCallSyntax();
+    }
+
+    @Override
     public Prompt textPrompt(String text) { return inner.textPrompt(text); }
 
     @Override

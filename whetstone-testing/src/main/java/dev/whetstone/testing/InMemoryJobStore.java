@@ -1,6 +1,7 @@
 package dev.whetstone.testing;
 
 import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobFilter;
 import dev.whetstone.jobs.JobTransitions;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
@@ -32,8 +33,9 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
-    public synchronized Page<FineTuningJob> list(PageRequest page) {
-        return Paging.page(new ArrayList<>(jobs.values()), OLDEST_FIRST, FineTuningJob::id, page);
+    public synchronized Page<FineTuningJob> list(PageRequest page, JobFilter filter) {
+        // The cursor job may itself be filtered out: Paging looks it up among all jobs, as the SQL store does.
+        return Paging.page(new ArrayList<>(jobs.values()), OLDEST_FIRST, FineTuningJob::id, page, filter::matches);
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
+import dev.whetstone.jobs.JobFilter;
+import dev.whetstone.jobs.JobIntegration;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.jobs.JobTransitions;
 import dev.whetstone.safety.HarmCategory;
@@ -53,7 +55,8 @@ public abstract class JobStoreContract {
                 7, "worker-1", 1_700_000_000_123L, true, true, new SafetyEvaluation(SafetyCheck.dataPassed(10),
                 new SafetyCheck(SafetyCheck.Status.FAILED, List.of(HarmCategory.VIOLENCE, HarmCategory.SELF_HARM),
                         "probes-v1", Map.of(HarmCategory.HATE, 0.0, HarmCategory.VIOLENCE, 0.25, HarmCategory.SELF_HARM, 0.5),
-                        0.1, "20 probe answers classified")));
+                        0.1, "20 probe answers classified")), Map.of("team", "nlp"),
+                List.of(new JobIntegration("wandb", new JobIntegration.Wandb("proj", "run", "me", List.of("t")))));
         FineTuningJob sparse = job("ftjob-sparse", 5, JobStatus.PENDING);
         store.insert(full);
         store.insert(sparse);
@@ -61,6 +64,61 @@ public abstract class JobStoreContract {
         assertThat(store.find("ftjob-full")).contains(full);
         assertThat(store.find("ftjob-sparse")).contains(sparse);
         assertThat(store.find("ftjob-missing")).isEmpty();
+    }
+
+    @Test
+    void metadataAndIntegrationsAreStoredAndKeptByUpdates() {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("team", "search \"ü\" 'quoted'");
+        metadata.put("a.b[c]", "");
+        List<JobIntegration> integrations = List.of(new JobIntegration("wandb",
+                new JobIntegration.Wandb("proj", null, "me", List.of("x", "y"))));
+        FineTuningJob labelled = labelled("ftjob-m", 1, metadata, integrations);
+        store.insert(labelled);
+
+        FineTuningJob read = store.find("ftjob-m").orElseThrow();
+        assertThat(read).isEqualTo(labelled);
+        assertThat(read.metadata().keySet()).as("the client's order").containsExactly("team", "a.b[c]");
+        assertThat(store.update(read.toBuilder().status(JobStatus.RUNNING).build())).isTrue();
+        assertThat(store.find("ftjob-m").orElseThrow().metadata()).isEqualTo(metadata);
+        assertThat(store.find("ftjob-m").orElseThrow().integrations()).isEqualTo(integrations);
+    }
+
+    @Test
+    void listFiltersByMetadataPairsOrTheirAbsence() {
+        store.insert(withMetadata("ftjob-1", 101, Map.of("team", "a", "env", "prod")));
+        store.insert(withMetadata("ftjob-2", 102, Map.of("team", "a")));
+        store.insert(job("ftjob-3", 103, JobStatus.PENDING));
+        store.insert(withMetadata("ftjob-4", 104, Map.of("team", "b", "env", "prod")));
+        store.insert(withMetadata("ftjob-5", 105, Map.of("team", "a", "env", "prod")));
+
+        assertThat(ids(store.list(PageRequest.first(10), new JobFilter(Map.of("team", "a"), false))))
+                .containsExactly("ftjob-5", "ftjob-2", "ftjob-1");
+        assertThat(ids(store.list(PageRequest.first(10), new JobFilter(Map.of("team", "a", "env", "prod"), false))))
+                .as("every pair must match").containsExactly("ftjob-5", "ftjob-1");
+        assertThat(ids(store.list(PageRequest.first(10), new JobFilter(Map.of("team", "A"), false)))).isEmpty();
+        assertThat(ids(store.list(PageRequest.first(10), new JobFilter(Map.of("nope", "a"), false)))).isEmpty();
+        assertThat(ids(store.list(PageRequest.first(10), new JobFilter(Map.of(), true)))).containsExactly("ftjob-3");
+
+        Page<FineTuningJob> first = store.list(PageRequest.first(1), new JobFilter(Map.of("env", "prod"), false));
+        assertThat(ids(first)).containsExactly("ftjob-5");
+        assertThat(first.hasMore()).isTrue();
+        Page<FineTuningJob> next = store.list(new PageRequest("ftjob-5", 1, false), new JobFilter(Map.of("env", "prod"), false));
+        assertThat(ids(next)).containsExactly("ftjob-4");
+        assertThat(next.hasMore()).isTrue();
+        assertThat(ids(store.list(new PageRequest("ftjob-3", 5, false), new JobFilter(Map.of("env", "prod"), false))))
+                .as("a cursor the filter drops still marks the place").containsExactly("ftjob-1");
+    }
+
+    private static FineTuningJob withMetadata(String id, long createdAt, Map<String, String> metadata) {
+        return labelled(id, createdAt, metadata, List.of());
+    }
+
+    private static FineTuningJob labelled(String id, long createdAt, Map<String, String> metadata,
+                                          List<JobIntegration> integrations) {
+        return new FineTuningJob(id, createdAt, JobStatus.PENDING, "tiny-chat", "file-train", null, null, 42L,
+                TrainingSpec.Hyperparameters.auto(), null, TrainingSpec.Method.LORA, null, List.of(), null, null,
+                null, null, 0, null, null, false, false, null, metadata, integrations);
     }
 
     @Test

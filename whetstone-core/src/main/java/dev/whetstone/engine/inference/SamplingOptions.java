@@ -16,13 +16,28 @@ import java.util.Map;
  * @param stop             up to four stop strings; the text ends before the first one and never contains it
  * @param topLogprobs      how many alternatives to report per token; -1 for no log-probabilities at all, 0 for the
  *                         chosen token's only
+ * @param constraint       what the text must be ({@link OutputConstraint#NONE}: anything)
  */
 public record SamplingOptions(int maxTokens, double temperature, double topP, Long seed, double presencePenalty,
                               double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop,
-                              int topLogprobs) {
+                              int topLogprobs, OutputConstraint constraint) {
     public SamplingOptions {
         logitBias = Map.copyOf(logitBias);
         stop = List.copyOf(stop);
+        if (constraint == null) constraint = OutputConstraint.NONE;
+    }
+
+    /** Options without an output constraint. */
+    public SamplingOptions(int maxTokens, double temperature, double topP, Long seed, double presencePenalty,
+                           double frequencyPenalty, Map<Integer, Double> logitBias, List<String> stop, int topLogprobs) {
+        this(maxTokens, temperature, topP, seed, presencePenalty, frequencyPenalty, logitBias, stop, topLogprobs,
+                OutputConstraint.NONE);
+    }
+
+    /** The same options with {@code constraint}. */
+    public SamplingOptions with(OutputConstraint constraint) {
+        return new SamplingOptions(maxTokens, temperature, topP, seed, presencePenalty, frequencyPenalty, logitBias,
+                stop, topLogprobs, constraint);
     }
 
     /** Greedy decoding of up to {@code maxTokens}, nothing else. */

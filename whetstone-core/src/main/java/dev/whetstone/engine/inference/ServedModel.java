@@ -2,7 +2,9 @@ package dev.whetstone.engine.inference;
 
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.image.ImageInput;
+import dev.whetstone.data.ToolDefinition;
 import java.util.List;
+import java.util.Optional;
 
 /** A loaded deployment: turns prompts into tokens and generates, batched with every other request of its base. */
 public interface ServedModel {
@@ -29,6 +31,20 @@ public interface ServedModel {
         if (!images.isEmpty()) throw new InvalidPromptException("this model does not accept images (no vision)");
         return chatPrompt(messages);
     }
+
+    /**
+     * Renders messages with the functions they may call (the template's {@code tools}), the generation prompt, and
+     * {@code assistantPrefix}: text the reply is made to begin with (a forced call's opening; "" for none).
+     *
+     * @throws InvalidPromptException when the model's template does not render tools, or as {@link #chatPrompt}
+     */
+    default Prompt chatPrompt(List<ChatMessage> messages, List<ToolDefinition> tools, String assistantPrefix) {
+        if (tools.isEmpty() && assistantPrefix.isEmpty()) return chatPrompt(messages);
+        throw new InvalidPromptException("this deployment's model cannot be given tools: its chat template has no tools support");
+    }
+
+    /** How the model writes function calls, when its chat template supports tools. */
+    default Optional<ToolCallSyntax> toolCallSyntax() { return Optional.empty(); }
 
     /** Tokenizes a completion prompt as is (the model's BOS token prepended where its tokenizer does so). */
     Prompt textPrompt(String text);

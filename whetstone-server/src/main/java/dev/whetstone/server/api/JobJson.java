@@ -7,6 +7,7 @@ import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobEvent;
+import dev.whetstone.jobs.JobIntegration;
 import dev.whetstone.jobs.JobStatus;
 import java.util.Map;
 
@@ -41,7 +42,21 @@ final class JobJson {
             e.put("param", j.error().param());
         }
         n.put("estimated_finish", j.estimatedFinish());
-        n.putNull("integrations");
+        if (j.integrations().isEmpty()) {
+            n.putNull("integrations");
+        } else {
+            ArrayNode integrations = n.putArray("integrations");
+            for (JobIntegration i : j.integrations()) {
+                ObjectNode item = integrations.addObject();
+                item.put("type", i.type());
+                ObjectNode w = item.putObject("wandb");
+                w.put("project", i.wandb().project());
+                w.put("name", i.wandb().name());
+                w.put("entity", i.wandb().entity());
+                ArrayNode tags = w.putArray("tags");
+                i.wandb().tags().forEach(tags::add);
+            }
+        }
         ObjectNode method = n.putObject("method");
         String type = j.preference() ? "dpo" : "supervised";
         method.put("type", type);
@@ -50,7 +65,12 @@ final class JobJson {
         if (j.preference()) dpoHyperparameters(nested, j, flavor);
         settings.set("hyperparameters", nested);
         settings.put("full_finetune", j.method() == TrainingSpec.Method.FULL);
-        n.putNull("metadata");
+        if (j.metadata() == null) {
+            n.putNull("metadata");
+        } else {
+            ObjectNode metadata = n.putObject("metadata");
+            j.metadata().forEach(metadata::put);
+        }
         n.set("safety_evaluation", SafetyJson.job(j.safetyEvaluation())); // Whetstone's extension (docs/safety.md)
         return n;
     }

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.graders.Graders;
+import dev.whetstone.jobs.JobIntegration;
 import dev.whetstone.jobs.JobRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a create-job body in either dialect (docs/reference/API.md 3.2, 3.3): hyperparameters at the top level (every client,
@@ -14,8 +19,9 @@ import dev.whetstone.jobs.JobRequest;
  * {@code l2_multiplier}. Our extension {@code method.<type>.full_finetune: true} selects full fine-tuning instead of
  * LoRA. {@code method.type: "reinforcement"} is checked in full ({@link ReinforcementMethodJson}) and then refused:
  * this service has no reinforcement trainer yet.
- * Shapes are checked here; ranges and references by JobService. Unknown fields (integrations, metadata,
- * trainingType) are ignored.
+ * {@code metadata} (string pairs) and {@code integrations} ({@code [{type:"wandb", wandb:{project, name?, entity?,
+ * tags?}}]}) are read here with precise 400s for their shapes; their limits are JobMetadata's and JobIntegration's.
+ * Shapes are checked here; ranges and references by JobService. Unknown fields (trainingType) are ignored.
  */
 final class JobRequestJson {
     private JobRequestJson() {}
@@ -59,7 +65,87 @@ final class JobRequestJson {
             }
             if (type.equals("dpo")) hyper = withDpo(hyper, settings == null ? null : settings.get("hyperparameters"));
         }
-        return new JobRequest(model, training, validation, suffix, seed, hyper, method);
+        return new JobRequest(model, training, validation, suffix, seed, hyper, method,
+                metadata(body.get("metadata")), integrations(body.get("integrations")));
+    }
+
+    private static Map<String, String> metadata(JsonNode m) {
+        if (m == null || m.isNull()) return null;
+        if (!m.isObject()) throw ApiException.invalid("metadata", "'metadata' must be an object of string values, got " + kind(m) + ".");
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : m.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw ApiException.invalid("metadata." + e.getKey(), "'metadata." + e.getKey() + "' must be a string, got "
+                        + kind(e.getValue()) + ".");
+            }
+            pairs.put(e.getKey(), e.getValue().asText());
+        }
+        return pairs;
+    }
+
+    private static List<JobIntegration> integrations(JsonNode list) {
+        if (list == null || list.isNull()) return List.of();
+        if (!list.isArray()) throw ApiException.invalid("integrations", "'integrations' must be a list, got " + kind(list) + ".");
+        List<JobIntegration> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "integrations[" + i + "]";
+            JsonNode item = list.get(i);
+            if (!item.isObject()) throw ApiException.invalid(at, "'" + at + "' must be an object, got " + kind(item) + ".");
+            JsonNode type = item.get("type");
+            if (type == null || !type.isTextual() || !type.asText().equals(JobIntegration.WANDB)) {
+                throw ApiException.invalid(at + ".type", "'" + at + ".type' must be \"wandb\", the only integration type, got "
+                        + (type == null ? "nothing" : type.toString()) + ".");
+            }
+            JsonNode w = item.get("wandb");
+            if (w == null || !w.isObject()) {
+                throw ApiException.invalid(at + ".wandb", "'" + at + ".wandb' must be an object with at least 'project'.");
+            }
+            for (var field : w.properties()) {
+                if (!WANDB_FIELDS.contains(field.getKey())) {
+                    throw ApiException.invalid(at + ".wandb." + field.getKey(), "Unknown field '" + at + ".wandb."
+                            + field.getKey() + "'; allowed: " + String.join(", ", WANDB_FIELDS) + ".");
+                }
+            }
+            JsonNode project = w.get("project");
+            if (project == null || !project.isTextual() || project.asText().isBlank()) {
+                throw ApiException.invalid(at + ".wandb.project", "'" + at + ".wandb.project' must be a non-empty string.");
+            }
+            List<String> tags = new ArrayList<>();
+            JsonNode t = w.get("tags");
+            if (t != null && !t.isNull()) {
+                if (!t.isArray()) throw ApiException.invalid(at + ".wandb.tags", "'" + at + ".wandb.tags' must be a list of strings.");
+                for (int k = 0; k < t.size(); k++) {
+                    if (!t.get(k).isTextual()) {
+                        throw ApiException.invalid(at + ".wandb.tags[" + k + "]", "'" + at + ".wandb.tags[" + k
+                                + "]' must be a string, got " + kind(t.get(k)) + ".");
+                    }
+                    tags.add(t.get(k).asText());
+                }
+            }
+            out.add(new JobIntegration(JobIntegration.WANDB, new JobIntegration.Wandb(project.asText(),
+                    nullableText(w, "name", at + ".wandb.name"), nullableText(w, "entity", at + ".wandb.entity"), tags)));
+        }
+        return out;
+    }
+
+    private static final List<String> WANDB_FIELDS = List.of("project", "name", "entity", "tags");
+
+    private static String nullableText(JsonNode o, String field, String param) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw ApiException.invalid(param, "'" + param + "' must be a string or null, got " + kind(v) + ".");
+        return v.asText();
+    }
+
+    private static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
+            case ARRAY -> "a list";
+            case OBJECT -> "an object";
+            case NUMBER -> "the number " + v;
+            case BOOLEAN -> v.toString();
+            case STRING -> "a string";
+            default -> v.toString();
+        };
     }
 
     /** DPO's own hyperparameters (beta, Azure's l2_multiplier) from {@code method.dpo.hyperparameters}, each possibly auto. */

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.error.ApiException;
 import dev.whetstone.jobs.JobEvent;
+import dev.whetstone.jobs.JobFilter;
 import dev.whetstone.jobs.JobService;
 import dev.whetstone.store.Page;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -49,8 +54,43 @@ public final class JobsApi {
     }
 
     private void list(Call call) {
-        Page<FineTuningJob> page = jobs.list(Pagination.from(call, 20, 1000));
+        Page<FineTuningJob> page = jobs.list(Pagination.from(call, 20, 1000), filter(call));
         call.ctx().json(list(page, j -> JobJson.job(j, call.flavor()), FineTuningJob::id, false));
+    }
+
+    /**
+     * OpenAI's {@code metadata[k]=v} (deepObject style; several pairs must all match) or {@code metadata=null}
+     * (jobs without metadata). Any other {@code metadata…} parameter is a 400 naming it.
+     */
+    private static JobFilter filter(Call call) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        boolean withoutMetadata = false;
+        for (Map.Entry<String, List<String>> e : call.ctx().queryParamMap().entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith("metadata")) continue;
+            if (e.getValue().size() != 1) {
+                throw ApiException.invalid(name, "Query parameter '" + name + "' is given " + e.getValue().size()
+                        + " times; give each metadata key once.");
+            }
+            String value = e.getValue().getFirst();
+            if (name.equals("metadata")) {
+                if (!value.equals("null")) {
+                    throw ApiException.invalid("metadata", "Filter by metadata with 'metadata[key]=value', or give "
+                            + "'metadata=null' for jobs without metadata; got 'metadata=" + value + "'.");
+                }
+                withoutMetadata = true;
+            } else if (name.startsWith("metadata[") && name.indexOf(']') == name.length() - 1) {
+                pairs.put(name.substring("metadata[".length(), name.length() - 1), value);
+            } else {
+                throw ApiException.invalid(name, "Unknown query parameter '" + name + "'; filter by metadata with "
+                        + "'metadata[key]=value'.");
+            }
+        }
+        if (withoutMetadata && !pairs.isEmpty()) {
+            throw ApiException.invalid("metadata", "'metadata=null' (jobs without metadata) cannot be combined with "
+                    + "'metadata[key]=value' filters.");
+        }
+        return new JobFilter(pairs, withoutMetadata);
     }
 
     private void delete(Call call) {

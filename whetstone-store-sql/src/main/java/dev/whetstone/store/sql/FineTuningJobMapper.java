@@ -5,10 +5,12 @@ import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
+import dev.whetstone.jobs.JobIntegration;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.safety.SafetyEvaluation;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -17,6 +19,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 final class FineTuningJobMapper implements RowMapper<FineTuningJob> {
     static final FineTuningJobMapper INSTANCE = new FineTuningJobMapper();
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<LinkedHashMap<String, String>> PAIRS = new TypeReference<>() {};
+    private static final TypeReference<List<JobIntegration>> INTEGRATIONS = new TypeReference<>() {};
 
     private FineTuningJobMapper() {}
 
@@ -48,7 +52,9 @@ final class FineTuningJobMapper implements RowMapper<FineTuningJob> {
                 nullableLong(rs, "lease_expires_at"),
                 rs.getBoolean("cancel_requested"),
                 rs.getBoolean("pause_requested"),
-                JsonColumns.read(rs.getString("safety_evaluation"), SafetyEvaluation.class, "jobs.safety_evaluation"));
+                JsonColumns.read(rs.getString("safety_evaluation"), SafetyEvaluation.class, "jobs.safety_evaluation"),
+                JsonColumns.read(rs.getString("metadata"), PAIRS, "jobs.metadata"),
+                JsonColumns.read(rs.getString("integrations"), INTEGRATIONS, "jobs.integrations"));
     }
 
     static Long nullableLong(ResultSet rs, String column) throws SQLException {

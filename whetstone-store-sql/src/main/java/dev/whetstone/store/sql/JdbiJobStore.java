@@ -1,11 +1,14 @@
 package dev.whetstone.store.sql;
 
 import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.JobFilter;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.store.JobStore;
 import dev.whetstone.store.Page;
 import dev.whetstone.store.PageRequest;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -22,15 +25,17 @@ public final class JdbiJobStore implements JobStore {
     static final String COLUMNS = "id, created_at, status, model, training_file, validation_file, suffix, seed, "
             + "hyperparameters, resolved_hyperparameters, method, fine_tuned_model, result_files, trained_tokens, "
             + "finished_at, estimated_finish, error, version, lease_owner, lease_expires_at, cancel_requested, "
-            + "pause_requested, safety_evaluation";
+            + "pause_requested, safety_evaluation, metadata, integrations";
     /** Status lists derived from JobStatus, so the SQL cannot drift from the domain's definition. */
     private static final String TERMINAL = statuses(JobStatus::isTerminal);
 
     private final Jdbi jdbi;
     private final JobClaims claims;
+    private final Database.Dialect dialect;
 
     public JdbiJobStore(Database database) {
         this.jdbi = database.jdbi();
+        this.dialect = database.dialect();
         this.claims = new JobClaims(database.dialect());
     }
 
@@ -42,12 +47,16 @@ public final class JdbiJobStore implements JobStore {
     private static final String INSERT = "INSERT INTO jobs (" + COLUMNS + ") VALUES (:id, :createdAt, :status, "
             + ":model, :trainingFile, :validationFile, :suffix, :seed, :hyperparameters, :resolved, :method, "
             + ":fineTunedModel, :resultFiles, :trainedTokens, :finishedAt, :estimatedFinish, :error, :version, "
-            + ":leaseOwner, :leaseExpiresAt, :cancelRequested, :pauseRequested, :safetyEvaluation)";
+            + ":leaseOwner, :leaseExpiresAt, :cancelRequested, :pauseRequested, :safetyEvaluation, :metadata, :integrations)";
 
     /** Throws Jdbi's UnableToExecuteStatementException when the id exists. */
     @Override
     public void insert(FineTuningJob job) {
-        jdbi.useHandle(h -> bindJob(h.createUpdate(INSERT), job).bind("version", job.version()).execute());
+        // Metadata and integrations are set at creation only; updates leave them as they are.
+        jdbi.useHandle(h -> bindJob(h.createUpdate(INSERT), job).bind("version", job.version())
+                .bind("metadata", JsonColumns.write(job.metadata()))
+                .bind("integrations", job.integrations().isEmpty() ? null : JsonColumns.write(job.integrations()))
+                .execute());
     }
 
     private static <S extends SqlStatement<S>> S bindJob(S statement, FineTuningJob job) {
@@ -87,17 +96,43 @@ public final class JdbiJobStore implements JobStore {
         return h.createQuery(FIND).bind("id", id).map(FineTuningJobMapper.INSTANCE).findOne();
     }
 
-    /* Keyset pagination as in JdbiFileStore: an unknown `after` makes the comparison NULL, so the page is empty. */
+    /*
+     * Keyset pagination as in JdbiFileStore: an unknown `after` makes the comparison NULL, so the page is empty.
+     * The cursor job is looked up among all jobs, so a cursor the filter would drop still marks the place.
+     * {filter} is the metadata filter: "" or conditions that start with AND.
+     */
     private static final String LIST_TEMPLATE = """
             SELECT %s FROM jobs
-            WHERE (:after IS NULL OR (created_at, id) %s (SELECT created_at, id FROM jobs WHERE id = :after))
+            WHERE (:after IS NULL OR (created_at, id) %s (SELECT created_at, id FROM jobs WHERE id = :after)){filter}
             ORDER BY created_at %s, id %3$s
             LIMIT :limit""";
-    private static final KeysetListing LIST = KeysetListing.of(LIST_TEMPLATE, COLUMNS);
+    private static final KeysetListing LIST = listing("");
+
+    private static KeysetListing listing(String filter) {
+        return KeysetListing.of(LIST_TEMPLATE.replace("{filter}", filter), COLUMNS);
+    }
 
     @Override
-    public Page<FineTuningJob> list(PageRequest page) {
-        return LIST.page(jdbi, page, FineTuningJobMapper.INSTANCE, q -> q);
+    public Page<FineTuningJob> list(PageRequest page, JobFilter filter) {
+        if (filter.withoutMetadata()) return listing(" AND metadata IS NULL").page(jdbi, page, FineTuningJobMapper.INSTANCE, q -> q);
+        if (filter.metadataEquals().isEmpty()) return LIST.page(jdbi, page, FineTuningJobMapper.INSTANCE, q -> q);
+        // One condition per pair, keys and values bound (never spliced): the JSON column read by each engine's own
+        // JSON functions, which is why this differs by dialect.
+        List<Map.Entry<String, String>> pairs = List.copyOf(filter.metadataEquals().entrySet());
+        StringBuilder conditions = new StringBuilder();
+        for (int i = 0; i < pairs.size(); i++) {
+            conditions.append(switch (dialect) {
+                case SQLITE -> " AND EXISTS (SELECT 1 FROM json_each(jobs.metadata) m WHERE m.key = :mk" + i
+                        + " AND m.value = :mv" + i + ")";
+                case POSTGRES -> " AND (CAST(metadata AS jsonb) ->> :mk" + i + ") = :mv" + i;
+            });
+        }
+        return listing(conditions.toString()).page(jdbi, page, FineTuningJobMapper.INSTANCE, q -> {
+            for (int i = 0; i < pairs.size(); i++) {
+                q.bind("mk" + i, pairs.get(i).getKey()).bind("mv" + i, pairs.get(i).getValue());
+            }
+            return q;
+        });
     }
 
     private static final String UPDATE = """

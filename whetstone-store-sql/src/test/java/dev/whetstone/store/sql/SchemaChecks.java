@@ -21,7 +21,8 @@ final class SchemaChecks {
         TABLES.put("jobs", List.of("id", "created_at", "status", "model", "training_file", "validation_file",
                 "suffix", "seed", "hyperparameters", "method", "fine_tuned_model", "result_files", "trained_tokens",
                 "finished_at", "estimated_finish", "error", "version", "lease_owner", "lease_expires_at",
-                "cancel_requested", "pause_requested", "resolved_hyperparameters", "safety_evaluation"));
+                "cancel_requested", "pause_requested", "resolved_hyperparameters", "safety_evaluation", "metadata",
+                "integrations"));
         TABLES.put("job_events", List.of("id", "job_id", "created_at", "seq", "level", "type", "message", "data"));
         TABLES.put("job_metrics", List.of("job_id", "step", "train_loss", "train_mean_token_accuracy", "valid_loss",
                 "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy", "train_reward_accuracy",

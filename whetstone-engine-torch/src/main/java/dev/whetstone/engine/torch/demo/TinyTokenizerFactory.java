@@ -29,10 +29,33 @@ public final class TinyTokenizerFactory {
     /** Target size: 256 bytes + merges + 5 special tokens. */
     static final int VOCAB_SIZE = 768;
 
-    /** ChatML, the same markup as Qwen's and SmolLM's templates. */
-    static final String CHATML_TEMPLATE = "{% for message in messages %}"
-            + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
-            + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    /**
+     * ChatML, the same markup as Qwen's and SmolLM's templates, with function calling in the Hermes/Qwen form:
+     * when {@code tools} are given they are listed as JSON in a system turn (the conversation's own system
+     * message first), an assistant's calls are written {@code <tool_call>\n{"name": …, "arguments": {…}}\n</tool_call>}
+     * after its text, and a {@code tool} message is a user turn {@code <tool_response>\n…\n</tool_response>}.
+     * Without tools, calls or tool messages it renders exactly as plain ChatML.
+     */
+    static final String CHATML_TEMPLATE = "{%- if tools %}{{- '<|im_start|>system\\n' }}"
+            + "{%- if messages[0]['role'] == 'system' %}{{- messages[0]['content'] + '\\n\\n' }}{%- endif %}"
+            + "{{- '# Tools\\n<tools>' }}{%- for tool in tools %}{{- '\\n' + (tool | tojson) }}{%- endfor %}"
+            + "{{- '\\n</tools>\\nTo call a function, write <tool_call>\\n{\"name\": <name>, \"arguments\": <object>}"
+            + "\\n</tool_call><|im_end|>\\n' }}{%- endif %}"
+            + "{%- for message in messages %}"
+            + "{%- if tools and loop.first and message['role'] == 'system' %}"
+            + "{%- elif message['role'] == 'assistant' and message['tool_calls'] %}"
+            + "{{- '<|im_start|>assistant\\n' + message['content'] }}"
+            + "{%- for call in message['tool_calls'] %}"
+            + "{%- if message['content'] or not loop.first %}{{- '\\n' }}{%- endif %}"
+            + "{{- '<tool_call>\\n{\"name\": \"' + call['function']['name'] + '\", \"arguments\": '"
+            + " + (call['function']['arguments'] | tojson) + '}\\n</tool_call>' }}"
+            + "{%- endfor %}{{- '<|im_end|>\\n' }}"
+            + "{%- elif message['role'] == 'tool' %}"
+            + "{{- '<|im_start|>user\\n<tool_response>\\n' + message['content'] + '\\n</tool_response><|im_end|>\\n' }}"
+            + "{%- else %}"
+            + "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
+            + "{%- endif %}"
+            + "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

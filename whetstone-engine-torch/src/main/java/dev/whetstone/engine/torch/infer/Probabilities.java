@@ -31,11 +31,15 @@ final class Probabilities {
         return max + Math.log(sum);
     }
 
-    /** The {@code k} most likely ids with their log-probabilities, most likely first (ties by id). */
+    /**
+     * The {@code k} most likely ids with their log-probabilities, most likely first (ties by id). Masked tokens
+     * (logit −∞, JSON mode) are never listed: their log-probability has no JSON number.
+     */
     static List<TokenLogprob> top(float[] logits, double temperature, double logZ, int k, TokenText text) {
         PriorityQueue<Integer> heap = new PriorityQueue<>(k + 1,
                 (a, b) -> logits[a] != logits[b] ? Float.compare(logits[a], logits[b]) : Integer.compare(b, a));
         for (int i = 0; i < logits.length && k > 0; i++) {
+            if (logits[i] == Float.NEGATIVE_INFINITY) continue;
             heap.add(i);
             if (heap.size() > k) heap.poll();
         }

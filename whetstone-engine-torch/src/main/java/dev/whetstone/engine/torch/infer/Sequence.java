@@ -4,6 +4,7 @@ import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
 import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.OutputConstraint;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.TokenLogprob;
 import dev.whetstone.engine.inference.Usage;
@@ -21,6 +22,7 @@ final class Sequence implements Generation {
     private final GenerationListener listener;
     private final Sampler sampler;
     private final LogitAdjuster adjuster;
+    private final JsonConstraint json; // null unless JSON mode
     private final TextStream text;
     private final TokenText tokenText;
     private final Set<Integer> eos;
@@ -41,6 +43,8 @@ final class Sequence implements Generation {
         this.listener = listener;
         this.sampler = Sampler.of(options.temperature(), options.topP(), seed);
         this.adjuster = new LogitAdjuster(options.presencePenalty(), options.frequencyPenalty(), options.logitBias());
+        this.json = options.constraint() == OutputConstraint.JSON_OBJECT
+                ? new JsonConstraint(model.base().tokenBytes(), model.base().eosIds()) : null;
         this.text = new TextStream(model.tokenizer().incrementalDecoder(true), options.stop());
         this.tokenText = new TokenText(model.tokenizer());
         this.eos = model.base().eosIds();
@@ -79,7 +83,9 @@ final class Sequence implements Generation {
     void accept(float[] all, int offset, int vocab) {
         float[] logits = java.util.Arrays.copyOfRange(all, offset, offset + vocab);
         adjuster.apply(logits);
+        if (json != null) json.mask(logits);
         int id = sampler.sample(logits);
+        if (json != null) json.advance(id);
         adjuster.generated(id);
         generated++;
         lastToken = id;

@@ -82,6 +82,20 @@ final class ServingBase implements AutoCloseable {
 
     HfTokenizer tokenizer() { return tokenizer; }
 
+    private volatile TokenBytes tokenBytes;
+
+    /** The vocabulary's bytes for constrained decoding, computed on first use. */
+    TokenBytes tokenBytes() {
+        TokenBytes t = tokenBytes;
+        if (t == null) {
+            synchronized (this) {
+                if (tokenBytes == null) tokenBytes = TokenBytes.of(tokenizer, step.model().config().vocabSize());
+                t = tokenBytes;
+            }
+        }
+        return t;
+    }
+
     Set<Integer> eosIds() { return eosIds; }
 
     int contextLength() { return contextLength; }

@@ -3,6 +3,8 @@ package dev.whetstone.engine.torch.infer;
 import java.util.Set;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.ToolDefinition;
+import dev.whetstone.engine.inference.ToolCallSyntax;
 import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
 import dev.whetstone.engine.inference.InferenceException;
@@ -67,6 +69,44 @@ public final class TorchServedModel implements ServedModel {
         }
         // The template writes the special tokens itself (BOS included), as apply_chat_template does.
         return new Prompt(tokenizer().encode(text, false), text);
+    }
+
+    @Override
+    public Prompt chatPrompt(List<ChatMessage> messages, List<ToolDefinition> tools, String assistantPrefix) {
+        if (tools.isEmpty() && assistantPrefix.isEmpty()) return chatPrompt(messages);
+        ChatTemplate template = template().orElseThrow(() -> new InvalidPromptException("deployment '" + key
+                + "' has no chat template (its tokenizer_config.json defines none); use the completions endpoint"));
+        if (!tools.isEmpty() && toolCallSyntax().isEmpty()) {
+            throw new InvalidPromptException("the chat template of deployment '" + key + "' has no tools support"
+                    + " (it writes no function calls), so it cannot be given 'tools'");
+        }
+        String text;
+        try {
+            text = template.render(messages, tools, true);
+            if (!tools.isEmpty() && text.equals(template.render(messages, true))) {
+                throw new InvalidPromptException("the chat template of deployment '" + key + "' ignores 'tools', so"
+                        + " the model would never see them");
+            }
+        } catch (ChatTemplateException e) {
+            throw new InvalidPromptException("the chat template of deployment '" + key + "' refused the messages: "
+                    + e.getMessage());
+        }
+        text += assistantPrefix;
+        return new Prompt(tokenizer().encode(text, false), text);
+    }
+
+    /**
+     * Read from the template's own markup: Hermes/Qwen templates write {@code <tool_call>}; Llama 3.1+ templates
+     * describe calls as {@code {"name": …, "parameters": …}} JSON. Anything else: no tool support known.
+     */
+    @Override
+    public Optional<ToolCallSyntax> toolCallSyntax() {
+        Optional<ChatTemplate> template = template();
+        if (template.isEmpty()) return Optional.empty();
+        String source = template.get().source();
+        if (source.contains("<tool_call>")) return Optional.of(ToolCallSyntax.HERMES);
+        if (source.contains("tool_call") && source.contains("\"parameters\": ")) return Optional.of(ToolCallSyntax.LLAMA_JSON);
+        return Optional.empty();
     }
 
     @Override

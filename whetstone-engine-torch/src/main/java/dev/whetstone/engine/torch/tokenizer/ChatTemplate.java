@@ -4,7 +4,12 @@ import dev.whetstone.engine.torch.template.TemplateEngine;
 import dev.whetstone.engine.torch.template.TemplateFunctions;
 import dev.whetstone.engine.torch.template.TemplateSource;
 import com.hubspot.jinjava.tree.Node;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.ToolCall;
+import dev.whetstone.data.ToolDefinition;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,7 +73,22 @@ public final class ChatTemplate {
 
     /** Renders parsed messages: role, the text of the content (images left out) and the name when set. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return render(messages.stream().map(ChatTemplate::asMap).toList(), addGenerationPrompt, Map.of());
+        return render(messages, List.of(), addGenerationPrompt);
+    }
+
+    /**
+     * Renders parsed messages with the functions they may call, as transformers'
+     * {@code apply_chat_template(messages, tools=tools)} does: {@code tools} is bound only when there are some
+     * (templates test {@code if tools}), each in the OpenAI form the client wrote.
+     */
+    public String render(List<ChatMessage> messages, List<ToolDefinition> tools, boolean addGenerationPrompt) {
+        return render(messages.stream().map(ChatTemplate::asMap).toList(), addGenerationPrompt, toolVariables(tools));
+    }
+
+    /** {@code {"tools": [...]}} for the template context, or no variable at all when there are none. */
+    static Map<String, Object> toolVariables(List<ToolDefinition> tools) {
+        if (tools.isEmpty()) return Map.of();
+        return Map.of("tools", tools.stream().map(t -> JSON.convertValue(t.json(), MAP)).toList());
     }
 
     /**
@@ -93,6 +113,11 @@ public final class ChatTemplate {
         return TemplateEngine.render(parsed, context);
     }
 
+    /**
+     * A message as transformers' templates expect it. Tool calls carry their arguments as a parsed object (dict),
+     * the form Hugging Face documents for templates: Llama 3.1 writes {@code arguments | tojson}, which a string
+     * would double-encode; Qwen's template accepts both.
+     */
     static Map<String, Object> asMap(ChatMessage message) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", message.role());
@@ -100,6 +125,33 @@ public final class ChatTemplate {
         if (message.name() != null) {
             map.put("name", message.name());
         }
+        if (!message.toolCalls().isEmpty()) {
+            map.put("tool_calls", message.toolCalls().stream().map(ChatTemplate::callMap).toList());
+        }
+        if (message.toolCallId() != null) {
+            map.put("tool_call_id", message.toolCallId());
+        }
         return map;
     }
+
+    private static Map<String, Object> callMap(ToolCall call) {
+        Map<String, Object> function = new LinkedHashMap<>();
+        function.put("name", call.name());
+        try {
+            function.put("arguments", JSON.readValue(call.arguments(), MAP));
+        } catch (JsonProcessingException e) {
+            // The data and request validators only let JSON objects through.
+            throw new IllegalArgumentException("tool call arguments are not a JSON object: " + e.getOriginalMessage(), e);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        if (call.id() != null) {
+            map.put("id", call.id());
+        }
+        map.put("type", "function");
+        map.put("function", function);
+        return map;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 }

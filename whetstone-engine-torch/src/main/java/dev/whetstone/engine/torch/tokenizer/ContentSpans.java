@@ -19,6 +19,10 @@ import java.util.Map;
  * would stretch the common prefix or suffix into the content. When the content does contain U+E000, a second probe
  * U+E001 is rendered too; two probes that differ from each other are each exact at some end, and the widest span is
  * the content.
+ *
+ * <p>A message with tool calls is probed with its calls removed as well, so its span covers the text and every
+ * call as the template writes them ({@code <tool_call>…</tool_call>}, Llama's JSON): the loss covers calls as it
+ * covers text.
  */
 final class ContentSpans {
     private static final String PROBE = "\uE000";
@@ -30,12 +34,13 @@ final class ContentSpans {
     record Span(int start, int end) {}
 
     /** Spans of the trained messages' contents in {@code rendered}, in message order. */
-    static List<Span> ofTrainedMessages(ChatTemplate template, List<ChatMessage> messages, String rendered) {
+    static List<Span> ofTrainedMessages(ChatTemplate template, List<ChatMessage> messages, String rendered,
+                                        Map<String, Object> variables) {
         List<Map<String, Object>> maps = messages.stream().map(ChatTemplate::asMap).toList();
         List<Span> spans = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (messages.get(i).trained()) {
-                Span span = locate(template, maps, i, rendered);
+                Span span = locate(template, maps, i, rendered, variables);
                 if (span != null) {
                     spans.add(span);
                 }
@@ -45,7 +50,8 @@ final class ContentSpans {
     }
 
     /** The content span of message {@code index}, or null when the template does not render its content. */
-    private static Span locate(ChatTemplate template, List<Map<String, Object>> maps, int index, String rendered) {
+    private static Span locate(ChatTemplate template, List<Map<String, Object>> maps, int index, String rendered,
+                               Map<String, Object> variables) {
         int start = Integer.MAX_VALUE;
         int end = -1;
         String content = String.valueOf(maps.get(index).get("content"));
@@ -54,8 +60,9 @@ final class ContentSpans {
             List<Map<String, Object>> probed = new ArrayList<>(maps);
             Map<String, Object> message = new LinkedHashMap<>(maps.get(index));
             message.put("content", probe);
+            message.remove("tool_calls");
             probed.set(index, message);
-            String other = template.render(probed, false, Map.of());
+            String other = template.render(probed, false, variables);
             if (other.equals(rendered)) {
                 continue; // the content is the probe itself; the other probe differs from it
             }

@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.tokenizer;
 
 import dev.whetstone.data.ChatExample;
+import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.PromptCompletionExample;
 import dev.whetstone.data.ReinforcementExample;
@@ -8,6 +9,7 @@ import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns training examples into token ids and a loss mask.
@@ -17,7 +19,9 @@ import java.util.List;
  *       and tokenized as transformers does ({@code add_special_tokens=False}: the template writes BOS itself).
  *       The loss covers the tokens of each assistant message with {@link dev.whetstone.data.ChatMessage#trained()}
  *       (content as rendered) plus its end-of-turn token: the first special token after the content, with only
- *       whitespace between (as HF's assistant masks do).</li>
+ *       whitespace between (as HF's assistant masks do). An assistant message's tool calls are part of it: the
+ *       line's {@code tools} are passed to the template, and the loss covers the calls as the template writes them.
+ *       A template that ignores tools or calls is refused ({@link ChatTemplateException}).</li>
  *   <li>Prompt/completion: BOS (when the tokenizer adds it) and the prompt are context; the completion and EOS are
  *       trained.</li>
  *   <li>Preference pairs: the input followed by each reply, encoded as chat with only that reply trained; the
@@ -63,14 +67,37 @@ public final class ExampleTokenizer {
     }
 
     private TokenizedExample chat(ChatExample chat) {
-        String rendered = template.render(chat.messages(), false);
-        List<ContentSpans.Span> spans = ContentSpans.ofTrainedMessages(template, chat.messages(), rendered);
+        Map<String, Object> variables = ChatTemplate.toolVariables(chat.tools());
+        String rendered = template.render(chat.messages(), chat.tools(), false);
+        if (!chat.tools().isEmpty()) requireToolSupport(chat, rendered);
+        List<ContentSpans.Span> spans = ContentSpans.ofTrainedMessages(template, chat.messages(), rendered, variables);
         HfTokenizer.Encoded encoded = tokenizer.encodeWithOffsets(rendered);
         boolean[] mask = new boolean[encoded.ids().length];
         for (ContentSpans.Span span : spans) {
             markSpan(encoded, span, mask);
         }
         return cut(encoded.ids(), mask);
+    }
+
+    /**
+     * A template without tool support renders a conversation the same with or without its tools or calls, so
+     * training on it would silently learn something else than the line says: refused, naming what is missing.
+     */
+    private void requireToolSupport(ChatExample chat, String rendered) {
+        if (template.render(chat.messages(), false).equals(rendered)) {
+            throw new ChatTemplateException("this model's chat template does not render tool definitions (it ignores"
+                    + " 'tools'), so the line's functions would not reach the model; use a model whose template"
+                    + " supports tools, or a template that does (docs/fine-tuning-jobs.md, \"Tools in training data\")");
+        }
+        List<ChatMessage> withoutCalls = chat.messages().stream()
+                .map(m -> new ChatMessage(m.role(), m.content(), m.weight(), m.name(), List.of(), m.toolCallId()))
+                .toList();
+        boolean calls = chat.messages().stream().anyMatch(m -> !m.toolCalls().isEmpty());
+        if (calls && template.render(withoutCalls, chat.tools(), false).equals(rendered)) {
+            throw new ChatTemplateException("this model's chat template does not render assistant tool calls (it"
+                    + " ignores 'tool_calls'), so the calls would not be trained; use a model whose template supports"
+                    + " tools (docs/fine-tuning-jobs.md, \"Tools in training data\")");
+        }
     }
 
     /** Marks the tokens overlapping the content, then the end-of-turn token after it. */

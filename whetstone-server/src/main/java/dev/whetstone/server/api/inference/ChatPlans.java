@@ -6,7 +6,10 @@ import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.engine.inference.InvalidPromptException;
 import dev.whetstone.engine.inference.ModelInfo;
+import dev.whetstone.engine.inference.OutputConstraint;
 import dev.whetstone.engine.inference.Prompt;
+import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.ToolCallSyntax;
 import dev.whetstone.error.ApiException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +20,33 @@ import java.util.function.UnaryOperator;
 final class ChatPlans {
     private ChatPlans() {}
 
-    /** @param images loads the request's image parts when the deployment's model sees images */
-    static Plan plan(LiveDeployment deployment, ChatRequest request, ImageLoader images) {
+    /**
+     * How a reply is read for function calls, and the text it is made to begin with ({@code required}: a call's
+     * opening; a named choice: the call up to its arguments).
+     */
+    record ToolReading(ToolCallSyntax syntax, String forcedPrefix) {}
+
+    /** Null when the request's tools are absent or {@code "none"}; 400 when the model cannot call functions. */
+    static ToolReading toolReading(LiveDeployment deployment, ChatRequest request) {
+        ToolChoice tools = request.tools();
+        if (!tools.active()) return null;
+        ToolCallSyntax syntax = deployment.model().toolCallSyntax().orElseThrow(() -> ApiException.invalid(
+                tools.tools().source(), "Deployment '" + deployment.name() + "' serves '" + deployment.modelName()
+                        + "', whose chat template has no tools support, so it cannot call functions. Remove '"
+                        + tools.tools().source() + "', or deploy a model whose template supports tools."));
+        String prefix = switch (tools.mode()) {
+            case REQUIRED -> syntax.forcedPrefix(null);
+            case NAMED -> syntax.forcedPrefix(tools.function());
+            default -> "";
+        };
+        return new ToolReading(syntax, prefix);
+    }
+
+    /**
+     * @param images  loads the request's image parts when the deployment's model sees images
+     * @param reading how function calls are read, from {@link #toolReading}; null without active tools
+     */
+    static Plan plan(LiveDeployment deployment, ChatRequest request, ImageLoader images, ToolReading reading) {
         ModelInfo info = deployment.model().info();
         if (!info.chat()) {
             throw ApiException.invalid(null, "Deployment '" + deployment.name() + "' serves '" + deployment.modelName()
@@ -29,8 +57,16 @@ final class ChatPlans {
         try {
             List<ImageInput> decoded = RequestImages.any(request.messages())
                     ? RequestImages.load(request.messages(), images) : List.of();
-            prompt = decoded.isEmpty() ? deployment.model().chatPrompt(request.messages())
-                    : deployment.model().chatPrompt(request.messages(), decoded);
+            if (!decoded.isEmpty() && reading != null) {
+                // No chat template of a supported vision model renders tools; refuse rather than drop either.
+                throw ApiException.invalid(request.tools().tools().source(), "Deployment '" + deployment.name()
+                        + "' cannot take tools and image parts in one request: remove '"
+                        + request.tools().tools().source() + "' or the images.");
+            }
+            // With tool_choice "none" the functions are not shown at all, so the model has nothing to call.
+            prompt = !decoded.isEmpty() ? deployment.model().chatPrompt(request.messages(), decoded)
+                    : reading == null ? deployment.model().chatPrompt(request.messages())
+                    : deployment.model().chatPrompt(request.messages(), request.tools().tools().list(), reading.forcedPrefix());
         } catch (RequestImages.BadImage e) {
             throw ApiException.invalid(e.field(), e.getMessage());
         } catch (InvalidPromptException e) {
@@ -42,7 +78,18 @@ final class ChatPlans {
                 "messages");
         List<GenerationBatch.Job> jobs = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
-            jobs.add(new GenerationBatch.Job(prompt, sampling.options(max, i, request.topLogprobs())));
+            SamplingOptions options = sampling.options(max, i, request.topLogprobs());
+            if (request.jsonObject()) options = options.with(OutputConstraint.JSON_OBJECT);
+            String endOfCall = reading == null || request.tools().parallel() ? null : reading.syntax().endOfFirstCall();
+            if (endOfCall != null && !options.stop().contains(endOfCall)) {
+                // parallel_tool_calls false: the reply ends with its first call
+                List<String> stop = new ArrayList<>(options.stop());
+                stop.add(endOfCall);
+                options = new SamplingOptions(options.maxTokens(), options.temperature(), options.topP(), options.seed(),
+                        options.presencePenalty(), options.frequencyPenalty(), options.logitBias(), stop,
+                        options.topLogprobs());
+            }
+            jobs.add(new GenerationBatch.Job(prompt, options));
         }
         return new Plan(jobs, Collections.nCopies(sampling.n(), ""), prompt.length(),
                 prompt.length() + TokenBudget.estimate(sampling.maxTokens(), max) * sampling.n(), sampling.stream(), sampling.includeUsage(), "messages",

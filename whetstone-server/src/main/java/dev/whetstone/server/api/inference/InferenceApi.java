@@ -62,13 +62,14 @@ public final class InferenceApi {
     private void chat(Call call) throws InterruptedException {
         Target target = target(call);
         ChatRequest request = ChatRequest.parse(target.fields());
-        Plan plan = ChatPlans.plan(target.deployment(), request, options.images());
+        ChatPlans.ToolReading tools = ChatPlans.toolReading(target.deployment(), request);
+        Plan plan = ChatPlans.plan(target.deployment(), request, options.images(), tools);
         ContentFilter filter = filter(target.deployment());
         List<Verdict> prompts = checkPrompts(target.deployment(), filter, List.of(request.messages().stream()
                 .map(ChatMessage::text).collect(Collectors.joining("\n"))));
         Envelope envelope = envelope(call, target, "chatcmpl-", "chat.completion", "chat.completion.chunk",
                 request.sampling().includeUsage(), prompts, filter);
-        responder.respond(call, target.deployment(), plan, new ChatShape(envelope, request.sampling().n(), request.logprobs()),
+        responder.respond(call, target.deployment(), plan, new ChatShape(envelope, request.sampling().n(), request.logprobs(), tools),
                 filter);
     }
 

@@ -134,14 +134,19 @@ final class Responder {
                     return true;
                 }
                 // Text held back (half a character, a possible stop string, a partial word) rides with the next.
-                if (!text.isEmpty()) sse.send(delta(shape, e.choice(), text, state, sent));
+                if (!text.isEmpty()) {
+                    ObjectNode chunk = delta(shape, e.choice(), text, state, sent);
+                    if (chunk != null) sse.send(chunk);
+                }
             }
             case Done d -> {
                 boolean cut = state.filtered();
                 String rest = state.finish(d.reason(), d.usage().completionTokens());
                 if (cut) return true;
-                if (!rest.isEmpty()) sse.send(delta(shape, e.choice(), rest, state, sent));
-                sse.send(shape.finish(e.choice(), state));
+                List<GeneratedToken> shown = state.shownTokens();
+                List<GeneratedToken> tokens = List.copyOf(shown.subList(sent[e.choice()], shown.size()));
+                sent[e.choice()] = shown.size();
+                for (ObjectNode chunk : shape.closing(e.choice(), rest, tokens, state)) sse.send(chunk);
             }
             case Failed f -> {
                 return false;
