@@ -50,6 +50,22 @@ final class ConfigReader {
         };
     }
 
+    /**
+     * The {@code text_config} of a multimodal checkpoint: its {@code model_type} (default "llama", as Idefics3Config
+     * assumes) names the decoder; its {@code architectures} entry, when present, names a training-time class
+     * (SmolVLM's "VLlama3ForCausalLM") and is not used.
+     */
+    static ModelConfig parseText(JsonNode textConfig, String where) {
+        String type = textConfig.path("model_type").asText("llama");
+        if (!type.equals("llama")) {
+            throw new UnsupportedModelException(where + ": text_config.model_type '" + type
+                    + "' is not supported; supported: llama");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = textConfig.deepCopy();
+        copy.putArray("architectures").add("LlamaForCausalLM");
+        return parse(copy, where + " (text_config)");
+    }
+
     private static ModelConfig llamaLike(JsonNode c, Architecture arch, String where) {
         int hidden = required(c, "hidden_size", where);
         int heads = required(c, "num_attention_heads", where);

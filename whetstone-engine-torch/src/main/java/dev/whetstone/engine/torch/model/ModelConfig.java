@@ -97,6 +97,11 @@ public record ModelConfig(
 
     public static ModelConfig read(Path modelDir) throws IOException { return ConfigReader.read(modelDir); }
 
+    /** The decoder of a multimodal config.json's {@code text_config} (Llama only); {@code where} names the file. */
+    public static ModelConfig readText(com.fasterxml.jackson.databind.JsonNode textConfig, String where) {
+        return ConfigReader.parseText(textConfig, where);
+    }
+
     /** Query heads per key/value head (grouped-query attention). */
     public int groupSize() { return numHeads / numKvHeads; }
 
