@@ -19,8 +19,22 @@ final class ConfigReader {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file + ": a Hugging Face model folder needs config.json");
         }
-        return parse(new ObjectMapper().readTree(file.toFile()), file.toString());
+        JsonNode c = new ObjectMapper().readTree(file.toFile());
+        if (c.path("architectures").path(0).asText("").equals(MULTIMODAL)) {
+            // sizes (context, widths) for planning come from the decoder; its weights load through the vision package
+            return parseText(c.path("text_config"), file.toString());
+        }
+        return parse(c, file.toString());
     }
+
+    static boolean isMultimodal(Path modelDir) throws IOException {
+        Path file = modelDir.resolve("config.json");
+        return Files.isRegularFile(file)
+                && new ObjectMapper().readTree(file.toFile()).path("architectures").path(0).asText("").equals(MULTIMODAL);
+    }
+
+    /** The one vision-language architecture; its decoder is described by text_config. */
+    static final String MULTIMODAL = "Idefics3ForConditionalGeneration";
 
     static ModelConfig parse(JsonNode c, String where) {
         JsonNode archs = c.path("architectures");

@@ -30,6 +30,10 @@ final class ModelLoader {
 
     static CausalLm load(Path dir, LoadOptions options) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
+        if (ConfigReader.isMultimodal(dir)) {
+            throw new UnsupportedModelException(dir + " is a vision-language model (" + ConfigReader.MULTIMODAL
+                    + "); it loads as a whole (engine.torch.vision.VisionLm), not as a text model");
+        }
         try (SafetensorsReader reader = SafetensorsReader.open(dir);
              PointerScope scope = new PointerScope()) {
             return new ModelLoader(config, reader, WeightLayout.of(config, reader.names()), options).build(dir, true);

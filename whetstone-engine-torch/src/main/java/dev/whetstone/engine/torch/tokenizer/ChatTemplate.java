@@ -34,13 +34,16 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
     private final Clock clock;
+    private final boolean contentParts;
 
-    private ChatTemplate(String source, Node parsed, String bosToken, String eosToken, Clock clock) {
+    private ChatTemplate(String source, Node parsed, String bosToken, String eosToken, Clock clock,
+                         boolean contentParts) {
         this.source = source;
         this.parsed = parsed;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.clock = clock;
+        this.contentParts = contentParts;
     }
 
     /**
@@ -49,7 +52,7 @@ public final class ChatTemplate {
      */
     public static ChatTemplate of(String source, String bosToken, String eosToken) {
         return new ChatTemplate(source, TemplateEngine.parse(TemplateSource.normalize(source)), bosToken, eosToken,
-                Clock.systemDefaultZone());
+                Clock.systemDefaultZone(), false);
     }
 
     /** The {@link #FALLBACK_SOURCE} format, for models without a chat template. */
@@ -59,7 +62,16 @@ public final class ChatTemplate {
 
     /** The same template with {@code strftime_now} reading {@code clock}. */
     public ChatTemplate withClock(Clock clock) {
-        return new ChatTemplate(source, parsed, bosToken, eosToken, clock);
+        return new ChatTemplate(source, parsed, bosToken, eosToken, clock, contentParts);
+    }
+
+    /**
+     * The same template given each message's content as a list of parts, as vision-language processors pass it:
+     * {@code {"type": "text", "text": ...}} and {@code {"type": "image"}} (the template writes its image
+     * placeholder, e.g. {@code <image>}, for the latter).
+     */
+    public ChatTemplate withContentParts() {
+        return new ChatTemplate(source, parsed, bosToken, eosToken, clock, true);
     }
 
     public String source() {
@@ -68,7 +80,7 @@ public final class ChatTemplate {
 
     /** Renders parsed messages: role, the text of the content (images left out) and the name when set. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-        return render(messages.stream().map(ChatTemplate::asMap).toList(), addGenerationPrompt, Map.of());
+        return render(messages.stream().map(this::toMap).toList(), addGenerationPrompt, Map.of());
     }
 
     /**
@@ -93,6 +105,18 @@ public final class ChatTemplate {
         return TemplateEngine.render(parsed, context);
     }
 
+    /** A message as the template sees it: content as text (images left out) or, with content parts, as parts. */
+    Map<String, Object> toMap(ChatMessage message) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("role", message.role());
+        map.put("content", contentParts ? parts(message) : message.text());
+        if (message.name() != null) {
+            map.put("name", message.name());
+        }
+        return map;
+    }
+
+    /** A message with its text content (images left out). */
     static Map<String, Object> asMap(ChatMessage message) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", message.role());
@@ -101,5 +125,17 @@ public final class ChatTemplate {
             map.put("name", message.name());
         }
         return map;
+    }
+
+    /** What replaces a message's content when probing where the content lies (see ContentSpans). */
+    Object probeContent(String probe) {
+        return contentParts ? List.of(Map.of("type", "text", "text", probe)) : probe;
+    }
+
+    private static List<Map<String, Object>> parts(ChatMessage message) {
+        return message.content().stream().map(p -> switch (p) {
+            case dev.whetstone.data.ContentPart.Text t -> Map.<String, Object>of("type", "text", "text", t.text());
+            case dev.whetstone.data.ContentPart.Image i -> Map.<String, Object>of("type", "image");
+        }).toList();
     }
 }

@@ -25,7 +25,10 @@ public final class ImageProcessor {
      */
     public record Frames(float[] pixels, int count, int size, int rows, int cols) {}
 
-    public Frames process(DecodedImage image) {
+    public Frames process(DecodedImage image) { return process(image, config.splitImages()); }
+
+    /** @param split whether to cut tiles (when the config splits at all); false gives the global view alone */
+    public Frames process(DecodedImage image, boolean split) {
         Rgb img = new Rgb(image.rgb(), image.width(), image.height());
         if (config.longestEdge() > 0) {
             int[] hw = longestEdgeSize(img.h, img.w, config.longestEdge());
@@ -35,7 +38,7 @@ public final class ImageProcessor {
         List<Rgb> frames = new ArrayList<>();
         int rows = 0;
         int cols = 0;
-        if (config.splitImages()) {
+        if (split && config.splitImages()) {
             int[] hw = multiplesOf(img.h, img.w, max);
             img = img.resized(hw[1], hw[0], config.resample());
             if (img.h > max || img.w > max) {
