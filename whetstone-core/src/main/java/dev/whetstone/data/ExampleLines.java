@@ -42,6 +42,9 @@ final class ExampleLines {
         return example;
     }
 
+    /** The 1-based number of the line {@link #next} read last. */
+    long line() { return lines.lineNumber(); }
+
     /** The format of the first valid example; null while there is none. */
     ExampleFormat format() { return format; }
 

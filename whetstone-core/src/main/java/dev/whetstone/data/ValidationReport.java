@@ -24,8 +24,10 @@ public record ValidationReport(boolean ok, FileStatistics statistics, List<LineE
      */
     public String summary() {
         if (ok) {
+            Long images = statistics.imageParts();
             return "The file is valid: " + statistics.examples() + " examples in the " + statistics.format()
-                    + " format, about " + statistics.estimatedTokens() + " tokens.";
+                    + " format, about " + statistics.estimatedTokens() + " tokens"
+                    + (images != null && images > 0 ? ", " + images + " images" : "") + ".";
         }
         String shown = errors.stream().map(LineError::render).collect(Collectors.joining(" "));
         if (totalErrors > errors.size()) {

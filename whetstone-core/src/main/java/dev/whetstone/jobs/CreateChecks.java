@@ -1,5 +1,6 @@
 package dev.whetstone.jobs;
 
+import dev.whetstone.data.TrainingFileValidator;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
@@ -7,6 +8,9 @@ import dev.whetstone.files.FilePurpose;
 import dev.whetstone.files.FileRecord;
 import dev.whetstone.files.FileService;
 import dev.whetstone.files.FileStatistics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.regex.Pattern;
 
 /** The checks of a create-job request (docs/reference/API.md 3.2, 3.3); each failure names the offending field. */
@@ -53,13 +57,36 @@ final class CreateChecks {
     }
 
     /** Uses the validator's statistics; a file validated without statistics is left to the trainer to judge. */
-    private static void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples,
-                                     boolean preference) {
+    private void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples,
+                              boolean preference) {
         FileStatistics stats = file.statistics();
         if (stats == null) return;
         String problem = TrainingFileRequirements.problem(stats, "File '" + file.id() + "'", param, model.base().chat(),
                 model.name(), minExamples, preference);
         if (problem != null) throw ApiException.invalid(param, problem);
+        if (!model.base().vision()) imagesForATextModel(file, stats, param, model);
+    }
+
+    /**
+     * Never silent: images in the data of a model that cannot see them would be dropped at training time, so the
+     * job is refused, naming the model, the file and the first line with an image. Files validated before images
+     * were counted are read once here to find out.
+     */
+    private void imagesForATextModel(FileRecord file, FileStatistics stats, String param, ResolvedModel model) {
+        Long firstImageLine = stats.hasImages() == null ? countImages(file).firstImageLine() : stats.firstImageLine();
+        if (firstImageLine == null) return;
+        throw ApiException.invalid(param, "File '" + file.id() + "' (" + param + ") has image content parts, the"
+                + " first on line " + firstImageLine + ", but model '" + model.name() + "' cannot see images (it has no"
+                + " vision encoder), so they would be ignored. Choose a vision base model (its capabilities.vision is"
+                + " true in GET /models) or remove the image parts.");
+    }
+
+    private FileStatistics countImages(FileRecord file) {
+        try (InputStream in = files.content(file.id())) {
+            return new TrainingFileValidator().validate(in).statistics();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read file " + file.id() + " to count its images", e);
+        }
     }
 
     /** Null or empty means no suffix. */

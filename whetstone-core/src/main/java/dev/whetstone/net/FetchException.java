@@ -12,6 +12,13 @@ public class FetchException extends IOException {
         super(message, cause);
     }
 
+    /** The content is larger than the caller's size cap (the Content-Length said so, or more bytes came). */
+    public static final class TooLarge extends FetchException {
+        public TooLarge(String message) {
+            super(message);
+        }
+    }
+
     /** The target's name resolves to an address the policy does not allow (see {@link OutboundAddressPolicy}). */
     public static final class Refused extends FetchException {
         public Refused(String message) {

@@ -159,7 +159,7 @@ final class HttpResponseBody extends InputStream {
     }
 
     private static FetchException tooLarge(String host, long maxBytes) {
-        return new FetchException("The content from " + host + " is larger than the limit of " + maxBytes + " bytes.");
+        return new FetchException.TooLarge("The content from " + host + " is larger than the limit of " + maxBytes + " bytes.");
     }
 
     /** Text from the remote side, made safe to show in an error message. */

@@ -46,7 +46,8 @@ public final class ModelDirectoryScanner {
             String arch = cfg.path("architectures").path(0).asText("unknown");
             boolean chat = isChat(dir);
             long created = Files.getLastModifiedTime(config).toInstant().getEpochSecond();
-            return java.util.Optional.of(new BaseModel(dir.getFileName().toString(), dir, arch, chat, created));
+            boolean vision = cfg.path("vision_config").isObject(); // a vision-language model's vision tower
+            return java.util.Optional.of(new BaseModel(dir.getFileName().toString(), dir, arch, chat, created, vision));
         } catch (IOException | RuntimeException e) {
             LOG.warn("skipping model folder {}: {}", dir.getFileName(), e.toString());
             return java.util.Optional.empty();

@@ -34,6 +34,7 @@ import dev.whetstone.safety.SafetyService;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import dev.whetstone.data.TrainingFileValidation;
+import dev.whetstone.data.image.UrlImageLoader;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
 import dev.whetstone.server.api.ModelExportApi;
@@ -93,7 +94,9 @@ final class Wiring {
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
                 new JdbiSafetyStore(adapters.database()), engine, Clock.systemUTC());
-        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
+        // Uploaded files' images are fetched and decoded under the same outbound rules as file imports.
+        Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(),
+                TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
         return wiring;
@@ -110,7 +113,8 @@ final class Wiring {
         }
         Adapters adapters = Adapters.open(config);
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
-        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
+        Core core = Core.build(config, adapters.fileStore(), adapters.blobs(),
+                TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), resources);
         resources.add(startWorkers(config, core, adapters.jobs()));
         return resources;
@@ -146,7 +150,8 @@ final class Wiring {
         if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
-                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
+                InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
+                        .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety), resources);
     }
 

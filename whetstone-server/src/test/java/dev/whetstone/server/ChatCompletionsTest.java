@@ -5,10 +5,17 @@ import static dev.whetstone.server.InferenceFixture.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.data.image.ImageDetail;
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.SamplingOptions;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Base64;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,17 +250,70 @@ class ChatCompletionsTest {
     }
 
     @Test
-    void imagesNeedAVisionModel() throws Exception {
+    void aTextOnlyDeploymentRefusesImagesNamingTheDeployment() throws Exception {
         String body = "{\"messages\":[{\"role\":\"system\",\"content\":\"s\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is it\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.png\"}}]}]}";
         HttpResponse<String> r = fx.post(AZURE_CHAT, body);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r).get("error").get("param").asText()).isEqualTo("messages[1].content[1]");
-        assertThat(json(r).get("error").get("message").asText()).contains("does not accept images");
+        JsonNode error = json(r).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("invalidPayload");
+        assertThat(error.get("param").asText()).isEqualTo("messages[1].content[1]");
+        assertThat(error.get("message").asText()).contains("deployment 'chat' serves 'tiny-chat.ft-abc'")
+                .contains("cannot see images");
+        assertThat(fx.chat.options).isEmpty();
+    }
 
-        HttpResponse<String> seeing = fx.post("/openai/deployments/vision/chat/completions?api-version=2024-10-21", body);
+    static String imageChat(String url, String detail) {
+        return "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is it\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + url + "\"" + (detail == null ? "" : ",\"detail\":\"" + detail + "\"")
+                + "}}]}]}";
+    }
+
+    static String png(int width, int height, int rgb) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) for (int x = 0; x < width; x++) image.setRGB(x, y, rgb);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(out.toByteArray());
+    }
+
+    @Test
+    void aVisionDeploymentGetsTheDecodedImagesWithTheirDetailStreamingToo() throws Exception {
+        String vision = "/openai/deployments/vision/chat/completions?api-version=2024-10-21";
+        HttpResponse<String> seeing = fx.post(vision, imageChat(png(6, 4, 0x102030), "low"));
         assertThat(seeing.statusCode()).as(seeing.body()).isEqualTo(200);
         assertThat(json(seeing).get("choices").get(0).get("message").get("content").asText()).isEqualTo("echo: what is it");
+        assertThat(fx.vision.images).singleElement().satisfies(images -> {
+            assertThat(images).singleElement().satisfies(i -> {
+                assertThat(i.detail()).isEqualTo(ImageDetail.LOW);
+                assertThat(i.image().width()).isEqualTo(6);
+                assertThat(i.image().height()).isEqualTo(4);
+                assertThat(Arrays.copyOf(i.image().rgb(), 3)).containsExactly(0x10, 0x20, 0x30);
+            });
+        });
+
+        String streamed = imageChat(png(2, 2, 0xFFFFFF), null).replace("]}]}", "]}],\"stream\":true}");
+        HttpResponse<String> stream = fx.post(vision, streamed);
+        assertThat(stream.statusCode()).as(stream.body()).isEqualTo(200);
+        assertThat(InferenceFixture.streamedText(InferenceFixture.events(stream.body()), 0, "content")).isEqualTo("echo: what is it");
+        assertThat(fx.vision.images).hasSize(2);
+        assertThat(fx.vision.images.get(1).getFirst().detail()).isEqualTo(ImageDetail.AUTO);
+    }
+
+    @Test
+    void aVisionDeploymentRefusesBadImagesWithTheirReason() throws Exception {
+        String vision = "/openai/deployments/vision/chat/completions?api-version=2024-10-21";
+        String notAnImage = "data:image/png;base64," + Base64.getEncoder().encodeToString("text".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> bad = fx.post(vision, imageChat(notAnImage, null));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(json(bad).get("error").get("param").asText()).isEqualTo("messages[0].content[1].image_url.url");
+        assertThat(json(bad).get("error").get("message").asText()).contains("not an image (not_an_image)");
+
+        HttpResponse<String> loopback = fx.post(vision, imageChat("http://127.0.0.1:9/cat.png", null));
+        assertThat(loopback.statusCode()).isEqualTo(400);
+        assertThat(json(loopback).get("error").get("message").asText()).contains("unreachable image (unreachable)")
+                .contains("private or loopback");
+        assertThat(fx.vision.options).isEmpty();
     }
 
     @Test

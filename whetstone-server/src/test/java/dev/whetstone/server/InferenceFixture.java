@@ -29,12 +29,13 @@ final class InferenceFixture implements AutoCloseable {
     final Map<String, LiveDeployment> deployments;
     final RecordingModel chat;
     final RecordingModel legacy;
+    final RecordingModel vision;
     final FakeQuota quota = new FakeQuota();
     final TestServer ts;
 
     InferenceFixture(Path dir, Duration timeout) throws Exception {
         chat = new RecordingModel(engine.load(new ServingSpec("chat", Path.of("tiny-chat"), Path.of("ft-abc"))), false);
-        RecordingModel vision = new RecordingModel(engine.load(new ServingSpec("vision", Path.of("tiny-chat"), null)), true);
+        vision = new RecordingModel(engine.load(new ServingSpec("vision", Path.of("tiny-chat"), null)), true);
         legacy = new RecordingModel(engine.load(new ServingSpec("legacy", Path.of("tiny-completion"), null)), false);
         deployments = Map.of(
                 "chat", new LiveDeployment("chat", "tiny-chat.ft-abc", chat, quota, null, null),

@@ -1,6 +1,7 @@
 package dev.whetstone.server;
 
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.image.ImageInput;
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.Generation;
@@ -30,6 +31,8 @@ final class RecordingModel implements ServedModel {
     final List<FinishReason> endings = new CopyOnWriteArrayList<>();
     final AtomicInteger cancels = new AtomicInteger();
     volatile InferenceException refuseWith;
+    /** The decoded images each vision prompt was rendered with. */
+    final List<List<ImageInput>> images = new CopyOnWriteArrayList<>();
 
     RecordingModel(ServedModel inner, boolean vision) {
         this.inner = inner;
@@ -44,6 +47,15 @@ final class RecordingModel implements ServedModel {
 
     @Override
     public Prompt chatPrompt(List<ChatMessage> messages) { return inner.chatPrompt(messages); }
+
+    /** A vision model's prompt: the fake's text prompt, carrying the images as a vision engine's would. */
+    @Override
+    public Prompt chatPrompt(List<ChatMessage> messages, List<ImageInput> decoded) {
+        if (!vision) return ServedModel.super.chatPrompt(messages, decoded);
+        images.add(decoded);
+        Prompt text = inner.chatPrompt(messages);
+        return new Prompt(text.tokens(), text.text(), decoded);
+    }
 
     @Override
     public Prompt textPrompt(String text) { return inner.textPrompt(text); }

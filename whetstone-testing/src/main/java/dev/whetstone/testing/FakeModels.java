@@ -26,6 +26,21 @@ public final class FakeModels {
         return dir;
     }
 
+    /**
+     * A chat model folder whose config.json has a {@code vision_config}, as a vision-language checkpoint's has (the
+     * model scanner then reports it as seeing images); no real weights.
+     */
+    public static Path createVision(Path modelsDir, String name) {
+        Path dir = create(modelsDir, name, true);
+        try {
+            Files.writeString(dir.resolve("config.json"), "{\"architectures\":[\"Idefics3ForConditionalGeneration\"],"
+                    + "\"model_type\":\"idefics3\",\"vision_config\":{\"model_type\":\"idefics3_vision\"}}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
     /** The smallest valid safetensors file: an 8-byte little-endian header length, then the header "{}". */
     static byte[] emptySafetensors() {
         byte[] out = new byte[10];

@@ -155,6 +155,22 @@ public abstract class FileStoreContract {
     }
 
     @Test
+    void imageCountsAndTheFirstImageLineRoundTripAndNullMeansNotCounted() {
+        store.insert(file("file-a", 1, FilePurpose.FINE_TUNE, FileStatus.RUNNING));
+        FileStatistics withImages = new FileStatistics("chat", 12, 900, 7L, 3L);
+        assertThat(store.updateStatus("file-a", FileStatus.RUNNING, FileStatus.PROCESSED, null, withImages)).isTrue();
+        assertThat(store.find("file-a")).get().extracting(FileRecord::statistics).isEqualTo(withImages);
+
+        store.insert(file("file-b", 2, FilePurpose.FINE_TUNE, FileStatus.RUNNING));
+        FileStatistics uncounted = new FileStatistics("chat", 12, 900, null, null);
+        assertThat(store.updateStatus("file-b", FileStatus.RUNNING, FileStatus.PROCESSED, null, uncounted)).isTrue();
+        assertThat(store.find("file-b")).get().satisfies(r -> {
+            assertThat(r.statistics()).isEqualTo(uncounted);
+            assertThat(r.statistics().hasImages()).isNull();
+        });
+    }
+
+    @Test
     void updateStatusIsACompareAndSet() {
         store.insert(file("file-a", 1, FilePurpose.FINE_TUNE, FileStatus.RUNNING));
         FileStatistics stats = new FileStatistics("prompt_completion", 10, 2000);

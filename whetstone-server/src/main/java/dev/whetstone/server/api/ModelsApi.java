@@ -83,6 +83,7 @@ public final class ModelsApi {
         caps.put("completion", true);
         caps.put("chat_completion", m.chat());
         caps.put("embeddings", false);
+        caps.put("vision", m.vision()); // not in Azure's schema: whether image parts are understood (docs/vision.md)
         n.put("lifecycle_status", "generally-available");
         ObjectNode deprecation = n.putObject("deprecation");
         deprecation.put("fine_tune", NO_DEPRECATION);
@@ -109,6 +110,7 @@ public final class ModelsApi {
         caps.put("completion", base.isPresent());
         caps.put("chat_completion", base.map(BaseModel::chat).orElse(false));
         caps.put("embeddings", false);
+        caps.put("vision", base.map(BaseModel::vision).orElse(false));
         n.put("lifecycle_status", "generally-available");
         ObjectNode deprecation = n.putObject("deprecation");
         deprecation.put("inference", NO_DEPRECATION);

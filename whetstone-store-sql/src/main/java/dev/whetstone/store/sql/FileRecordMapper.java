@@ -37,7 +37,9 @@ final class FileRecordMapper implements RowMapper<FileRecord> {
         Long examples = nullableLong(rs, "stats_examples");
         if (examples == null) return null;
         Long tokens = nullableLong(rs, "stats_estimated_tokens");
-        return new FileStatistics(rs.getString("stats_format"), examples, tokens == null ? 0 : tokens);
+        Long imageParts = nullableLong(rs, "stats_image_parts");
+        return new FileStatistics(rs.getString("stats_format"), examples, tokens == null ? 0 : tokens, imageParts,
+                imageParts == null ? null : nullableLong(rs, "stats_first_image_line"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {

@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class JdbiFileStore implements FileStore {
     private static final String COLUMNS = "id, created_at, filename, purpose, bytes, status, status_details, "
-            + "sha256, blob_key, stats_format, stats_examples, stats_estimated_tokens";
+            + "sha256, blob_key, stats_format, stats_examples, stats_estimated_tokens, stats_image_parts, stats_first_image_line";
 
     private final Jdbi jdbi;
 
@@ -27,9 +27,10 @@ public final class JdbiFileStore implements FileStore {
 
     private static final String INSERT = """
             INSERT INTO files (id, created_at, filename, purpose, bytes, status, status_details, sha256, blob_key,
-                               stats_format, stats_examples, stats_estimated_tokens)
+                               stats_format, stats_examples, stats_estimated_tokens, stats_image_parts,
+                               stats_first_image_line)
             VALUES (:id, :createdAt, :filename, :purpose, :bytes, :status, :statusDetails, :sha256, :blobKey,
-                    :statsFormat, :statsExamples, :statsEstimatedTokens)""";
+                    :statsFormat, :statsExamples, :statsEstimatedTokens, :statsImageParts, :statsFirstImageLine)""";
 
     /** Throws Jdbi's UnableToExecuteStatementException when the id exists. */
     @Override
@@ -48,6 +49,8 @@ public final class JdbiFileStore implements FileStore {
                 .bind("statsFormat", stats == null ? null : stats.format())
                 .bind("statsExamples", stats == null ? null : stats.examples())
                 .bind("statsEstimatedTokens", stats == null ? null : stats.estimatedTokens())
+                .bind("statsImageParts", stats == null ? null : stats.imageParts())
+                .bind("statsFirstImageLine", stats == null ? null : stats.firstImageLine())
                 .execute());
     }
 
@@ -81,7 +84,8 @@ public final class JdbiFileStore implements FileStore {
     private static final String UPDATE_STATUS = """
             UPDATE files
             SET status = :status, status_details = :details,
-                stats_format = :statsFormat, stats_examples = :statsExamples, stats_estimated_tokens = :statsTokens
+                stats_format = :statsFormat, stats_examples = :statsExamples, stats_estimated_tokens = :statsTokens,
+                stats_image_parts = :statsImageParts, stats_first_image_line = :statsFirstImageLine
             WHERE id = :id AND status = :expected""";
 
     /** Replaces status, details and statistics together, only while the status is still {@code expected}. */
@@ -96,6 +100,8 @@ public final class JdbiFileStore implements FileStore {
                 .bind("statsFormat", stats == null ? null : stats.format())
                 .bind("statsExamples", stats == null ? null : stats.examples())
                 .bind("statsTokens", stats == null ? null : stats.estimatedTokens())
+                .bind("statsImageParts", stats == null ? null : stats.imageParts())
+                .bind("statsFirstImageLine", stats == null ? null : stats.firstImageLine())
                 .execute()) == 1;
     }
 

@@ -1,5 +1,8 @@
 package dev.whetstone.server.api.inference;
 
+import dev.whetstone.data.ChatImages;
+import dev.whetstone.data.image.ImageInput;
+import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.engine.inference.InvalidPromptException;
 import dev.whetstone.engine.inference.ModelInfo;
@@ -14,16 +17,22 @@ import java.util.function.UnaryOperator;
 final class ChatPlans {
     private ChatPlans() {}
 
-    static Plan plan(LiveDeployment deployment, ChatRequest request) {
+    /** @param images loads the request's image parts when the deployment's model sees images */
+    static Plan plan(LiveDeployment deployment, ChatRequest request, ImageLoader images) {
         ModelInfo info = deployment.model().info();
         if (!info.chat()) {
             throw ApiException.invalid(null, "Deployment '" + deployment.name() + "' serves '" + deployment.modelName()
                     + "', a model without a chat template: call /completions with a 'prompt' instead of /chat/completions.");
         }
-        if (!info.vision()) request.requireNoImages();
+        if (!info.vision()) request.requireNoImages(deployment.name(), deployment.modelName());
         Prompt prompt;
         try {
-            prompt = deployment.model().chatPrompt(request.messages());
+            List<ImageInput> decoded = ChatImages.any(request.messages())
+                    ? ChatImages.load(request.messages(), images) : List.of();
+            prompt = decoded.isEmpty() ? deployment.model().chatPrompt(request.messages())
+                    : deployment.model().chatPrompt(request.messages(), decoded);
+        } catch (ChatImages.BadImage e) {
+            throw ApiException.invalid(e.field(), e.getMessage());
         } catch (InvalidPromptException e) {
             throw ApiException.invalid("messages", e.getMessage());
         }

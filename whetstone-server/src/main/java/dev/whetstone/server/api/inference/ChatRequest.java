@@ -1,9 +1,9 @@
 package dev.whetstone.server.api.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.data.ChatImages;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.ChatRequestMessages;
-import dev.whetstone.data.ContentPart;
 import dev.whetstone.data.InvalidExampleException;
 import dev.whetstone.error.ApiException;
 import java.util.List;
@@ -35,17 +35,13 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
         return new ChatRequest(messages, sampling, logprobs, logprobs ? (top == null ? 0 : top) : -1);
     }
 
-    /** 400 naming the first image part, for a model that cannot see. */
-    void requireNoImages() {
-        for (int i = 0; i < messages.size(); i++) {
-            List<ContentPart> parts = messages.get(i).content();
-            for (int j = 0; j < parts.size(); j++) {
-                if (parts.get(j) instanceof ContentPart.Image) {
-                    throw ApiException.invalid("messages[" + i + "].content[" + j + "]", "messages[" + i + "].content["
-                            + j + "]: this deployment's model does not accept images (no vision); send text only.");
-                }
-            }
-        }
+    /** 400 naming the deployment and the first image part, for a model that cannot see. */
+    void requireNoImages(String deployment, String model) {
+        String first = ChatImages.firstImagePath(messages);
+        if (first == null) return;
+        throw ApiException.invalid(first, first + " is an image, but deployment '" + deployment + "' serves '" + model
+                + "', a model without vision, which cannot see images. Send text only, or deploy a vision model"
+                + " (capabilities.vision in GET /models).");
     }
 
     private static void refuse(BodyFields f, String field) {

@@ -62,7 +62,7 @@ public final class InferenceApi {
     private void chat(Call call) throws InterruptedException {
         Target target = target(call);
         ChatRequest request = ChatRequest.parse(target.fields());
-        Plan plan = ChatPlans.plan(target.deployment(), request);
+        Plan plan = ChatPlans.plan(target.deployment(), request, options.images());
         ContentFilter filter = filter(target.deployment());
         List<Verdict> prompts = checkPrompts(target.deployment(), filter, List.of(request.messages().stream()
                 .map(ChatMessage::text).collect(Collectors.joining("\n"))));
