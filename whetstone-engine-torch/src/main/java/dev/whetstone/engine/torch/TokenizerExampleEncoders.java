@@ -15,19 +15,17 @@ import java.nio.file.Path;
 
 /**
  * Joins the tokenizer package to the trainer: a model folder's own tokenizer and chat template encode its data. A
- * vision-language model's examples also carry their images, loaded through {@code images} and processed as its
- * preprocessor config says; a text model refuses examples with images rather than train without them.
+ * vision-language model's examples also carry their images, loaded through the job's image loader and processed as
+ * its preprocessor config says; a text model refuses examples with images rather than train without them.
  */
 public final class TokenizerExampleEncoders implements ExampleEncoder.Factory {
-    private final ImageLoader images;
-
-    /** @param images how image parts become pixels; null refuses examples with images */
-    public TokenizerExampleEncoders(ImageLoader images) { this.images = images; }
-
-    public TokenizerExampleEncoders() { this(null); }
-
     @Override
     public ExampleEncoder open(Path modelDir, int maxLength) throws IOException {
+        return open(modelDir, maxLength, null);
+    }
+
+    @Override
+    public ExampleEncoder open(Path modelDir, int maxLength, ImageLoader images) throws IOException {
         if (Idefics3Config.isVisionModel(modelDir)) {
             VisionExamples vision = VisionExamples.open(modelDir, maxLength, images);
             return new ExampleEncoder() {

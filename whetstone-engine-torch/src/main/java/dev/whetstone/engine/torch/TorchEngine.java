@@ -60,11 +60,11 @@ public final class TorchEngine {
     /**
      * Fine-tuning that also trains vision-language models on the images of their examples.
      *
-     * @param images how image parts (data: and http(s) URLs) become pixels, under the service's fetch rules; null
-     *               refuses examples with images
+     * @param images how image parts (data: and http(s) URLs) become pixels, under the service's fetch rules (the
+     *               production UrlImageLoader); null refuses examples with images
      */
     public static Trainer trainer(dev.whetstone.data.image.ImageLoader images) {
-        return new TorchTrainer(new TokenizerExampleEncoders(images), TrainingOptions.defaults());
+        return new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults(), images);
     }
 
     /**

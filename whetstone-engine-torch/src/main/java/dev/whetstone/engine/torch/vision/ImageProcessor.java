@@ -27,7 +27,10 @@ public final class ImageProcessor {
 
     public Frames process(DecodedImage image) { return process(image, config.splitImages()); }
 
-    /** @param split whether to cut tiles (when the config splits at all); false gives the global view alone */
+    /**
+     * @param split whether to cut tiles (ImageDetail: low → false, high → true, auto → the config's
+     *              do_image_splitting); false gives the image squared to max_image_size, one frame
+     */
     public Frames process(DecodedImage image, boolean split) {
         Rgb img = new Rgb(image.rgb(), image.width(), image.height());
         if (config.longestEdge() > 0) {
@@ -38,7 +41,7 @@ public final class ImageProcessor {
         List<Rgb> frames = new ArrayList<>();
         int rows = 0;
         int cols = 0;
-        if (split && config.splitImages()) {
+        if (split) {
             int[] hw = multiplesOf(img.h, img.w, max);
             img = img.resized(hw[1], hw[0], config.resample());
             if (img.h > max || img.w > max) {

@@ -6,9 +6,9 @@ import dev.whetstone.data.ContentPart;
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.data.image.DecodedImage;
+import dev.whetstone.data.image.ImageDetail;
 import dev.whetstone.data.image.ImageLoadException;
 import dev.whetstone.data.image.ImageLoader;
-import dev.whetstone.engine.torch.data.ImageFrames;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.model.UnsupportedModelException;
 import dev.whetstone.engine.torch.tokenizer.ExampleTokenizer;
@@ -23,8 +23,8 @@ import java.util.Map;
 /**
  * Training examples for a vision-language model: each image part is loaded through the {@link ImageLoader},
  * processed into frames ({@link ImageProcessor}), and the chat template's {@code <image>} placeholder for it is
- * expanded into its image tokens ({@link ImagePrompt}) before tokenizing; loss masks as for text. An image whose
- * {@code detail} is "low" is the global view alone (one frame); "high", "auto" or none follow the processor config.
+ * expanded into its image tokens ({@link ImagePrompt}) before tokenizing; loss masks as for text. An image's
+ * {@code detail} decides the tiles ({@link ImageDetail}: low the global view alone, high tiles, auto the config).
  */
 public final class VisionExamples implements AutoCloseable {
     private final HfTokenizer tokenizer;
@@ -104,14 +104,7 @@ public final class VisionExamples implements AutoCloseable {
                     + " image tokens but " + imageTokens + " fit in the maximum length of " + tokens.length()
                     + " tokens; use fewer or smaller images (detail: low) or a shorter conversation");
         }
-        int size = processor.config().maxImageSize();
-        float[] pixels = new float[total * 3 * size * size];
-        int at = 0;
-        for (ImageProcessor.Frames f : frames) {
-            System.arraycopy(f.pixels(), 0, pixels, at, f.pixels().length);
-            at += f.pixels().length;
-        }
-        return tokens.withImages(new ImageFrames(pixels, total, size));
+        return tokens.withImages(VisionPrompts.concat(frames));
     }
 
     private List<ImageProcessor.Frames> frames(ChatExample chat) {
@@ -130,7 +123,7 @@ public final class VisionExamples implements AutoCloseable {
             throw new IllegalArgumentException("messages[" + message + "].content[" + part + "] is an image, but this"
                     + " service was started without an image loader");
         }
-        boolean split = !"low".equals(image.detail());
+        boolean split = ImageDetail.of(image.detail()).split(processor.config().splitImages());
         String key = (split ? "s:" : "l:") + image.url();
         ImageProcessor.Frames cached = processed.get(key);
         if (cached != null) return cached;
