@@ -203,7 +203,8 @@ final class Wiring {
             BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
-            Trainer trainer = TorchEngine.trainer();
+            // training images are fetched and decoded under the same outbound rules as file imports
+            Trainer trainer = TorchEngine.trainer(UrlImageLoader.withDefaults(config.importAllowPrivate()));
             JobWiring jobs = JobWiring.of(config, stores, trainer);
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }

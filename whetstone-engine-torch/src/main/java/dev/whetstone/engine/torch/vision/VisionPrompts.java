@@ -66,6 +66,26 @@ public final class VisionPrompts {
         return new Rendered(text, tokenizer.encode(text, false), concat(frames));
     }
 
+    /**
+     * The frames of a prompt's images, checked against its tokens: each frame needs image_seq_len image tokens.
+     *
+     * @throws IllegalArgumentException when the prompt's image tokens do not match the images
+     */
+    public ImageFrames frames(int[] promptTokens, List<ImageInput> images) {
+        List<ImageProcessor.Frames> frames = new ArrayList<>();
+        for (ImageInput in : images) {
+            frames.add(processor.process(in.image(), in.detail().split(processor.config().splitImages())));
+        }
+        ImageFrames all = concat(frames);
+        int imageToken = tokenizer.tokenId(ImagePrompt.IMAGE).getAsInt();
+        long tokens = java.util.Arrays.stream(promptTokens).filter(t -> t == imageToken).count();
+        if (tokens != (long) all.count() * seqLen) {
+            throw new IllegalArgumentException("the prompt has " + tokens + " image tokens but its " + images.size()
+                    + " images need " + (long) all.count() * seqLen);
+        }
+        return all;
+    }
+
     static ImageFrames concat(List<ImageProcessor.Frames> frames) {
         if (frames.isEmpty()) return null;
         int total = frames.stream().mapToInt(ImageProcessor.Frames::count).sum();
