@@ -42,6 +42,9 @@ final class ModelStep implements AutoCloseable {
 
     int vocabSize() { return model.config().vocabSize(); }
 
+    /** Runs a text prompt into {@code slot}; returns the logits (V) of its last position, fp32. */
+    float[] prefill(int[] prompt, int slot, LoraWeights adapter) { return prefill(prompt, slot, adapter, null); }
+
     /**
      * Runs {@code prompt} into {@code slot}; returns the logits (V) of its last position, fp32. With images, their
      * features (encoder and connector, no adapter) replace the embeddings of the prompt's image tokens.

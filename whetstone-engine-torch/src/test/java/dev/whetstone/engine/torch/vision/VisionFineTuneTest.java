@@ -82,6 +82,39 @@ class VisionFineTuneTest {
         }
     }
 
+    /**
+     * Full fine-tuning trains the decoder and the connector and keeps the encoder frozen; the checkpoint is a whole
+     * Idefics3 folder (config, weights, tokenizer and processor files) that loads again.
+     */
+    @Test
+    void fullFineTuningTrainsDecoderAndConnectorAndSavesAWholeCheckpoint() throws Exception {
+        Path base = dir.resolve("tiny-vision");
+        TinyModels.create(base, TinyModels.Kind.VISION);
+        List<Double> losses = new ArrayList<>();
+        TorchTrainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults()
+                .withThreads(PinnedThreads.THREADS), IMAGES);
+        TrainingOutcome outcome = trainer.train(new TrainingSpec(base, null,
+                new ArrayList<>(ColourImages.training().subList(0, 8)), List.of(),
+                new TrainingSpec.Hyperparameters(1, 4, null), TrainingSpec.Method.FULL, 11, dir.resolve("full")),
+                listener(losses));
+        assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.COMPLETED);
+        assertThat(losses).hasSize(2);
+        for (String f : List.of("config.json", "tokenizer.json", "preprocessor_config.json", "processor_config.json")) {
+            assertThat(outcome.modelDir().resolve(f)).exists();
+        }
+        try (VisionLm before = VisionLm.load(base, new LoadOptions(Precision.FP32, false));
+             VisionLm after = VisionLm.load(outcome.modelDir(), new LoadOptions(Precision.FP32, false));
+             PointerScope scope = new PointerScope()) {
+            assertThat(changed(before, after, "model.vision_model.encoder.layers.0.mlp.fc1.weight")).isZero();
+            assertThat(changed(before, after, "model.connector.modality_projection.proj.weight")).isPositive();
+            assertThat(changed(before, after, "model.text_model.layers.0.mlp.down_proj.weight")).isPositive();
+        }
+    }
+
+    private static double changed(VisionLm a, VisionLm b, String name) {
+        return Tensors.item(a.parameters().get(name).sub(b.parameters().get(name)).abs().max());
+    }
+
     /** Greedy decoding with the image spliced in, a full forward pass per token (a short answer). */
     static String answer(HfTokenizer tok, VisionPrompts prompts, VisionLm model, String url) throws Exception {
         VisionPrompts.Rendered r = prompts.chat(List.of(ColourImages.question(url)),
