@@ -1,8 +1,41 @@
 // Playground: chat with a deployment, the answer streamed as it is generated (docs/reference/API.md 6.1), with temperature and
-// max tokens. The conversation lives in the page only.
+// max tokens. A deployment whose model sees images (properties.capabilities.vision) takes an attached image with the
+// message: the file is read into a data: URL and sent as an image_url content part (docs/vision.md). The conversation
+// lives in the page only.
 import {streamChat} from './api.js';
 import {h, fill, field, errorBox} from './dom.js';
 import {listDeployments, missingApi} from './deployments.js';
+
+/** The service's limit for one image (UrlImageLoader.MAX_ENCODED_BYTES): checked here to answer before uploading. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
+
+/** Whether a deployment from the ARM list serves a model that sees images. */
+export function seesImages(deployment) {
+  return String(deployment?.properties?.capabilities?.vision) === 'true';
+}
+
+/** A File as a base64 data: URL, refused (with a message for the user) when it is not a supported image or too large. */
+export function readImage(file) {
+  if (!IMAGE_TYPES.includes(file.type)) {
+    return Promise.reject(new Error(`${file.name} is ${file.type || 'of an unknown type'}; attach a PNG, JPEG, WEBP or GIF image.`));
+  }
+  if (file.size > MAX_IMAGE_BYTES) {
+    return Promise.reject(new Error(`${file.name} has ${file.size} bytes; an image may have at most ${MAX_IMAGE_BYTES}.`));
+  }
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result);
+    reader.onerror = () => reject(reader.error ?? new Error(`${file.name} could not be read.`));
+    reader.readAsDataURL(file);
+  });
+}
+
+/** A user message's content: the text alone, or a text part and an image_url part when an image is attached. */
+export function userContent(text, imageUrl) {
+  if (!imageUrl) return text;
+  return [{type: 'text', text}, {type: 'image_url', image_url: {url: imageUrl}}];
+}
 
 export async function render(main, ctx) {
   const list = await listDeployments(ctx.signal);
@@ -18,12 +51,22 @@ export async function render(main, ctx) {
 class Playground {
   constructor(main, ctx, deployments) {
     this.ctx = ctx;
+    this.deployments = deployments;
     this.history = [];
     this.stopper = null;
     const wanted = ctx.query.get('deployment');
     this.deployment = h('select', {id: 'chat-deployment'},
       deployments.map(d => h('option', {value: d.name}, `${d.name} (${d.properties?.model?.name ?? ''})`)));
     if (wanted && deployments.some(d => d.name === wanted)) this.deployment.value = wanted;
+    this.image = h('input', {id: 'chat-image', type: 'file', accept: IMAGE_TYPES.join(',')});
+    this.imageName = h('span', {id: 'chat-image-name', class: 'hint'});
+    this.imageField = h('div', {class: 'field', id: 'chat-image-field'},
+      h('label', {for: 'chat-image'}, 'Image'), this.image, this.imageName,
+      h('button', {type: 'button', class: 'secondary', id: 'chat-image-remove',
+        onclick: () => { this.image.value = ''; this.imageName.textContent = ''; }}, 'Remove image'),
+      h('p', {class: 'hint'}, 'PNG, JPEG, WEBP or GIF, up to 10 MB; sent with the next message.'));
+    this.image.addEventListener('change', () => { this.imageName.textContent = this.image.files[0]?.name ?? ''; });
+    this.deployment.addEventListener('change', () => this.showImageField());
     this.system = h('textarea', {id: 'chat-system', rows: 3}, 'You are a helpful assistant.');
     this.temperature = h('input', {id: 'chat-temperature', type: 'range', min: 0, max: 2, step: 0.1, value: '0.7'});
     const shown = h('output', {for: 'chat-temperature', id: 'chat-temperature-value'}, '0.7');
@@ -41,6 +84,7 @@ class Playground {
     this.error = h('div', {id: 'chat-error'});
     this.form = h('form', {id: 'chat-form', onsubmit: e => this.submit(e)},
       field('Message', this.input, 'Enter sends; Shift+Enter starts a new line.'),
+      this.imageField,
       this.error,
       h('div', {class: 'actions'}, this.send, this.stop,
         h('button', {type: 'button', class: 'secondary', onclick: () => this.clear()}, 'Clear conversation')));
@@ -51,6 +95,15 @@ class Playground {
           h('div', {class: 'field'}, h('label', {for: 'chat-temperature'}, 'Temperature'), this.temperature, shown),
           field('Max tokens', this.maxTokens)),
         h('section', {'aria-labelledby': 'chat-h'}, h('h2', {id: 'chat-h'}, 'Chat'), this.log, this.form)));
+    this.showImageField();
+  }
+
+  /** The image attachment only for a deployment that sees images; switching away drops an attached file. */
+  showImageField() {
+    const selected = this.deployments.find(d => d.name === this.deployment.value);
+    const vision = seesImages(selected);
+    this.imageField.hidden = !vision;
+    if (!vision) { this.image.value = ''; this.imageName.textContent = ''; }
   }
 
   clear() {
@@ -59,9 +112,10 @@ class Playground {
     this.ctx.announce('Conversation cleared.');
   }
 
-  bubble(role, text) {
+  bubble(role, text, imageUrl) {
     const content = h('span', {class: 'content'}, text);
     const li = h('li', {class: role}, h('span', {class: 'role'}, role === 'user' ? 'You' : 'Assistant'), content);
+    if (imageUrl) li.append(h('img', {class: 'attached', src: imageUrl, alt: 'Attached image'}));
     this.log.append(li);
     li.scrollIntoView({block: 'nearest'});
     return {li, content};
@@ -72,9 +126,20 @@ class Playground {
     const text = this.input.value.trim();
     if (!text || this.stopper || !this.form.reportValidity()) return;
     this.error.replaceChildren();
-    this.history.push({role: 'user', content: text});
-    this.bubble('user', text);
+    const file = this.imageField.hidden ? null : this.image.files[0];
+    let imageUrl = null;
+    if (file) {
+      try {
+        imageUrl = await readImage(file);
+      } catch (e) {
+        return fill(this.error, errorBox(e));
+      }
+    }
+    this.history.push({role: 'user', content: userContent(text, imageUrl)});
+    this.bubble('user', text, imageUrl);
     this.input.value = '';
+    this.image.value = '';
+    this.imageName.textContent = '';
     const answer = this.bubble('assistant', '');
     answer.li.setAttribute('aria-busy', 'true');
     this.stopper = new AbortController();

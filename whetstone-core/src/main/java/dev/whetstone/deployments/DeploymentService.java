@@ -155,10 +155,15 @@ public final class DeploymentService implements DeploymentLookup {
         };
     }
 
-    /** ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers. */
+    /**
+     * ARM's {@code properties.capabilities}: which inference endpoints the deployed model answers, and whether it
+     * sees images.
+     */
     public Map<String, String> capabilities(Deployment d) {
+        // "vision" is not one of Azure's capability names: the portal reads it to offer image attachments.
         return resolver.chat(d.model().name())
-                .map(chat -> Map.of("chatCompletion", Boolean.toString(chat), "completion", "true"))
+                .map(chat -> Map.of("chatCompletion", Boolean.toString(chat), "completion", "true",
+                        "vision", Boolean.toString(resolver.vision(d.model().name()).orElse(false))))
                 .orElse(Map.of());
     }
 

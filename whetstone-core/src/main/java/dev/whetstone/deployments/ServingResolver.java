@@ -8,6 +8,7 @@ import dev.whetstone.jobs.JobPaths;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.jobs.ModelResolver;
 import dev.whetstone.jobs.ResolvedModel;
+import dev.whetstone.models.BaseModel;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -42,8 +43,17 @@ final class ServingResolver {
 
     /** Whether the model has a chat template; empty when it no longer resolves. */
     Optional<Boolean> chat(String modelName) {
+        return base(modelName).map(BaseModel::chat);
+    }
+
+    /** Whether the model sees images (its base has a vision tower); empty when it no longer resolves. */
+    Optional<Boolean> vision(String modelName) {
+        return base(modelName).map(BaseModel::vision);
+    }
+
+    private Optional<BaseModel> base(String modelName) {
         try {
-            return Optional.of(resolver.resolve(modelName).base().chat());
+            return Optional.of(resolver.resolve(modelName).base());
         } catch (ApiException e) {
             return Optional.empty();
         }

@@ -1,6 +1,8 @@
 package dev.whetstone.engine;
 
 import dev.whetstone.data.TrainingExample;
+import dev.whetstone.data.image.ImageLoader;
+import dev.whetstone.data.image.UrlImageLoader;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,6 +19,9 @@ import java.util.List;
  * @param method         LoRA (default) or full fine-tuning
  * @param seed           drives shuffling, initialisation and dropout
  * @param workDir        where checkpoints and resume state are written; an existing resume state there is continued
+ * @param images         turns the examples' image parts into pixels: the worker passes the job's
+ *                       {@link dev.whetstone.data.image.JobImageCache} (each image fetched once per job, under the
+ *                       service's outbound rules); a vision trainer loads every image through it, never by itself
  */
 public record TrainingSpec(
         Path baseModelDir,
@@ -26,7 +31,16 @@ public record TrainingSpec(
         Hyperparameters hyperparameters,
         Method method,
         long seed,
-        Path workDir) {
+        Path workDir,
+        ImageLoader images) {
+
+    /** Images through the production loader without a job cache, private targets refused (tests, benchmarks). */
+    public TrainingSpec(Path baseModelDir, Path initAdapterDir, List<TrainingExample> training,
+                        List<TrainingExample> validation, Hyperparameters hyperparameters, Method method, long seed,
+                        Path workDir) {
+        this(baseModelDir, initAdapterDir, training, validation, hyperparameters, method, seed, workDir,
+                UrlImageLoader.withDefaults(false));
+    }
 
     public enum Method { LORA, FULL }
 

@@ -1,6 +1,7 @@
 package dev.whetstone.worker;
 
 import dev.whetstone.data.TrainingExample;
+import dev.whetstone.data.image.JobImageCache;
 import dev.whetstone.engine.TrainingException;
 import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
@@ -50,11 +51,14 @@ final class JobRun {
 
     void execute() {
         JobOutcomes outcomes = new JobOutcomes(run);
-        try {
-            TrainingSpec spec = spec();
+        // The job's fetched images live in its work folder while it runs; a paused job keeps them for its resume.
+        try (JobImageCache images = new JobImageCache(run.env().images(),
+                run.env().paths().workDir(claimed.id()).resolve(JobImageCache.FOLDER))) {
+            TrainingSpec spec = spec(images);
             evaluateData(spec.training());
             RunListener listener = new RunListener(run, lastReportedStep());
             TrainingOutcome outcome = run.env().trainer().train(spec, listener);
+            if (outcome.status() == TrainingOutcome.Status.PAUSED) images.keepOnClose();
             outcomes.settle(outcome);
         } catch (TrainingException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
@@ -69,13 +73,13 @@ final class JobRun {
         }
     }
 
-    private TrainingSpec spec() {
+    private TrainingSpec spec(JobImageCache images) {
         List<TrainingExample> training = read(claimed.trainingFile(), "training_file");
         List<TrainingExample> validation = claimed.validationFile() == null ? List.of()
                 : read(claimed.validationFile(), "validation_file");
         Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
         return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
-                claimed.seed(), run.env().paths().workDir(claimed.id()));
+                claimed.seed(), run.env().paths().workDir(claimed.id()), images);
     }
 
     /**

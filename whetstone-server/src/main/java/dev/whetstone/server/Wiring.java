@@ -188,7 +188,8 @@ final class Wiring {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings(),
-                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null);
+                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null,
+                UrlImageLoader.withDefaults(config.importAllowPrivate()));
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 

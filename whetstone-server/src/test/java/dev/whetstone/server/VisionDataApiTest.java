@@ -8,6 +8,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.data.TrainingFileValidation;
 import dev.whetstone.data.image.UrlImageLoader;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Role;
 import dev.whetstone.testing.FakeModels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +17,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,9 +110,29 @@ class VisionDataApiTest {
     @Test
     void theModelsListSaysWhichModelsSeeImages() throws Exception {
         JsonNode models = json(ts.get("/openai/models?" + V)).get("data");
-        Map<String, Boolean> vision = new java.util.TreeMap<>();
+        Map<String, Boolean> vision = new TreeMap<>();
         for (JsonNode m : models) vision.put(m.get("id").asText(), m.get("capabilities").get("vision").asBoolean());
         assertThat(vision).containsEntry("tiny-vision", true).containsEntry("tiny-chat", false);
+    }
+
+    @Test
+    void aDeployedVisionModelSaysSoAndAnswersAboutTheAttachedImage() throws Exception {
+        ArmClient arm = new ArmClient(ts.base,
+                AccessTokens.forDataDir(dir, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1)));
+        assertThat(arm.put("eyes", ArmClient.howToBody("tiny-vision")).statusCode()).isEqualTo(201);
+        assertThat(arm.put("words", ArmClient.howToBody("tiny-chat")).statusCode()).isEqualTo(201);
+        assertThat(arm.awaitTerminal("eyes").at("/properties/capabilities/vision").asText()).isEqualTo("true");
+        assertThat(arm.awaitTerminal("words").at("/properties/capabilities/vision").asText()).isEqualTo("false");
+
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Which colour?\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"" + png(0xFF0000) + "\",\"detail\":\"high\"}}]}]}";
+        HttpResponse<String> seen = ts.post("/openai/deployments/eyes/chat/completions?api-version=2024-10-21", body);
+        assertThat(seen.statusCode()).as(seen.body()).isEqualTo(200);
+        assertThat(json(seen).at("/choices/0/message/content").asText()).isEqualTo("echo: Which colour? <image 8x8 #ff0000>");
+
+        HttpResponse<String> blind = ts.post("/openai/deployments/words/chat/completions?api-version=2024-10-21", body);
+        assertThat(blind.statusCode()).isEqualTo(400);
+        assertThat(json(blind).at("/error/message").asText()).contains("deployment 'words' serves 'tiny-chat'");
     }
 
     @Test

@@ -14,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * An {@link InferenceEngine} for API and deployment tests: no weights, words for tokens. A model answers a user
  * message with a scripted reply, or {@code "echo: <last user text>"}; a base folder whose name contains
- * "completion" has no chat template. Loads can be slowed or made to fail; every load and unload is recorded.
+ * "completion" has no chat template, one whose name contains "vision" sees images (its echo then describes each
+ * image of the last user message: {@code <image 8x8 #ff0000>}, size and top-left pixel). Loads can be slowed or made to fail; every load and unload is recorded.
  */
 public final class FakeInferenceEngine implements InferenceEngine {
     private final Map<String, FakeServedModel> loaded = new ConcurrentHashMap<>();
@@ -56,7 +57,8 @@ public final class FakeInferenceEngine implements InferenceEngine {
             throw new InferenceException("cannot load " + spec.weightsDir() + ": injected failure");
         }
         boolean chat = !spec.baseModelDir().getFileName().toString().contains("completion");
-        FakeServedModel model = new FakeServedModel(spec, chat, replies, () -> tokenDelay);
+        boolean vision = spec.baseModelDir().getFileName().toString().contains("vision");
+        FakeServedModel model = new FakeServedModel(spec, chat, vision, replies, () -> tokenDelay);
         FakeServedModel previous = loaded.put(spec.key(), model);
         if (previous != null) previous.stop();
         log.add("load " + spec.key());

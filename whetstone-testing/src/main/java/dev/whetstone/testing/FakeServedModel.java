@@ -1,6 +1,9 @@
 package dev.whetstone.testing;
 
 import dev.whetstone.data.ChatMessage;
+import dev.whetstone.data.ContentPart;
+import dev.whetstone.data.image.DecodedImage;
+import dev.whetstone.data.image.ImageInput;
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.GeneratedToken;
 import dev.whetstone.engine.inference.Generation;
@@ -30,13 +33,16 @@ final class FakeServedModel implements ServedModel {
 
     private final ServingSpec spec;
     private final boolean chat;
+    private final boolean vision;
     private final Map<String, String> replies;
     private final Supplier<Duration> tokenDelay;
     private final Set<Runner> running = ConcurrentHashMap.newKeySet();
 
-    FakeServedModel(ServingSpec spec, boolean chat, Map<String, String> replies, Supplier<Duration> tokenDelay) {
+    FakeServedModel(ServingSpec spec, boolean chat, boolean vision, Map<String, String> replies,
+                    Supplier<Duration> tokenDelay) {
         this.spec = spec;
         this.chat = chat;
+        this.vision = vision;
         this.replies = replies;
         this.tokenDelay = tokenDelay;
     }
@@ -44,7 +50,7 @@ final class FakeServedModel implements ServedModel {
     ServingSpec spec() { return spec; }
 
     @Override
-    public ModelInfo info() { return new ModelInfo(CONTEXT, chat, false); }
+    public ModelInfo info() { return new ModelInfo(CONTEXT, chat, vision); }
 
     @Override
     public Prompt chatPrompt(List<ChatMessage> messages) {
@@ -53,6 +59,27 @@ final class FakeServedModel implements ServedModel {
         for (ChatMessage m : messages) text.append(m.role()).append(": ").append(m.text()).append('\n');
         text.append("assistant:");
         return prompt(text.toString());
+    }
+
+    /** Each image stands in the rendered turn as {@code <image WxH #rrggbb>} (its top-left pixel), after the text. */
+    @Override
+    public Prompt chatPrompt(List<ChatMessage> messages, List<ImageInput> images) {
+        if (!vision) return ServedModel.super.chatPrompt(messages, images);
+        StringBuilder text = new StringBuilder();
+        int next = 0;
+        for (ChatMessage m : messages) {
+            text.append(m.role()).append(": ").append(m.text());
+            for (ContentPart part : m.content()) {
+                if (!(part instanceof ContentPart.Image)) continue;
+                DecodedImage image = images.get(next++).image();
+                text.append(String.format(" <image %dx%d #%02x%02x%02x>", image.width(), image.height(),
+                        image.rgb()[0] & 0xFF, image.rgb()[1] & 0xFF, image.rgb()[2] & 0xFF));
+            }
+            text.append('\n');
+        }
+        text.append("assistant:");
+        Prompt plain = prompt(text.toString());
+        return new Prompt(plain.tokens(), plain.text(), images);
     }
 
     @Override

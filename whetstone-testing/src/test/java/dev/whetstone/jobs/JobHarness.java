@@ -122,7 +122,11 @@ final class JobHarness {
         String first = lines.getFirst();
         String format = first.contains("\"preferred_output\"") ? "preference"
                 : first.contains("\"messages\"") ? "chat" : "prompt_completion";
-        return new FileValidation.Result(true, new FileStatistics(format, lines.size(), text.length() / 4), null);
+        // a file with images stands for one validated before images were counted: their count is unknown
+        FileStatistics stats = text.contains("\"image_url\"")
+                ? new FileStatistics(format, lines.size(), text.length() / 4, null, null)
+                : new FileStatistics(format, lines.size(), text.length() / 4);
+        return new FileValidation.Result(true, stats, null);
     }
 
     static List<TrainingExample> parse(InputStream in) throws IOException {

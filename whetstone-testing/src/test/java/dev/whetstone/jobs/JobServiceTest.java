@@ -46,6 +46,20 @@ class JobServiceTest {
     }
 
     @Test
+    void aFileValidatedBeforeImagesWereCountedIsReadToRefuseItsImagesForATextModel() throws Exception {
+        String image = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\",\"image_url\":"
+                + "{\"url\":\"https://example.com/cat.png\"}}]},{\"role\":\"assistant\",\"content\":\"a cat\"}]}\n";
+        String lines = JobHarness.chatLines(3) + image + JobHarness.chatLines(8);
+        String file = h.upload(lines);
+        assertThat(h.files.get(file).statistics().hasImages()).isNull();
+        assertThatThrownBy(() -> h.jobs.create(h.request("tiny-chat", file)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.param()).isEqualTo("training_file");
+                    assertThat(e.getMessage()).contains("first on line 4").contains("model 'tiny-chat' cannot see images");
+                });
+    }
+
+    @Test
     void aMissingSeedIsGeneratedWithinInt32() {
         FineTuningJob a = h.jobs.create(new JobRequest("tiny-chat", train, null, null, null, null, TrainingSpec.Method.FULL));
         assertThat(a.seed()).isBetween(0L, (long) Integer.MAX_VALUE);

@@ -58,6 +58,9 @@ class JobWorkerTest {
 
         FineTunedModel model = h.fineTuned.find(modelId).orElseThrow();
         assertThat(model.baseModel()).isEqualTo("gpt-35-turbo-0613");
+        // images reach the trainer through the job's own cache, whose folder goes with the finished run
+        assertThat(h.trainer.specs().getFirst().images()).isInstanceOf(dev.whetstone.data.image.JobImageCache.class);
+        assertThat(h.paths.workDir(job.id()).resolve(dev.whetstone.data.image.JobImageCache.FOLDER)).doesNotExist();
         assertThat(model.jobId()).isEqualTo(job.id());
         assertThat(h.paths.resolve(model.dir()).resolve("adapter_config.json")).exists();
 

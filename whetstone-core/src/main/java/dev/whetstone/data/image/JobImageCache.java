@@ -24,9 +24,13 @@ import java.util.Map;
  *       RGB; an evicted image is decoded again from its bytes (a few milliseconds per megapixel), never re-fetched.</li>
  *   <li><b>Failures</b> are remembered: a URL that failed once fails the same way for the rest of the job.</li>
  * </ul>
- * {@link #close} deletes the folder. Thread-safe (one lock: a job reads its images from one thread at a time).
+ * {@link #close} deletes the folder unless {@link #keepOnClose} was called (a paused job keeps its images for
+ * the resume; a cache opened on an existing folder takes over the images already there, so a resumed or taken-over
+ * job does not fetch them again). Thread-safe (one lock: a job reads its images from one thread at a time).
  */
 public final class JobImageCache implements ImageLoader, AutoCloseable {
+    /** The sub-folder of a job's work folder that holds its fetched images. */
+    public static final String FOLDER = "images";
     /** Default disk bound for fetched images: 400 images of the 10 MB maximum. */
     public static final long DEFAULT_MAX_DISK_BYTES = 4L << 30;
     /** Default memory bound for decoded pixels. */
@@ -42,12 +46,14 @@ public final class JobImageCache implements ImageLoader, AutoCloseable {
     private long memoryBytes;
     private long diskBytes;
     private int fetches;
+    private boolean keep;
 
     public JobImageCache(UrlImageLoader loader, Path dir, long maxDiskBytes, long maxMemoryBytes) {
         this.loader = loader;
         this.dir = dir;
         this.maxDiskBytes = maxDiskBytes;
         this.maxMemoryBytes = maxMemoryBytes;
+        adoptExisting();
     }
 
     public JobImageCache(UrlImageLoader loader, Path dir) {
@@ -69,6 +75,28 @@ public final class JobImageCache implements ImageLoader, AutoCloseable {
         }
         remember(key, image);
         return image;
+    }
+
+    /** Leaves the folder in place at {@link #close} (a paused job resumes with its images). */
+    public synchronized void keepOnClose() { keep = true; }
+
+    /** Images fetched by an earlier run of the same job (complete files only: a {@code .part} was cut short). */
+    private void adoptExisting() {
+        if (!Files.isDirectory(dir)) return;
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.matches("[0-9a-f]{64}")) {
+                    long size = Files.size(file);
+                    onDisk.put(name, size);
+                    diskBytes += size;
+                } else {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("the job's image cache in " + dir + " could not be read", e);
+        }
     }
 
     /** How many http(s) fetches this cache has made (each distinct URL at most once). */
@@ -115,6 +143,7 @@ public final class JobImageCache implements ImageLoader, AutoCloseable {
     public synchronized void close() {
         decoded.clear();
         memoryBytes = 0;
+        if (keep) return;
         if (Files.isDirectory(dir)) dev.whetstone.Folders.deleteTree(dir);
         onDisk.clear();
         diskBytes = 0;

@@ -260,6 +260,24 @@ class UrlImageLoaderTest {
     }
 
     @Test
+    void aPausedJobKeepsItsImagesAndItsResumeDoesNotFetchThemAgain(@TempDir Path work) throws Exception {
+        served.put("/a.png", encode(solid(2, 2, 0xFF0000, BufferedImage.TYPE_INT_RGB), "png"));
+        Path dir = work.resolve(JobImageCache.FOLDER);
+        try (JobImageCache paused = new JobImageCache(LOCAL, dir)) {
+            paused.load(url("/a.png"));
+            paused.keepOnClose();
+        }
+        Files.writeString(dir.resolve("cut-short.part"), "x"); // a fetch interrupted by a crash
+        try (JobImageCache resumed = new JobImageCache(LOCAL, dir)) {
+            assertThat(pixel(resumed.load(url("/a.png")), 1, 1)).containsExactly(255, 0, 0);
+            assertThat(resumed.fetches()).isZero();
+            assertThat(dir.resolve("cut-short.part")).doesNotExist();
+        }
+        assertThat(requests).hasValue(1);
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void aJobWhoseFetchedImagesPassTheDiskBoundFailsThemInsteadOfFetchingAgain(@TempDir Path work) throws Exception {
         byte[] png = encode(solid(2, 2, 0xFF0000, BufferedImage.TYPE_INT_RGB), "png");
         served.put("/a.png", png);

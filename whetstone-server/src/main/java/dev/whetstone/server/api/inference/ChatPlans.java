@@ -1,6 +1,6 @@
 package dev.whetstone.server.api.inference;
 
-import dev.whetstone.data.ChatImages;
+import dev.whetstone.data.RequestImages;
 import dev.whetstone.data.image.ImageInput;
 import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.deployments.LiveDeployment;
@@ -27,11 +27,11 @@ final class ChatPlans {
         if (!info.vision()) request.requireNoImages(deployment.name(), deployment.modelName());
         Prompt prompt;
         try {
-            List<ImageInput> decoded = ChatImages.any(request.messages())
-                    ? ChatImages.load(request.messages(), images) : List.of();
+            List<ImageInput> decoded = RequestImages.any(request.messages())
+                    ? RequestImages.load(request.messages(), images) : List.of();
             prompt = decoded.isEmpty() ? deployment.model().chatPrompt(request.messages())
                     : deployment.model().chatPrompt(request.messages(), decoded);
-        } catch (ChatImages.BadImage e) {
+        } catch (RequestImages.BadImage e) {
             throw ApiException.invalid(e.field(), e.getMessage());
         } catch (InvalidPromptException e) {
             throw ApiException.invalid("messages", e.getMessage());

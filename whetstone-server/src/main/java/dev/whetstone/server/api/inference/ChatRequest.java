@@ -1,10 +1,10 @@
 package dev.whetstone.server.api.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whetstone.data.ChatImages;
 import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.ChatRequestMessages;
 import dev.whetstone.data.InvalidExampleException;
+import dev.whetstone.data.RequestImages;
 import dev.whetstone.error.ApiException;
 import java.util.List;
 
@@ -37,7 +37,7 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
 
     /** 400 naming the deployment and the first image part, for a model that cannot see. */
     void requireNoImages(String deployment, String model) {
-        String first = ChatImages.firstImagePath(messages);
+        String first = RequestImages.firstImagePath(messages);
         if (first == null) return;
         throw ApiException.invalid(first, first + " is an image, but deployment '" + deployment + "' serves '" + model
                 + "', a model without vision, which cannot see images. Send text only, or deploy a vision model"

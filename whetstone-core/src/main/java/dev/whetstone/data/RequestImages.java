@@ -15,11 +15,11 @@ import java.util.Map;
  * rules and limits as training data, and at most {@link #MAX_IMAGES_PER_REQUEST} images. A URL repeated in one
  * request is loaded once.
  */
-public final class ChatImages {
+public final class RequestImages {
     /** Images one chat request may carry, as one training example may (docs/vision.md). */
     public static final int MAX_IMAGES_PER_REQUEST = TrainingImageChecks.MAX_IMAGES_PER_EXAMPLE;
 
-    private ChatImages() {}
+    private RequestImages() {}
 
     /** An image part that could not be used; {@code field} is its JSON path, e.g. {@code messages[1].content[0]}. */
     public static final class BadImage extends Exception {
