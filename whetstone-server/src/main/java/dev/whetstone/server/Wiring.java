@@ -204,8 +204,7 @@ final class Wiring {
             BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
-            // training images are fetched and decoded under the same outbound rules as file imports
-            Trainer trainer = TorchEngine.trainer(UrlImageLoader.withDefaults(config.importAllowPrivate()));
+            Trainer trainer = TorchEngine.trainer();
             JobWiring jobs = JobWiring.of(config, stores, trainer);
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }

@@ -54,17 +54,7 @@ public final class TorchEngine {
 
     /** Fine-tuning on libtorch with the engine's default settings (all cores, LoRA defaults per architecture). */
     public static Trainer trainer() {
-        return trainer(null);
-    }
-
-    /**
-     * Fine-tuning that also trains vision-language models on the images of their examples.
-     *
-     * @param images how image parts (data: and http(s) URLs) become pixels, under the service's fetch rules (the
-     *               production UrlImageLoader); null refuses examples with images
-     */
-    public static Trainer trainer(dev.whetstone.data.image.ImageLoader images) {
-        return new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults(), images);
+        return new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.data.PreferenceExample;
 import dev.whetstone.data.TrainingExample;
-import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.TrainingException;
 import dev.whetstone.engine.TrainingListener;
@@ -18,17 +17,10 @@ import java.util.List;
 public final class TorchTrainer implements Trainer {
     private final ExampleEncoder.Factory encoders;
     private final TrainingOptions options;
-    private final ImageLoader images;
 
     public TorchTrainer(ExampleEncoder.Factory encoders, TrainingOptions options) {
-        this(encoders, options, null);
-    }
-
-    /** @param images how the examples' image parts become pixels (vision-language models); null refuses images */
-    public TorchTrainer(ExampleEncoder.Factory encoders, TrainingOptions options, ImageLoader images) {
         this.encoders = encoders;
         this.options = options;
-        this.images = images;
     }
 
     @Override
@@ -38,7 +30,8 @@ public final class TorchTrainer implements Trainer {
         try {
             int maxLength = Math.min(options.maxSequenceLength(),
                     ModelConfig.read(spec.baseModelDir()).maxPositions());
-            try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength, images)) {
+            // a vision model's images come through the job's loader (its per-job cache), never fetched here
+            try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength, spec.images())) {
                 boolean preference = spec.hyperparameters() != null && spec.hyperparameters().preference();
                 training = encode(encoder, spec.training(), "training_file", preference);
                 validation = encode(encoder, spec.validation(), "validation_file", preference);

@@ -51,10 +51,10 @@ class VisionFineTuneTest {
         List<Double> losses = new ArrayList<>();
         List<TrainingExample> data = new ArrayList<>(ColourImages.training());
         TorchTrainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults()
-                .withThreads(PinnedThreads.THREADS).withFrozenPrecision(Precision.FP32), IMAGES);
+                .withThreads(PinnedThreads.THREADS).withFrozenPrecision(Precision.FP32));
         TrainingOutcome outcome = trainer.train(new TrainingSpec(base, null, data, List.of(),
-                new TrainingSpec.Hyperparameters(6, 2, null), TrainingSpec.Method.LORA, 11, dir.resolve("work")),
-                listener(losses));
+                new TrainingSpec.Hyperparameters(6, 2, null), TrainingSpec.Method.LORA, 11, dir.resolve("work"),
+                IMAGES), listener(losses));
 
         assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.COMPLETED);
         assertThat(Files.exists(outcome.modelDir().resolve("adapter_model.safetensors"))).isTrue();
@@ -92,11 +92,11 @@ class VisionFineTuneTest {
         TinyModels.create(base, TinyModels.Kind.VISION);
         List<Double> losses = new ArrayList<>();
         TorchTrainer trainer = new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults()
-                .withThreads(PinnedThreads.THREADS), IMAGES);
+                .withThreads(PinnedThreads.THREADS));
         TrainingOutcome outcome = trainer.train(new TrainingSpec(base, null,
                 new ArrayList<>(ColourImages.training().subList(0, 8)), List.of(),
-                new TrainingSpec.Hyperparameters(1, 4, null), TrainingSpec.Method.FULL, 11, dir.resolve("full")),
-                listener(losses));
+                new TrainingSpec.Hyperparameters(1, 4, null), TrainingSpec.Method.FULL, 11, dir.resolve("full"),
+                IMAGES), listener(losses));
         assertThat(outcome.status()).isEqualTo(TrainingOutcome.Status.COMPLETED);
         assertThat(losses).hasSize(2);
         for (String f : List.of("config.json", "tokenizer.json", "preprocessor_config.json", "processor_config.json")) {
