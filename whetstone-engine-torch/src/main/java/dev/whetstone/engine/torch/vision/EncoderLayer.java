@@ -53,8 +53,10 @@ final class EncoderLayer {
     }
 
     /**
-     * x (N, P, D): heads (N, H, P, hd); scores q·kᵀ · hd^−½ (N, H, P, P), softmax over keys (fp32 inside the
-     * kernel, as Hugging Face's softmax(dtype=float32)), weighted values back to (N, P, D), out_proj.
+     * x (N, P, D): heads (N, H, P, hd); softmax(q·kᵀ · hd^−½) v over all P keys, back to (N, P, D), out_proj.
+     * Through {@code scaled_dot_product_attention}: with no mask and 1024 patches a frame (SmolVLM's 512² frames)
+     * its fused CPU kernel ran the bf16 encoder 3× faster than the composed matmul–softmax–matmul here (4 frames:
+     * 7–10 s against 23–25 s, 2 threads, measured on a loaded machine); softmax accumulates in fp32 either way.
      */
     private Tensor attention(Tensor x) {
         long n = x.size(0);
@@ -62,8 +64,8 @@ final class EncoderLayer {
         Tensor qh = q.forward(x).view(n, p, heads, headDim).transpose(1, 2);
         Tensor kh = k.forward(x).view(n, p, heads, headDim).transpose(1, 2);
         Tensor vh = v.forward(x).view(n, p, heads, headDim).transpose(1, 2);
-        Tensor scores = qh.matmul(kh.transpose(2, 3)).mul(Tensors.scalar(1 / Math.sqrt(headDim)));
-        Tensor mixed = scores.softmax(-1).matmul(vh).transpose(1, 2).reshape(n, p, (long) heads * headDim);
+        Tensor mixed = torch.scaled_dot_product_attention(qh, kh, vh).transpose(1, 2)
+                .reshape(n, p, (long) heads * headDim);
         return out.forward(mixed);
     }
 }
