@@ -20,9 +20,11 @@ import org.bytedeco.pytorch.Tensor;
  * @param tokens     real (non-padding) tokens
  * @param pixels     (N, 3, S, S) the image frames of the rows' examples in the order of their image tokens
  *                   (row-major over the batch), or null without images
+ * @param images     the same frames per example, in the same order (the feature cache's keys); empty without
  */
 record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRows, Tensor targetIds, int sequences,
-             int length, long tokens, long targets, Tensor pixels) {
+             int length, long tokens, long targets, Tensor pixels,
+             List<dev.whetstone.engine.torch.data.ImageFrames> images) {
 
     /** A micro-batch to be built inside the caller's pointer scope. */
     interface Source {
@@ -79,7 +81,7 @@ record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRo
         }
         return new Batch(Tensors.longs(ids, b, t), packed ? Tensors.longs(pos, b, t) : null,
                 packed ? Tensors.longs(seg, b, t) : null, Tensors.longs(rowIdx, rowIdx.length),
-                Tensors.longs(tgt, tgt.length), b, t, tokens, targets, pixels(images));
+                Tensors.longs(tgt, tgt.length), b, t, tokens, targets, pixels(images), List.copyOf(images));
     }
 
     /** The frames of the examples, in order, as one (N, 3, S, S) tensor; null when none has images. */

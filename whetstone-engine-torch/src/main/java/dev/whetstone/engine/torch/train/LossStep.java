@@ -67,7 +67,8 @@ final class LossStep {
 
     /**
      * Final hidden states at the target positions, the batch's images spliced in at their image tokens (a
-     * vision-language model). The frozen encoder runs without autograd; a trained connector or encoder records it.
+     * vision-language model). A frozen vision side's features come from the run's cache (computed once an image,
+     * without autograd); a trained connector records autograd through it.
      */
     static Tensor targetRows(Trainable t, Batch b) {
         VisionLm v = t.vision();
@@ -75,14 +76,9 @@ final class LossStep {
             if (b.pixels() != null) throw new IllegalStateException("a batch with images for a text model");
             return targetRows(t.model(), b);
         }
-        Tensor features;
-        if (t.visionTrained()) {
-            features = v.imageFeatures(b.pixels());
-        } else {
-            try (NoGrad ng = NoGrad.enter()) {
-                features = v.imageFeatures(b.pixels());
-            }
-        }
+        // a trained connector needs autograd through it every step; a frozen vision side gives cached features
+        Tensor features = t.visionTrained() ? v.imageFeatures(b.pixels())
+                : t.imageFeatures().features(v, b.images());
         Tensor h = v.hidden(b.inputIds(), features, b.positions(), null, b.segments());
         return h.reshape(-1, h.size(2)).index_select(0, b.targetRows());
     }

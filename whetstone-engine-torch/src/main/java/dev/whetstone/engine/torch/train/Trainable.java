@@ -31,6 +31,11 @@ sealed interface Trainable extends AutoCloseable {
     /** Whether gradients flow into the vision side (connector or encoder). */
     boolean visionTrained();
 
+    /** The run's cache of frozen image features (used when {@link #visionTrained()} is false). */
+    default ImageFeatureCache imageFeatures() {
+        throw new IllegalStateException("no image feature cache: not a frozen vision model");
+    }
+
     /** Whether the output projection is trained (its gradient comes from the hand-written loss backward). */
     boolean headTrainable();
 
@@ -105,8 +110,13 @@ sealed interface Trainable extends AutoCloseable {
     }
 
     /** LoRA: adapters trained, base frozen; {@code stackOn} is the merged earlier adapter, if any. */
-    record Lora(CausalLm model, LoraModel lora, Path stackOn, VisionLm vision) implements Trainable {
-        Lora(CausalLm model, LoraModel lora, Path stackOn) { this(model, lora, stackOn, null); }
+    record Lora(CausalLm model, LoraModel lora, Path stackOn, VisionLm vision, ImageFeatureCache imageFeatures)
+            implements Trainable {
+        Lora(CausalLm model, LoraModel lora, Path stackOn) { this(model, lora, stackOn, null, null); }
+
+        Lora(CausalLm model, LoraModel lora, Path stackOn, VisionLm vision) {
+            this(model, lora, stackOn, vision, vision == null ? null : new ImageFeatureCache());
+        }
 
         public boolean visionTrained() { return false; }
 
@@ -132,6 +142,7 @@ sealed interface Trainable extends AutoCloseable {
         public void close() {
             lora.close();
             model.close();
+            if (imageFeatures != null) imageFeatures.close();
             if (vision != null) vision.close();
         }
     }
