@@ -24,7 +24,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Samples are taken as stored, without colour management (ICC profiles are ignored, as PIL does when
  * {@code transformers} loads an image); grey is replicated into R, G and B; alpha is composited on white, as
- * {@code transformers}' {@code convert_to_rgb} does: {@code c' = round((c·a + 255·(255 − a)) / 255)}.
+ * {@code transformers}' {@code convert_to_rgb} does: {@code c' = round((c·a + 255·(255 − a)) / 255)}. A JPEG's
+ * EXIF orientation is applied, as {@code transformers}' {@code load_image} does ({@code ImageOps.exif_transpose}),
+ * so a photo a camera stored sideways is seen upright.
  */
 final class ImageDecoder {
     /** The formats decoded; the name is the ImageIO format name. */
@@ -58,7 +60,9 @@ final class ImageDecoder {
                         + " = " + (long) width * height + " pixels; the limit is " + maxPixels + " pixels.");
             }
             BufferedImage image = reader.read(0);
-            return new DecodedImage(image.getWidth(), image.getHeight(), rgb(image), sha256);
+            byte[] rgb = rgb(image);
+            int orientation = format == Format.JPEG ? ExifOrientation.ofJpeg(bytes) : 1;
+            return ExifOrientation.apply(orientation, image.getWidth(), image.getHeight(), rgb, sha256);
         } catch (ImageLoadException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

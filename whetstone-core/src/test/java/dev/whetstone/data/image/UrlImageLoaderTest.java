@@ -124,6 +124,70 @@ class UrlImageLoaderTest {
         }
     }
 
+    /**
+     * Quadrants (top-left, top-right, bottom-left, bottom-right) and size after each EXIF orientation, as PIL's
+     * {@code ImageOps.exif_transpose} shows a 32 × 16 JPEG of red, green / blue, white quadrants (computed with PIL).
+     */
+    private static final String[] PIL_EXIF_TRANSPOSE = {"", "RGBW 32x16", "GRWB 32x16", "WBGR 32x16", "BWRG 32x16",
+            "RBGW 16x32", "BRWG 16x32", "WGBR 16x32", "GWRB 16x32"};
+
+    @Test
+    void aJpegIsTurnedUprightByItsExifOrientationAsTransformersLoadsIt() throws Exception {
+        BufferedImage quadrants = new BufferedImage(32, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 32; x++) {
+                quadrants.setRGB(x, y, y < 8 ? (x < 16 ? 0xFF0000 : 0x00FF00) : (x < 16 ? 0x0000FF : 0xFFFFFF));
+            }
+        }
+        byte[] jpeg = encode(quadrants, "jpeg");
+        for (int orientation = 1; orientation <= 8; orientation++) {
+            DecodedImage d = LOCAL.load(dataUrl("image/jpeg", withExifOrientation(jpeg, orientation, orientation % 2 == 0)));
+            int w = d.width();
+            int h = d.height();
+            String seen = nearest(pixel(d, w / 4, h / 4)) + nearest(pixel(d, 3 * w / 4, h / 4))
+                    + nearest(pixel(d, w / 4, 3 * h / 4)) + nearest(pixel(d, 3 * w / 4, 3 * h / 4)) + " " + w + "x" + h;
+            assertThat(seen).as("orientation " + orientation).isEqualTo(PIL_EXIF_TRANSPOSE[orientation]);
+        }
+    }
+
+    private static String nearest(int[] p) {
+        String[] names = {"R", "G", "B", "W"};
+        int[][] colours = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255}, {255, 255, 255}};
+        int best = 0;
+        long bestDistance = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            long distance = 0;
+            for (int c = 0; c < 3; c++) distance += (long) (p[c] - colours[i][c]) * (p[c] - colours[i][c]);
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = i;
+            }
+        }
+        return names[best];
+    }
+
+    /** The JPEG with an APP1 Exif segment (one IFD0 entry: orientation) right after its SOI marker. */
+    private static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
+        ByteBuffer tiff = ByteBuffer.allocate(26).order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN
+                : java.nio.ByteOrder.BIG_ENDIAN);
+        tiff.put(littleEndian ? (byte) 'I' : (byte) 'M').put(littleEndian ? (byte) 'I' : (byte) 'M').putShort((short) 42)
+                .putInt(8).putShort((short) 1)
+                .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
+                .putInt(0);
+        byte[] exif = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
+        int length = 2 + exif.length + tiff.capacity();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2);
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xFF);
+        out.writeBytes(exif);
+        out.writeBytes(tiff.array());
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     @Test
     void aGifYieldsItsFirstFrame() throws Exception {
         byte[] gif = TestImages.animatedGif(4, 4, 0xFF0000, 0x0000FF);
