@@ -2,6 +2,7 @@ package dev.whetstone.cli;
 
 import dev.whetstone.engine.torch.bench.InferBench;
 import dev.whetstone.engine.torch.bench.TrainBench;
+import dev.whetstone.engine.torch.bench.VisionTrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,8 +15,42 @@ import picocli.CommandLine.Spec;
 
 /** {@code whetstone bench …}: performance figures measured against this machine's own peak, in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training and inference speed on this machine.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Infer.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Vision.class, BenchCommand.Infer.class})
 final class BenchCommand {
+
+    @Command(name = "vision", mixinStandardHelpOptions = true, description = {
+        "Trains the demo model tiny-vision and a SmolVLM-256M-shaped Idefics3 model (random weights) with LoRA,",
+        "batch 4 x 256 tokens with one random image each: tokens/s, images/s, frames/s, step time and peak RSS."})
+    static final class Vision implements Callable<Integer> {
+        @Option(names = "--steps", defaultValue = "4", description = "Steps per model; the first is warm-up (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--model", split = ",", defaultValue = "tiny-vision,smolvlm-256m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
+        List<String> models;
+
+        @Option(names = "--work-dir", description = "Where the benchmark models are written (default: a temporary folder).")
+        Path workDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String m : models) {
+                if (!VisionTrainBench.MODELS.contains(m)) {
+                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
+                            + String.join(", ", VisionTrainBench.MODELS));
+                }
+            }
+            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            VisionTrainBench.jsonLines(VisionTrainBench.run(work, steps, t, models)).forEach(System.out::println);
+            return 0;
+        }
+    }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Measures the machine's fp32 and bf16 matrix-multiply peak, then trains the demo model tiny-chat and a",

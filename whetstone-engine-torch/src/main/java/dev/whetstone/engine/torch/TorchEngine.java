@@ -15,6 +15,9 @@ import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 import dev.whetstone.engine.torch.tokenizer.TokenizerNatives;
 import dev.whetstone.engine.torch.train.TorchTrainer;
 import dev.whetstone.engine.torch.train.TrainingOptions;
+import dev.whetstone.engine.torch.vision.Idefics3Config;
+import dev.whetstone.engine.torch.vision.VisionLm;
+import dev.whetstone.engine.torch.vision.VisionPrompts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,13 +144,25 @@ public final class TorchEngine {
             throw new IllegalArgumentException(dir + " holds a LoRA adapter (adapter_config.json), not a complete"
                     + " model; add its base model, or merge it first (whetstone models export --format hf)");
         }
-        try (HfTokenizer tokenizer = HfTokenizer.load(dir);
-             dev.whetstone.engine.torch.model.CausalLm model = dev.whetstone.engine.torch.model.CausalLm.load(dir,
-                     new dev.whetstone.engine.torch.model.LoadOptions(
-                             dev.whetstone.engine.torch.model.Precision.BF16, false))) {
-            if (tokenizer.vocabSize() > model.config().vocabSize()) {
+        var bf16 = new dev.whetstone.engine.torch.model.LoadOptions(
+                dev.whetstone.engine.torch.model.Precision.BF16, false);
+        try (HfTokenizer tokenizer = HfTokenizer.load(dir)) {
+            int vocab;
+            if (Idefics3Config.isVisionModel(dir)) {
+                // the whole checkpoint, and a processor and tokenizer that fit it
+                try (VisionLm model = VisionLm.load(dir, bf16)) {
+                    VisionPrompts.of(dir, tokenizer);
+                    vocab = model.config().text().vocabSize();
+                }
+            } else {
+                try (dev.whetstone.engine.torch.model.CausalLm model =
+                             dev.whetstone.engine.torch.model.CausalLm.load(dir, bf16)) {
+                    vocab = model.config().vocabSize();
+                }
+            }
+            if (tokenizer.vocabSize() > vocab) {
                 throw new IllegalArgumentException(dir + ": the tokenizer has " + tokenizer.vocabSize()
-                        + " tokens but config.json's vocab_size is " + model.config().vocabSize());
+                        + " tokens but config.json's vocab_size is " + vocab);
             }
         } catch (UnsupportedModelException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -163,7 +178,12 @@ public final class TorchEngine {
     /** Opens the tokenizer of the Hugging Face model folder {@code dir} (tokenizer.json, tokenizer_config.json). */
     public static ModelTokenCounter tokenCounter(Path dir) throws IOException {
         HfTokenizer tokenizer = HfTokenizer.load(dir);
-        ExampleTokenizer examples = new ExampleTokenizer(tokenizer, Integer.MAX_VALUE);
+        // a vision model's template reads content parts; image parts count as their placeholder only
+        boolean vision = Idefics3Config.isVisionModel(dir);
+        ExampleTokenizer examples = vision
+                ? new ExampleTokenizer(tokenizer, tokenizer.chatTemplateOrFallback().withContentParts(),
+                        Integer.MAX_VALUE)
+                : new ExampleTokenizer(tokenizer, Integer.MAX_VALUE);
         return new ModelTokenCounter() {
             @Override
             public long count(TrainingExample example) {
@@ -174,8 +194,9 @@ public final class TorchEngine {
                 }
             }
 
+            /** A vision model's image tokens depend on the images' sizes, which counting does not load. */
             @Override
-            public boolean exact() { return true; }
+            public boolean exact() { return !vision; }
 
             @Override
             public void close() { tokenizer.close(); }

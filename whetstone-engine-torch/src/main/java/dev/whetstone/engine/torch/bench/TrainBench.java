@@ -155,14 +155,14 @@ public final class TrainBench {
         return out;
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** Linux resets the peak RSS (VmHWM) when 5 is written to clear_refs; elsewhere the peak stays cumulative. */
-    private static void resetPeakRss() {
+    static void resetPeakRss() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         } catch (IOException | RuntimeException e) {
@@ -171,7 +171,7 @@ public final class TrainBench {
     }
 
     /** Times each step from the previous step's end (the first from the plan, so it includes loading: warm-up). */
-    private static final class StepTimer implements TrainingListener {
+    static final class StepTimer implements TrainingListener {
         private final List<Long> marks = new ArrayList<>();
 
         @Override public void onPlan(TrainingPlan plan) { marks.add(System.nanoTime()); }

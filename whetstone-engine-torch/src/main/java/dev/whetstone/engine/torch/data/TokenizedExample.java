@@ -8,8 +8,11 @@ package dev.whetstone.engine.torch.data;
  * @param truncated whether the example was cut to the context length
  * @param rejected  for a preference pair (DPO): the conversation ending in the non-preferred reply, this example
  *                  being the one ending in the preferred reply; null for supervised examples
+ * @param images    the image frames whose features replace the image tokens, in order (vision-language models);
+ *                  null without images
  */
-public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
+public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected,
+                               ImageFrames images) {
     public TokenizedExample {
         if (inputIds.length != lossMask.length) {
             throw new IllegalArgumentException("inputIds and lossMask differ in length: "
@@ -17,8 +20,17 @@ public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean trunc
         }
     }
 
+    public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
+        this(inputIds, lossMask, truncated, rejected, null);
+    }
+
     public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated) {
-        this(inputIds, lossMask, truncated, null);
+        this(inputIds, lossMask, truncated, null, null);
+    }
+
+    /** This example with the frames of its images. */
+    public TokenizedExample withImages(ImageFrames frames) {
+        return new TokenizedExample(inputIds, lossMask, truncated, rejected, frames);
     }
 
     /** A preference pair from its preferred and non-preferred sequences. */

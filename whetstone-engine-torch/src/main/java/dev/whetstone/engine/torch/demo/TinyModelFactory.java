@@ -93,7 +93,7 @@ public final class TinyModelFactory {
         }
     }
 
-    private static ObjectNode config(ObjectMapper json, Spec s) {
+    static ObjectNode config(ObjectMapper json, Spec s) {
         ObjectNode c = json.createObjectNode();
         c.put("vocab_size", s.vocabSize()).put("torch_dtype", "float32")
                 .put("bos_token_id", 1).put("eos_token_id", 2).put("tie_word_embeddings", s.tied());
@@ -154,7 +154,7 @@ public final class TinyModelFactory {
         return c;
     }
 
-    private static Map<String, Tensor> llama(Spec s, SplittableRandom rnd, Init init) {
+    static Map<String, Tensor> llama(Spec s, SplittableRandom rnd, Init init) {
         Map<String, Tensor> w = new LinkedHashMap<>();
         int hd = s.headDim();
         int q = s.heads() * hd;
@@ -233,13 +233,13 @@ public final class TinyModelFactory {
     }
 
     /** Norm weights near 1, perturbed so that a forward pass ignoring them is caught by the reference tests. */
-    private static Tensor ones(SplittableRandom rnd, int n) {
+    static Tensor ones(SplittableRandom rnd, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (1 + 0.1 * rnd.nextGaussian());
         return Tensors.floats(v, n);
     }
 
-    private static Tensor normal(SplittableRandom rnd, double std, long... shape) {
+    static Tensor normal(SplittableRandom rnd, double std, long... shape) {
         long n = 1;
         for (long s : shape) n *= s;
         float[] v = new float[Math.toIntExact(n)];

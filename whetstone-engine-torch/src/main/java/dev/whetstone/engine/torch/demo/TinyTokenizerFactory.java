@@ -26,6 +26,14 @@ public final class TinyTokenizerFactory {
     public static final String PAD = "<|pad|>";
     public static final List<String> SPECIAL_TOKENS = List.of(BEGIN_OF_TEXT, END_OF_TEXT, IM_START, IM_END, PAD);
 
+    /**
+     * The vision flavor's extra special tokens, after the others (Idefics3's names): the image token, the marker
+     * around each frame, the global view's tag and the tile positions of up to 2 × 2 tiles (tiny-vision's
+     * longest edge 64 over 32-pixel tiles).
+     */
+    public static final List<String> VISION_TOKENS = List.of("<image>", "<fake_token_around_image>", "<global-img>",
+            "<row_1_col_1>", "<row_1_col_2>", "<row_2_col_1>", "<row_2_col_2>");
+
     /** Target size: 256 bytes + merges + 5 special tokens. */
     static final int VOCAB_SIZE = 768;
 
@@ -57,6 +65,13 @@ public final class TinyTokenizerFactory {
             + "{%- endif %}"
             + "{%- endfor %}{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}{%- endif %}";
 
+    /** ChatML over content parts, an image part written as {@code <image>} (the processor expands it). */
+    static final String VISION_TEMPLATE = "{% for message in messages %}"
+            + "{{ '<|im_start|>' + message['role'] + '\\n' }}"
+            + "{% for part in message['content'] %}{% if part['type'] == 'image' %}{{ '<image>' }}"
+            + "{% else %}{{ part['text'] }}{% endif %}{% endfor %}{{ '<|im_end|>' + '\\n' }}"
+            + "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the tiny model is for, which decides its end-of-sequence token and chat template. */
@@ -64,7 +79,9 @@ public final class TinyTokenizerFactory {
         /** ChatML chat template, EOS {@code <|im_end|>}, no BOS added. */
         CHAT,
         /** No chat template (chat data uses the fallback format), BOS added, EOS {@code <|end_of_text|>}. */
-        COMPLETION
+        COMPLETION,
+        /** {@link #CHAT} plus {@link #VISION_TOKENS} and a template that writes image parts as {@code <image>}. */
+        VISION
     }
 
     private TinyTokenizerFactory() {}
@@ -72,6 +89,18 @@ public final class TinyTokenizerFactory {
     /** Number of token ids (embedding rows the model needs): bytes, merges and special tokens. */
     public static int vocabSize() {
         return TinyVocabulary.get().size();
+    }
+
+    /** Token ids of a flavor's tokenizer: the vision flavor adds {@link #VISION_TOKENS}. */
+    public static int vocabSize(Flavor flavor) {
+        return vocabSize() + (flavor == Flavor.VISION ? VISION_TOKENS.size() : 0);
+    }
+
+    /** The id of a vision token in the vision flavor's tokenizer. */
+    public static int visionTokenId(String token) {
+        int i = VISION_TOKENS.indexOf(token);
+        if (i < 0) throw new IllegalArgumentException("not a vision token: " + token);
+        return vocabSize() + i;
     }
 
     /** Writes {@code tokenizer.json} and {@code tokenizer_config.json} into {@code dir} (created if needed). */
@@ -84,7 +113,7 @@ public final class TinyTokenizerFactory {
 
     private static ObjectNode config(Flavor flavor) {
         ObjectNode config = JSON.createObjectNode();
-        boolean chat = flavor == Flavor.CHAT;
+        boolean chat = flavor != Flavor.COMPLETION;
         config.put("tokenizer_class", "PreTrainedTokenizerFast");
         config.put("add_bos_token", !chat);
         config.put("bos_token", BEGIN_OF_TEXT);
@@ -93,7 +122,7 @@ public final class TinyTokenizerFactory {
         config.put("clean_up_tokenization_spaces", false);
         config.put("model_max_length", 2048);
         if (chat) {
-            config.put("chat_template", CHATML_TEMPLATE);
+            config.put("chat_template", flavor == Flavor.VISION ? VISION_TEMPLATE : CHATML_TEMPLATE);
         }
         return config;
     }

@@ -63,6 +63,13 @@ final class TinyVocabulary {
             added.addObject().put("id", specialId(token)).put("content", token).put("single_word", false)
                     .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
         }
+        if (flavor == TinyTokenizerFactory.Flavor.VISION) {
+            for (String token : TinyTokenizerFactory.VISION_TOKENS) {
+                added.addObject().put("id", size() + TinyTokenizerFactory.VISION_TOKENS.indexOf(token))
+                        .put("content", token).put("single_word", false).put("lstrip", false).put("rstrip", false)
+                        .put("normalized", false).put("special", true);
+            }
+        }
         root.putNull("normalizer");
         root.set("pre_tokenizer", byteLevel(false, true));
         root.set("post_processor", flavor == TinyTokenizerFactory.Flavor.COMPLETION ? bosTemplate()

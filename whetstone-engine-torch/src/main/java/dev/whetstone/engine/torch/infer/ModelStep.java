@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import dev.whetstone.engine.torch.data.ImageFrames;
+import dev.whetstone.engine.torch.vision.VisionLm;
 
 /**
  * The tensor side of serving one base model: prefill a prompt into a cache slot, decode one token for the running
@@ -15,6 +17,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 final class ModelStep implements AutoCloseable {
     private final CausalLm model;
+    private final VisionLm vision;
     private final KvCache cache;
     private final RowRouting routing = new RowRouting();
     private final List<Linear> linears;
@@ -22,7 +25,13 @@ final class ModelStep implements AutoCloseable {
     private boolean routed;
 
     ModelStep(CausalLm model, int slots, int maxContext) {
+        this(model, null, slots, maxContext);
+    }
+
+    /** @param vision the vision-language model whose decoder {@code model} is, or null */
+    ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext) {
         this.model = model;
+        this.vision = vision;
         model.fuseProjections();
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
@@ -33,13 +42,27 @@ final class ModelStep implements AutoCloseable {
 
     int vocabSize() { return model.config().vocabSize(); }
 
-    /** Runs {@code prompt} into {@code slot}; returns the logits (V) of its last position, fp32. */
-    float[] prefill(int[] prompt, int slot, LoraWeights adapter) {
+    /** Runs a text prompt into {@code slot}; returns the logits (V) of its last position, fp32. */
+    float[] prefill(int[] prompt, int slot, LoraWeights adapter) { return prefill(prompt, slot, adapter, null); }
+
+    /**
+     * Runs {@code prompt} into {@code slot}; returns the logits (V) of its last position, fp32. With images, their
+     * features (encoder and connector, no adapter) replace the embeddings of the prompt's image tokens.
+     */
+    float[] prefill(int[] prompt, int slot, LoraWeights adapter, ImageFrames images) {
         try (PointerScope scope = new PointerScope()) {
-            route(new LoraWeights[] {adapter});
             long[] ids = new long[prompt.length];
             for (int i = 0; i < ids.length; i++) ids[i] = prompt[i];
-            Tensor h = model.hiddenCached(Tensors.longs(ids, 1, ids.length), new long[] {0}, cache, slot);
+            Tensor input = Tensors.longs(ids, 1, ids.length);
+            Tensor embeds = null;
+            if (images != null) {
+                if (vision == null) throw new IllegalStateException("images for a model without vision");
+                Tensor pixels = Tensors.floats(images.pixels(), images.count(), 3, images.size(), images.size());
+                embeds = vision.embed(input, vision.imageFeatures(pixels));
+            }
+            route(new LoraWeights[] {adapter});
+            Tensor h = embeds == null ? model.hiddenCached(input, new long[] {0}, cache, slot)
+                    : model.hiddenCachedFromEmbeddings(embeds, new long[] {0}, cache, slot);
             return Tensors.toFloats(model.logits(h.select(1, prompt.length - 1)));
         } finally {
             unroute();
@@ -86,5 +109,6 @@ final class ModelStep implements AutoCloseable {
         routers.forEach(AdapterRouter::release);
         cache.close();
         model.close();
+        if (vision != null) vision.close();
     }
 }

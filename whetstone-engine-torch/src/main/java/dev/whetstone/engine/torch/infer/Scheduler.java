@@ -148,7 +148,7 @@ final class Scheduler implements Runnable {
             int slot = running.size();
             running.add(s);
             try {
-                deliver(s, step.prefill(s.prompt(), slot, s.adapter()), 0);
+                deliver(s, step.prefill(s.prompt(), slot, s.adapter(), s.images()), 0);
             } catch (RuntimeException e) {
                 log.warn("prefill failed", e);
                 s.fail(new InferenceException("the prompt could not be processed: " + e.getMessage(), e));

@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.infer;
 
+import dev.whetstone.engine.torch.data.ImageFrames;
 import dev.whetstone.engine.inference.FinishReason;
 import dev.whetstone.engine.inference.Generation;
 import dev.whetstone.engine.inference.GenerationListener;
@@ -18,6 +19,7 @@ import java.util.Set;
 final class Sequence implements Generation {
     private final TorchServedModel model;
     private final int[] prompt;
+    private final ImageFrames images;
     private final SamplingOptions options;
     private final GenerationListener listener;
     private final Sampler sampler;
@@ -37,8 +39,15 @@ final class Sequence implements Generation {
 
     Sequence(TorchServedModel model, int[] prompt, SamplingOptions options, GenerationListener listener, long seed,
              Runnable wake) {
+        this(model, prompt, null, options, listener, seed, wake);
+    }
+
+    /** @param images the frames of the prompt's images, in the order of its image tokens; null without */
+    Sequence(TorchServedModel model, int[] prompt, ImageFrames images, SamplingOptions options,
+             GenerationListener listener, long seed, Runnable wake) {
         this.model = model;
         this.prompt = prompt;
+        this.images = images;
         this.options = options;
         this.listener = listener;
         this.sampler = Sampler.of(options.temperature(), options.topP(), seed);
@@ -64,6 +73,8 @@ final class Sequence implements Generation {
     TorchServedModel model() { return model; }
 
     int[] prompt() { return prompt; }
+
+    ImageFrames images() { return images; }
 
     LoraWeights adapter() { return model.adapter(); }
 

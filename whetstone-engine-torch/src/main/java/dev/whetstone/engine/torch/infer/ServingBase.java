@@ -7,6 +7,9 @@ import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
+import dev.whetstone.engine.torch.vision.Idefics3Config;
+import dev.whetstone.engine.torch.vision.VisionLm;
+import dev.whetstone.engine.torch.vision.VisionPrompts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +27,12 @@ final class ServingBase implements AutoCloseable {
     private final Set<Integer> eosIds;
     private final int contextLength;
     private final Scheduler scheduler;
+    private final VisionPrompts vision;
     private int users;
 
     private ServingBase(Path dir, ModelStep step, HfTokenizer tokenizer, Set<Integer> eosIds, int contextLength,
-                        Scheduler scheduler) {
+                        Scheduler scheduler, VisionPrompts vision) {
+        this.vision = vision;
         this.dir = dir;
         this.step = step;
         this.tokenizer = tokenizer;
@@ -43,21 +48,31 @@ final class ServingBase implements AutoCloseable {
      */
     static ServingBase load(Path dir, Path tokenizerDir, InferenceOptions o) {
         CausalLm model = null;
+        VisionLm visionLm = null;
         HfTokenizer tokenizer = null;
         try {
-            model = CausalLm.load(dir, new LoadOptions(o.precision(), false));
+            // a vision-language model serves its decoder with the encoder and connector beside it
+            if (Idefics3Config.isVisionModel(dir)) {
+                visionLm = VisionLm.load(dir, new LoadOptions(o.precision(), false));
+                model = visionLm.text();
+            } else {
+                model = CausalLm.load(dir, new LoadOptions(o.precision(), false));
+            }
             tokenizer = HfTokenizer.load(tokenizerDir);
+            VisionPrompts prompts = visionLm == null ? null : VisionPrompts.of(dir, tokenizer);
             ModelConfig c = model.config();
             int context = Math.min(o.maxContext(), c.maxPositions());
-            ModelStep step = new ModelStep(model, o.maxBatch(), context);
+            ModelStep step = new ModelStep(model, visionLm, o.maxBatch(), context);
             Scheduler scheduler = new Scheduler(step, dir.getFileName().toString(), o.maxBatch(), o.maxWaiting(),
                     o.maxGenerationTime());
-            ServingBase base = new ServingBase(dir, step, tokenizer, eosIds(dir, c, tokenizer), context, scheduler);
+            ServingBase base = new ServingBase(dir, step, tokenizer, eosIds(dir, c, tokenizer), context, scheduler,
+                    prompts);
             scheduler.start();
             return base;
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) tokenizer.close();
             if (model != null) model.close();
+            if (visionLm != null) visionLm.close();
             if (e instanceof InferenceException ie) throw ie;
             throw new InferenceException("cannot load the model in " + dir + ": " + e.getMessage(), e);
         }
@@ -101,6 +116,9 @@ final class ServingBase implements AutoCloseable {
     int contextLength() { return contextLength; }
 
     Scheduler scheduler() { return scheduler; }
+
+    /** The chat prompts with images of a vision-language model, or null for a text model. */
+    VisionPrompts vision() { return vision; }
 
     /** Counts deployments on these weights (engine lock held). */
     void acquire() { users++; }

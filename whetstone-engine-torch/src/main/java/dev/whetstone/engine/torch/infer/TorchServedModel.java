@@ -1,5 +1,8 @@
 package dev.whetstone.engine.torch.infer;
 
+import dev.whetstone.data.image.ImageInput;
+import dev.whetstone.engine.torch.data.ImageFrames;
+import dev.whetstone.engine.torch.vision.VisionPrompts;
 import java.util.Set;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.data.ChatMessage;
@@ -32,7 +35,8 @@ public final class TorchServedModel implements ServedModel {
         this.key = key;
         this.base = base;
         this.adapter = adapter;
-        this.info = new ModelInfo(base.contextLength(), tokenizer().config().chatTemplate().isPresent(), false);
+        this.info = new ModelInfo(base.contextLength(), tokenizer().config().chatTemplate().isPresent(),
+                base.vision() != null);
     }
 
     String key() { return key; }
@@ -57,7 +61,32 @@ public final class TorchServedModel implements ServedModel {
     public ModelInfo info() { return info; }
 
     @Override
+    public Prompt chatPrompt(List<ChatMessage> messages, List<ImageInput> images) {
+        if (base.vision() == null) {
+            if (!images.isEmpty()) {
+                throw new InvalidPromptException("deployment '" + key + "' does not accept images (no vision)");
+            }
+            return chatPrompt(messages);
+        }
+        if (template().isEmpty()) {
+            throw new InvalidPromptException("deployment '" + key + "' has no chat template (its"
+                    + " tokenizer_config.json defines none); use the completions endpoint");
+        }
+        try {
+            VisionPrompts.Rendered r = base.vision().chat(messages, images, true);
+            return new Prompt(r.ids(), r.text(), images);
+        } catch (ChatTemplateException e) {
+            throw new InvalidPromptException("the chat template of deployment '" + key + "' refused the messages: "
+                    + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPromptException("deployment '" + key + "': " + e.getMessage());
+        }
+    }
+
+    @Override
     public Prompt chatPrompt(List<ChatMessage> messages) {
+        // a vision model's template reads content parts, with or without images
+        if (base.vision() != null) return chatPrompt(messages, List.of());
         ChatTemplate template = template().orElseThrow(() -> new InvalidPromptException("deployment '" + key
                 + "' has no chat template (its tokenizer_config.json defines none); use the completions endpoint"));
         String text;
@@ -129,10 +158,27 @@ public final class TorchServedModel implements ServedModel {
                         + vocab + "; tokenize with this deployment's own tokenizer");
             }
         }
+        ImageFrames frames = frames(prompt);
         long seed = options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong();
-        Sequence s = new Sequence(this, prompt.tokens(), options, listener, seed, base.scheduler()::wake);
+        Sequence s = new Sequence(this, prompt.tokens(), frames, options, listener, seed, base.scheduler()::wake);
         base.scheduler().submit(s);
         return s;
+    }
+
+    /**
+     * The frames of a prompt's images (processed again from the decoded images: a Prompt carries those, not
+     * frames), checked against the prompt's image tokens.
+     */
+    private ImageFrames frames(Prompt prompt) {
+        if (prompt.images().isEmpty()) return null;
+        if (base.vision() == null) {
+            throw new InvalidPromptException("deployment '" + key + "' does not accept images (no vision)");
+        }
+        try {
+            return base.vision().frames(prompt.tokens(), prompt.images());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPromptException("deployment '" + key + "': " + e.getMessage());
+        }
     }
 
     private Optional<ChatTemplate> template() {

@@ -37,7 +37,7 @@ public enum Architecture {
             if (a.hfNames.contains(name)) return a;
         }
         throw new UnsupportedModelException(where + ": architecture '" + name + "' is not supported; supported: "
-                + supportedNames());
+                + supportedNames() + ", and the vision-language " + ConfigReader.MULTIMODAL);
     }
 
     public static String supportedNames() {

@@ -68,6 +68,15 @@ public final class CausalLm implements AutoCloseable {
         return ModelLoader.load(dir, options);
     }
 
+    /**
+     * The Llama decoder of a multimodal checkpoint: weights under {@code prefix} (Idefics3: "model.text_model."),
+     * head "lm_head.weight" unless {@code tiedHead}. The caller checks that the checkpoint has no unused tensors.
+     */
+    public static CausalLm loadDecoder(Path dir, ModelConfig config, SafetensorsReader reader, LoadOptions options,
+                                       String prefix, boolean tiedHead) throws IOException {
+        return ModelLoader.loadDecoder(dir, config, reader, options, prefix, tiedHead);
+    }
+
     public ModelConfig config() { return config; }
 
     /** The folder the weights came from (tokenizer files are copied from it when saving). */
@@ -124,13 +133,45 @@ public final class CausalLm implements AutoCloseable {
      * @param segmentIds (B, T) int64, equal within one sequence of a row, or null for one sequence per row
      */
     public Tensor hidden(Tensor inputIds, Tensor positions, Tensor keyValid, Tensor segmentIds) {
-        long b = inputIds.size(0);
-        long t = inputIds.size(1);
-        checkLength(t);
-        Tensor pos = positions != null ? positions
-                : torch.arange(Tensors.scalar(t), Tensors.options(ScalarType.Long)).unsqueeze(0).expand(b, t);
+        Tensor pos = positionsOrDefault(positions, inputIds.size(0), inputIds.size(1));
         // 1. token embeddings (B, T, D)
-        Tensor h = embed(inputIds, pos);
+        return blocks(embed(inputIds, pos), pos, keyValid, segmentIds);
+    }
+
+    /**
+     * Token embeddings (B, T, D) of a decoder without learned positions, for callers that replace some rows before
+     * the blocks (a vision-language model splices image features in at its image tokens).
+     */
+    public Tensor embedTokens(Tensor inputIds) {
+        requireNoLearnedPositions();
+        return embed(inputIds, null);
+    }
+
+    /**
+     * {@link #hidden(Tensor, Tensor, Tensor, Tensor)} from input embeddings (B, T, D) instead of token ids:
+     * Hugging Face's {@code inputs_embeds} path.
+     */
+    public Tensor hiddenFromEmbeddings(Tensor embeds, Tensor positions, Tensor keyValid, Tensor segmentIds) {
+        requireNoLearnedPositions();
+        return blocks(embeds, positionsOrDefault(positions, embeds.size(0), embeds.size(1)), keyValid, segmentIds);
+    }
+
+    private void requireNoLearnedPositions() {
+        if (positionEmbedding != null) {
+            throw new UnsupportedModelException(config.architecture() + " adds learned position embeddings to the"
+                    + " token embeddings; input embeddings are supported for rotary-position decoders only");
+        }
+    }
+
+    private Tensor positionsOrDefault(Tensor positions, long b, long t) {
+        checkLength(t);
+        return positions != null ? positions
+                : torch.arange(Tensors.scalar(t), Tensors.options(ScalarType.Long)).unsqueeze(0).expand(b, t);
+    }
+
+    /** Steps 2–3 of the forward pass, from the embeddings h (B, T, D). */
+    private Tensor blocks(Tensor h, Tensor pos, Tensor keyValid, Tensor segmentIds) {
+        long t = h.size(1);
         // 2. shared per-pass inputs: rotary tables (B, T, hd) and the additive masks (B|1, 1, G·T, T).
         ScalarType dt = computeType();
         Tensor mask = mask(t, keyValid, segmentIds);
@@ -154,15 +195,24 @@ public final class CausalLm implements AutoCloseable {
      * @return (B, T, D) in {@link #computeType()}
      */
     public Tensor hiddenCached(Tensor inputIds, long[] start, KvCache cache, int firstSlot) {
-        long b = inputIds.size(0);
-        int t = (int) inputIds.size(1);
+        Tensor pos = CachedPass.positions(start, (int) inputIds.size(1));               // (B, T)
+        // 1. token embeddings (B, T, D)
+        return blocksCached(embed(inputIds, pos), pos, start, cache, firstSlot);
+    }
+
+    /** {@link #hiddenCached} from input embeddings (B, T, D) instead of token ids (a prompt with images). */
+    public Tensor hiddenCachedFromEmbeddings(Tensor embeds, long[] start, KvCache cache, int firstSlot) {
+        requireNoLearnedPositions();
+        return blocksCached(embeds, CachedPass.positions(start, (int) embeds.size(1)), start, cache, firstSlot);
+    }
+
+    private Tensor blocksCached(Tensor h, Tensor pos, long[] start, KvCache cache, int firstSlot) {
+        long b = h.size(0);
+        int t = (int) h.size(1);
         long longest = 0;
         for (long s : start) longest = Math.max(longest, s + t);
         checkLength(longest);
         cache.ensureCapacity((int) longest);
-        Tensor pos = CachedPass.positions(start, t);                                    // (B, T)
-        // 1. token embeddings (B, T, D)
-        Tensor h = embed(inputIds, pos);
         // 2. shared per-pass inputs: rotary tables, the masks over the cached keys (none for one row's one new token:
         //    it sees every key, unless a sliding window hides the oldest), the cache write index.
         ScalarType dt = computeType();
@@ -199,7 +249,7 @@ public final class CausalLm implements AutoCloseable {
     private Tensor embed(Tensor inputIds, Tensor pos) {
         Tensor h = torch.embedding(embedding, inputIds);
         if (embeddingScale != 1) h = h.mul(Tensors.scalar(embeddingScale));
-        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));
+        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));  // pos null: none
         return h;
     }
 

@@ -19,8 +19,22 @@ final class ConfigReader {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file + ": a Hugging Face model folder needs config.json");
         }
-        return parse(new ObjectMapper().readTree(file.toFile()), file.toString());
+        JsonNode c = new ObjectMapper().readTree(file.toFile());
+        if (c.path("architectures").path(0).asText("").equals(MULTIMODAL)) {
+            // sizes (context, widths) for planning come from the decoder; its weights load through the vision package
+            return parseText(c.path("text_config"), file.toString());
+        }
+        return parse(c, file.toString());
     }
+
+    static boolean isMultimodal(Path modelDir) throws IOException {
+        Path file = modelDir.resolve("config.json");
+        return Files.isRegularFile(file)
+                && new ObjectMapper().readTree(file.toFile()).path("architectures").path(0).asText("").equals(MULTIMODAL);
+    }
+
+    /** The one vision-language architecture; its decoder is described by text_config. */
+    static final String MULTIMODAL = "Idefics3ForConditionalGeneration";
 
     static ModelConfig parse(JsonNode c, String where) {
         JsonNode archs = c.path("architectures");
@@ -48,6 +62,22 @@ final class ConfigReader {
             case GEMMA2, GEMMA3 -> gemma(c, arch, where);
             default -> llamaLike(c, arch, where);
         };
+    }
+
+    /**
+     * The {@code text_config} of a multimodal checkpoint: its {@code model_type} (default "llama", as Idefics3Config
+     * assumes) names the decoder; its {@code architectures} entry, when present, names a training-time class
+     * (SmolVLM's "VLlama3ForCausalLM") and is not used.
+     */
+    static ModelConfig parseText(JsonNode textConfig, String where) {
+        String type = textConfig.path("model_type").asText("llama");
+        if (!type.equals("llama")) {
+            throw new UnsupportedModelException(where + ": text_config.model_type '" + type
+                    + "' is not supported; supported: llama");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = textConfig.deepCopy();
+        copy.putArray("architectures").add("LlamaForCausalLM");
+        return parse(copy, where + " (text_config)");
     }
 
     private static ModelConfig llamaLike(JsonNode c, Architecture arch, String where) {

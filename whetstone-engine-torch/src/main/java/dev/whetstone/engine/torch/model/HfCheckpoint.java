@@ -49,7 +49,7 @@ public final class HfCheckpoint {
     }
 
     /** Copies tokenizer and other side files; weights and config.json are written fresh. */
-    static void copyOtherFiles(Path from, Path to) throws IOException {
+    public static void copyOtherFiles(Path from, Path to) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.list(from)) {
             files = s.filter(Files::isRegularFile).toList();

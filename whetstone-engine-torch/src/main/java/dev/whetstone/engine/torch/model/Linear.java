@@ -22,6 +22,9 @@ public final class Linear {
         this.fp32 = Tensors.type(weight) == torch.ScalarType.Float;
     }
 
+    /** A projection outside the decoder (the vision encoder's, the connector's); weight (out, in), bias or null. */
+    public static Linear of(String name, Tensor weight, Tensor bias) { return new Linear(name, weight, bias); }
+
     /** The module path in the Hugging Face checkpoint, e.g. {@code model.layers.0.self_attn.q_proj}. */
     public String name() { return name; }
 

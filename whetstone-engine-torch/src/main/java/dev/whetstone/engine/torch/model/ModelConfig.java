@@ -95,7 +95,13 @@ public record ModelConfig(
     /** Whether the MLP is gated (gate/up/down) rather than GPT-2's fc/proj. */
     public boolean gatedMlp() { return architecture != Architecture.GPT2; }
 
+    /** The model's config.json; for a vision-language checkpoint (Idefics3), its decoder's text_config. */
     public static ModelConfig read(Path modelDir) throws IOException { return ConfigReader.read(modelDir); }
+
+    /** The decoder of a multimodal config.json's {@code text_config} (Llama only); {@code where} names the file. */
+    public static ModelConfig readText(com.fasterxml.jackson.databind.JsonNode textConfig, String where) {
+        return ConfigReader.parseText(textConfig, where);
+    }
 
     /** Query heads per key/value head (grouped-query attention). */
     public int groupSize() { return numHeads / numKvHeads; }

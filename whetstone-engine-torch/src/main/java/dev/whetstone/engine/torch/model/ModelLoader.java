@@ -21,22 +21,42 @@ final class ModelLoader {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Set<String> used = new LinkedHashSet<>();
 
-    private ModelLoader(ModelConfig config, SafetensorsReader reader, LoadOptions options) {
+    private ModelLoader(ModelConfig config, SafetensorsReader reader, WeightLayout layout, LoadOptions options) {
         this.config = config;
         this.reader = reader;
-        this.layout = WeightLayout.of(config, reader.names());
+        this.layout = layout;
         this.options = options;
     }
 
     static CausalLm load(Path dir, LoadOptions options) throws IOException {
         ModelConfig config = ModelConfig.read(dir);
+        if (ConfigReader.isMultimodal(dir)) {
+            throw new UnsupportedModelException(dir + " is a vision-language model (" + ConfigReader.MULTIMODAL
+                    + "); it loads as a whole (engine.torch.vision.VisionLm), not as a text model");
+        }
         try (SafetensorsReader reader = SafetensorsReader.open(dir);
              PointerScope scope = new PointerScope()) {
-            return new ModelLoader(config, reader, options).build(dir);
+            return new ModelLoader(config, reader, WeightLayout.of(config, reader.names()), options).build(dir, true);
         }
     }
 
-    private CausalLm build(Path dir) throws IOException {
+    /**
+     * The Llama decoder inside a multimodal checkpoint, its weights under {@code prefix} (e.g. "model.text_model.")
+     * and its head "lm_head.weight" unless {@code tiedHead}. Tensors of the checkpoint outside the decoder are left
+     * to the caller, which checks that every tensor was used ({@link CausalLm#parameters()} names the decoder's).
+     */
+    static CausalLm loadDecoder(Path dir, ModelConfig config, SafetensorsReader reader, LoadOptions options,
+                                String prefix, boolean tiedHead) throws IOException {
+        if (config.architecture() != Architecture.LLAMA) {
+            throw new UnsupportedModelException(dir + ": text_config of a " + config.architecture()
+                    + " decoder is not supported inside a multimodal checkpoint; supported: llama");
+        }
+        try (PointerScope scope = new PointerScope()) {
+            return new ModelLoader(config, reader, new WeightLayout.Llama(prefix, tiedHead), options).build(dir, false);
+        }
+    }
+
+    private CausalLm build(Path dir, boolean wholeCheckpoint) throws IOException {
         ModelConfig c = config;
         long d = c.hiddenSize();
         Tensor embedding = weight(layout.embedding(), c.vocabSize(), d);
@@ -46,7 +66,7 @@ final class ModelLoader {
         Norm finalNorm = norm(layout.finalNorm());
         String headName = layout.head(c);
         Tensor head = headName == null ? embedding : weight(headName, c.vocabSize(), d);
-        checkAllUsed(dir);
+        if (wholeCheckpoint) checkAllUsed(dir);
         return new CausalLm(c, dir, layout, options, parameters, embedding, positions, layers, finalNorm, head);
     }
 

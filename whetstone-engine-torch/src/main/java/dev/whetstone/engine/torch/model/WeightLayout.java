@@ -23,19 +23,29 @@ sealed interface WeightLayout {
     default boolean ignorable(String name) { return name.endsWith("rotary_emb.inv_freq"); }
 
     static WeightLayout of(ModelConfig c, Set<String> names) {
-        if (c.architecture() != Architecture.GPT2) return new Llama();
+        if (c.architecture() != Architecture.GPT2) return Llama.CAUSAL_LM;
         // Checkpoints saved from GPT2Model lack the "transformer." prefix of GPT2LMHeadModel's.
         return new Gpt2(names.contains("wte.weight") ? "" : "transformer.");
     }
 
-    record Llama() implements WeightLayout {
-        public String embedding() { return "model.embed_tokens.weight"; }
+    /**
+     * Llama-layout decoders. {@code prefix} is the decoder's module path ("model." in *ForCausalLM checkpoints,
+     * "model.text_model." inside Idefics3); {@code tiedHead}, when not null, overrides config.json's
+     * tie_word_embeddings (a multimodal checkpoint decides the head in its top-level config, not the text config).
+     */
+    record Llama(String prefix, Boolean tiedHead) implements WeightLayout {
+        static final Llama CAUSAL_LM = new Llama("model.", null);
 
-        public String finalNorm() { return "model.norm"; }
+        public String embedding() { return prefix + "embed_tokens.weight"; }
 
-        public String head(ModelConfig c) { return c.tiedEmbeddings() ? null : "lm_head.weight"; }
+        public String finalNorm() { return prefix + "norm"; }
 
-        public String layer(int i) { return "model.layers." + i; }
+        public String head(ModelConfig c) {
+            boolean tied = tiedHead != null ? tiedHead : c.tiedEmbeddings();
+            return tied ? null : "lm_head.weight";
+        }
+
+        public String layer(int i) { return prefix + "layers." + i; }
 
         public boolean storedTransposed(String weightName) { return false; }
     }

@@ -39,13 +39,16 @@ public final class ChatTemplate {
     private final String bosToken;
     private final String eosToken;
     private final Clock clock;
+    private final boolean contentParts;
 
-    private ChatTemplate(String source, Node parsed, String bosToken, String eosToken, Clock clock) {
+    private ChatTemplate(String source, Node parsed, String bosToken, String eosToken, Clock clock,
+                         boolean contentParts) {
         this.source = source;
         this.parsed = parsed;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
         this.clock = clock;
+        this.contentParts = contentParts;
     }
 
     /**
@@ -54,7 +57,7 @@ public final class ChatTemplate {
      */
     public static ChatTemplate of(String source, String bosToken, String eosToken) {
         return new ChatTemplate(source, TemplateEngine.parse(TemplateSource.normalize(source)), bosToken, eosToken,
-                Clock.systemDefaultZone());
+                Clock.systemDefaultZone(), false);
     }
 
     /** The {@link #FALLBACK_SOURCE} format, for models without a chat template. */
@@ -64,7 +67,16 @@ public final class ChatTemplate {
 
     /** The same template with {@code strftime_now} reading {@code clock}. */
     public ChatTemplate withClock(Clock clock) {
-        return new ChatTemplate(source, parsed, bosToken, eosToken, clock);
+        return new ChatTemplate(source, parsed, bosToken, eosToken, clock, contentParts);
+    }
+
+    /**
+     * The same template given each message's content as a list of parts, as vision-language processors pass it:
+     * {@code {"type": "text", "text": ...}} and {@code {"type": "image"}} (the template writes its image
+     * placeholder, e.g. {@code <image>}, for the latter).
+     */
+    public ChatTemplate withContentParts() {
+        return new ChatTemplate(source, parsed, bosToken, eosToken, clock, true);
     }
 
     public String source() {
@@ -82,7 +94,7 @@ public final class ChatTemplate {
      * (templates test {@code if tools}), each in the OpenAI form the client wrote.
      */
     public String render(List<ChatMessage> messages, List<ToolDefinition> tools, boolean addGenerationPrompt) {
-        return render(messages.stream().map(ChatTemplate::asMap).toList(), addGenerationPrompt, toolVariables(tools));
+        return render(messages.stream().map(this::toMap).toList(), addGenerationPrompt, toolVariables(tools));
     }
 
     /** {@code {"tools": [...]}} for the template context, or no variable at all when there are none. */
@@ -114,10 +126,18 @@ public final class ChatTemplate {
     }
 
     /**
-     * A message as transformers' templates expect it. Tool calls carry their arguments as a parsed object (dict),
-     * the form Hugging Face documents for templates: Llama 3.1 writes {@code arguments | tojson}, which a string
-     * would double-encode; Qwen's template accepts both.
+     * A message as transformers' templates expect it: content as text (images left out) or, for a template given
+     * content parts ({@link #withContentParts}), as parts. Tool calls carry their arguments as a parsed object
+     * (dict), the form Hugging Face documents for templates: Llama 3.1 writes {@code arguments | tojson}, which a
+     * string would double-encode; Qwen's template accepts both.
      */
+    Map<String, Object> toMap(ChatMessage message) {
+        Map<String, Object> map = asMap(message);
+        if (contentParts) map.put("content", parts(message));
+        return map;
+    }
+
+    /** A message with its text content (images left out) and its tool calls. */
     static Map<String, Object> asMap(ChatMessage message) {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("role", message.role());
@@ -154,4 +174,16 @@ public final class ChatTemplate {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+    /** What replaces a message's content when probing where the content lies (see ContentSpans). */
+    Object probeContent(String probe) {
+        return contentParts ? List.of(Map.of("type", "text", "text", probe)) : probe;
+    }
+
+    private static List<Map<String, Object>> parts(ChatMessage message) {
+        return message.content().stream().map(p -> switch (p) {
+            case dev.whetstone.data.ContentPart.Text t -> Map.<String, Object>of("type", "text", "text", t.text());
+            case dev.whetstone.data.ContentPart.Image i -> Map.<String, Object>of("type", "image");
+        }).toList();
+    }
 }

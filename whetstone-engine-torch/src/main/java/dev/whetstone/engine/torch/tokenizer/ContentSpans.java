@@ -36,11 +36,11 @@ final class ContentSpans {
     /** Spans of the trained messages' contents in {@code rendered}, in message order. */
     static List<Span> ofTrainedMessages(ChatTemplate template, List<ChatMessage> messages, String rendered,
                                         Map<String, Object> variables) {
-        List<Map<String, Object>> maps = messages.stream().map(ChatTemplate::asMap).toList();
+        List<Map<String, Object>> maps = messages.stream().map(template::toMap).toList();
         List<Span> spans = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
             if (messages.get(i).trained()) {
-                Span span = locate(template, maps, i, rendered, variables);
+                Span span = locate(template, maps, i, messages.get(i).text(), rendered, variables);
                 if (span != null) {
                     spans.add(span);
                 }
@@ -50,16 +50,15 @@ final class ContentSpans {
     }
 
     /** The content span of message {@code index}, or null when the template does not render its content. */
-    private static Span locate(ChatTemplate template, List<Map<String, Object>> maps, int index, String rendered,
-                               Map<String, Object> variables) {
+    private static Span locate(ChatTemplate template, List<Map<String, Object>> maps, int index, String content,
+                               String rendered, Map<String, Object> variables) {
         int start = Integer.MAX_VALUE;
         int end = -1;
-        String content = String.valueOf(maps.get(index).get("content"));
         List<String> probes = content.contains(PROBE) ? List.of(PROBE, SECOND_PROBE) : List.of(PROBE);
         for (String probe : probes) {
             List<Map<String, Object>> probed = new ArrayList<>(maps);
             Map<String, Object> message = new LinkedHashMap<>(maps.get(index));
-            message.put("content", probe);
+            message.put("content", template.probeContent(probe));
             message.remove("tool_calls");
             probed.set(index, message);
             String other = template.render(probed, false, variables);

@@ -67,10 +67,31 @@ public final class ExampleTokenizer {
     }
 
     private TokenizedExample chat(ChatExample chat) {
+        return chat(chat, List.of(), null);
+    }
+
+    /**
+     * A conversation with images (vision-language models): the template renders one placeholder per image part, in
+     * order; each is replaced by that image's prompt text (its image tokens, see the vision package) before
+     * tokenizing, and the trained spans move with the text.
+     *
+     * @param placeholder what the template writes for an image part, e.g. {@code <image>}
+     * @throws IllegalArgumentException when the rendered text has another number of placeholders than images
+     */
+    public TokenizedExample tokenize(ChatExample chat, List<String> imagePrompts, String placeholder) {
+        return chat(chat, imagePrompts, placeholder);
+    }
+
+    private TokenizedExample chat(ChatExample chat, List<String> imagePrompts, String placeholder) {
         Map<String, Object> variables = ChatTemplate.toolVariables(chat.tools());
         String rendered = template.render(chat.messages(), chat.tools(), false);
         if (!chat.tools().isEmpty()) requireToolSupport(chat, rendered);
         List<ContentSpans.Span> spans = ContentSpans.ofTrainedMessages(template, chat.messages(), rendered, variables);
+        if (placeholder != null) {
+            List<ContentSpans.Span> moved = new java.util.ArrayList<>();
+            rendered = expand(rendered, imagePrompts, placeholder, spans, moved);
+            spans = moved;
+        }
         HfTokenizer.Encoded encoded = tokenizer.encodeWithOffsets(rendered);
         boolean[] mask = new boolean[encoded.ids().length];
         for (ContentSpans.Span span : spans) {
@@ -98,6 +119,37 @@ public final class ExampleTokenizer {
                     + " ignores 'tool_calls'), so the calls would not be trained; use a model whose template supports"
                     + " tools (docs/fine-tuning-jobs.md, \"Tools in training data\")");
         }
+    }
+
+    /** Replaces the placeholders in order; each span after a replacement moves by the length it added. */
+    private static String expand(String rendered, List<String> prompts, String placeholder,
+                                 List<ContentSpans.Span> spans, List<ContentSpans.Span> moved) {
+        StringBuilder out = new StringBuilder();
+        int[] shiftAt = new int[prompts.size()];
+        int[] shiftBy = new int[prompts.size()];
+        int from = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            int at = rendered.indexOf(placeholder, from);
+            if (at < 0) {
+                throw new IllegalArgumentException("the chat template rendered " + i + " image placeholders ("
+                        + placeholder + ") for " + prompts.size() + " images");
+            }
+            out.append(rendered, from, at).append(prompts.get(i));
+            shiftAt[i] = at;
+            shiftBy[i] = prompts.get(i).length() - placeholder.length();
+            from = at + placeholder.length();
+        }
+        if (rendered.indexOf(placeholder, from) >= 0) {
+            throw new IllegalArgumentException("the chat template rendered more image placeholders (" + placeholder
+                    + ") than the " + prompts.size() + " images of the conversation");
+        }
+        out.append(rendered, from, rendered.length());
+        for (ContentSpans.Span s : spans) {
+            int shift = 0;
+            for (int i = 0; i < shiftAt.length; i++) if (shiftAt[i] < s.start()) shift += shiftBy[i];
+            moved.add(new ContentSpans.Span(s.start() + shift, s.end() + shift));
+        }
+        return out.toString();
     }
 
     /** Marks the tokens overlapping the content, then the end-of-turn token after it. */

@@ -18,9 +18,13 @@ import org.bytedeco.pytorch.Tensor;
  * @param targetRows (M) int64 indices into the flattened (B·T) positions that predict a target token
  * @param targetIds  (M) int64 the tokens those positions must predict
  * @param tokens     real (non-padding) tokens
+ * @param pixels     (N, 3, S, S) the image frames of the rows' examples in the order of their image tokens
+ *                   (row-major over the batch), or null without images
+ * @param images     the same frames per example, in the same order (the feature cache's keys); empty without
  */
 record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRows, Tensor targetIds, int sequences,
-             int length, long tokens, long targets) {
+             int length, long tokens, long targets, Tensor pixels,
+             List<dev.whetstone.engine.torch.data.ImageFrames> images) {
 
     /** A micro-batch to be built inside the caller's pointer scope. */
     interface Source {
@@ -53,12 +57,14 @@ record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRo
         Arrays.fill(seg, -1);
         long[] rowIdx = new long[(int) targets];
         long[] tgt = new long[(int) targets];
+        List<dev.whetstone.engine.torch.data.ImageFrames> images = new java.util.ArrayList<>();
         int k = 0;
         for (int i = 0; i < b; i++) {
             int offset = i * t;
             List<TokenizedExample> row = rows.get(i);
             for (int s = 0; s < row.size(); s++) {
                 TokenizedExample e = row.get(s);
+                if (e.images() != null) images.add(e.images());
                 int n = Math.min(e.length(), maxLength);
                 for (int j = 0; j < n; j++) {
                     ids[offset + j] = e.inputIds()[j];
@@ -75,7 +81,21 @@ record Batch(Tensor inputIds, Tensor positions, Tensor segments, Tensor targetRo
         }
         return new Batch(Tensors.longs(ids, b, t), packed ? Tensors.longs(pos, b, t) : null,
                 packed ? Tensors.longs(seg, b, t) : null, Tensors.longs(rowIdx, rowIdx.length),
-                Tensors.longs(tgt, tgt.length), b, t, tokens, targets);
+                Tensors.longs(tgt, tgt.length), b, t, tokens, targets, pixels(images), List.copyOf(images));
+    }
+
+    /** The frames of the examples, in order, as one (N, 3, S, S) tensor; null when none has images. */
+    private static Tensor pixels(List<dev.whetstone.engine.torch.data.ImageFrames> images) {
+        if (images.isEmpty()) return null;
+        int size = images.get(0).size();
+        int frames = images.stream().mapToInt(dev.whetstone.engine.torch.data.ImageFrames::count).sum();
+        float[] all = new float[frames * 3 * size * size];
+        int at = 0;
+        for (var f : images) {
+            System.arraycopy(f.pixels(), 0, all, at, f.pixels().length);
+            at += f.pixels().length;
+        }
+        return Tensors.floats(all, frames, 3, size, size);
     }
 
     /** Tokens one example (both sequences of a pair) puts through the model, each cut to maxLength. */

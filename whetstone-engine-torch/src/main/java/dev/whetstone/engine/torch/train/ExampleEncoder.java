@@ -20,5 +20,14 @@ public interface ExampleEncoder extends AutoCloseable {
     @FunctionalInterface
     interface Factory {
         ExampleEncoder open(Path modelDir, int maxLength) throws IOException;
+
+        /**
+         * Opens the encoder for examples that may carry images, loaded through {@code images} (the job's loader;
+         * null refuses images). Text-only encoders ignore it.
+         */
+        default ExampleEncoder open(Path modelDir, int maxLength, dev.whetstone.data.image.ImageLoader images)
+                throws IOException {
+            return open(modelDir, maxLength);
+        }
     }
 }

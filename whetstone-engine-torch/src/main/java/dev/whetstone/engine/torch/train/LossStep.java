@@ -5,6 +5,7 @@ import dev.whetstone.engine.torch.model.NoGrad;
 import dev.whetstone.engine.torch.model.TokenCrossEntropy;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
+import dev.whetstone.engine.torch.vision.VisionLm;
 
 /** Forward (and backward) of one micro-batch: next-token cross-entropy over its target positions. */
 final class LossStep {
@@ -46,7 +47,7 @@ final class LossStep {
         if (b.targets() == 0) return Stats.ZERO;
         try (PointerScope scope = new PointerScope()) {
             CausalLm m = t.model();
-            Tensor rows = targetRows(m, b);
+            Tensor rows = targetRows(t, b);
             Tensor head = m.headWeight();
             var r = TokenCrossEntropy.compute(rows.detach(), head, b.targetIds(), gradScale,
                     t.headTrainable() ? head.grad() : null);
@@ -59,9 +60,27 @@ final class LossStep {
         if (b.targets() == 0) return Stats.ZERO;
         try (PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
             CausalLm m = t.model();
-            var r = TokenCrossEntropy.compute(targetRows(m, b), m.headWeight(), b.targetIds(), 0, null);
+            var r = TokenCrossEntropy.compute(targetRows(t, b), m.headWeight(), b.targetIds(), 0, null);
             return new Stats(r.lossSum(), r.correct(), r.count());
         }
+    }
+
+    /**
+     * Final hidden states at the target positions, the batch's images spliced in at their image tokens (a
+     * vision-language model). A frozen vision side's features come from the run's cache (computed once an image,
+     * without autograd); a trained connector records autograd through it.
+     */
+    static Tensor targetRows(Trainable t, Batch b) {
+        VisionLm v = t.vision();
+        if (b.pixels() == null || v == null) {
+            if (b.pixels() != null) throw new IllegalStateException("a batch with images for a text model");
+            return targetRows(t.model(), b);
+        }
+        // a trained connector needs autograd through it every step; a frozen vision side gives cached features
+        Tensor features = t.visionTrained() ? v.imageFeatures(b.pixels())
+                : t.imageFeatures().features(v, b.images());
+        Tensor h = v.hidden(b.inputIds(), features, b.positions(), null, b.segments());
+        return h.reshape(-1, h.size(2)).index_select(0, b.targetRows());
     }
 
     /** Final hidden states at the target positions: (B, T, D) → (M, D). */

@@ -82,6 +82,11 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
         b.putInt(e.length());
         for (int i = 0; i < e.length(); i++) b.putInt(e.inputIds()[i]).put((byte) (e.lossMask()[i] ? 1 : 0));
         md.update(b.array());
+        if (e.images() != null) {
+            ByteBuffer p = ByteBuffer.allocate(4 * e.images().pixels().length);
+            for (float v : e.images().pixels()) p.putFloat(v);
+            md.update(p.array());
+        }
     }
 
     private static String name(Path p) { return p == null ? "" : String.valueOf(p.getFileName()); }

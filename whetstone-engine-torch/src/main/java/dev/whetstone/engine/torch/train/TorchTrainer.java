@@ -30,7 +30,8 @@ public final class TorchTrainer implements Trainer {
         try {
             int maxLength = Math.min(options.maxSequenceLength(),
                     ModelConfig.read(spec.baseModelDir()).maxPositions());
-            try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength)) {
+            // a vision model's images come through the job's loader (its per-job cache), never fetched here
+            try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength, spec.images())) {
                 boolean preference = spec.hyperparameters() != null && spec.hyperparameters().preference();
                 training = encode(encoder, spec.training(), "training_file", preference);
                 validation = encode(encoder, spec.validation(), "validation_file", preference);

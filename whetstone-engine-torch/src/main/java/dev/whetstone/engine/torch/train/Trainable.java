@@ -8,6 +8,10 @@ import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.HfCheckpoint;
 import dev.whetstone.engine.torch.model.LoadOptions;
 import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.UnsupportedModelException;
+import dev.whetstone.engine.torch.vision.Idefics3Config;
+import dev.whetstone.engine.torch.vision.VisionCheckpoint;
+import dev.whetstone.engine.torch.vision.VisionLm;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -20,6 +24,17 @@ sealed interface Trainable extends AutoCloseable {
 
     /** Trained tensors by the name they are saved under. */
     Map<String, Tensor> parameters();
+
+    /** The vision-language model whose decoder {@link #model()} is, or null for a text model. */
+    VisionLm vision();
+
+    /** Whether gradients flow into the vision side (connector or encoder). */
+    boolean visionTrained();
+
+    /** The run's cache of frozen image features (used when {@link #visionTrained()} is false). */
+    default ImageFeatureCache imageFeatures() {
+        throw new IllegalStateException("no image feature cache: not a frozen vision model");
+    }
 
     /** Whether the output projection is trained (its gradient comes from the hand-written loss backward). */
     boolean headTrainable();
@@ -47,6 +62,7 @@ sealed interface Trainable extends AutoCloseable {
         boolean initIsAdapter = r.initDir() != null && PeftFiles.isAdapterDir(r.initDir());
         Path base = r.initDir() != null && !initIsAdapter ? r.initDir() : r.baseModelDir();
         boolean full = r.method() == TrainingSpec.Method.FULL;
+        if (Idefics3Config.isVisionModel(base)) return openVision(r, seed, base, full, initIsAdapter);
         CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining()
                 : new LoadOptions(r.options().frozenPrecision(), false));
         CausalLm reference = null;
@@ -68,8 +84,42 @@ sealed interface Trainable extends AutoCloseable {
         }
     }
 
+    /**
+     * A vision-language model: LoRA on the decoder's projections with encoder and connector frozen, or full
+     * fine-tuning of decoder and connector (the encoder stays frozen). Preference (DPO) runs are text-only.
+     */
+    private static Trainable openVision(FineTuneRequest r, long seed, Path base, boolean full, boolean initIsAdapter)
+            throws IOException {
+        if (r.hyperparameters().preference()) {
+            throw new UnsupportedModelException("preference (DPO) training of vision-language models is not"
+                    + " supported; use supervised fine-tuning");
+        }
+        VisionLm vision = VisionLm.load(base, full ? LoadOptions.fullTraining()
+                : new LoadOptions(r.options().frozenPrecision(), false), full, false);
+        try {
+            if (initIsAdapter) LoraModel.load(vision.text(), r.initDir()).mergeIntoBase();
+            if (full) return new Full(vision.text(), null, vision);
+            LoraConfig cfg = r.options().lora() != null ? r.options().lora()
+                    : LoraConfig.defaults(vision.text().config().architecture());
+            return new Lora(vision.text(), LoraModel.attach(vision.text(), cfg, seed),
+                    initIsAdapter ? r.initDir() : null, vision);
+        } catch (IOException | RuntimeException e) {
+            vision.close();
+            throw e;
+        }
+    }
+
     /** LoRA: adapters trained, base frozen; {@code stackOn} is the merged earlier adapter, if any. */
-    record Lora(CausalLm model, LoraModel lora, Path stackOn) implements Trainable {
+    record Lora(CausalLm model, LoraModel lora, Path stackOn, VisionLm vision, ImageFeatureCache imageFeatures)
+            implements Trainable {
+        Lora(CausalLm model, LoraModel lora, Path stackOn) { this(model, lora, stackOn, null, null); }
+
+        Lora(CausalLm model, LoraModel lora, Path stackOn, VisionLm vision) {
+            this(model, lora, stackOn, vision, vision == null ? null : new ImageFeatureCache());
+        }
+
+        public boolean visionTrained() { return false; }
+
         public Map<String, Tensor> parameters() { return lora.trainableParameters(); }
 
         public boolean headTrainable() { return false; }
@@ -92,12 +142,26 @@ sealed interface Trainable extends AutoCloseable {
         public void close() {
             lora.close();
             model.close();
+            if (imageFeatures != null) imageFeatures.close();
+            if (vision != null) vision.close();
         }
     }
 
-    /** Full fine-tuning: every weight trained in fp32; {@code reference} the frozen start for DPO, else null. */
-    record Full(CausalLm model, CausalLm reference) implements Trainable {
-        public Map<String, Tensor> parameters() { return model.parameters(); }
+    /**
+     * Full fine-tuning: every weight trained in fp32 (a vision model's encoder excepted); {@code reference} the frozen
+     * start for DPO, else null.
+     */
+    record Full(CausalLm model, CausalLm reference, VisionLm vision) implements Trainable {
+        Full(CausalLm model, CausalLm reference) { this(model, reference, null); }
+
+        public boolean visionTrained() { return vision != null; }
+
+        public Map<String, Tensor> parameters() {
+            if (vision == null) return model.parameters();
+            Map<String, Tensor> trained = new java.util.LinkedHashMap<>();
+            vision.parameters().forEach((name, t) -> { if (t.requires_grad()) trained.put(name, t); });
+            return trained;
+        }
 
         public boolean headTrainable() { return true; }
 
@@ -110,11 +174,14 @@ sealed interface Trainable extends AutoCloseable {
             }
         }
 
-        public void saveCheckpoint(Path dir) throws IOException { HfCheckpoint.save(model, dir); }
+        public void saveCheckpoint(Path dir) throws IOException {
+            if (vision != null) VisionCheckpoint.save(vision, dir); else HfCheckpoint.save(model, dir);
+        }
 
         public void close() {
             model.close();
             if (reference != null) reference.close();
+            if (vision != null) vision.close();
         }
     }
 }

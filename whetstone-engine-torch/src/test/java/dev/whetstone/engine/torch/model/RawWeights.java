@@ -11,11 +11,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Test-side safetensors parser (F32 only), independent of the production reader: the whole file on the heap. */
-final class RawWeights {
+public final class RawWeights {
     final Map<String, double[]> values = new HashMap<>();
     final Map<String, long[]> shapes = new HashMap<>();
 
-    static RawWeights read(Path file) throws IOException {
+    public static RawWeights read(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         int headerLen = (int) buf.getLong(0);
         byte[] header = new byte[headerLen];
@@ -37,7 +37,9 @@ final class RawWeights {
         return w;
     }
 
-    double[] get(String name) {
+    public boolean has(String name) { return values.containsKey(name); }
+
+    public double[] get(String name) {
         double[] v = values.get(name);
         if (v == null) throw new IllegalArgumentException("no tensor " + name);
         return v;
