@@ -38,7 +38,7 @@ final class GgufExport {
             }
             case QWEN2 -> "qwen2";
             case GPT2 -> "gpt2";
-            case QWEN3, SMOLLM3, GEMMA2, GEMMA3 -> throw new UnsupportedModelException("GGUF export: architecture "
+            case QWEN3, SMOLLM3, GEMMA2, GEMMA3, PHI3 -> throw new UnsupportedModelException("GGUF export: architecture "
                     + c.architecture().hfNames().getFirst() + " is not written yet (llama, mistral without a sliding "
                     + "window, qwen2 and gpt2 are); export it as hf or peft instead");
         };
