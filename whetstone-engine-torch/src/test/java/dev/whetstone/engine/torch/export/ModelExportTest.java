@@ -140,6 +140,77 @@ class ModelExportTest {
         }
     }
 
+    /**
+     * Phi-3 (fused qkv and gate_up, partial rotary 0.75, longrope's short factors with an attention factor of
+     * √(1 + ln 2 / ln 512): context 1024 over an original 512, loaded by llama.cpp with a 512-token context so it
+     * picks the short factors as transformers does for these short prompts), untied and tied; Gemma 2 (soft-caps,
+     * alternating window of 4, sandwich norms stored as 1 + w; 26 layers, the 2B's count) and Gemma 3 (q/k norms,
+     * five sliding layers then a
+     * global one, local rope base 10000, linear-scaled global rope), with query_pre_attn_scalar = head_dim as
+     * llama.cpp assumes.
+     */
+    @Test
+    void ggufOfPhi3AndGemmaModelsGivesLlamaCppTheSameGreedyTokens() throws Exception {
+        int vocab = TinyTokenizerFactory.vocabSize();
+        RopeScaling longrope = new RopeScaling("longrope", 0, 0, 0, 512);
+        List<TinyModelFactory.Spec> specs = List.of(
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 2, 128, 1024, false, longrope,
+                        false),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 1, 128, 1024, true, longrope,
+                        false),
+                // 26 layers: this llama.cpp's gemma2 graph aborts on a layer count other than 2B's 26, 9B's 42, 27B's 46
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA2, vocab, 64, 26, 4, 2, 128, 512, true, null,
+                        false),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA3, vocab, 64, 6, 4, 2, 128, 512, true,
+                        new RopeScaling("linear", 2.0, 0, 0, 0), false));
+        for (int i = 0; i < specs.size(); i++) {
+            TinyModelFactory.Spec spec = specs.get(i);
+            Path model = dir.resolve("family-" + i);
+            TinyTokenizerFactory.write(model, TinyTokenizerFactory.Flavor.CHAT);
+            TinyModelFactory.write(model, spec, 21 + i, TinyModelFactory.Init.FAN_IN);
+            if (spec.arch() != TinyModelFactory.Arch.PHI3) {
+                editConfig(model, c -> {
+                    c.put("query_pre_attn_scalar", spec.headDim());
+                    if (spec.arch() == TinyModelFactory.Arch.GEMMA3) c.put("sliding_window_pattern", 6);
+                });
+            }
+            checkBaseModel(model, List.of("Can I play PC games on my Xbox? Let us check the network settings."));
+        }
+    }
+
+    @Test
+    void ggufRefusesWhatLlamaCppWouldComputeDifferently() throws Exception {
+        int vocab = TinyTokenizerFactory.vocabSize();
+        Path gemma = dir.resolve("refused-gemma2");
+        TinyTokenizerFactory.write(gemma, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(gemma, TinyModelFactory.Spec.tiny(TinyModelFactory.Arch.GEMMA2, vocab), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(gemma, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "g", dir.resolve("g.gguf")))
+                .hasMessageContaining("query_pre_attn_scalar 24 other than head_dim 32");
+        Path phi3 = dir.resolve("refused-phi3");
+        TinyTokenizerFactory.write(phi3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(phi3, new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 2, 128,
+                512, true, null, false, 4), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(phi3, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "p", dir.resolve("p.gguf")))
+                .hasMessageContaining("sliding window of 4 tokens within its context of 512");
+        Path qwen3 = dir.resolve("refused-qwen3");
+        TinyTokenizerFactory.write(qwen3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(qwen3, TinyModelFactory.Spec.tiny(TinyModelFactory.Arch.QWEN3, vocab), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(qwen3, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "q", dir.resolve("q.gguf")))
+                .hasMessageContaining("architecture Qwen3ForCausalLM is not written yet");
+        assertThat(dir.resolve("g.gguf")).doesNotExist();
+    }
+
+    private static void editConfig(Path model, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var c = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(model.resolve("config.json").toFile());
+        change.accept(c);
+        json.writeValue(model.resolve("config.json").toFile(), c);
+    }
+
     /** f32 and f16 GGUF exports of a model folder against our engine, greedy, on {@code prompts}. */
     private static void checkBaseModel(Path model, List<String> prompts) throws Exception {
         LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
