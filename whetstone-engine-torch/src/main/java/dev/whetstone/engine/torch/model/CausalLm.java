@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A decoder-only language model (Llama, Mistral, Qwen2/3, Gemma 2/3, GPT-2) on libtorch tensors, loaded from a Hugging Face folder.
+ * A decoder-only language model (Llama, Mistral, Qwen2/3, SmolLM3, Gemma 2/3, Phi-3, GPT-2) on libtorch tensors,
+ * loaded from a Hugging Face folder.
  *
  * <p>Weights live until {@link #close()}; tensors returned by the forward methods belong to the caller's
  * {@link org.bytedeco.javacpp.PointerScope}.
