@@ -183,12 +183,8 @@ public final class CausalLm implements AutoCloseable {
                 : longest > config.slidingWindow()
                         ? CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED, config.slidingWindow())
                         : mask;
-        long[] lengths = ropeLengths;
-        if (lengths == null) {
-            lengths = new long[(int) b];
-            for (int i = 0; i < b; i++) lengths[i] = start[i] + t;
-        }
-        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt, lengths), mask,
+        // without ropeLengths, each row's length is its largest position + 1 = start + T
+        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt, ropeLengths), mask,
                 CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest,
                 localRope == null ? null : localRope.tables(pos, dt, null), slidingMask);
         // 3. the blocks, then the final norm.
