@@ -81,6 +81,48 @@ class Phi3ModelTest {
         assertThat(diff).isGreaterThan(1e-3);
     }
 
+    /**
+     * Longrope chooses its factors per row: in a left-padded batch, an 11-token sequence (past the original context
+     * of 8: long factors) and a 5-token one (short factors) each give the hidden states they give alone, although
+     * transformers would rotate both with the long factors of the batch's longest row.
+     */
+    @Test
+    void aBatchOfALongAndAShortSequenceEqualsEachAlone() throws Exception {
+        TinyModelFactory.write(dir, longFactors(), 42);
+        long[] longSeq = {5, 9, 3, 7, 1, 4, 8, 2, 6, 11, 12};
+        long[] shortSeq = {8, 2, 6, 13, 14};
+        long[] batch = new long[22];
+        long[] positions = new long[22];
+        boolean[] valid = new boolean[22];
+        for (int i = 0; i < 11; i++) {
+            batch[i] = longSeq[i];
+            positions[i] = i;
+            valid[i] = true;
+        }
+        for (int i = 0; i < 5; i++) {
+            batch[11 + 6 + i] = shortSeq[i];
+            positions[11 + 6 + i] = i;
+            valid[11 + 6 + i] = true;
+        }
+        try (CausalLm m = CausalLm.load(dir, new LoadOptions(Precision.FP64, false));
+             PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
+            Tensor keyValid = org.bytedeco.pytorch.AbstractTensor.create(valid, 2, 11).clone();
+            Tensor h = m.hidden(Tensors.longs(batch, 2, 11), Tensors.longs(positions, 2, 11), keyValid);
+            Tensor longAlone = m.hidden(Tensors.longs(longSeq, 1, 11), null, null).select(0, 0);
+            Tensor shortAlone = m.hidden(Tensors.longs(shortSeq, 1, 5), null, null).select(0, 0);
+            double tol = Tolerances.fp64(Tensors.item(longAlone.abs().max()), ModelTolerances.forwardOps(longFactors()));
+            assertThat(Tensors.item(h.select(0, 0).sub(longAlone).abs().max())).isLessThan(tol);
+            assertThat(Tensors.item(h.select(0, 1).narrow(0, 6, 5).sub(shortAlone).abs().max())).isLessThan(tol);
+            // the same short sequence rotated with the long factors (forced) differs far beyond the tolerance, so a
+            // batch-wide choice would fail the comparison above
+            try (KvCache cache = new KvCache(m.config(), m.computeType(), 1, 16, 16)) {
+                Tensor forced = m.hiddenCached(Tensors.longs(shortSeq, 1, 5), new long[] {0}, cache, 0,
+                        new long[] {11}).select(0, 0);
+                assertThat(Tensors.item(forced.sub(shortAlone).abs().max())).isGreaterThan(1e6 * tol);
+            }
+        }
+    }
+
     private void assertMatchesReference(TinyModelFactory.Spec spec, Precision precision, Consumer<ObjectNode> change)
             throws Exception {
         TinyModelFactory.write(dir, spec, 42);
