@@ -341,6 +341,81 @@ class ModelExportTest {
         }
     }
 
+    /**
+     * A LoRA adapter of a Phi-3 model on the fused modules (qkv_proj, o_proj, gate_up_proj, down_proj, B random):
+     * its PEFT export names and shapes the fused modules as PEFT does, and the merged hf folder gives the adapted
+     * logits.
+     */
+    @Test
+    void phi3AdapterExportsMergeTheFusedModules() throws Exception {
+        Path phi3 = dir.resolve("phi3-base");
+        TinyTokenizerFactory.write(phi3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.Spec spec = new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3,
+                TinyTokenizerFactory.vocabSize(), 64, 2, 4, 2, 128, 1024, false,
+                new RopeScaling("longrope", 0, 0, 0, 512), false);
+        TinyModelFactory.write(phi3, spec, 31, TinyModelFactory.Init.FAN_IN);
+        Path phi3Adapter = dir.resolve("phi3-adapter");
+        LoadOptions fp32 = new LoadOptions(Precision.FP32, false);
+        try (CausalLm m = CausalLm.load(phi3, fp32);
+             LoraModel lora = LoraModel.attach(m, dev.whetstone.engine.torch.lora.LoraConfig.defaults(
+                     m.config().architecture()), 5)) {
+            org.bytedeco.pytorch.global.torch.manual_seed(5);
+            try (NoGrad ng = NoGrad.enter()) {
+                lora.trainableParameters().forEach((n, t) -> {
+                    if (n.contains("lora_B")) {
+                        t.copy_(org.bytedeco.pytorch.global.torch.randn(t.size(0), t.size(1))
+                                .mul(Tensors.scalar(0.05)));
+                    }
+                });
+            }
+            lora.save(phi3Adapter);
+        }
+        Path peft = dir.resolve("phi3-peft");
+        TorchEngine.exportModel(phi3Adapter, phi3, TorchEngine.ExportFormat.PEFT, null, "p", peft);
+        try (SafetensorsReader r = SafetensorsReader.open(peft.resolve(PeftFiles.WEIGHTS))) {
+            String qkv = "base_model.model.model.layers.1.self_attn.qkv_proj.";
+            String gateUp = "base_model.model.model.layers.1.mlp.gate_up_proj.";
+            assertThat(r.names()).contains(qkv + "lora_A.weight", qkv + "lora_B.weight", gateUp + "lora_A.weight",
+                    gateUp + "lora_B.weight", "base_model.model.model.layers.1.self_attn.o_proj.lora_A.weight",
+                    "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight");
+            try (PointerScope scope = new PointerScope()) {
+                // rows of the fused outputs: q (4·16) + k and v (2·16 each); gate and up (2·128)
+                assertThat(r.read(qkv + "lora_B.weight", dev.whetstone.engine.torch.model.DType.F32).shape())
+                        .containsExactly(128, 16);
+                assertThat(r.read(gateUp + "lora_B.weight", dev.whetstone.engine.torch.model.DType.F32).shape())
+                        .containsExactly(256, 16);
+            }
+        }
+        JsonNode config = new ObjectMapper().readTree(peft.resolve("adapter_config.json").toFile());
+        assertThat(config.path("target_modules").toString())
+                .isEqualTo("[\"qkv_proj\",\"o_proj\",\"gate_up_proj\",\"down_proj\"]");
+
+        Path merged = dir.resolve("phi3-merged");
+        TorchEngine.exportModel(phi3Adapter, phi3, TorchEngine.ExportFormat.HF, null, "m", merged);
+        try (CausalLm fromHf = CausalLm.load(merged, fp32);
+             CausalLm served = CausalLm.load(phi3, fp32);
+             LoraModel lora = LoraModel.load(served, phi3Adapter);
+             PointerScope scope = new PointerScope();
+             NoGrad ng = NoGrad.enter()) {
+            Tensor input = Tensors.longs(new long[] {5, 80, 300, 41, 7, 99, 12, 250, 251}, 1, 9);
+            float[] a = Tensors.toFloats(fromHf.logits(fromHf.hidden(input, null, null)));
+            float[] b = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            lora.close();
+            float[] plain = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            double scale = 0;
+            double worst = 0;
+            double moved = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(b[i]));
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                moved = Math.max(moved, Math.abs(plain[i] - b[i]));
+            }
+            long ops = spec.layers() * (long) spec.intermediate();
+            assertThat(worst).isLessThan(Tolerances.fp32(scale, ops));
+            assertThat(moved).as("the adapter matters").isGreaterThan(100 * Tolerances.fp32(scale, ops));
+        }
+    }
+
     @Test
     void peftExportHasPeftsFileAndTensorNames() throws Exception {
         Path out = dir.resolve("peft");
