@@ -343,8 +343,8 @@ class ModelExportTest {
 
     /**
      * A LoRA adapter of a Phi-3 model on the fused modules (qkv_proj, o_proj, gate_up_proj, down_proj, B random):
-     * its PEFT export names and shapes the fused modules as PEFT does, and the merged hf folder gives the adapted
-     * logits.
+     * its PEFT export names and shapes the fused modules as PEFT does, the merged hf folder gives the adapted
+     * logits, and that folder's GGUF gives llama.cpp our greedy tokens.
      */
     @Test
     void phi3AdapterExportsMergeTheFusedModules() throws Exception {
@@ -390,7 +390,9 @@ class ModelExportTest {
         assertThat(config.path("target_modules").toString())
                 .isEqualTo("[\"qkv_proj\",\"o_proj\",\"gate_up_proj\",\"down_proj\"]");
 
-        Path merged = dir.resolve("phi3-merged");
+        // the GGUF's general.name is the folder's name: llama.cpp marks "</s>" (which the demo vocabulary lacks)
+        // in models whose name contains "phi3" or "phi-3", and then refuses the vocabulary
+        Path merged = dir.resolve("merged-adapter");
         TorchEngine.exportModel(phi3Adapter, phi3, TorchEngine.ExportFormat.HF, null, "m", merged);
         try (CausalLm fromHf = CausalLm.load(merged, fp32);
              CausalLm served = CausalLm.load(phi3, fp32);
@@ -414,6 +416,7 @@ class ModelExportTest {
             assertThat(worst).isLessThan(Tolerances.fp32(scale, ops));
             assertThat(moved).as("the adapter matters").isGreaterThan(100 * Tolerances.fp32(scale, ops));
         }
+        checkBaseModel(merged, List.of("Can I play PC games on my Xbox? Let us check the network settings."));
     }
 
     @Test
