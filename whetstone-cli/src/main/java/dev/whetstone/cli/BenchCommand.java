@@ -54,7 +54,8 @@ final class BenchCommand {
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = {
         "Measures the machine's fp32 and bf16 matrix-multiply peak, then trains the demo model tiny-chat and a",
-        "SmolLM2-135M-shaped Llama (random weights), batch 4 x 256, LoRA and full, for a fixed number of steps:",
+        "SmolLM2-135M-shaped Llama (random weights; --model qwen3-0.6b-shape adds a Qwen3-0.6B-shaped Qwen3), batch",
+        "4 x 256, LoRA and full, for a fixed number of steps:",
         "tokens/s, step time, peak RSS and MFU per configuration."})
     static final class Train implements Callable<Integer> {
         @Option(names = "--steps", defaultValue = "6", description = "Steps per configuration; the first is warm-up (default ${DEFAULT-VALUE}).")
@@ -111,7 +112,8 @@ final class BenchCommand {
     }
 
     @Command(name = "infer", mixinStandardHelpOptions = true, description = {
-        "Measures the machine's memory read rate, then serves a SmolLM2-135M-shaped Llama (random weights) through",
+        "Measures the machine's memory read rate, then serves a SmolLM2-135M-shaped Llama (or, with --model, a",
+        "Qwen3-0.6B-shaped Qwen3; random weights) through",
         "the inference engine: time to first token (128-token prompt), batch-1 decode tokens/s bare and through a",
         "LoRA adapter, aggregate tokens/s of 8 streams over two adapters, and adapter deployment time."})
     static final class Infer implements Callable<Integer> {
@@ -120,6 +122,9 @@ final class BenchCommand {
 
         @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure (default ${DEFAULT-VALUE}).")
         List<String> precisions;
+
+        @Option(names = "--model", defaultValue = "smollm2-135m-shape", description = "Model to serve: smollm2-135m-shape or qwen3-0.6b-shape (default ${DEFAULT-VALUE}).")
+        String model;
 
         @Option(names = "--work-dir", description = "Where the benchmark model and adapters are written (default: a temporary folder).")
         Path workDir;
@@ -137,7 +142,11 @@ final class BenchCommand {
                             "--precision: '" + p + "' is not one of " + String.join(", ", InferBench.PRECISIONS));
                 }
             }
-            InferBench.Report report = InferBench.run(work, t, precisions);
+            if (!InferBench.MODELS.contains(model)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--model: '" + model + "' is not one of " + String.join(", ", InferBench.MODELS));
+            }
+            InferBench.Report report = InferBench.run(work, t, precisions, model);
             if (json) InferBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
         }

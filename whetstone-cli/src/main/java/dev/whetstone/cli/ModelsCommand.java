@@ -44,12 +44,12 @@ final class ModelsCommand {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Download a base or fine-tuned model from a running service: peft (the LoRA adapter as PEFT"
+            description = "Download a base or fine-tuned model or a checkpoint from a running service: peft (the LoRA adapter as PEFT"
                     + " saves it), hf (a complete Hugging Face folder, the adapter merged) or gguf (one llama.cpp file).")
     static final class Export implements Callable<Integer> {
         @Mixin JobsCommand.Endpoint endpoint;
 
-        @Parameters(index = "0", paramLabel = "MODEL", description = "Model id (base or fine-tuned).")
+        @Parameters(index = "0", paramLabel = "MODEL", description = "Model id (base or fine-tuned), or a checkpoint id (ftchkpt-…) or name (…:ckpt-step-N).")
         String model;
 
         @Option(names = "--format", required = true, description = "peft, hf or gguf.")

@@ -116,6 +116,7 @@ class CommandLineParsingTest {
     void benchTrainRejectsAnUnknownModelOrMethodBeforeMeasuring() {
         assertThat(WhetstoneCli.run("bench", "train", "--model", "tiny-chat,gpt-5")).isEqualTo(2);
         assertThat(WhetstoneCli.run("bench", "train", "--method", "qlora")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "infer", "--model", "gpt-5")).isEqualTo(2);
     }
 
     @Test

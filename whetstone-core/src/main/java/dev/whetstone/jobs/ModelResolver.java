@@ -31,6 +31,9 @@ public final class ModelResolver {
 
     public ModelCatalog catalog() { return catalog; }
 
+    /** Whether {@code name} is a checkpoint, by {@code ftchkpt-…} id or {@code …:ckpt-step-N} name. */
+    public boolean isCheckpoint(String name) { return checkpoints.find(name).isPresent(); }
+
     public ResolvedModel resolve(String name) {
         return resolve(name, 0);
     }

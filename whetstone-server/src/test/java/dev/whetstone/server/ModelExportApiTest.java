@@ -105,6 +105,40 @@ class ModelExportApiTest {
         assertThat(error.path("message").asText()).contains("tiny-real.ft-gone", "could not be exported");
     }
 
+    /**
+     * A checkpoint, by its ftchkpt id and by its name: a real LoRA adapter of tiny-real (PEFT layout, B non-zero),
+     * exported as the adapter itself and merged into GGUF over the job's base model.
+     */
+    @Test
+    void aCheckpointExportsByIdAndByName() throws Exception {
+        Path adapter = data.resolve("jobs/ftjob-ck/checkpoints/step-4");
+        try (var model = dev.whetstone.engine.torch.model.CausalLm.load(data.resolve("models/tiny-real"),
+                new dev.whetstone.engine.torch.model.LoadOptions(dev.whetstone.engine.torch.model.Precision.FP32, false));
+             var lora = dev.whetstone.engine.torch.lora.LoraModel.attach(model,
+                     dev.whetstone.engine.torch.lora.LoraConfig.defaults(model.config().architecture()), 3)) {
+            lora.save(adapter);
+        }
+        server.stores.jobs().insert(new dev.whetstone.jobs.FineTuningJob("ftjob-ck", 1,
+                dev.whetstone.jobs.JobStatus.SUCCEEDED, "tiny-real", "file-train", null, null, 42L,
+                dev.whetstone.engine.TrainingSpec.Hyperparameters.auto(), null, dev.whetstone.engine.TrainingSpec.Method.LORA,
+                null, List.of(), null, null, null, null, 0, null, null, false, false));
+        server.stores.checkpoints().insert(new dev.whetstone.jobs.Checkpoint("ftchkpt-abc", "ftjob-ck", 2, 4,
+                "tiny-real.ft-ck:ckpt-step-4", java.util.Map.of(), "jobs/ftjob-ck/checkpoints/step-4"));
+        HttpResponse<byte[]> peft = download("/openai/models/ftchkpt-abc/export?format=peft&" + V);
+        assertThat(peft.statusCode()).as(new String(peft.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(peft.body()))) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) names.add(e.getName());
+        }
+        assertThat(names).containsExactlyInAnyOrder("ftchkpt-abc/adapter_config.json",
+                "ftchkpt-abc/adapter_model.safetensors");
+        HttpResponse<byte[]> gguf = download("/v1/models/tiny-real.ft-ck:ckpt-step-4/export?format=gguf");
+        assertThat(gguf.statusCode()).as(new String(gguf.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(gguf.headers().firstValue("Content-Disposition"))
+                .hasValue("attachment; filename=\"tiny-real.ft-ck_ckpt-step-4-f16.gguf\"");
+        assertThat(new String(Arrays.copyOf(gguf.body(), 4), StandardCharsets.US_ASCII)).isEqualTo("GGUF");
+    }
+
     @Test
     void anUnknownModelIsA404() throws Exception {
         assertThat(error(server.get("/openai/models/nope/export?format=hf&" + V), 404).path("message").asText())

@@ -19,7 +19,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * {@code GET /models/{model_id}/export?format=peft|hf|gguf[&gguf_type=f32|f16|bf16|q8_0]}: our own extension
+ * {@code GET /models/{model_id}/export?format=peft|hf|gguf[&gguf_type=f32|f16|bf16|q8_0]}: our own extension; the
+ * model is a base model, a fine-tuned model or a checkpoint ({@code ftchkpt-…} id or {@code …:ckpt-step-N} name)
  * (docs/models.md, "Export and import"). The export is written into scratch space under the data folder, then
  * streamed: a GGUF export as the single file, a folder (PEFT adapter, Hugging Face checkpoint) as a zip; the scratch
  * copy is deleted afterwards.
@@ -98,7 +99,8 @@ public final class ModelExportApi {
 
     private Source source(String id) {
         Optional<FineTunedModel> ft = fineTuned.find(id);
-        boolean known = ft.isPresent() || resolver.catalog().findBase(id).isPresent();
+        // a checkpoint (ftchkpt-… or …:ckpt-step-N) exports its own adapter or weights, over the job's base model
+        boolean known = ft.isPresent() || resolver.catalog().findBase(id).isPresent() || resolver.isCheckpoint(id);
         if (!known) throw ApiException.notFound("Model", id);
         if (ft.isPresent() && !JobStatus.SUCCEEDED.wireName().equals(ft.get().status())) {
             throw ApiException.wrongState("Model '" + id + "' is " + ft.get().status() + "; only a succeeded model"

@@ -16,15 +16,42 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.pytorch.global.torch;
 
-/** The benchmark's SmolLM2-135M-shaped model (random weights, a tokenizer to serve it) and its adapters. */
+/**
+ * The benchmark models (random weights, a tokenizer to serve them) and their adapters: the SmolLM2-135M shape
+ * (Llama), and the Qwen3-0.6B shape (Qwen3: q/k norms, head_dim 128).
+ */
 final class BenchModel {
+    static final String SMOLLM2_SHAPE = "smollm2-135m-shape";
+    static final String QWEN3_SHAPE = "qwen3-0.6b-shape";
+    /** The models {@code bench infer} serves. */
+    static final java.util.List<String> INFER_MODELS = java.util.List.of(SMOLLM2_SHAPE, QWEN3_SHAPE);
+
     private BenchModel() {}
 
+    /**
+     * Qwen3-0.6B's config: vocab 151,936, hidden 1024, 28 layers, 16 heads, 8 KV heads, head_dim 128 (the factory's
+     * Qwen3 head_dim, 2 · hidden / heads), MLP 3072, tied embeddings; context 8192 instead of 40,960 (only the
+     * context check reads it).
+     */
+    static TinyModelFactory.Spec qwen3Shape() {
+        return new TinyModelFactory.Spec(TinyModelFactory.Arch.QWEN3, 151936, 1024, 28, 16, 8, 3072, 8192, true, null,
+                false);
+    }
+
     static Path ensure(Path workDir) throws IOException {
-        Path model = workDir.resolve("smollm2-135m-shape");
+        return ensure(workDir, SMOLLM2_SHAPE);
+    }
+
+    static Path ensure(Path workDir, String name) throws IOException {
+        Path model = workDir.resolve(name);
         if (!Files.exists(model.resolve("model.safetensors"))) {
-            TinyModelFactory.write(model, new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9,
-                    3, 1536, 8192, true, null, false), 0);
+            TinyModelFactory.Spec spec = switch (name) {
+                case SMOLLM2_SHAPE -> new TinyModelFactory.Spec(TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9,
+                        3, 1536, 8192, true, null, false);
+                case QWEN3_SHAPE -> qwen3Shape();
+                default -> throw new IllegalArgumentException("unknown model " + name + "; one of " + INFER_MODELS);
+            };
+            TinyModelFactory.write(model, spec, 0);
         }
         // Prompts are random ids; the tiny tokenizer only turns outputs into (mostly empty) text, as in serving.
         if (!Files.exists(model.resolve("tokenizer.json"))) TinyTokenizerFactory.write(model, TinyTokenizerFactory.Flavor.COMPLETION);

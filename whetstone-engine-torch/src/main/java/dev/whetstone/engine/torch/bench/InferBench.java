@@ -47,12 +47,25 @@ public final class InferBench {
     /** Precision names as the command line takes them. */
     public static final List<String> PRECISIONS = List.of("bf16", "fp32");
 
+    /** The models {@code bench infer --model} serves, by the name it takes. */
+    public static final List<String> MODELS = BenchModel.INFER_MODELS;
+
     /** @param precisions names from {@link #PRECISIONS} */
     public static Report run(Path workDir, int threads, List<String> precisions) throws Exception {
+        return run(workDir, threads, precisions, BenchModel.SMOLLM2_SHAPE);
+    }
+
+    /** @param model a name from {@link #MODELS} */
+    public static Report run(Path workDir, int threads, List<String> precisions, String model) throws Exception {
         TorchNatives.prepare();
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         double gbs = MemoryBandwidth.readGbPerS(10);
-        Path model = BenchModel.ensure(workDir);
+        return measureAll(workDir, threads, precisions, BenchModel.ensure(workDir, model), model, gbs);
+    }
+
+    private static Report measureAll(Path workDir, int threads, List<String> precisions, Path model, String name,
+                                     double gbs) throws Exception {
+        workDir = workDir.resolve(name + "-adapters");
         Path a1 = BenchModel.adapter(model, workDir.resolve("adapter-1"), 1);
         Path a2 = BenchModel.adapter(model, workDir.resolve("adapter-2"), 2);
         List<Result> results = new ArrayList<>();
@@ -162,11 +175,12 @@ public final class InferBench {
         return lines;
     }
 
-    /** {@code InferBench [workDir] [threads] [bf16,fp32]}: prints the report as JSON lines. */
+    /** {@code InferBench [workDir] [threads] [bf16,fp32] [model]}: prints the report as JSON lines. */
     public static void main(String[] args) throws Exception {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("whetstone-bench");
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         List<String> ps = List.of((args.length > 2 ? args[2] : "bf16,fp32").split(","));
-        jsonLines(run(work, threads, ps)).forEach(System.out::println);
+        jsonLines(run(work, threads, ps, args.length > 3 ? args[3] : BenchModel.SMOLLM2_SHAPE))
+                .forEach(System.out::println);
     }
 }

@@ -57,7 +57,7 @@ public final class TrainBench {
     public static final List<String> METHODS = List.of("lora", "full", "dpo");
 
     /** The models {@code bench train} knows, by the name it prints. */
-    public static final List<String> MODELS = List.of("tiny-chat", "smollm2-135m-shape");
+    public static final List<String> MODELS = List.of("tiny-chat", "smollm2-135m-shape", BenchModel.QWEN3_SHAPE);
 
     /**
      * Runs the configurations ({@code lora}: LoRA on a bf16 base where the CPU has native bf16, {@code full}: full
@@ -92,6 +92,7 @@ public final class TrainBench {
             case "tiny-chat" -> TinyModels.create(dir, TinyModels.Kind.CHAT);
             case "smollm2-135m-shape" -> TinyModelFactory.write(dir, new TinyModelFactory.Spec(
                     TinyModelFactory.Arch.LLAMA, 49152, 576, 30, 9, 3, 1536, 8192, true, null, false), 0);
+            case BenchModel.QWEN3_SHAPE -> TinyModelFactory.write(dir, BenchModel.qwen3Shape(), 0);
             default -> throw new IllegalArgumentException("unknown model " + name + "; one of " + MODELS);
         }
         return dir;

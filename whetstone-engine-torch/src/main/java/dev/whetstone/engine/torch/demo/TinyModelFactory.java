@@ -23,12 +23,15 @@ public final class TinyModelFactory {
     private TinyModelFactory() {}
 
     /** The architectures the factory can write, each in its published config.json keys and tensor names. */
-    public enum Arch { LLAMA, QWEN2, GPT2, QWEN3, MISTRAL, GEMMA2, GEMMA3, SMOLLM3 }
+    public enum Arch { LLAMA, QWEN2, GPT2, QWEN3, MISTRAL, GEMMA2, GEMMA3, SMOLLM3, PHI3 }
 
     /**
-     * @param ropeScaling   Llama (and Gemma 3's global layers), or null
+     * @param ropeScaling   Llama (and Gemma 3's global layers), or null; Phi-3: {@code longrope} with its
+     *                      originalMaxPositions (the factors are drawn by the factory), null for the default of
+     *                      maxPositions / 2
      * @param attentionBias Llama and Qwen3 only: biases on q/k/v/o
-     * @param slidingWindow Mistral and Gemma: the window, small enough that test sequences exceed it; null elsewhere
+     * @param slidingWindow Mistral, Gemma and Phi-3: the window, small enough that test sequences exceed it; null
+     *                      elsewhere (and for Phi-3 by default, as Phi-3.5 and Phi-4-mini's windows exceed their context)
      */
     public record Spec(Arch arch, int vocabSize, int hidden, int layers, int heads, int kvHeads, int intermediate,
                        int maxPositions, boolean tied, RopeScaling ropeScaling, boolean attentionBias,
@@ -53,12 +56,23 @@ public final class TinyModelFactory {
 
         boolean gemma() { return arch == Arch.GEMMA2 || arch == Arch.GEMMA3; }
 
+        /** Phi-3: rotary dimensions of a head at Phi-4-mini's partial_rotary_factor 0.75. */
+        public int rotaryDim() { return arch == Arch.PHI3 ? (int) (headDim() * PHI3_PARTIAL_ROTARY) : headDim(); }
+
+        /** Phi-3: the pre-training context at which longrope switches to its long factors. */
+        public int originalMaxPositions() {
+            return ropeScaling != null ? ropeScaling.originalMaxPositions() : maxPositions / 2;
+        }
+
         /** hidden 64, 2 layers, 4 heads (2 KV heads where GQA exists), MLP 128, context 512, tied embeddings. */
         public static Spec tiny(Arch arch, int vocabSize) {
             int kv = arch == Arch.GPT2 ? 4 : 2;
             return new Spec(arch, vocabSize, 64, 2, 4, kv, 128, 512, true, null, false);
         }
     }
+
+    /** Phi-4-mini's partial_rotary_factor. */
+    public static final double PHI3_PARTIAL_ROTARY = 0.75;
 
     /** Writes the default tiny model of {@code arch}. */
     public static void writeWeights(Path dir, Arch arch, int vocabSize, long seed) throws IOException {
@@ -87,8 +101,12 @@ public final class TinyModelFactory {
         ObjectMapper json = new ObjectMapper();
         json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), config(json, spec));
         try (PointerScope scope = new PointerScope()) {
-            Map<String, Tensor> w = spec.arch() == Arch.GPT2 ? gpt2(spec, new SplittableRandom(seed), init)
-                    : llama(spec, new SplittableRandom(seed), init);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            Map<String, Tensor> w = switch (spec.arch()) {
+                case GPT2 -> gpt2(spec, rnd, init);
+                case PHI3 -> phi3(spec, rnd, init);
+                default -> llama(spec, rnd, init);
+            };
             SafetensorsWriter.write(dir.resolve("model.safetensors"), w, Map.of("format", "pt"));
         }
     }
@@ -103,6 +121,7 @@ public final class TinyModelFactory {
                     .put("n_head", s.heads()).put("n_positions", s.maxPositions()).put("n_inner", s.intermediate())
                     .put("activation_function", "gelu_new").put("layer_norm_epsilon", 1e-5);
         }
+        if (s.arch() == Arch.PHI3) return phi3Config(c, s);
         boolean qwen = s.arch() == Arch.QWEN2 || s.arch() == Arch.QWEN3 || s.arch() == Arch.SMOLLM3;
         String[] names = switch (s.arch()) {
             case QWEN2 -> new String[] {"Qwen2ForCausalLM", "qwen2"};
@@ -152,6 +171,54 @@ public final class TinyModelFactory {
             }
         }
         return c;
+    }
+
+    /**
+     * Phi-4-mini's published keys (Phi-3.5-mini's are the same but for partial_rotary_factor): longrope with
+     * rotary_dim / 2 short factors near 1 and long ones growing with the pair index, as the published ones do.
+     */
+    private static ObjectNode phi3Config(ObjectNode c, Spec s) {
+        c.putArray("architectures").add("Phi3ForCausalLM");
+        c.put("model_type", "phi3").put("hidden_size", s.hidden()).put("intermediate_size", s.intermediate())
+                .put("num_hidden_layers", s.layers()).put("num_attention_heads", s.heads())
+                .put("num_key_value_heads", s.kvHeads()).put("max_position_embeddings", s.maxPositions())
+                .put("original_max_position_embeddings", s.originalMaxPositions()).put("rms_norm_eps", 1e-5)
+                .put("rope_theta", 10000.0).put("partial_rotary_factor", PHI3_PARTIAL_ROTARY)
+                .put("hidden_act", "silu").put("attention_bias", false).put("mlp_bias", false)
+                .put("lm_head_bias", false).put("attention_dropout", 0.0).put("resid_pdrop", 0.0)
+                .put("embd_pdrop", 0.0).put("pad_token_id", 0).put("initializer_range", 0.02)
+                .put("use_cache", true);
+        if (s.slidingWindow() != null) c.put("sliding_window", s.slidingWindow());
+        else c.putNull("sliding_window");
+        ObjectNode rs = c.putObject("rope_scaling").put("type", "longrope");
+        var shortFactor = rs.putArray("short_factor");
+        var longFactor = rs.putArray("long_factor");
+        int pairs = s.rotaryDim() / 2;
+        for (int i = 0; i < pairs; i++) {
+            shortFactor.add(1.0 + 0.05 * i);
+            longFactor.add(1.0 + 1.5 * i);
+        }
+        return c;
+    }
+
+    /** Phi-3: q/k/v rows stacked in qkv_proj, gate and up rows in gate_up_proj, no biases. */
+    private static Map<String, Tensor> phi3(Spec s, SplittableRandom rnd, Init init) {
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        int q = s.heads() * s.headDim();
+        int kv = s.kvHeads() * s.headDim();
+        w.put("model.embed_tokens.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
+        for (int i = 0; i < s.layers(); i++) {
+            String p = "model.layers." + i;
+            w.put(p + ".input_layernorm.weight", ones(rnd, s.hidden()));
+            linear(w, rnd, init, p + ".self_attn.qkv_proj", q + 2 * kv, s.hidden(), false);
+            linear(w, rnd, init, p + ".self_attn.o_proj", s.hidden(), q, false);
+            w.put(p + ".post_attention_layernorm.weight", ones(rnd, s.hidden()));
+            linear(w, rnd, init, p + ".mlp.gate_up_proj", 2 * s.intermediate(), s.hidden(), false);
+            linear(w, rnd, init, p + ".mlp.down_proj", s.hidden(), s.intermediate(), false);
+        }
+        w.put("model.norm.weight", ones(rnd, s.hidden()));
+        if (!s.tied()) w.put("lm_head.weight", normal(rnd, embeddingStd(s), s.vocabSize(), s.hidden()));
+        return w;
     }
 
     static Map<String, Tensor> llama(Spec s, SplittableRandom rnd, Init init) {

@@ -38,9 +38,19 @@ final class GgufExport {
             }
             case QWEN2 -> "qwen2";
             case GPT2 -> "gpt2";
-            case QWEN3, SMOLLM3, GEMMA2, GEMMA3 -> throw new UnsupportedModelException("GGUF export: architecture "
+            case PHI3 -> {
+                checkPhi3(c);
+                yield "phi3";
+            }
+            case GEMMA2, GEMMA3 -> {
+                checkGemma(c);
+                yield c.architecture() == Architecture.GEMMA2 ? "gemma2" : "gemma3";
+            }
+            // llama.cpp knows qwen3 and smollm3 since spring / summer 2025; the llama.cpp the tests load an export
+            // into (de.kherud:llama 4.2.0) predates both, so no export of ours could be checked against it
+            case QWEN3, SMOLLM3 -> throw new UnsupportedModelException("GGUF export: architecture "
                     + c.architecture().hfNames().getFirst() + " is not written yet (llama, mistral without a sliding "
-                    + "window, qwen2 and gpt2 are); export it as hf or peft instead");
+                    + "window, qwen2, gemma2, gemma3, phi3 and gpt2 are); export it as hf or peft instead");
         };
         GgufWriter gguf = new GgufWriter();
         gguf.putString("general.architecture", arch);
@@ -59,8 +69,8 @@ final class GgufExport {
             gguf.putU32(arch + ".attention.head_count_kv", c.numKvHeads());
             gguf.putF32(arch + ".attention.layer_norm_rms_epsilon", c.normEps());
             gguf.putF32(arch + ".rope.freq_base", c.ropeTheta());
-            gguf.putU32(arch + ".rope.dimension_count", c.headDim());
-            if (c.headDim() * c.numHeads() != c.hiddenSize()) {
+            gguf.putU32(arch + ".rope.dimension_count", c.rotaryDim());
+            if (c.headDim() * c.numHeads() != c.hiddenSize() || c.sandwichNorms()) {
                 gguf.putU32(arch + ".attention.key_length", c.headDim());
                 gguf.putU32(arch + ".attention.value_length", c.headDim());
             }
@@ -69,12 +79,29 @@ final class GgufExport {
                 gguf.putF32(arch + ".rope.scaling.factor", c.ropeScaling().factor());
             }
         }
+        if (c.architecture() == Architecture.PHI3) {
+            // as convert_hf_to_gguf's Phi3MiniModel: 0 = no window; longrope's pre-training context and factor
+            gguf.putU32(arch + ".attention.sliding_window", c.slidingWindow() == null ? 0 : c.slidingWindow());
+            if (c.longRope() != null) {
+                gguf.putU32(arch + ".rope.scaling.original_context_length", c.longRope().originalMaxPositions());
+                gguf.putF32(arch + ".rope.scaling.attn_factor", c.longRope().attentionFactor());
+            }
+        }
+        if (c.sandwichNorms()) {
+            if (c.hasSlidingLayers()) gguf.putU32(arch + ".attention.sliding_window", c.slidingWindow());
+            if (c.attentionSoftcap() != null) gguf.putF32(arch + ".attn_logit_softcapping", c.attentionSoftcap());
+            if (c.finalSoftcap() != null) gguf.putF32(arch + ".final_logit_softcapping", c.finalSoftcap());
+        }
         GgufVocabulary.write(tokenizerDir, c.vocabSize(), gguf);
 
         try (PointerScope scope = new PointerScope()) {
             Map<String, Tensor> p = model.parameters();
-            if (c.architecture() == Architecture.GPT2) gpt2Tensors(c, p, type, gguf);
-            else llamaTensors(c, p, type, gguf);
+            switch (c.architecture()) {
+                case GPT2 -> gpt2Tensors(c, p, type, gguf);
+                case PHI3 -> phi3Tensors(c, p, type, gguf);
+                case GEMMA2, GEMMA3 -> gemmaTensors(c, p, type, gguf);
+                default -> llamaTensors(c, p, type, gguf);
+            }
             gguf.write(file);
         }
     }
@@ -105,6 +132,106 @@ final class GgufExport {
         add(gguf, "output_norm.weight", p.get("model.norm.weight"), type);
         // tied: llama.cpp reuses token_embd when output.weight is absent, as the converter leaves it
         if (!c.tiedEmbeddings()) add(gguf, "output.weight", p.get("lm_head.weight"), type);
+    }
+
+    /**
+     * llama.cpp's phi3 graph: no sliding window it would apply (it reads the key but, since May 2025, disables
+     * Phi's window), long or short rope factors chosen by the context it is loaded with (not by the sequence, as
+     * transformers does), partial rotary from rope.dimension_count.
+     */
+    private static void checkPhi3(ModelConfig c) {
+        if (c.slidingWindow() != null && c.slidingWindow() < c.maxPositions()) {
+            throw new UnsupportedModelException("GGUF export: this Phi-3 model attends through a sliding window of "
+                    + c.slidingWindow() + " tokens within its context of " + c.maxPositions() + ", which llama.cpp's"
+                    + " phi3 architecture does not apply; export it as hf instead");
+        }
+    }
+
+    /**
+     * What llama.cpp's gemma2/gemma3 graphs fix rather than read: the query scale 1/√head_dim (they ignore
+     * query_pre_attn_scalar, except for a 27B model recognised by its layer count), Gemma 3's local rope base 10000
+     * and its pattern of five sliding layers then a global one, and no soft-capping in Gemma 3.
+     */
+    private static void checkGemma(ModelConfig c) {
+        String name = c.architecture().hfNames().getFirst();
+        if (Math.abs(c.attentionScale() * Math.sqrt(c.headDim()) - 1) > 1e-12) {
+            throw new UnsupportedModelException("GGUF export: " + name + " with query_pre_attn_scalar "
+                    + Math.round(1 / (c.attentionScale() * c.attentionScale())) + " other than head_dim "
+                    + c.headDim() + " is not written: llama.cpp scales queries by 1/sqrt(head_dim)");
+        }
+        if (c.architecture() != Architecture.GEMMA3) return;
+        for (int i = 0; i < c.numLayers(); i++) {
+            if (c.layerKinds().get(i).sliding() != ((i + 1) % 6 != 0)) {
+                throw new UnsupportedModelException("GGUF export: Gemma 3 layer " + i + " is "
+                        + (c.layerKinds().get(i).sliding() ? "sliding" : "global") + ", but llama.cpp's gemma3 makes"
+                        + " every 6th layer global and the others sliding (sliding_window_pattern 6)");
+            }
+        }
+        if (c.localRopeTheta() != 10000.0) {
+            throw new UnsupportedModelException("GGUF export: Gemma 3 rope_local_base_freq " + c.localRopeTheta()
+                    + " is not written: llama.cpp's gemma3 rotates sliding layers with base 10000");
+        }
+        if (c.attentionSoftcap() != null || c.finalSoftcap() != null) {
+            throw new UnsupportedModelException("GGUF export: Gemma 3 with soft-capping is not written: llama.cpp's"
+                    + " gemma3 does not soft-cap");
+        }
+    }
+
+    /** Phi-3: fused qkv and gate_up weights as llama.cpp's attn_qkv and ffn_up; longrope's factors as tensors. */
+    private static void phi3Tensors(ModelConfig c, Map<String, Tensor> p, GgufType type, GgufWriter gguf) {
+        add(gguf, "token_embd.weight", p.get("model.embed_tokens.weight"), type);
+        if (c.longRope() != null) {
+            add(gguf, "rope_factors_long.weight", floats(c.longRope().longFactor()), type);
+            add(gguf, "rope_factors_short.weight", floats(c.longRope().shortFactor()), type);
+        }
+        for (int i = 0; i < c.numLayers(); i++) {
+            String hf = "model.layers." + i + ".";
+            String g = "blk." + i + ".";
+            add(gguf, g + "attn_norm.weight", p.get(hf + "input_layernorm.weight"), type);
+            add(gguf, g + "attn_qkv.weight", p.get(hf + "self_attn.qkv_proj.weight"), type);
+            add(gguf, g + "attn_output.weight", p.get(hf + "self_attn.o_proj.weight"), type);
+            add(gguf, g + "ffn_norm.weight", p.get(hf + "post_attention_layernorm.weight"), type);
+            add(gguf, g + "ffn_up.weight", p.get(hf + "mlp.gate_up_proj.weight"), type);
+            add(gguf, g + "ffn_down.weight", p.get(hf + "mlp.down_proj.weight"), type);
+        }
+        add(gguf, "output_norm.weight", p.get("model.norm.weight"), type);
+        // written even when tied (Phi-4-mini): llama.cpp's phi3 loader has required output.weight
+        add(gguf, "output.weight", c.tiedEmbeddings() ? p.get("model.embed_tokens.weight") : p.get("lm_head.weight"),
+                type);
+    }
+
+    /**
+     * Gemma 2/3: the converter stores every RMSNorm weight as 1 + w (llama.cpp multiplies by the stored weight);
+     * pre_feedforward_layernorm is ffn_norm, post_feedforward_layernorm post_ffw_norm; the head is the embedding.
+     */
+    private static void gemmaTensors(ModelConfig c, Map<String, Tensor> p, GgufType type, GgufWriter gguf) {
+        add(gguf, "token_embd.weight", p.get("model.embed_tokens.weight"), type);
+        String[][] norms = {{"input_layernorm", "attn_norm"}, {"post_attention_layernorm", "post_attention_norm"},
+                {"pre_feedforward_layernorm", "ffn_norm"}, {"post_feedforward_layernorm", "post_ffw_norm"},
+                {"self_attn.q_norm", "attn_q_norm"}, {"self_attn.k_norm", "attn_k_norm"}};
+        for (int i = 0; i < c.numLayers(); i++) {
+            String hf = "model.layers." + i + ".";
+            String g = "blk." + i + ".";
+            for (String[] n : norms) {
+                Tensor w = p.get(hf + n[0] + ".weight");
+                if (w != null) add(gguf, g + n[1] + ".weight", w.add(Tensors.scalar(1)), type);
+            }
+            add(gguf, g + "attn_q.weight", p.get(hf + "self_attn.q_proj.weight"), type);
+            add(gguf, g + "attn_k.weight", p.get(hf + "self_attn.k_proj.weight"), type);
+            add(gguf, g + "attn_v.weight", p.get(hf + "self_attn.v_proj.weight"), type);
+            add(gguf, g + "attn_output.weight", p.get(hf + "self_attn.o_proj.weight"), type);
+            add(gguf, g + "ffn_gate.weight", p.get(hf + "mlp.gate_proj.weight"), type);
+            add(gguf, g + "ffn_up.weight", p.get(hf + "mlp.up_proj.weight"), type);
+            add(gguf, g + "ffn_down.weight", p.get(hf + "mlp.down_proj.weight"), type);
+        }
+        add(gguf, "output_norm.weight", p.get("model.norm.weight").add(Tensors.scalar(1)), type);
+        if (!c.tiedEmbeddings()) add(gguf, "output.weight", p.get("lm_head.weight"), type);
+    }
+
+    private static Tensor floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return Tensors.floats(f, f.length);
     }
 
     private static void gpt2Tensors(ModelConfig c, Map<String, Tensor> p, GgufType type, GgufWriter gguf) {

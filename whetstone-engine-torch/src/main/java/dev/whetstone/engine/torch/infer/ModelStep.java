@@ -86,6 +86,24 @@ final class ModelStep implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewrites {@code slot}'s cache for the sequence's first {@code tokens.length} tokens, rotated as a sequence of
+     * {@code ropeLength} tokens: for Phi-3's longrope, whose factors change once a sequence outgrows the
+     * pre-training context, the point where transformers recomputes the whole sequence (see
+     * {@link CausalLm#ropeSwitchesAt}). The next decode step then feeds the token at position tokens.length.
+     */
+    void rebuild(int[] tokens, int slot, LoraWeights adapter, long ropeLength) {
+        try (PointerScope scope = new PointerScope()) {
+            route(new LoraWeights[] {adapter});
+            long[] ids = new long[tokens.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = tokens[i];
+            model.hiddenCached(Tensors.longs(ids, 1, ids.length), new long[] {0}, cache, slot,
+                    new long[] {ropeLength});
+        } finally {
+            unroute();
+        }
+    }
+
     /** Keeps running sequences in slots 0 … n−1: the last one moves into a freed slot. */
     void moveSlot(int from, int to) { cache.moveSlot(from, to); }
 

@@ -170,6 +170,13 @@ final class Scheduler implements Runnable {
         }
         float[] logits;
         try {
+            for (int i = 0; i < n; i++) {
+                // Phi-3 longrope: the sequence outgrows the pre-training context now; re-run its cached tokens
+                // with the long factors first, as transformers recomputes the whole sequence at this point
+                if (step.model().ropeSwitchesAt(positions[i])) {
+                    step.rebuild(running.get(i).cachedTokens(), i, adapters[i], positions[i] + 1);
+                }
+            }
             logits = step.decode(tokens, positions, adapters);
         } catch (RuntimeException e) {
             // a native failure ends this batch's generations, not the scheduler: later requests still run

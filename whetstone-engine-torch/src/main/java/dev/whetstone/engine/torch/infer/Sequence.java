@@ -35,6 +35,8 @@ final class Sequence implements Generation {
     private boolean done;
     private int generated;
     private int lastToken = -1;
+    /** Sampled tokens so far; read only when a cache must be rebuilt (Phi-3 longrope's switch). */
+    private int[] sampled = new int[16];
     int slot = -1;
 
     Sequence(TorchServedModel model, int[] prompt, SamplingOptions options, GenerationListener listener, long seed,
@@ -83,6 +85,13 @@ final class Sequence implements Generation {
     /** Tokens in the cache once the last sampled token is fed: the position it goes to. */
     long nextPosition() { return prompt.length + generated - 1L; }
 
+    /** The tokens in this sequence's cache before the last sampled one is fed: the prompt and all but that one. */
+    int[] cachedTokens() {
+        int[] out = java.util.Arrays.copyOf(prompt, prompt.length + generated - 1);
+        System.arraycopy(sampled, 0, out, prompt.length, generated - 1);
+        return out;
+    }
+
     long queuedAtNanos() { return queuedAtNanos; }
 
     boolean done() { return done; }
@@ -98,6 +107,8 @@ final class Sequence implements Generation {
         int id = sampler.sample(logits);
         if (json != null) json.advance(id);
         adjuster.generated(id);
+        if (generated == sampled.length) sampled = java.util.Arrays.copyOf(sampled, 2 * generated);
+        sampled[generated] = id;
         generated++;
         lastToken = id;
         double logprob = Double.NaN;

@@ -38,6 +38,11 @@ public record LoraConfig(int rank, double alpha, double dropout, List<String> ta
     }
 
     public static List<String> targets(Architecture arch, boolean includeMlp) {
+        if (arch == Architecture.PHI3) {
+            // Phi-3's fused modules are adapted whole: PEFT's names, so the adapter loads in PEFT unchanged
+            return includeMlp ? List.of("qkv_proj", "o_proj", "gate_up_proj", "down_proj")
+                    : List.of("qkv_proj", "o_proj");
+        }
         List<String> t = new ArrayList<>(arch == Architecture.GPT2 ? List.of("c_attn", "attn.c_proj")
                 : List.of("q_proj", "k_proj", "v_proj", "o_proj"));
         if (includeMlp) {

@@ -23,6 +23,11 @@ public enum Architecture {
     GEMMA2(List.of("Gemma2ForCausalLM")),
     /** Gemma 3 text: Gemma 2's block with q/k norms, and local layers with their own RoPE base. */
     GEMMA3(List.of("Gemma3ForCausalLM")),
+    /**
+     * Phi-3, Phi-3.5, Phi-4-mini: the Llama block with fused qkv_proj and gate_up_proj weights, RoPE on the first
+     * partial_rotary_factor of each head, longrope scaling (short/long factors by sequence length).
+     */
+    PHI3(List.of("Phi3ForCausalLM")),
     /** GPT-2: learned positions, LayerNorm, fused qkv Conv1D, GELU(tanh), tied head. */
     GPT2(List.of("GPT2LMHeadModel"));
 

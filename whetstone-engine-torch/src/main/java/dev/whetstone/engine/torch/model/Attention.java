@@ -39,7 +39,7 @@ final class Attention {
         this(q, k, v, null, o, c, kind, qNorm, kNorm);
     }
 
-    /** One fused qkv projection (GPT-2's c_attn). */
+    /** One fused qkv projection (GPT-2's c_attn, Phi-3's qkv_proj): rows q, then k, then v. */
     Attention(Linear qkv, Linear o, ModelConfig c, ModelConfig.LayerKind kind) {
         this(null, null, null, qkv, o, c, kind, null, null);
     }

@@ -13,7 +13,8 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A decoder-only language model (Llama, Mistral, Qwen2/3, Gemma 2/3, GPT-2) on libtorch tensors, loaded from a Hugging Face folder.
+ * A decoder-only language model (Llama, Mistral, Qwen2/3, SmolLM3, Gemma 2/3, Phi-3, GPT-2) on libtorch tensors,
+ * loaded from a Hugging Face folder.
  *
  * <p>Weights live until {@link #close()}; tensors returned by the forward methods belong to the caller's
  * {@link org.bytedeco.javacpp.PointerScope}.
@@ -177,8 +178,8 @@ public final class CausalLm implements AutoCloseable {
         Tensor mask = mask(t, keyValid, segmentIds);
         Tensor slidingMask = !config.hasSlidingLayers() ? null
                 : t > config.slidingWindow() ? mask.add(windowMask(pos)) : mask;
-        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt), mask,
-                localRope == null ? null : localRope.tables(pos, dt), slidingMask);
+        ForwardContext ctx = new ForwardContext(rope == null ? null : rope.tables(pos, dt, null), mask,
+                localRope == null ? null : localRope.tables(pos, dt, null), slidingMask);
         // 3. the blocks, then the final norm.
         for (DecoderLayer layer : layers) h = layer.forward(h, ctx);
         return finalNorm.forward(h);
@@ -195,18 +196,28 @@ public final class CausalLm implements AutoCloseable {
      * @return (B, T, D) in {@link #computeType()}
      */
     public Tensor hiddenCached(Tensor inputIds, long[] start, KvCache cache, int firstSlot) {
+        return hiddenCached(inputIds, start, cache, firstSlot, null);
+    }
+
+    /**
+     * Like {@link #hiddenCached(Tensor, long[], KvCache, int)}, rotating as if each row's sequence had
+     * {@code ropeLengths[b]} tokens (longrope's choice of factors); null for start + T. Rebuilding a cache for a
+     * sequence that has just passed longrope's switch (see {@link #ropeSwitchesAt}) runs its earlier tokens with
+     * the length it now has.
+     */
+    public Tensor hiddenCached(Tensor inputIds, long[] start, KvCache cache, int firstSlot, long[] ropeLengths) {
         Tensor pos = CachedPass.positions(start, (int) inputIds.size(1));               // (B, T)
         // 1. token embeddings (B, T, D)
-        return blocksCached(embed(inputIds, pos), pos, start, cache, firstSlot);
+        return blocksCached(embed(inputIds, pos), pos, start, cache, firstSlot, ropeLengths);
     }
 
     /** {@link #hiddenCached} from input embeddings (B, T, D) instead of token ids (a prompt with images). */
     public Tensor hiddenCachedFromEmbeddings(Tensor embeds, long[] start, KvCache cache, int firstSlot) {
         requireNoLearnedPositions();
-        return blocksCached(embeds, CachedPass.positions(start, (int) embeds.size(1)), start, cache, firstSlot);
+        return blocksCached(embeds, CachedPass.positions(start, (int) embeds.size(1)), start, cache, firstSlot, null);
     }
 
-    private Tensor blocksCached(Tensor h, Tensor pos, long[] start, KvCache cache, int firstSlot) {
+    private Tensor blocksCached(Tensor h, Tensor pos, long[] start, KvCache cache, int firstSlot, long[] ropeLengths) {
         long b = h.size(0);
         int t = (int) h.size(1);
         long longest = 0;
@@ -222,13 +233,22 @@ public final class CausalLm implements AutoCloseable {
                 : longest > config.slidingWindow()
                         ? CachedPass.mask(pos, (int) longest, config.groupSize(), dt, MASKED, config.slidingWindow())
                         : mask;
-        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt), mask,
+        // without ropeLengths, each row's length is its largest position + 1 = start + T
+        CachedPass pass = new CachedPass(rope == null ? null : rope.tables(pos, dt, ropeLengths), mask,
                 CachedPass.writeIndex(start, t, firstSlot, cache), cache, firstSlot, (int) longest,
-                localRope == null ? null : localRope.tables(pos, dt), slidingMask);
+                localRope == null ? null : localRope.tables(pos, dt, null), slidingMask);
         // 3. the blocks, then the final norm.
         for (int i = 0; i < layers.size(); i++) h = layers.get(i).forwardCached(h, pass, i);
         return finalNorm.forward(h);
     }
+
+    /**
+     * Whether feeding a token at {@code position} takes its sequence past longrope's pre-training context for the
+     * first time (Phi-3). transformers then drops the cache and recomputes the whole sequence with the long factors
+     * (Phi3ForCausalLM.prepare_inputs_for_generation); a cached decoder must rebuild the sequence's cache with
+     * {@code ropeLengths} = position + 1 before feeding the token, or its earlier keys keep the short factors.
+     */
+    public boolean ropeSwitchesAt(long position) { return rope != null && rope.switchesAt(position); }
 
     /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model); soft-capped where configured. */
     public Tensor logits(Tensor hidden) {

@@ -60,6 +60,7 @@ final class ConfigReader {
         return switch (arch) {
             case GPT2 -> gpt2(c, where);
             case GEMMA2, GEMMA3 -> gemma(c, arch, where);
+            case PHI3 -> phi3(c, where);
             default -> llamaLike(c, arch, where);
         };
     }
@@ -113,7 +114,7 @@ final class ConfigReader {
                 c.path("tie_word_embeddings").asBoolean(false), ModelConfig.Activation.SILU, window,
                 optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
                 ModelConfig.NormForm.STANDARD, arch == Architecture.QWEN3, false, false, 1 / Math.sqrt(headDim),
-                null, null, kinds, 0);
+                null, null, kinds, 0, headDim, null);
     }
 
     /**
@@ -173,7 +174,82 @@ final class ConfigReader {
                 optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
                 ModelConfig.NormForm.GEMMA, gemma3, true, true, 1 / Math.sqrt(scalar),
                 optionalDouble(c, "attn_logit_softcapping"), optionalDouble(c, "final_logit_softcapping"), kinds,
-                c.path("rope_local_base_freq").asDouble(10000.0));
+                c.path("rope_local_base_freq").asDouble(10000.0), headDim, null);
+    }
+
+    /**
+     * Phi-3 / Phi-3.5 / Phi-4-mini (transformers' Phi3Config and modeling_phi3): no biases anywhere (the modelling code
+     * builds qkv_proj, o_proj, gate_up_proj and down_proj without them, whatever attention_bias says), RoPE on the
+     * first head_dim × partial_rotary_factor dimensions, longrope scaling, every layer sliding when sliding_window is
+     * set.
+     */
+    private static ModelConfig phi3(JsonNode c, String where) {
+        int hidden = required(c, "hidden_size", where);
+        int heads = required(c, "num_attention_heads", where);
+        int layers = required(c, "num_hidden_layers", where);
+        int headDim = c.hasNonNull("head_dim") ? c.get("head_dim").asInt() : hidden / heads;
+        String act = c.path("hidden_act").asText("silu");
+        if (!act.equals("silu")) {
+            throw new UnsupportedModelException(where + ": hidden_act '" + act + "' is not supported; expected silu");
+        }
+        double partial = c.path("partial_rotary_factor").asDouble(1.0);
+        int rotaryDim = (int) (headDim * partial);   // Python's int(): truncation
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException(where + ": the rotary dimension " + rotaryDim + " (head_dim × "
+                    + "partial_rotary_factor = " + headDim + " × " + partial + ") must be even and positive");
+        }
+        int maxPositions = c.path("max_position_embeddings").asInt(4096);
+        Integer window = c.hasNonNull("sliding_window") ? c.get("sliding_window").asInt() : null;
+        checkLayerTypes(c, layers, window != null, where);
+        List<ModelConfig.LayerKind> kinds = Collections.nCopies(layers,
+                new ModelConfig.LayerKind(window != null, ModelConfig.LayerRope.GLOBAL));
+        return new ModelConfig(Architecture.PHI3, required(c, "vocab_size", where), hidden, layers, heads,
+                kvHeads(c, heads), headDim, required(c, "intermediate_size", where), maxPositions,
+                c.path("rms_norm_eps").asDouble(1e-5), c.path("rope_theta").asDouble(10000.0), null, false, false,
+                false, c.path("tie_word_embeddings").asBoolean(false), ModelConfig.Activation.SILU, window,
+                optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
+                ModelConfig.NormForm.STANDARD, false, false, false, 1 / Math.sqrt(headDim), null, null, kinds, 0,
+                rotaryDim, longRope(c, rotaryDim, maxPositions, where));
+    }
+
+    /**
+     * Phi-3's rope_scaling: null or "default" (none), or "longrope" ("su" is its older name, which Phi3Config
+     * renames) with rotary_dim / 2 short and long factors. The pre-training context is
+     * original_max_position_embeddings (Phi3Config's default 4096), and the attention factor, unless given, is
+     * √(1 + ln(s) / ln(original)) with s = max_position_embeddings / original, 1 when s ≤ 1.
+     */
+    private static LongRope longRope(JsonNode c, int rotaryDim, int maxPositions, String where) {
+        JsonNode s = c.path("rope_scaling");
+        if (s.isMissingNode() || s.isNull()) return null;
+        String type = s.hasNonNull("rope_type") ? s.get("rope_type").asText() : s.path("type").asText("default");
+        if (type.equals("default")) return null;
+        if (!type.equals("longrope") && !type.equals("su")) {
+            throw new UnsupportedModelException(where + ": rope_scaling type '" + type + "' is not supported for"
+                    + " Phi3ForCausalLM; supported: longrope");
+        }
+        double[] shortFactor = factors(s, "short_factor", rotaryDim / 2, where);
+        double[] longFactor = factors(s, "long_factor", rotaryDim / 2, where);
+        int original = c.path("original_max_position_embeddings").asInt(4096);
+        double scale = (double) maxPositions / original;
+        double attention = s.hasNonNull("attention_factor") ? s.get("attention_factor").asDouble()
+                : scale <= 1 ? 1.0 : Math.sqrt(1 + Math.log(scale) / Math.log(original));
+        return new LongRope(shortFactor, longFactor, original, attention);
+    }
+
+    private static double[] factors(JsonNode s, String key, int n, String where) {
+        JsonNode list = s.path(key);
+        if (!list.isArray() || list.size() != n) {
+            throw new UnsupportedModelException(where + ": rope_scaling." + key + " must be a list of " + n
+                    + " numbers (rotary dimension / 2), got " + (list.isArray() ? list.size() + " entries" : list));
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (!list.get(i).isNumber()) {
+                throw new UnsupportedModelException(where + ": rope_scaling." + key + "[" + i + "] is not a number");
+            }
+            out[i] = list.get(i).asDouble();
+        }
+        return out;
     }
 
     /** A family without per-layer choices accepts layer_types only when every entry says what it does anyway. */
@@ -228,7 +304,7 @@ final class ConfigReader {
                 c.path("layer_norm_epsilon").asDouble(1e-5), 0, null, true, true, true, true, activation, null,
                 optionalInt(c, "bos_token_id"), ids(c.path("eos_token_id")), textOrNull(c, "torch_dtype"),
                 ModelConfig.NormForm.STANDARD, false, false, false, 1 / Math.sqrt((double) hidden / heads), null,
-                null, Collections.nCopies(layers, noRope), 0);
+                null, Collections.nCopies(layers, noRope), 0, hidden / heads, null);
     }
 
     private static RopeScaling ropeScaling(JsonNode s, String where) {

@@ -5,7 +5,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /** The position-wise feed-forward block. */
-sealed interface Mlp permits Mlp.Gated, Mlp.Gelu {
+sealed interface Mlp permits Mlp.Gated, Mlp.FusedGated, Mlp.Gelu {
     Tensor forward(Tensor x);
 
     List<Linear> linears();
@@ -57,6 +57,23 @@ sealed interface Mlp permits Mlp.Gated, Mlp.Gelu {
             if (gateUp != null) gateUp.release();
             gateUp = null;
         }
+    }
+
+    /**
+     * Phi-3: one gate_up_proj (D → 2·F) whose first F outputs are the gate and last F the up projection
+     * (transformers' chunk(2, dim=-1)), then down(silu(gate) · up). LoRA adapts the fused weight as one module, as
+     * PEFT does on Phi-3.
+     */
+    record FusedGated(Linear gateUp, Linear down) implements Mlp {
+        @Override
+        public Tensor forward(Tensor x) {
+            Tensor gu = gateUp.forward(x);
+            long f = gu.size(-1) / 2;
+            return down.forward(torch.silu(gu.narrow(-1, 0, f)).mul(gu.narrow(-1, f, f)));
+        }
+
+        @Override
+        public List<Linear> linears() { return List.of(gateUp, down); }
     }
 
     /** GPT-2: proj(gelu(fc(x))), GELU with the tanh approximation ("gelu_new") or exact. */

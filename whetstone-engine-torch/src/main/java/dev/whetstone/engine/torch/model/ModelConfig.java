@@ -26,6 +26,9 @@ import java.util.List;
  * @param finalSoftcap   logits → cap·tanh(logits / cap), or null (Gemma 2)
  * @param layerKinds     per layer: sliding or global attention, and which rotary table it uses
  * @param localRopeTheta RoPE base of {@link LayerRope#LOCAL} layers (Gemma 3's rope_local_base_freq), unscaled
+ * @param rotaryDim      leading dimensions of each head that RoPE rotates (head_dim × partial_rotary_factor, Phi-4-mini
+ *                       0.75); the rest pass through unrotated
+ * @param longRope       Phi-3's longrope scaling, or null
  */
 public record ModelConfig(
         Architecture architecture,
@@ -57,7 +60,9 @@ public record ModelConfig(
         Double attentionSoftcap,
         Double finalSoftcap,
         List<LayerKind> layerKinds,
-        double localRopeTheta) {
+        double localRopeTheta,
+        int rotaryDim,
+        LongRope longRope) {
 
     /** The MLP's non-linearity. */
     public enum Activation { SILU, GELU_TANH, GELU }
@@ -83,6 +88,10 @@ public record ModelConfig(
         if (layerKinds.size() != numLayers) {
             throw new UnsupportedModelException("config.json: layer_types has " + layerKinds.size()
                     + " entries but num_hidden_layers is " + numLayers);
+        }
+        if (rotaryDim <= 0 || rotaryDim > headDim || rotaryDim % 2 != 0) {
+            throw new UnsupportedModelException("config.json: the rotary dimension " + rotaryDim + " (head_dim × "
+                    + "partial_rotary_factor) must be even and within head_dim " + headDim);
         }
         if (slidingWindow == null && layerKinds.stream().anyMatch(LayerKind::sliding)) {
             throw new UnsupportedModelException("config.json: sliding-attention layers need 'sliding_window'");

@@ -85,6 +85,14 @@ final class ModelLoader {
                     c.activation() == ModelConfig.Activation.GELU_TANH);
             return new DecoderLayer(norm(p + ".ln_1"), attn, norm(p + ".ln_2"), mlp);
         }
+        if (config.architecture() == Architecture.PHI3) {
+            // fused rows: q (H·hd), then k (KV·hd), then v (KV·hd); gate_up: gate (F), then up (F)
+            Attention attn = new Attention(linear(p + ".self_attn.qkv_proj", d, qDim + 2 * kvDim, false),
+                    linear(p + ".self_attn.o_proj", qDim, d, false), c, kind);
+            Mlp mlp = new Mlp.FusedGated(linear(p + ".mlp.gate_up_proj", d, 2L * c.intermediateSize(), false),
+                    linear(p + ".mlp.down_proj", c.intermediateSize(), d, false));
+            return new DecoderLayer(norm(p + ".input_layernorm"), attn, norm(p + ".post_attention_layernorm"), mlp);
+        }
         Attention attn = new Attention(linear(p + ".self_attn.q_proj", d, qDim, c.qkvBias()),
                 linear(p + ".self_attn.k_proj", d, kvDim, c.qkvBias()),
                 linear(p + ".self_attn.v_proj", d, kvDim, c.qkvBias()),

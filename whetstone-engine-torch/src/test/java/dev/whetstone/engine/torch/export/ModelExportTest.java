@@ -140,6 +140,77 @@ class ModelExportTest {
         }
     }
 
+    /**
+     * Phi-3 (fused qkv and gate_up, partial rotary 0.75, longrope's short factors with an attention factor of
+     * √(1 + ln 2 / ln 512): context 1024 over an original 512, loaded by llama.cpp with a 512-token context so it
+     * picks the short factors as transformers does for these short prompts), untied and tied; Gemma 2 (soft-caps,
+     * alternating window of 4, sandwich norms stored as 1 + w; 26 layers, the 2B's count) and Gemma 3 (q/k norms,
+     * five sliding layers then a
+     * global one, local rope base 10000, linear-scaled global rope), with query_pre_attn_scalar = head_dim as
+     * llama.cpp assumes.
+     */
+    @Test
+    void ggufOfPhi3AndGemmaModelsGivesLlamaCppTheSameGreedyTokens() throws Exception {
+        int vocab = TinyTokenizerFactory.vocabSize();
+        RopeScaling longrope = new RopeScaling("longrope", 0, 0, 0, 512);
+        List<TinyModelFactory.Spec> specs = List.of(
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 2, 128, 1024, false, longrope,
+                        false),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 1, 128, 1024, true, longrope,
+                        false),
+                // 26 layers: this llama.cpp's gemma2 graph aborts on a layer count other than 2B's 26, 9B's 42, 27B's 46
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA2, vocab, 64, 26, 4, 2, 128, 512, true, null,
+                        false),
+                new TinyModelFactory.Spec(TinyModelFactory.Arch.GEMMA3, vocab, 64, 6, 4, 2, 128, 512, true,
+                        new RopeScaling("linear", 2.0, 0, 0, 0), false));
+        for (int i = 0; i < specs.size(); i++) {
+            TinyModelFactory.Spec spec = specs.get(i);
+            Path model = dir.resolve("family-" + i);
+            TinyTokenizerFactory.write(model, TinyTokenizerFactory.Flavor.CHAT);
+            TinyModelFactory.write(model, spec, 21 + i, TinyModelFactory.Init.FAN_IN);
+            if (spec.arch() != TinyModelFactory.Arch.PHI3) {
+                editConfig(model, c -> {
+                    c.put("query_pre_attn_scalar", spec.headDim());
+                    if (spec.arch() == TinyModelFactory.Arch.GEMMA3) c.put("sliding_window_pattern", 6);
+                });
+            }
+            checkBaseModel(model, List.of("Can I play PC games on my Xbox? Let us check the network settings."));
+        }
+    }
+
+    @Test
+    void ggufRefusesWhatLlamaCppWouldComputeDifferently() throws Exception {
+        int vocab = TinyTokenizerFactory.vocabSize();
+        Path gemma = dir.resolve("refused-gemma2");
+        TinyTokenizerFactory.write(gemma, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(gemma, TinyModelFactory.Spec.tiny(TinyModelFactory.Arch.GEMMA2, vocab), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(gemma, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "g", dir.resolve("g.gguf")))
+                .hasMessageContaining("query_pre_attn_scalar 24 other than head_dim 32");
+        Path phi3 = dir.resolve("refused-phi3");
+        TinyTokenizerFactory.write(phi3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(phi3, new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3, vocab, 64, 2, 4, 2, 128,
+                512, true, null, false, 4), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(phi3, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "p", dir.resolve("p.gguf")))
+                .hasMessageContaining("sliding window of 4 tokens within its context of 512");
+        Path qwen3 = dir.resolve("refused-qwen3");
+        TinyTokenizerFactory.write(qwen3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(qwen3, TinyModelFactory.Spec.tiny(TinyModelFactory.Arch.QWEN3, vocab), 1);
+        assertThatThrownBy(() -> TorchEngine.exportModel(qwen3, null, TorchEngine.ExportFormat.GGUF,
+                TorchEngine.GgufType.F16, "q", dir.resolve("q.gguf")))
+                .hasMessageContaining("architecture Qwen3ForCausalLM is not written yet");
+        assertThat(dir.resolve("g.gguf")).doesNotExist();
+    }
+
+    private static void editConfig(Path model, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> change)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        var c = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(model.resolve("config.json").toFile());
+        change.accept(c);
+        json.writeValue(model.resolve("config.json").toFile(), c);
+    }
+
     /** f32 and f16 GGUF exports of a model folder against our engine, greedy, on {@code prompts}. */
     private static void checkBaseModel(Path model, List<String> prompts) throws Exception {
         LlamaModel.setLogger(LogFormat.TEXT, (level, message) -> {});
@@ -268,6 +339,84 @@ class ModelExportTest {
             for (int i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(plain[i] - b[i]));
             assertThat(moved).isGreaterThan(100 * Tolerances.fp32(scale, ops));
         }
+    }
+
+    /**
+     * A LoRA adapter of a Phi-3 model on the fused modules (qkv_proj, o_proj, gate_up_proj, down_proj, B random):
+     * its PEFT export names and shapes the fused modules as PEFT does, the merged hf folder gives the adapted
+     * logits, and that folder's GGUF gives llama.cpp our greedy tokens.
+     */
+    @Test
+    void phi3AdapterExportsMergeTheFusedModules() throws Exception {
+        Path phi3 = dir.resolve("phi3-base");
+        TinyTokenizerFactory.write(phi3, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.Spec spec = new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3,
+                TinyTokenizerFactory.vocabSize(), 64, 2, 4, 2, 128, 1024, false,
+                new RopeScaling("longrope", 0, 0, 0, 512), false);
+        TinyModelFactory.write(phi3, spec, 31, TinyModelFactory.Init.FAN_IN);
+        Path phi3Adapter = dir.resolve("phi3-adapter");
+        LoadOptions fp32 = new LoadOptions(Precision.FP32, false);
+        try (CausalLm m = CausalLm.load(phi3, fp32);
+             LoraModel lora = LoraModel.attach(m, dev.whetstone.engine.torch.lora.LoraConfig.defaults(
+                     m.config().architecture()), 5)) {
+            org.bytedeco.pytorch.global.torch.manual_seed(5);
+            try (NoGrad ng = NoGrad.enter()) {
+                lora.trainableParameters().forEach((n, t) -> {
+                    if (n.contains("lora_B")) {
+                        t.copy_(org.bytedeco.pytorch.global.torch.randn(t.size(0), t.size(1))
+                                .mul(Tensors.scalar(0.05)));
+                    }
+                });
+            }
+            lora.save(phi3Adapter);
+        }
+        Path peft = dir.resolve("phi3-peft");
+        TorchEngine.exportModel(phi3Adapter, phi3, TorchEngine.ExportFormat.PEFT, null, "p", peft);
+        try (SafetensorsReader r = SafetensorsReader.open(peft.resolve(PeftFiles.WEIGHTS))) {
+            String qkv = "base_model.model.model.layers.1.self_attn.qkv_proj.";
+            String gateUp = "base_model.model.model.layers.1.mlp.gate_up_proj.";
+            assertThat(r.names()).contains(qkv + "lora_A.weight", qkv + "lora_B.weight", gateUp + "lora_A.weight",
+                    gateUp + "lora_B.weight", "base_model.model.model.layers.1.self_attn.o_proj.lora_A.weight",
+                    "base_model.model.model.layers.1.mlp.down_proj.lora_B.weight");
+            try (PointerScope scope = new PointerScope()) {
+                // rows of the fused outputs: q (4·16) + k and v (2·16 each); gate and up (2·128)
+                assertThat(r.read(qkv + "lora_B.weight", dev.whetstone.engine.torch.model.DType.F32).shape())
+                        .containsExactly(128, 16);
+                assertThat(r.read(gateUp + "lora_B.weight", dev.whetstone.engine.torch.model.DType.F32).shape())
+                        .containsExactly(256, 16);
+            }
+        }
+        JsonNode config = new ObjectMapper().readTree(peft.resolve("adapter_config.json").toFile());
+        assertThat(config.path("target_modules").toString())
+                .isEqualTo("[\"qkv_proj\",\"o_proj\",\"gate_up_proj\",\"down_proj\"]");
+
+        // the GGUF's general.name is the folder's name: llama.cpp marks "</s>" (which the demo vocabulary lacks)
+        // in models whose name contains "phi3" or "phi-3", and then refuses the vocabulary
+        Path merged = dir.resolve("merged-adapter");
+        TorchEngine.exportModel(phi3Adapter, phi3, TorchEngine.ExportFormat.HF, null, "m", merged);
+        try (CausalLm fromHf = CausalLm.load(merged, fp32);
+             CausalLm served = CausalLm.load(phi3, fp32);
+             LoraModel lora = LoraModel.load(served, phi3Adapter);
+             PointerScope scope = new PointerScope();
+             NoGrad ng = NoGrad.enter()) {
+            Tensor input = Tensors.longs(new long[] {5, 80, 300, 41, 7, 99, 12, 250, 251}, 1, 9);
+            float[] a = Tensors.toFloats(fromHf.logits(fromHf.hidden(input, null, null)));
+            float[] b = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            lora.close();
+            float[] plain = Tensors.toFloats(served.logits(served.hidden(input, null, null)));
+            double scale = 0;
+            double worst = 0;
+            double moved = 0;
+            for (int i = 0; i < a.length; i++) {
+                scale = Math.max(scale, Math.abs(b[i]));
+                worst = Math.max(worst, Math.abs(a[i] - b[i]));
+                moved = Math.max(moved, Math.abs(plain[i] - b[i]));
+            }
+            long ops = spec.layers() * (long) spec.intermediate();
+            assertThat(worst).isLessThan(Tolerances.fp32(scale, ops));
+            assertThat(moved).as("the adapter matters").isGreaterThan(100 * Tolerances.fp32(scale, ops));
+        }
+        checkBaseModel(merged, List.of("Can I play PC games on my Xbox? Let us check the network settings."));
     }
 
     @Test

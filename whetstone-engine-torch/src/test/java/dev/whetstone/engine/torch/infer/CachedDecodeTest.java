@@ -8,6 +8,9 @@ import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
 import dev.whetstone.engine.torch.model.ModelTolerances;
 import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.RopeScaling;
+import dev.whetstone.engine.torch.TorchNatives;
+import dev.whetstone.engine.torch.demo.TinyTokenizerFactory;
 import dev.whetstone.engine.torch.model.Tensors;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.testing.Tolerances;
@@ -47,6 +50,50 @@ class CachedDecodeTest {
                 assertThat(got).as("%s prompt %s", arch, Arrays.toString(prompt)).containsExactly(expected);
             }
         }
+    }
+
+    /**
+     * Phi-3 longrope with a pre-training context of 16: every prompt's decoding passes position 16, where the
+     * factors switch from short to long. transformers then recomputes the whole sequence with the long factors; the
+     * cached decoder rebuilds the row's cache at that step (what the scheduler does), and the tokens equal the
+     * uncached decoder's, which runs every sequence with the factors of its length. Without the rebuild the earlier
+     * keys keep the short factors, and the tokens differ for at least one prompt.
+     */
+    @Test
+    void phi3LongropeRebuildsTheCacheWhereTheFactorsSwitch() throws Exception {
+        Path base = dir.resolve("phi3");
+        TorchNatives.prepare();
+        TinyTokenizerFactory.write(base, TinyTokenizerFactory.Flavor.CHAT);
+        TinyModelFactory.write(base, new TinyModelFactory.Spec(TinyModelFactory.Arch.PHI3,
+                TinyTokenizerFactory.vocabSize(), 64, 2, 4, 2, 128, 512, true,
+                new RopeScaling("longrope", 0, 0, 0, 16), false), 3, TinyModelFactory.Init.FAN_IN);
+        boolean anyDiffers = false;
+        try (CausalLm model = CausalLm.load(base, InferFixtures.FP32); NoGrad ng = NoGrad.enter()) {
+            int v = model.config().vocabSize();
+            for (int[] prompt : PROMPTS) {
+                int[] expected = GreedyDecoder.generate(model, prompt, 24, List.of());
+                int[] rebuilt = new int[24];
+                int[] stale = new int[24];
+                for (boolean rebuild : new boolean[] {true, false}) {
+                    ModelStep step = new ModelStep(model, 1, 512);
+                    int[] got = rebuild ? rebuilt : stale;
+                    int[] seq = Arrays.copyOf(prompt, prompt.length + 24);
+                    got[0] = argmax(step.prefill(prompt, 0, null), 0, v);
+                    seq[prompt.length] = got[0];
+                    for (int i = 1; i < 24; i++) {
+                        long pos = prompt.length + i - 1L;
+                        if (rebuild && model.ropeSwitchesAt(pos)) {
+                            step.rebuild(Arrays.copyOf(seq, (int) pos), 0, null, pos + 1);
+                        }
+                        got[i] = argmax(step.decode(new int[] {got[i - 1]}, new long[] {pos}, new LoraWeights[1]), 0, v);
+                        seq[prompt.length + i] = got[i];
+                    }
+                }
+                assertThat(rebuilt).as("prompt %s", Arrays.toString(prompt)).containsExactly(expected);
+                anyDiffers |= !Arrays.equals(stale, expected);
+            }
+        }
+        assertThat(anyDiffers).as("keys left with the short factors change some decoding").isTrue();
     }
 
     @Test

@@ -75,8 +75,12 @@ class LoraModelTest {
             LoraModel lora = LoraModel.attach(m, LoraConfig.defaults(a, true), 1);
             assertThat(maxDiff(before, logits(m))).isZero();
             assertThat(lora.trainableParameters()).hasSize(2 * m.linears().size());
-            String first = a == Architecture.GPT2 ? "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight"
-                    : "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight";
+            String first = switch (a) {
+                case GPT2 -> "base_model.model.transformer.h.0.attn.c_attn.lora_A.weight";
+                // Phi-3's fused projections are adapted whole, under PEFT's own module names
+                case PHI3 -> "base_model.model.model.layers.0.self_attn.qkv_proj.lora_A.weight";
+                default -> "base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight";
+            };
             assertThat(lora.trainableParameters()).containsKey(first);
             randomizeB(lora, 2);
             Tensor adapted = logits(m);

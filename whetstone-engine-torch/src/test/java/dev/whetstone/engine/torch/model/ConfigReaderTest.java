@@ -177,7 +177,7 @@ class ConfigReaderTest {
                 .isInstanceOf(UnsupportedModelException.class)
                 .hasMessageContaining("PhiForCausalLM")
                 .hasMessageContaining("LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, SmolLM3ForCausalLM,"
-                        + " Qwen3ForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, GPT2LMHeadModel");
+                        + " Qwen3ForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, Phi3ForCausalLM, GPT2LMHeadModel");
         assertThatThrownBy(() -> parse("""
                 {"architectures":["LlamaForCausalLM"],"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,
                  "num_attention_heads":2,"vocab_size":8,"rope_scaling":{"type":"yarn","factor":4}}"""))
@@ -188,7 +188,7 @@ class ConfigReaderTest {
                 .hasMessageContaining("use_sliding_window");
         assertThatThrownBy(() -> parse("{\"architectures\":[\"LlamaForCausalLM\"]}"))
                 .hasMessageContaining("'hidden_size' is missing");
-        assertThat(List.of(Architecture.values())).hasSize(8);
+        assertThat(List.of(Architecture.values())).hasSize(9);
     }
 
     @Test
@@ -219,5 +219,68 @@ class ConfigReaderTest {
                 .hasMessageContaining("layer_types[0] 'chunked_attention' is not supported");
         assertThatThrownBy(() -> parse(gemma.replace("\"sliding_window\":4,", "").formatted("\"a\":1")))
                 .hasMessageContaining("sliding-attention layers need 'sliding_window'");
+    }
+
+    /**
+     * Phi-4-mini-instruct's config.json (its keys and values; the 48 factor lists are stand-ins of the published
+     * length, as the values only feed the frequencies).
+     */
+    @Test
+    void phi4MiniHasPartialRotaryLongropeAndATiedHead() throws Exception {
+        ModelConfig c = parse(phi4Mini(48, "\"type\":\"longrope\""));
+        assertThat(c.architecture()).isEqualTo(Architecture.PHI3);
+        assertThat(c.headDim()).isEqualTo(128);
+        assertThat(c.rotaryDim()).isEqualTo(96);
+        assertThat(c.groupSize()).isEqualTo(3);
+        assertThat(c.tiedEmbeddings()).isTrue();
+        assertThat(c.qkvBias()).isFalse();
+        assertThat(c.longRope().originalMaxPositions()).isEqualTo(4096);
+        // √(1 + ln(131072 / 4096) / ln(4096))
+        assertThat(c.longRope().attentionFactor()).isCloseTo(Math.sqrt(1 + Math.log(32) / Math.log(4096)),
+                org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(c.longRope().shortFactor()[47]).isEqualTo(1.47);
+        assertThat(c.longRope().longFactor()[1]).isEqualTo(2.0);
+        assertThat(c.layerKinds()).allMatch(k -> k.sliding() && k.rope() == ModelConfig.LayerRope.GLOBAL);
+        assertThat(c.slidingWindow()).isEqualTo(262144);
+        assertThat(c.parameterCount()).isBetween(3_830_000_000L, 3_840_000_000L);
+        double[] inv = new Rope(c).inverseFrequencies();
+        assertThat(inv[1]).isCloseTo(Math.pow(10000.0, -2.0 / 96) / 1.01, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(parse(phi4Mini(48, "\"type\":\"su\"")).longRope()).isEqualTo(c.longRope());
+    }
+
+    @Test
+    void phi3RefusesOtherScalingAndFactorListsOfTheWrongLength() {
+        assertThatThrownBy(() -> parse(phi4Mini(48, "\"type\":\"yarn\"")))
+                .isInstanceOf(UnsupportedModelException.class)
+                .hasMessageContaining("rope_scaling type 'yarn' is not supported for Phi3ForCausalLM");
+        assertThatThrownBy(() -> parse(phi4Mini(64, "\"type\":\"longrope\"")))
+                .hasMessageContaining("rope_scaling.short_factor must be a list of 48 numbers (rotary dimension / 2),"
+                        + " got 64 entries");
+        assertThatThrownBy(() -> parse(phi4Mini(48, "\"type\":\"longrope\"")
+                .replace("\"partial_rotary_factor\":0.75", "\"partial_rotary_factor\":0.7")))
+                .hasMessageContaining("the rotary dimension 89 (head_dim × partial_rotary_factor = 128 × 0.7) must be even");
+        assertThatThrownBy(() -> parse(phi4Mini(48, "\"type\":\"longrope\"").replace("\"silu\"", "\"gelu\"")))
+                .hasMessageContaining("hidden_act 'gelu' is not supported");
+    }
+
+    private static String phi4Mini(int factors, String type) {
+        StringBuilder shortF = new StringBuilder();
+        StringBuilder longF = new StringBuilder();
+        for (int i = 0; i < factors; i++) {
+            shortF.append(i == 0 ? "" : ",").append(1 + i / 100.0);
+            longF.append(i == 0 ? "" : ",").append(1 + i);
+        }
+        return """
+                {"architectures":["Phi3ForCausalLM"],"attention_bias":false,"attention_dropout":0.0,
+                 "bos_token_id":199999,"embd_pdrop":0.0,"eos_token_id":199999,"full_attn_mod":1,"hidden_act":"silu",
+                 "hidden_size":3072,"initializer_range":0.02,"intermediate_size":8192,"interpolate_factor":1,
+                 "lm_head_bias":false,"max_position_embeddings":131072,"mlp_bias":false,"model_type":"phi3",
+                 "num_attention_heads":24,"num_hidden_layers":32,"num_key_value_heads":8,
+                 "original_max_position_embeddings":4096,"pad_token_id":199999,"partial_rotary_factor":0.75,
+                 "resid_pdrop":0.0,"rms_norm_eps":1e-05,
+                 "rope_scaling":{"long_factor":[%s],"short_factor":[%s],%s},
+                 "rope_theta":10000.0,"sliding_window":262144,"tie_word_embeddings":true,"torch_dtype":"bfloat16",
+                 "transformers_version":"4.45.0","use_cache":true,"vocab_size":200064}"""
+                .formatted(longF, shortF, type);
     }
 }

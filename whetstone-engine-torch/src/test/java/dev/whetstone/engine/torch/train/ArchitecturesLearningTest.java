@@ -23,7 +23,7 @@ class ArchitecturesLearningTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"QWEN3, LORA", "QWEN3, FULL", "MISTRAL, LORA", "MISTRAL, FULL", "GEMMA2, LORA", "GEMMA2, FULL",
-            "GEMMA3, LORA", "GEMMA3, FULL", "SMOLLM3, LORA", "SMOLLM3, FULL"})
+            "GEMMA3, LORA", "GEMMA3, FULL", "SMOLLM3, LORA", "SMOLLM3, FULL", "PHI3, LORA", "PHI3, FULL"})
     void aShortRunLowersTheLoss(TinyModelFactory.Arch arch, TrainingSpec.Method method) throws Exception {
         Path base = dir.resolve("base");
         TinyModelFactory.writeWeights(base, arch, 32, 5);
