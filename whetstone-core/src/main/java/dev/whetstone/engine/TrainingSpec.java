@@ -17,6 +17,7 @@ import java.util.List;
  * @param method         LoRA (default) or full fine-tuning
  * @param seed           drives shuffling, initialisation and dropout
  * @param workDir        where checkpoints and resume state are written; an existing resume state there is continued
+ * @param rewards        a reinforcement run's grader (the job's, run in core); null for other runs
  */
 public record TrainingSpec(
         Path baseModelDir,
@@ -26,7 +27,15 @@ public record TrainingSpec(
         Hyperparameters hyperparameters,
         Method method,
         long seed,
-        Path workDir) {
+        Path workDir,
+        RewardFunction rewards) {
+
+    /** A supervised or DPO run (no grader). */
+    public TrainingSpec(Path baseModelDir, Path initAdapterDir, List<TrainingExample> training,
+                        List<TrainingExample> validation, Hyperparameters hyperparameters, Method method, long seed,
+                        Path workDir) {
+        this(baseModelDir, initAdapterDir, training, validation, hyperparameters, method, seed, workDir, null);
+    }
 
     public enum Method { LORA, FULL }
 
@@ -37,15 +46,23 @@ public record TrainingSpec(
      *            job. Kept here rather than beside {@link Method} because the API sends them with the others
      *            ({@code method.dpo.hyperparameters}) and the job stores them in the same JSON column.
      */
-    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo) {
+    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo,
+                                  Reinforcement reinforcement) {
         public Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier) {
-            this(nEpochs, batchSize, learningRateMultiplier, null);
+            this(nEpochs, batchSize, learningRateMultiplier, null, null);
         }
 
-        public static Hyperparameters auto() { return new Hyperparameters(null, null, null, null); }
+        public Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo) {
+            this(nEpochs, batchSize, learningRateMultiplier, dpo, null);
+        }
+
+        public static Hyperparameters auto() { return new Hyperparameters(null, null, null, null, null); }
 
         /** Whether these are a DPO job's (the training data are preference pairs). */
         public boolean preference() { return dpo != null; }
+
+        /** Whether these are a reinforcement job's (the training data are prompts, a grader scores answers). */
+        public boolean reinforcementRun() { return reinforcement != null; }
     }
 
     /**
@@ -57,4 +74,17 @@ public record TrainingSpec(
     public record Dpo(Double beta, Double l2Multiplier) {
         public static Dpo auto() { return new Dpo(null, null); }
     }
+
+    /**
+     * Reinforcement fine-tuning's own settings as requested ({@code method.reinforcement}); null numbers mean auto.
+     *
+     * @param grader            the grader's JSON as the request gave it (checked at creation; parsed again by the
+     *                          worker, which turns it into {@link TrainingSpec#rewards()})
+     * @param evalInterval      training steps between evaluations on validation prompts
+     * @param evalSamples       validation prompts graded per evaluation
+     * @param computeMultiplier scales the answers sampled per prompt (the group size)
+     * @param reasoningEffort   accepted and reported; no effect on the non-reasoning models this service trains
+     */
+    public record Reinforcement(String grader, Integer evalInterval, Integer evalSamples, Double computeMultiplier,
+                                String reasoningEffort) {}
 }

@@ -3,6 +3,7 @@ package dev.whetstone.worker;
 import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.JobPaths;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.jobs.ModelResolver;
@@ -13,6 +14,8 @@ import java.time.Clock;
  *
  * @param dataEvaluation grades training data before training (docs/safety.md); null when the service switched
  *                       data evaluation off
+ * @param graders        grades reinforcement jobs' sampled answers (the service's own graders: model graders run on
+ *                       its deployments); null where the process has none
  */
 public record WorkerEnvironment(
         JobStores stores,
@@ -23,4 +26,13 @@ public record WorkerEnvironment(
         JobPaths paths,
         Clock clock,
         WorkerSettings settings,
-        SafetyClassifier dataEvaluation) {}
+        SafetyClassifier dataEvaluation,
+        Graders graders) {
+
+    /** Without graders: reinforcement jobs fail, saying the service cannot grade. */
+    public WorkerEnvironment(JobStores stores, ModelResolver models, FileService files, TrainingData data,
+                             Trainer trainer, JobPaths paths, Clock clock, WorkerSettings settings,
+                             SafetyClassifier dataEvaluation) {
+        this(stores, models, files, data, trainer, paths, clock, settings, dataEvaluation, null);
+    }
+}

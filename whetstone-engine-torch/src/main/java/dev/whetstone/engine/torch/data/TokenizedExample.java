@@ -1,5 +1,7 @@
 package dev.whetstone.engine.torch.data;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * One training example as tokens.
  *
@@ -8,8 +10,11 @@ package dev.whetstone.engine.torch.data;
  * @param truncated whether the example was cut to the context length
  * @param rejected  for a preference pair (DPO): the conversation ending in the non-preferred reply, this example
  *                  being the one ending in the preferred reply; null for supervised examples
+ * @param item      for a reinforcement prompt (the conversation rendered up to the assistant's turn, nothing
+ *                  trained): the file's line, which the grader reads as {@code item}; null otherwise
  */
-public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
+public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected,
+                               ObjectNode item) {
     public TokenizedExample {
         if (inputIds.length != lossMask.length) {
             throw new IllegalArgumentException("inputIds and lossMask differ in length: "
@@ -18,7 +23,16 @@ public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean trunc
     }
 
     public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated) {
-        this(inputIds, lossMask, truncated, null);
+        this(inputIds, lossMask, truncated, null, null);
+    }
+
+    public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
+        this(inputIds, lossMask, truncated, rejected, null);
+    }
+
+    /** A reinforcement prompt: its tokens (nothing trained) and its line for the grader. */
+    public static TokenizedExample prompt(int[] inputIds, boolean truncated, ObjectNode item) {
+        return new TokenizedExample(inputIds, new boolean[inputIds.length], truncated, null, item);
     }
 
     /** A preference pair from its preferred and non-preferred sequences. */
