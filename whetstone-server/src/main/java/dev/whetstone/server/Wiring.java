@@ -31,6 +31,9 @@ import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
 import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.safety.SafetyService;
+import dev.whetstone.graders.DeploymentGraderModel;
+import dev.whetstone.graders.GraderModel;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.graders.PythonSandbox;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,7 +116,9 @@ final class Wiring {
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
         Core core = Core.build(config, adapters.fileStore(), adapters.blobs(), TrainingFileValidation.JSONL,
                 adapters.jobs(), resources);
-        resources.add(startWorkers(config, core, adapters.jobs()));
+        // no deployments in a worker-only process: model graders are refused (the job fails saying so)
+        resources.add(startWorkers(config, core, adapters.jobs(),
+                new Graders(GraderModel.NONE, PythonSandbox.detect())));
         return resources;
     }
 
@@ -144,12 +149,15 @@ final class Wiring {
         deploymentRef.set(deployments);
         Credentials credentials = new Credentials(apiKeys, config.access().inferenceKeys(),
                 AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()));
-        if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring));
+        PythonSandbox python = PythonSandbox.detect();
+        // reinforcement jobs grade with the same graders as the API: model graders answer on this service's deployments
+        Graders graders = new Graders(new DeploymentGraderModel(deployments, Graders.MODEL_TIMEOUT), python);
+        if (jobWiring.workers() > 0) resources.add(startWorkers(config, core, jobWiring, graders));
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout()),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
-                PythonSandbox.detect()), resources);
+                python), resources);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */
@@ -181,11 +189,11 @@ final class Wiring {
                 .map(d -> "deployment '" + d.name() + "'");
     }
 
-    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring) {
+    private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring, Graders graders) {
         WorkerEnvironment env = new WorkerEnvironment(jobWiring.stores(), core.resolver(), core.files(),
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings(),
-                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null);
+                config.safety().dataEvaluation() ? LexiconClassifier.builtIn() : null, graders);
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 
