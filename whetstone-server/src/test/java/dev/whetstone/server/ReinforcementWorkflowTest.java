@@ -14,6 +14,8 @@ import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.methods.ReinforcementHyperparameters;
 import com.openai.models.finetuning.methods.ReinforcementMethod;
+import com.openai.models.finetuning.methods.SupervisedHyperparameters;
+import com.openai.models.finetuning.methods.SupervisedMethod;
 import com.openai.models.graders.gradermodels.StringCheckGrader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,6 +136,61 @@ class ReinforcementWorkflowTest {
         }
     }
 
+    /**
+     * A score_model grader that is itself a deployment of this service: tiny-chat fine-tuned to reply "1" to any
+     * grading prompt, deployed as "scorer". Every answer of a reinforcement job graded by it then scores 1, which
+     * only the deployment's replies can produce (the job's own model never sees the grader's prompt).
+     */
+    @Test
+    void aScoreModelGraderRunsOnADeploymentOfThisService() throws Exception {
+        String scorerData = upload("scorer.jsonl", scorerLines());
+        FineTuningJob scorer = finished(client.fineTuning().jobs().create(JobCreateParams.builder().model("tiny-chat")
+                .trainingFile(scorerData).seed(5L)
+                .method(JobCreateParams.Method.builder().type(JobCreateParams.Method.Type.SUPERVISED)
+                        .supervised(SupervisedMethod.builder().hyperparameters(SupervisedHyperparameters.builder()
+                                .nEpochs(3L).batchSize(1L).build()).build()).build())
+                .build()).id());
+        assertThat(deploy("scorer", scorer.fineTunedModel().orElseThrow())).isEqualTo("Succeeded");
+
+        String grader = "{'type':'score_model','name':'scorer','model':'scorer','range':[0,1],"
+                + "'sampling_params':{'temperature':0,'max_completion_tokens':4},"
+                + "'input':[{'role':'user','content':'Rate this answer: {{sample.output_text}}'}]}";
+        String body = ("{'model':'tiny-chat','training_file':'" + upload("prompts2.jsonl", prompts(0, 10))
+                + "','seed':9,'method':{'type':'reinforcement','reinforcement':{'grader':" + grader
+                + ",'hyperparameters':{'n_epochs':1,'batch_size':2}}}}").replace('\'', '"');
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/fine_tuning/jobs"))
+                .header("api-key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        FineTuningJob rft = finished(JSON.readTree(created.body()).get("id").asText());
+        List<String> lines = results(rft).lines().toList();
+        assertThat(lines).hasSize(1 + 5);
+        for (String line : lines.subList(1, lines.size())) {
+            assertThat(Double.parseDouble(line.split(",", -1)[7])).as("train_reward_mean of %s", line).isEqualTo(1.0);
+        }
+    }
+
+    /** Grading prompts with varied answers, each scored "1". */
+    static String scorerLines() throws Exception {
+        StringBuilder out = new StringBuilder();
+        String[] answers = {"yes", "no idea", "help me", "the sky is blue", "Xbox one", "account settings",
+                "random words here", "", "12 34", "Sure, I can do that."};
+        for (String a : answers) {
+            out.append(JSON.writeValueAsString(Map.of("messages", List.of(
+                    Map.of("role", "user", "content", "Rate this answer: " + a),
+                    Map.of("role", "assistant", "content", "1"))))).append('\n');
+        }
+        return out.toString();
+    }
+
+    private FineTuningJob finished(String id) {
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500)).until(() ->
+                isTerminal(client.fineTuning().jobs().retrieve(id).status().asString()));
+        FineTuningJob done = client.fineTuning().jobs().retrieve(id);
+        assertThat(done.status().asString()).as("job %s: %s", done.id(), done.error()).isEqualTo("succeeded");
+        return done;
+    }
+
     static String question(int i) { return "Question number " + i + "?"; }
 
     /** Reinforcement prompts: a user question each, the grader's reference in the line's own field. */
@@ -147,6 +204,10 @@ class ReinforcementWorkflowTest {
     }
 
     private String results() throws Exception {
+        return results(job);
+    }
+
+    private String results(FineTuningJob job) throws Exception {
         String id = job.resultFiles().getFirst();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/openai/files/" + id
                 + "/content?api-version=2024-10-21")).header("api-key", KEY).GET().build(),
