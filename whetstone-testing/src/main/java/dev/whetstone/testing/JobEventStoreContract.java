@@ -123,10 +123,10 @@ public abstract class JobEventStoreContract {
                 1.0, 0.125, 12.5);
         MetricsRow plain = new MetricsRow(11, -0.25, 0.375, null, null, null, null, null, null, null, null, 0.875,
                 null, 0.25, 9.0);
-        store.putMetrics("ftjob-rl", evaluated);
-        store.putMetrics("ftjob-rl", plain);
-        assertThat(store.metrics("ftjob-rl")).containsExactly(evaluated, plain);
-        assertThat(store.metrics("ftjob-rl")).allMatch(r -> r.kind() == MetricsRow.Kind.REINFORCEMENT);
+        store.putMetrics("ftjob-b", evaluated);
+        store.putMetrics("ftjob-b", plain);
+        assertThat(store.metrics("ftjob-b")).containsExactly(evaluated, plain);
+        assertThat(store.metrics("ftjob-b")).allMatch(r -> r.kind() == MetricsRow.Kind.REINFORCEMENT);
     }
 
     @Test
