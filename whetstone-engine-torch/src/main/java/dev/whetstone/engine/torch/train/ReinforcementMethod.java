@@ -148,7 +148,8 @@ record ReinforcementMethod(RunPlan plan, ResolvedHyperparameters.Reinforcement s
         double beta = settings.klBeta();
         for (int k = 0; k < logp.length; k++) {
             double adv = tokenAdvantages.get(k);
-            double ratio = Math.exp(logp[k] - logp[k]);   // π_old is this forward's value: one update per sample batch
+            // π_old is this forward's own (detached) value: one update per sample batch, so ρ = e^0 = 1 exactly
+            double ratio = 1.0;
             double d = reference[k] - logp[k];
             coef[k] = gradScale * coefficient(adv, ratio, d, beta);
             lossSum += tokenLoss(adv, ratio, d, beta);
