@@ -22,9 +22,19 @@ package dev.whetstone.engine;
  *       tiny-chat ended at loss 1.1 with one answer of three; at 5e-4 tiny-chat learned all three (loss 0.046) but
  *       the GPT-2 demo model tiny-completion did not (loss 1.2, garbled answers); at 1e-3 both answered every
  *       trained question with its trained answer (loss 0.007 and 0.062).</li>
+ *   <li>Reinforcement (the same three rules above, then): compute_multiplier 1; group size (answers sampled per
+ *       prompt and step) round({@value #RFT_GROUP_PER_COMPUTE} × compute_multiplier) within [2, 64];
+ *       eval_interval a tenth of the run's steps (at least 1); eval_samples {@value #RFT_EVAL_SAMPLES} (at most the
+ *       validation prompts there are); reasoning_effort "default" (no effect: no reasoning models here); answers
+ *       at most {@value #RFT_MAX_ANSWER_TOKENS} tokens; KL weight {@value #RFT_KL_BETA} (TRL GRPO's former
+ *       default).</li>
  * </ul>
  */
 public final class AutoHyperparameters {
+    public static final int RFT_GROUP_PER_COMPUTE = 8;
+    public static final int RFT_EVAL_SAMPLES = 8;
+    public static final int RFT_MAX_ANSWER_TOKENS = 32;
+    public static final double RFT_KL_BETA = 0.04;
     public static final double LORA_BASE_LEARNING_RATE = 1e-3;
     public static final double FULL_BASE_LEARNING_RATE = 2e-5;
     public static final int MAX_BATCH_SIZE = 256;
@@ -47,6 +57,18 @@ public final class AutoHyperparameters {
         double multiplier = requested.learningRateMultiplier() != null ? requested.learningRateMultiplier()
                 : multiplier(batch);
         double rate = multiplier * baseLearningRate(method);
+        TrainingSpec.Reinforcement rl = requested.reinforcement();
+        if (rl != null) {
+            long steps = (long) ((examples + batch - 1) / batch) * epochs;
+            double compute = rl.computeMultiplier() != null ? rl.computeMultiplier() : 1.0;
+            int group = (int) Math.max(2, Math.min(64, Math.round(RFT_GROUP_PER_COMPUTE * compute)));
+            int interval = rl.evalInterval() != null ? rl.evalInterval() : (int) Math.max(1, steps / 10);
+            int samples = rl.evalSamples() != null ? rl.evalSamples() : RFT_EVAL_SAMPLES;
+            String effort = rl.reasoningEffort() != null ? rl.reasoningEffort() : "default";
+            return new ResolvedHyperparameters(epochs, batch, multiplier, rate, null, null,
+                    new ResolvedHyperparameters.Reinforcement(interval, samples, compute, effort, group,
+                            RFT_MAX_ANSWER_TOKENS, RFT_KL_BETA));
+        }
         TrainingSpec.Dpo dpo = requested.dpo();
         if (dpo == null) return new ResolvedHyperparameters(epochs, batch, multiplier, rate);
         return new ResolvedHyperparameters(epochs, batch, multiplier, rate / DPO_RATE_DIVISOR,

@@ -22,6 +22,7 @@ import java.util.List;
  * @param images         turns the examples' image parts into pixels: the worker passes the job's
  *                       {@link dev.whetstone.data.image.JobImageCache} (each image fetched once per job, under the
  *                       service's outbound rules); a vision trainer loads every image through it, never by itself
+ * @param rewards        a reinforcement run's grader (the job's, run in core); null for other runs
  */
 public record TrainingSpec(
         Path baseModelDir,
@@ -32,14 +33,22 @@ public record TrainingSpec(
         Method method,
         long seed,
         Path workDir,
-        ImageLoader images) {
+        ImageLoader images,
+        RewardFunction rewards) {
 
-    /** Images through the production loader without a job cache, private targets refused (tests, benchmarks). */
+    /** A supervised or DPO run; images through the production loader without a job cache, private targets refused (tests, benchmarks). */
     public TrainingSpec(Path baseModelDir, Path initAdapterDir, List<TrainingExample> training,
                         List<TrainingExample> validation, Hyperparameters hyperparameters, Method method, long seed,
                         Path workDir) {
         this(baseModelDir, initAdapterDir, training, validation, hyperparameters, method, seed, workDir,
-                UrlImageLoader.withDefaults(false));
+                UrlImageLoader.withDefaults(false), null);
+    }
+
+    /** A supervised or DPO run whose images come through {@code images} (the job's image cache). */
+    public TrainingSpec(Path baseModelDir, Path initAdapterDir, List<TrainingExample> training,
+                        List<TrainingExample> validation, Hyperparameters hyperparameters, Method method, long seed,
+                        Path workDir, ImageLoader images) {
+        this(baseModelDir, initAdapterDir, training, validation, hyperparameters, method, seed, workDir, images, null);
     }
 
     public enum Method { LORA, FULL }
@@ -51,15 +60,23 @@ public record TrainingSpec(
      *            job. Kept here rather than beside {@link Method} because the API sends them with the others
      *            ({@code method.dpo.hyperparameters}) and the job stores them in the same JSON column.
      */
-    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo) {
+    public record Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo,
+                                  Reinforcement reinforcement) {
         public Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier) {
-            this(nEpochs, batchSize, learningRateMultiplier, null);
+            this(nEpochs, batchSize, learningRateMultiplier, null, null);
         }
 
-        public static Hyperparameters auto() { return new Hyperparameters(null, null, null, null); }
+        public Hyperparameters(Integer nEpochs, Integer batchSize, Double learningRateMultiplier, Dpo dpo) {
+            this(nEpochs, batchSize, learningRateMultiplier, dpo, null);
+        }
+
+        public static Hyperparameters auto() { return new Hyperparameters(null, null, null, null, null); }
 
         /** Whether these are a DPO job's (the training data are preference pairs). */
         public boolean preference() { return dpo != null; }
+
+        /** Whether these are a reinforcement job's (the training data are prompts, a grader scores answers). */
+        public boolean reinforcementRun() { return reinforcement != null; }
     }
 
     /**
@@ -71,4 +88,17 @@ public record TrainingSpec(
     public record Dpo(Double beta, Double l2Multiplier) {
         public static Dpo auto() { return new Dpo(null, null); }
     }
+
+    /**
+     * Reinforcement fine-tuning's own settings as requested ({@code method.reinforcement}); null numbers mean auto.
+     *
+     * @param grader            the grader's JSON as the request gave it (checked at creation; parsed again by the
+     *                          worker, which turns it into {@link TrainingSpec#rewards()})
+     * @param evalInterval      training steps between evaluations on validation prompts
+     * @param evalSamples       validation prompts graded per evaluation
+     * @param computeMultiplier scales the answers sampled per prompt (the group size)
+     * @param reasoningEffort   accepted and reported; no effect on the non-reasoning models this service trains
+     */
+    public record Reinforcement(String grader, Integer evalInterval, Integer evalSamples, Double computeMultiplier,
+                                String reasoningEffort) {}
 }

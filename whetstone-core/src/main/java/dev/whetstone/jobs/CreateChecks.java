@@ -26,7 +26,7 @@ final class CreateChecks {
     }
 
     /** A fine-tune file that is processed and in the format the model and method train on. */
-    FileRecord trainingFile(String id, String param, ResolvedModel model, int minExamples, boolean preference) {
+    FileRecord trainingFile(String id, String param, ResolvedModel model, int minExamples, MetricsRow.Kind method) {
         if (id == null || id.isBlank()) throw ApiException.invalid(param, "The '" + param + "' field must be a file id.");
         FileRecord file = find(id, param);
         if (file.purpose() != FilePurpose.FINE_TUNE) {
@@ -42,7 +42,7 @@ final class CreateChecks {
             case DELETED -> throw ApiException.invalid(param, "File '" + id + "' was deleted.");
             case PROCESSED -> { }
         }
-        checkContent(file, param, model, minExamples, preference);
+        checkContent(file, param, model, minExamples, method);
         return file;
     }
 
@@ -58,11 +58,11 @@ final class CreateChecks {
 
     /** Uses the validator's statistics; a file validated without statistics is left to the trainer to judge. */
     private void checkContent(FileRecord file, String param, ResolvedModel model, int minExamples,
-                              boolean preference) {
+                              MetricsRow.Kind method) {
         FileStatistics stats = file.statistics();
         if (stats == null) return;
         String problem = TrainingFileRequirements.problem(stats, "File '" + file.id() + "'", param, model.base().chat(),
-                model.name(), minExamples, preference);
+                model.name(), minExamples, method);
         if (problem != null) throw ApiException.invalid(param, problem);
         if (!model.base().vision()) imagesForATextModel(file, stats, param, model);
     }

@@ -71,6 +71,15 @@ public record FineTuningJob(
     /** Whether this is a DPO job (it trains on preference pairs). */
     public boolean preference() { return requested != null && requested.preference(); }
 
+    /** Whether this is a reinforcement job (prompts and a grader). */
+    public boolean reinforcement() { return requested != null && requested.reinforcementRun(); }
+
+    /** Which metric columns the job's results have. */
+    public MetricsRow.Kind metricsKind() {
+        return preference() ? MetricsRow.Kind.PREFERENCE
+                : reinforcement() ? MetricsRow.Kind.REINFORCEMENT : MetricsRow.Kind.SUPERVISED;
+    }
+
     /** A copy to change a few fields of: {@code job.toBuilder().status(RUNNING).build()}. */
     public Builder toBuilder() { return new Builder(this); }
 

@@ -45,11 +45,13 @@ public final class JobService {
             throw ApiException.invalid("model", "The 'model' field is required.");
         }
         ResolvedModel model = resolver.resolve(request.model());
-        boolean preference = request.hyperparameters() != null && request.hyperparameters().preference();
+        TrainingSpec.Hyperparameters h = request.hyperparameters();
+        MetricsRow.Kind method = h == null ? MetricsRow.Kind.SUPERVISED : h.preference() ? MetricsRow.Kind.PREFERENCE
+                : h.reinforcementRun() ? MetricsRow.Kind.REINFORCEMENT : MetricsRow.Kind.SUPERVISED;
         FileRecord training = checks.trainingFile(request.trainingFile(), "training_file", model,
-                CreateChecks.MIN_TRAINING_EXAMPLES, preference);
+                CreateChecks.MIN_TRAINING_EXAMPLES, method);
         FileRecord validation = request.validationFile() == null ? null
-                : checks.trainingFile(request.validationFile(), "validation_file", model, 1, preference);
+                : checks.trainingFile(request.validationFile(), "validation_file", model, 1, method);
         FineTuningJob job = newJob(request, training, validation);
         int active = stores.jobs().countActive();
         if (active >= maxActiveJobs) {

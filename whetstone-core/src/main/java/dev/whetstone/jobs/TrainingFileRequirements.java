@@ -29,9 +29,30 @@ public final class TrainingFileRequirements {
      */
     public static String problem(FileStatistics stats, String file, String param, boolean chatModel, String modelName,
                                  int minExamples, boolean preference) {
-        String formatProblem = formatProblem(stats, file, chatModel, modelName, preference);
+        return problem(stats, file, param, chatModel, modelName, minExamples,
+                preference ? MetricsRow.Kind.PREFERENCE : MetricsRow.Kind.SUPERVISED);
+    }
+
+    /** {@link #problem} for a job of any method: supervised, DPO (PREFERENCE) or REINFORCEMENT. */
+    public static String problem(FileStatistics stats, String file, String param, boolean chatModel, String modelName,
+                                 int minExamples, MetricsRow.Kind method) {
+        String formatProblem = method == MetricsRow.Kind.REINFORCEMENT
+                ? reinforcementProblem(stats, file, chatModel, modelName)
+                : formatProblem(stats, file, chatModel, modelName, method == MetricsRow.Kind.PREFERENCE);
         if (formatProblem != null) return formatProblem;
         return countProblem(stats, file, param, minExamples);
+    }
+
+    private static String reinforcementProblem(FileStatistics stats, String file, boolean chatModel, String modelName) {
+        if (stats.format() == null) return null;
+        if (!stats.format().equals(REINFORCEMENT)) {
+            return file + " is in " + stats.format() + " format, but a reinforcement job trains on prompts: use lines"
+                    + " like {\"messages\": [..., {\"role\": \"user\", \"content\": \"...\"}], <fields the grader"
+                    + " reads>}, ending with the user's turn.";
+        }
+        if (chatModel) return null;
+        return "Model '" + modelName + "' has no chat template, and reinforcement prompts are chat conversations:"
+                + " choose a chat model for " + file + ".";
     }
 
     /** The format half of {@link #problem}: null when the file's format is the one the model trains on. */

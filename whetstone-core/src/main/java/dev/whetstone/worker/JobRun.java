@@ -1,11 +1,17 @@
 package dev.whetstone.worker;
 
 import dev.whetstone.data.TrainingExample;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.engine.RewardFunction;
 import dev.whetstone.data.image.JobImageCache;
 import dev.whetstone.engine.TrainingException;
 import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.error.ApiException;
+import dev.whetstone.graders.Grader;
+import dev.whetstone.graders.Graders;
+import dev.whetstone.graders.GradingSample;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobEvent;
@@ -84,7 +90,29 @@ final class JobRun {
                 : read(claimed.validationFile(), "validation_file");
         Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
         return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
-                claimed.seed(), run.env().paths().workDir(claimed.id()), images);
+                claimed.seed(), run.env().paths().workDir(claimed.id()), images, rewards());
+    }
+
+    /**
+     * A reinforcement job's reward: its grader (checked at creation, parsed again here) run on each sampled answer
+     * with the prompt's line as {@code item}; a grader error on one answer is reward 0, as the graders API reports it.
+     */
+    private RewardFunction rewards() {
+        if (!claimed.reinforcement()) return null;
+        Graders graders = run.env().graders();
+        if (graders == null) {
+            throw ApiException.invalid("method", "This worker has no graders configured, so it cannot run"
+                    + " reinforcement jobs.");
+        }
+        Grader grader;
+        try {
+            grader = graders.parse(new ObjectMapper().readTree(claimed.requested().reinforcement().grader()),
+                    "method.reinforcement.grader");
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("method.reinforcement.grader", "The job's stored grader is not JSON: "
+                    + e.getOriginalMessage());
+        }
+        return (answer, item) -> graders.run(grader, GradingSample.of(answer, item)).reward();
     }
 
     /**

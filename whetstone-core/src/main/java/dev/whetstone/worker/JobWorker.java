@@ -89,7 +89,7 @@ public final class JobWorker implements Runnable {
             model = env.models().resolve(job.model());
             String resultsFile = resultsFile(job);
             run = new RunContext(env, workerId, job.id(), model.rootBase(), ModelNames.fineTuned(model.rootBase(), job.id(), job.suffix()),
-                    resultsFile, job.preference(), events, results, heartbeat, this::stopping);
+                    resultsFile, job.metricsKind(), events, results, heartbeat, this::stopping);
         } catch (ApiException e) {
             failEarly(job, heartbeat, new JobError(JobRun.errorCode(e.param()), e.getMessage(), e.param()));
             return;
@@ -105,7 +105,7 @@ public final class JobWorker implements Runnable {
     /** The job's results.csv, created on its first start so it can be read while training runs. */
     private String resultsFile(FineTuningJob job) throws IOException {
         if (!job.resultFiles().isEmpty()) return job.resultFiles().getFirst();
-        String id = results.create(job.preference());
+        String id = results.create(job.metricsKind());
         Optional<FineTuningJob> updated = JobUpdates.apply(env.stores().jobs(), job.id(), j -> workerId.equals(j.leaseOwner())
                 && j.resultFiles().isEmpty() ? j.toBuilder().resultFiles(List.of(id)).build() : null);
         if (updated.isPresent()) return id;
@@ -116,7 +116,7 @@ public final class JobWorker implements Runnable {
 
     private void failEarly(FineTuningJob job, Heartbeat heartbeat, JobError error) {
         String resultsFile = job.resultFiles().isEmpty() ? null : job.resultFiles().getFirst();
-        RunContext run = new RunContext(env, workerId, job.id(), null, null, resultsFile, job.preference(),
+        RunContext run = new RunContext(env, workerId, job.id(), null, null, resultsFile, job.metricsKind(),
                 events, results, heartbeat, this::stopping);
         new JobOutcomes(run).fail(error);
     }

@@ -27,16 +27,16 @@ final class ResultsFile {
     /**
      * Creates an empty results file (header only) and returns its id.
      *
-     * @param preference a DPO job's file, with the reward columns
+     * @param kind which metric columns the job's file has
      */
-    String create(boolean preference) throws IOException {
-        return files.createGenerated(FilePurpose.FINE_TUNE_RESULTS, "results.csv", stream(List.of(), preference)).id();
+    String create(MetricsRow.Kind kind) throws IOException {
+        return files.createGenerated(FilePurpose.FINE_TUNE_RESULTS, "results.csv", stream(List.of(), kind)).id();
     }
 
     /** Rewrites the file; a results file the user deleted meanwhile is left deleted. */
-    void refresh(String fileId, List<MetricsRow> rows, boolean preference) {
+    void refresh(String fileId, List<MetricsRow> rows, MetricsRow.Kind kind) {
         try {
-            files.replaceGeneratedContent(fileId, stream(rows, preference));
+            files.replaceGeneratedContent(fileId, stream(rows, kind));
         } catch (ApiException e) {
             LOG.info("results file {} not refreshed: {}", fileId, e.getMessage());
         } catch (IOException e) {
@@ -45,13 +45,13 @@ final class ResultsFile {
     }
 
     /** Supervised jobs' files have the documented seven columns; DPO jobs' add the reward columns after them. */
-    static String render(List<MetricsRow> rows, boolean preference) {
-        StringBuilder csv = new StringBuilder(MetricsRow.csvHeader(preference)).append('\n');
-        for (MetricsRow r : rows) csv.append(r.csvLine(preference)).append('\n');
+    static String render(List<MetricsRow> rows, MetricsRow.Kind kind) {
+        StringBuilder csv = new StringBuilder(MetricsRow.csvHeader(kind)).append('\n');
+        for (MetricsRow r : rows) csv.append(r.csvLine(kind)).append('\n');
         return csv.toString();
     }
 
-    private static ByteArrayInputStream stream(List<MetricsRow> rows, boolean preference) {
-        return new ByteArrayInputStream(render(rows, preference).getBytes(StandardCharsets.UTF_8));
+    private static ByteArrayInputStream stream(List<MetricsRow> rows, MetricsRow.Kind kind) {
+        return new ByteArrayInputStream(render(rows, kind).getBytes(StandardCharsets.UTF_8));
     }
 }

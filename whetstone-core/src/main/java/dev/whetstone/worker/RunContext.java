@@ -1,6 +1,7 @@
 package dev.whetstone.worker;
 
 import dev.whetstone.jobs.FineTuningJob;
+import dev.whetstone.jobs.MetricsRow;
 import dev.whetstone.jobs.JobEvents;
 import dev.whetstone.jobs.JobUpdates;
 import java.util.Optional;
@@ -13,11 +14,11 @@ import java.util.function.UnaryOperator;
  * @param rootBase       the base model the lineage starts from (the fine-tuned model's {@code model})
  * @param fineTunedModel the name the job's model gets on success (checkpoints are named after it)
  * @param resultsFileId  results.csv of this job
- * @param preference     a DPO job (its results.csv has the reward columns)
+ * @param metricsKind    which metric columns its results.csv has
  * @param stopping       true once the worker is asked to stop: the job pauses back into the queue
  */
 record RunContext(WorkerEnvironment env, String workerId, String jobId, String rootBase, String fineTunedModel,
-                  String resultsFileId, boolean preference,
+                  String resultsFileId, MetricsRow.Kind metricsKind,
                   JobEvents events, ResultsFile results, Heartbeat heartbeat, BooleanSupplier stopping) {
 
     /** Changes the job only while this worker still holds it; empty once the job is gone or taken over. */
@@ -35,6 +36,6 @@ record RunContext(WorkerEnvironment env, String workerId, String jobId, String r
 
     void refreshResults() {
         if (resultsFileId == null) return;
-        results.refresh(resultsFileId, env.stores().events().metrics(jobId), preference);
+        results.refresh(resultsFileId, env.stores().events().metrics(jobId), metricsKind);
     }
 }

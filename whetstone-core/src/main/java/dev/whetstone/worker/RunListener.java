@@ -48,7 +48,13 @@ final class RunListener implements TrainingListener {
                     + "%.3g (multiplier %s).", plan.trainingExamples(), plan.trainingTokens(), plan.validationExamples(),
                     plan.totalSteps(), h.nEpochs(), plan.stepsPerEpoch(), h.batchSize(), h.learningRate(),
                     MetricsRow.number(h.learningRateMultiplier()))
-                    + (h.preference() ? " DPO on preference pairs, beta " + MetricsRow.number(h.beta()) + "." : ""));
+                    + (h.preference() ? " DPO on preference pairs, beta " + MetricsRow.number(h.beta()) + "." : "")
+                    + (h.reinforcementRun() ? String.format(Locale.ROOT, " Reinforcement (GRPO): %d answers sampled"
+                    + " per prompt (compute_multiplier %s), at most %d tokens each; KL weight %s; evaluation every %d"
+                    + " steps on %d validation prompts.", h.reinforcement().groupSize(),
+                    MetricsRow.number(h.reinforcement().computeMultiplier()), h.reinforcement().maxAnswerTokens(),
+                    MetricsRow.number(h.reinforcement().klBeta()), h.reinforcement().evalInterval(),
+                    h.reinforcement().evalSamples()) : ""));
         } else {
             run.events().info(run.jobId(), "Training continues at step " + (plan.startStep() + 1) + " of "
                     + plan.totalSteps() + ".");

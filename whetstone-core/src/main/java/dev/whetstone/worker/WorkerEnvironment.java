@@ -5,6 +5,7 @@ import dev.whetstone.safety.ModelEvaluation;
 import dev.whetstone.safety.SafetyClassifier;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.files.FileService;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.JobPaths;
 import dev.whetstone.jobs.JobStores;
 import dev.whetstone.jobs.ModelResolver;
@@ -18,6 +19,8 @@ import java.time.Clock;
  * @param modelEvaluation checks the fine-tuned model's answers after training (docs/safety.md); null when the
  *                        service switched model evaluation off
  * @param images         fetches and decodes training images; each job wraps it in its own image cache
+ * @param graders        grades reinforcement jobs' sampled answers (the service's own graders: model graders run on
+ *                       its deployments); null where the process has none
  */
 public record WorkerEnvironment(
         JobStores stores,
@@ -30,13 +33,17 @@ public record WorkerEnvironment(
         WorkerSettings settings,
         SafetyClassifier dataEvaluation,
         ModelEvaluation modelEvaluation,
-        UrlImageLoader images) {
+        UrlImageLoader images,
+        Graders graders) {
 
-    /** Images through the production loader, private and loopback targets refused. */
+    /**
+     * Images through the production loader, private and loopback targets refused; without graders (reinforcement
+     * jobs fail, saying the service cannot grade).
+     */
     public WorkerEnvironment(JobStores stores, ModelResolver models, FileService files, TrainingData data,
                              Trainer trainer, JobPaths paths, Clock clock, WorkerSettings settings,
                              SafetyClassifier dataEvaluation, ModelEvaluation modelEvaluation) {
         this(stores, models, files, data, trainer, paths, clock, settings, dataEvaluation, modelEvaluation,
-                UrlImageLoader.withDefaults(false));
+                UrlImageLoader.withDefaults(false), null);
     }
 }

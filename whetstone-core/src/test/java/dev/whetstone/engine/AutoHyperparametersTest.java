@@ -61,6 +61,32 @@ class AutoHyperparametersTest {
     }
 
     @Test
+    void reinforcementResolvesItsGroupSizeAndEvaluation() {
+        var auto = AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(null, null, null, null,
+                new TrainingSpec.Reinforcement("{}", null, null, null, null)), 20, TrainingSpec.Method.LORA, 64);
+        // 20 prompts: 5 epochs at batch 1, 100 steps; evaluation every tenth of them
+        assertThat(auto.nEpochs()).isEqualTo(5);
+        assertThat(auto.reinforcement()).isEqualTo(new ResolvedHyperparameters.Reinforcement(10, 8, 1.0, "default",
+                8, 32, 0.04));
+        assertThat(auto.preference()).isFalse();
+        var asked = AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(2, 4, 0.5, null,
+                new TrainingSpec.Reinforcement("{}", 3, 2, 0.5, "high")), 20, TrainingSpec.Method.LORA, 64);
+        assertThat(asked.learningRate()).isEqualTo(0.5 * 1e-3);
+        assertThat(asked.reinforcement()).isEqualTo(new ResolvedHyperparameters.Reinforcement(3, 2, 0.5, "high",
+                4, 32, 0.04));
+        assertThat(group(0.00002)).isEqualTo(2);
+        assertThat(group(0.31)).isEqualTo(2);
+        assertThat(group(2.0)).isEqualTo(16);
+        assertThat(group(10)).isEqualTo(64);
+    }
+
+    private static int group(double computeMultiplier) {
+        return AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(1, 1, 1.0, null,
+                new TrainingSpec.Reinforcement("{}", null, null, computeMultiplier, null)), 10,
+                TrainingSpec.Method.LORA, 64).reinforcement().groupSize();
+    }
+
+    @Test
     void resolveKeepsRequestedValuesAndFillsTheRest() {
         var r = AutoHyperparameters.resolve(new TrainingSpec.Hyperparameters(2, null, null), 5000,
                 TrainingSpec.Method.LORA, 64);

@@ -42,6 +42,22 @@ class TrainingFileRequirementsTest {
     }
 
     @Test
+    void aReinforcementJobTakesPromptsOnAChatModelOnly() {
+        FileStatistics prompts = new FileStatistics("reinforcement", 10, 100);
+        MetricsRow.Kind rl = MetricsRow.Kind.REINFORCEMENT;
+        assertThat(TrainingFileRequirements.problem(prompts, "File 'r'", "training_file", true, "tiny-chat", 10, rl))
+                .isNull();
+        assertThat(TrainingFileRequirements.problem(new FileStatistics("chat", 10, 100), "File 'c'", "training_file",
+                true, "tiny-chat", 10, rl)).contains("a reinforcement job trains on prompts");
+        assertThat(TrainingFileRequirements.problem(prompts, "File 'r'", "training_file", false, "tiny-completion",
+                10, rl)).contains("has no chat template");
+        assertThat(TrainingFileRequirements.problem(new FileStatistics("reinforcement", 3, 30), "File 'r'",
+                "training_file", true, "tiny-chat", 10, rl)).contains("needs at least 10");
+        assertThat(TrainingFileRequirements.problem(prompts, "File 'r'", "training_file", true, "tiny-chat", 10, false))
+                .contains("reinforcement fine-tuning prompts");
+    }
+
+    @Test
     void aValidationFileNeedsOneExample() {
         assertThat(TrainingFileRequirements.countProblem(new FileStatistics("chat", 1, 5), "File 'v'", "validation_file",
                 TrainingFileRequirements.MIN_VALIDATION_EXAMPLES)).isNull();

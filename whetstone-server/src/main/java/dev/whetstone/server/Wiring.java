@@ -40,6 +40,9 @@ import dev.whetstone.safety.ModelEvaluation;
 import dev.whetstone.safety.ProbeSet;
 import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.safety.SafetyService;
+import dev.whetstone.graders.DeploymentGraderModel;
+import dev.whetstone.graders.GraderModel;
+import dev.whetstone.graders.Graders;
 import dev.whetstone.graders.PythonSandbox;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -141,7 +144,9 @@ final class Wiring {
                     throw new dev.whetstone.error.ApiException(dev.whetstone.error.ErrorCode.NOT_FOUND, "guard "
                             + "deployments are served by `whetstone serve`, not by a worker process", null);
                 }, Clock.systemUTC());
-        resources.add(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter));
+        // no deployments in a worker-only process: model graders are refused (the job fails saying so)
+        resources.add(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter,
+                new Graders(GraderModel.NONE, PythonSandbox.detect())));
         return resources;
     }
 
@@ -173,15 +178,18 @@ final class Wiring {
         deploymentRef.set(deployments);
         AccountKeys accountKeys = new AccountKeys(serving.accountKeys(), serving.clock());
         Credentials credentials = credentials(config, apiKeys, accountKeys);
+        PythonSandbox python = PythonSandbox.detect();
+        // reinforcement jobs grade with the same graders as the API: model graders answer on this service's deployments
+        Graders graders = new Graders(new DeploymentGraderModel(deployments, Graders.MODEL_TIMEOUT), python);
         if (jobWiring.workers() > 0) {
-            resources.add(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter));
+            resources.add(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter, graders));
         }
         return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
                         .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
-                PythonSandbox.detect(), accountKeys), resources);
+                python, accountKeys), resources);
     }
 
     /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
@@ -256,9 +264,10 @@ final class Wiring {
      * @param engine           loads the fine-tuned model for its evaluation (shared with deployments, so the base
      *                         weights are shared too)
      * @param evaluationFilter the policy that judges the probe answers
+     * @param graders          grades reinforcement jobs' sampled answers
      */
     private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring, InferenceEngine engine,
-                                           Supplier<ContentFilter> evaluationFilter) {
+                                           Supplier<ContentFilter> evaluationFilter, Graders graders) {
         SafetySettings safety = config.safety();
         ModelEvaluation modelEvaluation = safety.modelEvaluation() ? new ModelEvaluation(engine, evaluationFilter,
                 ProbeSet.builtIn(), safety.maxFlaggedRate(), MODEL_EVALUATION_TIMEOUT) : null;
@@ -266,7 +275,7 @@ final class Wiring {
                 TrainingData.fromFiles(core.files()), jobWiring.trainer(), core.paths(),
                 jobWiring.clock(), jobWiring.workerSettings(),
                 safety.dataEvaluation() ? LexiconClassifier.builtIn() : null, modelEvaluation,
-                UrlImageLoader.withDefaults(config.importAllowPrivate()));
+                UrlImageLoader.withDefaults(config.importAllowPrivate()), graders);
         return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
     }
 

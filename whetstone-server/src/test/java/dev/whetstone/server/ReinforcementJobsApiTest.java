@@ -1,11 +1,10 @@
 package dev.whetstone.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
-import com.openai.errors.BadRequestException;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.methods.ReinforcementHyperparameters;
 import com.openai.models.finetuning.methods.ReinforcementMethod;
@@ -15,6 +14,7 @@ import dev.whetstone.testing.FakeTrainer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code method.type: "reinforcement"} is parsed and checked in full (grader, hyperparameters, response_format),
- * then refused with a 400 that says reinforcement training is not available: never accepted and trained as
- * something else. openai-java's builders produce a body that passes every check up to that refusal.
+ * then created: the job echoes its method, grader and hyperparameters (auto until resolved), and the worker hands
+ * the trainer a spec with the grader as its reward. A response_format that would constrain sampling is refused
+ * (sampling here does not apply one). openai-java's builders create such a job unchanged.
  */
 class ReinforcementJobsApiTest {
     private static final String JOBS = "/v1/fine_tuning/jobs";
@@ -34,9 +35,17 @@ class ReinforcementJobsApiTest {
     FakeTrainer trainer = new FakeTrainer();
     TestServer ts;
 
+    String prompts;
+
     @BeforeEach
     void start() throws Exception {
         ts = TestServer.withJobs(dir, trainer, 1, Clock.systemUTC(), 20);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            lines.append("{'messages':[{'role':'user','content':'Say yes, please (").append(i)
+                    .append(").'}],'answer':'yes'}\n");
+        }
+        prompts = new JobClient(ts).upload("prompts.jsonl", lines.toString().replace('\'', '"'));
     }
 
     @AfterEach
@@ -46,7 +55,8 @@ class ReinforcementJobsApiTest {
     }
 
     private JsonNode error(String method, int status) throws Exception {
-        String body = ("{'model':'gpt-35-turbo-0613','training_file':'file-abc','method':" + method + "}").replace('\'', '"');
+        String body = ("{'model':'gpt-35-turbo-0613','training_file':'" + prompts + "','method':" + method + "}")
+                .replace('\'', '"');
         HttpResponse<String> r = ts.post(JOBS, body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         return Json.MAPPER.readTree(r.body()).get("error");
@@ -57,15 +67,62 @@ class ReinforcementJobsApiTest {
     }
 
     @Test
-    void aValidReinforcementJobIsRefusedAsNotAvailable() throws Exception {
-        JsonNode e = error(rft("{'grader':" + GRADER + ",'hyperparameters':{'n_epochs':2,'batch_size':'auto',"
-                + "'learning_rate_multiplier':0.5,'eval_interval':5,'eval_samples':2,'compute_multiplier':1.0,'reasoning_effort':'low'},"
-                + "'response_format':{'type':'json_schema','json_schema':{'name':'a','schema':{'type':'object'}}}}"), 400);
-        assertThat(e.get("code").asText()).isEqualTo("invalidPayload");
-        assertThat(e.get("param").asText()).isEqualTo("method.type");
-        assertThat(e.get("message").asText()).contains("Reinforcement fine-tuning is not available");
+    void aValidReinforcementJobIsCreatedAndEchoesItsMethod() throws Exception {
+        String body = ("{'model':'gpt-35-turbo-0613','training_file':'" + prompts + "','seed':5,'method':"
+                + rft("{'grader':" + GRADER + ",'hyperparameters':{'n_epochs':2,'batch_size':'auto',"
+                + "'learning_rate_multiplier':0.5,'eval_interval':5,'eval_samples':2,'compute_multiplier':0.5,"
+                + "'reasoning_effort':'low'},'response_format':{'type':'text'}}") + "}").replace('\'', '"');
+        HttpResponse<String> r = ts.post(JOBS, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode job = Json.MAPPER.readTree(r.body());
+        JsonNode method = job.get("method");
+        assertThat(method.get("type").asText()).isEqualTo("reinforcement");
+        assertThat(method.at("/reinforcement/grader")).isEqualTo(Json.MAPPER.readTree(GRADER.replace('\'', '"')));
+        JsonNode h = method.at("/reinforcement/hyperparameters");
+        assertThat(h.get("n_epochs").asInt()).isEqualTo(2);
+        assertThat(h.get("batch_size").asText()).isEqualTo("auto");
+        assertThat(h.get("eval_interval").asInt()).isEqualTo(5);
+        assertThat(h.get("compute_multiplier").asDouble()).isEqualTo(0.5);
+        assertThat(h.get("reasoning_effort").asText()).isEqualTo("low");
+
+        String id = job.get("id").asText();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !trainer.specs().isEmpty());
+        var spec = trainer.specs().getFirst();
+        assertThat(spec.hyperparameters().reinforcementRun()).isTrue();
+        assertThat(spec.rewards()).isNotNull();
+        // the stored grader, parsed by the worker: {{item.answer}} is 'yes'
+        var item = Json.MAPPER.createObjectNode().put("answer", "yes");
+        assertThat(spec.rewards().reward("yes", item)).isEqualTo(1.0);
+        assertThat(spec.rewards().reward("no", item)).isEqualTo(0.0);
+        trainer.release();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Json.MAPPER.readTree(ts.get(JOBS + "/" + id).body())
+                .at("/method/reinforcement/hyperparameters/batch_size").isInt());
+        JsonNode resolved = Json.MAPPER.readTree(ts.get(JOBS + "/" + id).body()).at("/method/reinforcement/hyperparameters");
+        assertThat(resolved.get("batch_size").asInt()).isPositive();
+        assertThat(resolved.get("eval_samples").asInt()).isEqualTo(2);
+        assertThat(resolved.get("compute_multiplier").asDouble()).isEqualTo(0.5);
+    }
+
+    @Test
+    void aResponseFormatThatWouldConstrainSamplingIsRefused() throws Exception {
+        JsonNode e = error(rft("{'grader':" + GRADER + ",'response_format':{'type':'json_schema','json_schema':"
+                + "{'name':'a','schema':{'type':'object'}}}}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("method.reinforcement.response_format");
+        assertThat(e.get("message").asText()).contains("without constraining them");
         assertThat(Json.MAPPER.readTree(ts.get(JOBS).body()).get("data")).isEmpty();
-        assertThat(trainer.specs()).isEmpty();
+    }
+
+    @Test
+    void aChatFileIsRefusedForAReinforcementJob() throws Exception {
+        String chat = new JobClient(ts).upload("chat.jsonl", ("{'messages':[{'role':'user','content':'Hi'},"
+                + "{'role':'assistant','content':'Hello'}]}\n").repeat(10).replace('\'', '"'));
+        String body = ("{'model':'gpt-35-turbo-0613','training_file':'" + chat + "','method':"
+                + rft("{'grader':" + GRADER + "}") + "}").replace('\'', '"');
+        HttpResponse<String> r = ts.post(JOBS, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        JsonNode e = Json.MAPPER.readTree(r.body()).get("error");
+        assertThat(e.get("param").asText()).isEqualTo("training_file");
+        assertThat(e.get("message").asText()).contains("a reinforcement job trains on prompts");
     }
 
     @Test
@@ -97,7 +154,7 @@ class ReinforcementJobsApiTest {
         try {
             StringCheckGrader grader = StringCheckGrader.builder().name("word").input("{{sample.output_text}}")
                     .reference("{{item.answer}}").operation(StringCheckGrader.Operation.EQ).build();
-            JobCreateParams params = JobCreateParams.builder().model("gpt-35-turbo-0613").trainingFile("file-abc")
+            JobCreateParams params = JobCreateParams.builder().model("gpt-35-turbo-0613").trainingFile(prompts)
                     .method(JobCreateParams.Method.builder().type(JobCreateParams.Method.Type.REINFORCEMENT)
                             .reinforcement(ReinforcementMethod.builder().grader(grader)
                                     .hyperparameters(ReinforcementHyperparameters.builder().nEpochs(2).batchSizeAuto()
@@ -106,11 +163,14 @@ class ReinforcementJobsApiTest {
                                     .build())
                             .build())
                     .build();
-            assertThatThrownBy(() -> client.fineTuning().jobs().create(params))
-                    .isInstanceOfSatisfying(BadRequestException.class, e -> {
-                        assertThat(e.statusCode()).isEqualTo(400);
-                        assertThat(e.getMessage()).contains("Reinforcement fine-tuning is not available");
-                    });
+            var job = client.fineTuning().jobs().create(params);
+            var method = job.method().orElseThrow();
+            assertThat(method.type().asString()).isEqualTo("reinforcement");
+            var h = method.reinforcement().orElseThrow().hyperparameters().orElseThrow();
+            assertThat(h.nEpochs().orElseThrow().asInteger()).isEqualTo(2);
+            assertThat(h.evalSamples().orElseThrow().asInteger()).isEqualTo(2);
+            assertThat(method.reinforcement().orElseThrow().grader().stringCheck().orElseThrow().reference())
+                    .isEqualTo("{{item.answer}}");
         } finally {
             client.close();
         }

@@ -158,14 +158,28 @@ final class TestServer implements AutoCloseable {
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
                   InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
 
-    /** Counts lines and tells preference, chat and prompt/completion apart by the first one, as the real validator reports. */
+    /**
+     * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and
+     * prompt/completion apart by the first one, as the real validator reports.
+     */
     static FileValidation.Result validate(InputStream in) throws IOException {
         List<String> lines = lines(in);
         if (lines.isEmpty()) return new FileValidation.Result(false, null, "The file has no examples.");
         String first = lines.getFirst();
         String format = first.contains("\"preferred_output\"") ? "preference"
-                : first.contains("\"messages\"") ? "chat" : "prompt_completion";
+                : first.contains("\"messages\"") ? (endsWithUser(first) ? "reinforcement" : "chat")
+                : "prompt_completion";
         return new FileValidation.Result(true, new FileStatistics(format, lines.size(), lines.size() * 20L), null);
+    }
+
+    private static boolean endsWithUser(String line) {
+        try {
+            var messages = dev.whetstone.server.api.Json.MAPPER.readTree(line).path("messages");
+            return messages.isArray() && !messages.isEmpty()
+                    && messages.get(messages.size() - 1).path("role").asText().equals("user");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static List<String> lines(InputStream in) throws IOException {

@@ -145,6 +145,10 @@ public final class FakeTrainer implements Trainer {
         int batch = r.batchSize() != null ? r.batchSize() : Math.max(1, spec.training().size() / 10);
         double multiplier = r.learningRateMultiplier() != null ? r.learningRateMultiplier() : 1.0;
         double rate = AutoHyperparameters.baseLearningRate(spec.method()) * multiplier;
+        if (r.reinforcement() != null) {
+            // the real rule, so API tests see the numbers a real run reports
+            return AutoHyperparameters.resolve(r, spec.training().size(), spec.method(), Integer.MAX_VALUE);
+        }
         if (r.dpo() == null) return new ResolvedHyperparameters(epochs, batch, multiplier, rate);
         return new ResolvedHyperparameters(epochs, batch, multiplier, rate / AutoHyperparameters.DPO_RATE_DIVISOR,
                 r.dpo().beta() != null ? r.dpo().beta() : AutoHyperparameters.DPO_BETA, 0.0);
@@ -161,6 +165,13 @@ public final class FakeTrainer implements Trainer {
         Double validAcc = validated ? accuracy - 0.02 : null;
         long seen = tokens * step / stepsPerEpoch;
         boolean dpo = spec.hyperparameters().preference();
+        if (spec.hyperparameters().reinforcementRun()) {
+            // a reward rising as the loss falls; validation reward at every step with validation prompts
+            double reward = Math.max(0, Math.min(1, 1 - loss / 2.5));
+            return new StepMetrics(step, total, (step - 1) / stepsPerEpoch + 1, loss, accuracy, null, null, null,
+                    null, seen, 1000.0, Runtime.getRuntime().totalMemory(), (total - step) * 0.01, null, null, null,
+                    null, reward, validated ? reward : null, 0.01 * step, 16.0);
+        }
         return new StepMetrics(step, total, (step - 1) / stepsPerEpoch + 1, loss, accuracy, valid, validAcc,
                 validated && epochEnd ? loss + 0.05 : null, validated && epochEnd ? accuracy - 0.01 : null,
                 seen, 1000.0, Runtime.getRuntime().totalMemory(), (total - step) * 0.01,

@@ -118,6 +118,18 @@ public abstract class JobEventStoreContract {
     }
 
     @Test
+    void reinforcementRowsKeepTheirOwnColumns() {
+        MetricsRow evaluated = new MetricsRow(10, 0.0625, 0.5, null, null, null, null, null, null, null, null, 0.75,
+                1.0, 0.125, 12.5);
+        MetricsRow plain = new MetricsRow(11, -0.25, 0.375, null, null, null, null, null, null, null, null, 0.875,
+                null, 0.25, 9.0);
+        store.putMetrics("ftjob-b", evaluated);
+        store.putMetrics("ftjob-b", plain);
+        assertThat(store.metrics("ftjob-b")).containsExactly(evaluated, plain);
+        assertThat(store.metrics("ftjob-b")).allMatch(r -> r.kind() == MetricsRow.Kind.REINFORCEMENT);
+    }
+
+    @Test
     void manyRowsComeBackInStepOrder() {
         List<MetricsRow> expected = new ArrayList<>();
         for (int step = 1; step <= 120; step++) expected.add(new MetricsRow(step, 10.0 / step, step / 200.0, null, null, null, null));

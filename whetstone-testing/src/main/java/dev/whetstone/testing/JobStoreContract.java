@@ -122,6 +122,26 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aReinforcementJobKeepsItsGraderAndResolvedSettings() {
+        String grader = "{\"type\":\"string_check\",\"name\":\"w\",\"input\":\"{{sample.output_text}}\","
+                + "\"reference\":\"{{item.answer}}\",\"operation\":\"like\"}";
+        FineTuningJob rl = job("ftjob-rl", 9, JobStatus.RUNNING).toBuilder()
+                .resolved(new ResolvedHyperparameters(2, 4, 1.0, 1e-3, null, null,
+                        new ResolvedHyperparameters.Reinforcement(3, 8, 0.5, "low", 4, 32, 0.04)))
+                .build();
+        rl = new FineTuningJob(rl.id(), rl.createdAt(), rl.status(), rl.model(), rl.trainingFile(), null, null, 42L,
+                new TrainingSpec.Hyperparameters(2, null, null, null,
+                        new TrainingSpec.Reinforcement(grader, null, 8, 0.5, "low")),
+                rl.resolved(), TrainingSpec.Method.LORA, null, List.of(), null, null, null, null, 0, null, null,
+                false, false);
+        store.insert(rl);
+        FineTuningJob found = store.find("ftjob-rl").orElseThrow();
+        assertThat(found).isEqualTo(rl);
+        assertThat(found.reinforcement()).isTrue();
+        assertThat(found.preference()).isFalse();
+    }
+
+    @Test
     void insertingAnExistingIdFails() {
         store.insert(job("ftjob-a", 1, JobStatus.PENDING));
         assertThatThrownBy(() -> store.insert(job("ftjob-a", 2, JobStatus.RUNNING))).isInstanceOf(RuntimeException.class);

@@ -38,6 +38,14 @@ public final class TokenizerExampleEncoders implements ExampleEncoder.Factory {
         }
         HfTokenizer tokenizer = HfTokenizer.load(modelDir);
         ExampleTokenizer examples = new ExampleTokenizer(tokenizer, maxLength);
+        java.util.Set<Integer> stopIds;
+        try {
+            stopIds = dev.whetstone.engine.torch.infer.EosIds.of(modelDir,
+                    dev.whetstone.engine.torch.model.ModelConfig.read(modelDir), tokenizer);
+        } catch (IOException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
         return new ExampleEncoder() {
             @Override
             public TokenizedExample encode(TrainingExample example) {
@@ -46,6 +54,16 @@ public final class TokenizerExampleEncoders implements ExampleEncoder.Factory {
                             + modelDir.getFileName() + " has no vision support");
                 }
                 return examples.tokenize(example);
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                return tokenizer.decode(ids, true);
+            }
+
+            @Override
+            public java.util.Set<Integer> stopIds() {
+                return stopIds;
             }
 
             @Override

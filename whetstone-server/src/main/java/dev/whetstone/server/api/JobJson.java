@@ -58,6 +58,11 @@ final class JobJson {
             }
         }
         ObjectNode method = n.putObject("method");
+        if (j.reinforcement()) {
+            reinforcementMethod(method, j, flavor);
+            n.putNull("metadata");
+            return n;
+        }
         String type = j.preference() ? "dpo" : "supervised";
         method.put("type", type);
         ObjectNode settings = method.putObject(type);
@@ -90,6 +95,38 @@ final class JobJson {
         putOrAuto(h, "batch_size", q.batchSize(), flavor);
         putOrAuto(h, "learning_rate_multiplier", q.learningRateMultiplier(), flavor);
         return h;
+    }
+
+    /**
+     * {@code method: {type: "reinforcement", reinforcement: {grader, hyperparameters}}}: the grader as the request
+     * gave it; the seven hyperparameters resolved once training has started (reasoning_effort is reported but has no
+     * effect on the non-reasoning models trained here), auto before.
+     */
+    private static void reinforcementMethod(ObjectNode method, FineTuningJob j, Flavor flavor) {
+        method.put("type", "reinforcement");
+        ObjectNode settings = method.putObject("reinforcement");
+        TrainingSpec.Reinforcement q = j.requested().reinforcement();
+        try {
+            settings.set("grader", Json.MAPPER.readTree(q.grader()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("job " + j.id() + " holds a grader that is not JSON", e);
+        }
+        ObjectNode h = hyperparameters(j, flavor);
+        ResolvedHyperparameters r = j.resolved();
+        if (r != null && r.reinforcementRun()) {
+            var rl = r.reinforcement();
+            h.put("eval_interval", rl.evalInterval());
+            h.put("eval_samples", rl.evalSamples());
+            h.put("compute_multiplier", rl.computeMultiplier());
+            h.put("reasoning_effort", rl.reasoningEffort());
+        } else {
+            putOrAuto(h, "eval_interval", q.evalInterval(), flavor);
+            putOrAuto(h, "eval_samples", q.evalSamples(), flavor);
+            putOrAuto(h, "compute_multiplier", q.computeMultiplier(), flavor);
+            if (q.reasoningEffort() != null) h.put("reasoning_effort", q.reasoningEffort());
+            else h.put("reasoning_effort", "default");
+        }
+        settings.set("hyperparameters", h);
     }
 
     /** beta (and on Azure l2_multiplier) beside the common three: resolved numbers, or auto as in 3.2. */

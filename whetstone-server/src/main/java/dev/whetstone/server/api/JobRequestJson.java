@@ -17,8 +17,8 @@ import java.util.Map;
  * docs/reference/CLIENTS.md 14) or under {@code method.supervised} / {@code method.dpo} (OpenAI, Azure 2025-04), each
  * value "auto", null, -1 (Azure's auto) or a number; {@code method.type: "dpo"} adds {@code beta} and Azure's
  * {@code l2_multiplier}. Our extension {@code method.<type>.full_finetune: true} selects full fine-tuning instead of
- * LoRA. {@code method.type: "reinforcement"} is checked in full ({@link ReinforcementMethodJson}) and then refused:
- * this service has no reinforcement trainer yet.
+ * LoRA. {@code method.type: "reinforcement"} is checked in full ({@link ReinforcementMethodJson}) and trains with
+ * GRPO (LoRA); its grader's JSON is kept with the job's hyperparameters for the worker.
  * {@code metadata} (string pairs) and {@code integrations} ({@code [{type:"wandb", wandb:{project, name?, entity?,
  * tags?}}]}) are read here with precise 400s for their shapes; their limits are JobMetadata's and JobIntegration's.
  * Shapes are checked here; ranges and references by JobService. Unknown fields (trainingType) are ignored.
@@ -39,11 +39,10 @@ final class JobRequestJson {
             if (!m.isObject()) throw ApiException.invalid("method", "'method' must be an object like {\"type\": \"supervised\"}.");
             String type = m.path("type").asText("");
             if (type.equals("reinforcement")) {
-                ReinforcementMethodJson.parse(m.get("reinforcement"), body.hasNonNull("hyperparameters"), graders);
-                throw ApiException.invalid("method.type", "Reinforcement fine-tuning is not available on this service"
-                        + " yet: the request and its grader are valid, but there is no reinforcement trainer, and the job"
-                        + " is not run as another method instead. Use 'supervised' or 'dpo'; graders can be tried with"
-                        + " POST /v1/fine_tuning/alpha/graders/run.");
+                ReinforcementMethodJson.Parsed rl = ReinforcementMethodJson.parse(m.get("reinforcement"),
+                        body.hasNonNull("hyperparameters"), graders);
+                return new JobRequest(model, training, validation, suffix, seed, reinforcement(hyper, rl,
+                        m.get("reinforcement").get("grader")), TrainingSpec.Method.LORA);
             }
             if (!type.equals("supervised") && !type.equals("dpo")) {
                 throw ApiException.invalid("method.type", "Method type must be 'supervised', 'dpo' or 'reinforcement',"
@@ -146,6 +145,20 @@ final class JobRequestJson {
             case STRING -> "a string";
             default -> v.toString();
         };
+    }
+
+    /**
+     * A reinforcement job's hyperparameters: the common three from the top level or from
+     * {@code method.reinforcement.hyperparameters} (the parser refuses both at once), the rest and the grader's JSON
+     * in {@link TrainingSpec.Reinforcement}.
+     */
+    private static TrainingSpec.Hyperparameters reinforcement(TrainingSpec.Hyperparameters top,
+                                                              ReinforcementMethodJson.Parsed rl, JsonNode grader) {
+        Integer epochs = rl.nEpochs() != null ? rl.nEpochs() : top.nEpochs();
+        Integer batch = rl.batchSize() != null ? rl.batchSize() : top.batchSize();
+        Double lrm = rl.learningRateMultiplier() != null ? rl.learningRateMultiplier() : top.learningRateMultiplier();
+        return new TrainingSpec.Hyperparameters(epochs, batch, lrm, null, new TrainingSpec.Reinforcement(
+                grader.toString(), rl.evalInterval(), rl.evalSamples(), rl.computeMultiplier(), rl.reasoningEffort()));
     }
 
     /** DPO's own hyperparameters (beta, Azure's l2_multiplier) from {@code method.dpo.hyperparameters}, each possibly auto. */

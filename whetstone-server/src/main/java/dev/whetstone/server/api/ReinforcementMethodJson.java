@@ -12,9 +12,8 @@ import java.util.Map;
  * {@code FineTuneReinforcementMethod} and {@code FineTuneReinforcementHyperparameters}), checked field by field:
  * the grader as {@code graders/validate} checks it, each hyperparameter against the spec's range or "auto".
  *
- * <p>Reinforcement training itself does not exist on this service yet, so {@link JobRequestJson} refuses such a
- * job right after this check rather than accept it and train something else: a request that gets that refusal is
- * otherwise well-formed, and one with a mistake hears about the mistake first.
+ * <p>{@code response_format} is checked and then refused unless it is {@code {"type": "text"}}: sampling here does
+ * not constrain answers to a schema, and a job must not claim a constraint it does not apply.
  */
 final class ReinforcementMethodJson {
     private static final String PATH = "method.reinforcement";
@@ -67,7 +66,15 @@ final class ReinforcementMethodJson {
             effort = ev.asText();
         }
         JsonNode format = settings.get("response_format");
-        if (format != null && !format.isNull()) responseFormat(format, PATH + ".response_format");
+        if (format != null && !format.isNull()) {
+            responseFormat(format, PATH + ".response_format");
+            if (!format.path("type").asText().equals("text")) {
+                throw ApiException.invalid(PATH + ".response_format", "'" + PATH + ".response_format' of type '"
+                        + format.path("type").asText() + "' is not supported: this service samples reinforcement"
+                        + " answers without constraining them to JSON or a schema. Leave it out (or use {\"type\":"
+                        + " \"text\"}); a grader can reward valid JSON instead.");
+            }
+        }
         return new Parsed(grader, epochs, batch, lrm, interval, samples, compute, effort, format);
     }
 

@@ -26,7 +26,8 @@ final class SchemaChecks {
         TABLES.put("job_events", List.of("id", "job_id", "created_at", "seq", "level", "type", "message", "data"));
         TABLES.put("job_metrics", List.of("job_id", "step", "train_loss", "train_mean_token_accuracy", "valid_loss",
                 "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy", "train_reward_accuracy",
-                "train_reward_margin", "valid_reward_accuracy", "valid_reward_margin"));
+                "train_reward_margin", "valid_reward_accuracy", "valid_reward_margin", "train_reward_mean", "valid_reward_mean",
+                "train_kl", "train_answer_length"));
         TABLES.put("checkpoints", List.of("id", "job_id", "created_at", "step_number", "fine_tuned_model_checkpoint",
                 "metrics", "dir"));
         TABLES.put("models", List.of("id", "created_at", "base_model", "job_id", "dir", "status", "evaluation"));

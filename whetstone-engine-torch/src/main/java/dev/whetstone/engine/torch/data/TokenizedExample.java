@@ -1,5 +1,7 @@
 package dev.whetstone.engine.torch.data;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * One training example as tokens.
  *
@@ -10,9 +12,11 @@ package dev.whetstone.engine.torch.data;
  *                  being the one ending in the preferred reply; null for supervised examples
  * @param images    the image frames whose features replace the image tokens, in order (vision-language models);
  *                  null without images
+ * @param item      for a reinforcement prompt (the conversation rendered up to the assistant's turn, nothing
+ *                  trained): the file's line, which the grader reads as {@code item}; null otherwise
  */
 public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected,
-                               ImageFrames images) {
+                               ImageFrames images, ObjectNode item) {
     public TokenizedExample {
         if (inputIds.length != lossMask.length) {
             throw new IllegalArgumentException("inputIds and lossMask differ in length: "
@@ -21,16 +25,21 @@ public record TokenizedExample(int[] inputIds, boolean[] lossMask, boolean trunc
     }
 
     public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated, TokenizedExample rejected) {
-        this(inputIds, lossMask, truncated, rejected, null);
+        this(inputIds, lossMask, truncated, rejected, null, null);
     }
 
     public TokenizedExample(int[] inputIds, boolean[] lossMask, boolean truncated) {
-        this(inputIds, lossMask, truncated, null, null);
+        this(inputIds, lossMask, truncated, null, null, null);
     }
 
     /** This example with the frames of its images. */
     public TokenizedExample withImages(ImageFrames frames) {
-        return new TokenizedExample(inputIds, lossMask, truncated, rejected, frames);
+        return new TokenizedExample(inputIds, lossMask, truncated, rejected, frames, item);
+    }
+
+    /** A reinforcement prompt: its tokens (nothing trained) and its line for the grader. */
+    public static TokenizedExample prompt(int[] inputIds, boolean truncated, ObjectNode item) {
+        return new TokenizedExample(inputIds, new boolean[inputIds.length], truncated, null, null, item);
     }
 
     /** A preference pair from its preferred and non-preferred sequences. */

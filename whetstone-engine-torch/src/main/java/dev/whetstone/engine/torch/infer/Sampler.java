@@ -3,8 +3,8 @@ package dev.whetstone.engine.torch.infer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
-/** Picks the next token from (adjusted) logits. One per generation: a seeded sampler's stream is its own. */
-sealed interface Sampler {
+/** Picks the next token (the server's sampling; reinforcement training samples its answers with it too) from (adjusted) logits. One per generation: a seeded sampler's stream is its own. */
+public sealed interface Sampler {
     /** @param logits V adjusted logits (penalties and biases applied; not yet divided by a temperature) */
     int sample(float[] logits);
 

@@ -78,17 +78,8 @@ final class ServingBase implements AutoCloseable {
         }
     }
 
-    /** End-of-sequence ids: config.json's, generation_config.json's (when present) and the tokenizer's EOS. */
     static Set<Integer> eosIds(Path dir, ModelConfig c, HfTokenizer tokenizer) throws IOException {
-        Set<Integer> ids = new HashSet<>(c.eosTokenIds());
-        Path gen = dir.resolve("generation_config.json");
-        if (Files.isRegularFile(gen)) {
-            JsonNode eos = new ObjectMapper().readTree(gen.toFile()).path("eos_token_id");
-            if (eos.isInt()) ids.add(eos.asInt());
-            else if (eos.isArray()) eos.forEach(e -> ids.add(e.asInt()));
-        }
-        tokenizer.eosId().ifPresent(ids::add);
-        return ids;
+        return EosIds.of(dir, c, tokenizer);
     }
 
     Path dir() { return dir; }

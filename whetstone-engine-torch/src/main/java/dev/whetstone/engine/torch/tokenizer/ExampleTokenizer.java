@@ -26,6 +26,8 @@ import java.util.Map;
  *       trained.</li>
  *   <li>Preference pairs: the input followed by each reply, encoded as chat with only that reply trained; the
  *       preferred sequence carries the non-preferred one ({@link TokenizedExample#rejected()}).</li>
+ *   <li>Reinforcement prompts: the conversation and the generation prompt, nothing trained, the line attached
+ *       for the grader ({@link TokenizedExample#item()}).</li>
  * </ul>
  * Examples longer than {@code maxLength} are cut at the end and marked {@code truncated}. Thread-safe.
  */
@@ -60,10 +62,18 @@ public final class ExampleTokenizer {
             case PromptCompletionExample pc -> promptCompletion(pc);
             case PreferenceExample pair -> TokenizedExample.pair(chat(pair.conversation(true)),
                     chat(pair.conversation(false)));
-            // job creation refuses reinforcement jobs (no RFT trainer yet) and RFT files for other methods
-            case ReinforcementExample prompt -> throw new IllegalArgumentException("a reinforcement prompt (messages "
-                    + "ending with the user's turn) has no reply to learn; supervised and DPO jobs cannot train on it");
+            case ReinforcementExample prompt -> prompt(prompt);
         };
+    }
+
+    /**
+     * A reinforcement prompt: the conversation with the template's generation prompt (what inference renders
+     * before the model's answer), nothing trained; cut at the end like other examples.
+     */
+    private TokenizedExample prompt(ReinforcementExample prompt) {
+        int[] ids = tokenizer.encode(template.render(prompt.messages(), true), false);
+        boolean truncated = ids.length > maxLength;
+        return TokenizedExample.prompt(truncated ? Arrays.copyOf(ids, maxLength) : ids, truncated, prompt.item());
     }
 
     private TokenizedExample chat(ChatExample chat) {

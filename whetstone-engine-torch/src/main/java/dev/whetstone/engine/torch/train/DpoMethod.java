@@ -28,7 +28,7 @@ import org.bytedeco.pytorch.global.torch;
 record DpoMethod(RunPlan plan, double beta) implements TrainingMethod {
 
     @Override
-    public LossStep.Stats train(Trainable t, List<TokenizedExample> batch) {
+    public LossStep.Stats train(Trainable t, List<TokenizedExample> batch, int step) {
         int max = plan.maxLength();
         boolean anyTarget = batch.stream().anyMatch(e -> Batch.targets(e, max) + Batch.targets(e.rejected(), max) > 0);
         if (!anyTarget) return null;

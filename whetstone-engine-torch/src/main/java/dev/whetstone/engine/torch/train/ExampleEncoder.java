@@ -4,6 +4,7 @@ import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Turns the API's examples into tokens and loss masks (chat template, per-message weights); implemented with the
@@ -12,6 +13,19 @@ import java.nio.file.Path;
 public interface ExampleEncoder extends AutoCloseable {
     /** Encodes one example, cut to the length given when the encoder was opened (then marked truncated). */
     TokenizedExample encode(TrainingExample example);
+
+    /**
+     * The text of generated tokens, special tokens left out (what a grader reads as the answer). Only reinforcement
+     * runs decode; an encoder that cannot says so.
+     */
+    default String decode(int[] ids) {
+        throw new UnsupportedOperationException("this example encoder cannot decode tokens");
+    }
+
+    /** The ids that end a generated answer: the model's end-of-sequence ids, as inference stops on them. */
+    default Set<Integer> stopIds() {
+        throw new UnsupportedOperationException("this example encoder knows no end-of-sequence ids");
+    }
 
     @Override
     default void close() {}

@@ -1,6 +1,9 @@
 package dev.whetstone.engine.torch.train;
 
+import dev.whetstone.engine.RewardFunction;
 import dev.whetstone.engine.TrainingSpec;
+import java.util.Set;
+import java.util.function.Function;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,10 +19,25 @@ import java.util.List;
  * @param hyperparameters requested values, null fields auto
  * @param seed           drives shuffling, LoRA initialisation and dropout
  * @param workDir        checkpoints and resume state; an existing resume state there is continued
+ * @param grading        a reinforcement run's grader and decoding; null for other runs
  */
 public record FineTuneRequest(Path baseModelDir, Path initDir, List<TokenizedExample> training,
                               List<TokenizedExample> validation, TrainingSpec.Hyperparameters hyperparameters,
-                              TrainingSpec.Method method, long seed, Path workDir, TrainingOptions options) {
+                              TrainingSpec.Method method, long seed, Path workDir, TrainingOptions options,
+                              Grading grading) {
+    /** A supervised or DPO run. */
+    public FineTuneRequest(Path baseModelDir, Path initDir, List<TokenizedExample> training,
+                           List<TokenizedExample> validation, TrainingSpec.Hyperparameters hyperparameters,
+                           TrainingSpec.Method method, long seed, Path workDir, TrainingOptions options) {
+        this(baseModelDir, initDir, training, validation, hyperparameters, method, seed, workDir, options, null);
+    }
+
+    /**
+     * What a reinforcement run needs beyond the prompts: the reward of an answer, the answer's text from its tokens,
+     * and the ids that end an answer.
+     */
+    public record Grading(RewardFunction rewards, Function<int[], String> decode, Set<Integer> stopIds) {}
+
     public FineTuneRequest {
         training = List.copyOf(training);
         validation = List.copyOf(validation);

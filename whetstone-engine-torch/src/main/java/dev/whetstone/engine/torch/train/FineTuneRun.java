@@ -111,6 +111,10 @@ public final class FineTuneRun {
         LossStep.Stats train = trainOn(batch, step);
         long batchTokens = batch.stream().mapToLong(e -> Batch.tokens(e, plan.maxLength())).sum();
         tokensSeen += batchTokens;
+        if (plan.hyperparameters().reinforcementRun()) {
+            reinforcementStep(step, epoch, epochEnd, train, batchTokens, t0);
+            return;
+        }
         LossStep.Stats valid = (step + 1) % request.options().validEvery() == 0 ? validation.batch(trainable, step)
                 : null;
         LossStep.Stats fullValid = epochEnd ? validation.full(trainable) : null;
@@ -121,10 +125,43 @@ public final class FineTuneRun {
                 tokensSeen, throughput.tokensPerSecond(), ProcessMemory.peakRssBytes(),
                 throughput.etaSeconds(step + 1), reward(train, true), reward(train, false),
                 valid == null ? null : reward(valid, true), valid == null ? null : reward(valid, false));
+        finishStep(step, epoch, epochEnd, m);
+    }
+
+    private void finishStep(int step, int epoch, boolean epochEnd, StepMetrics m) throws IOException {
         listener.onStep(m);
         if (epochEnd) checkpoint(epoch + 1, step + 1, m);
         int every = request.options().resumeEvery();
         if (epochEnd || (every > 0 && (step + 1) % every == 0)) writeResume(step + 1);
+    }
+
+    /**
+     * A reinforcement step's row: loss and token accuracy over the sampled answers' tokens, their mean reward, KL
+     * estimate and length; every eval_interval steps the mean reward of greedy answers to the first eval_samples
+     * validation prompts (the same prompts each time, so the curve compares like with like). No validation loss:
+     * prompts have no reference answer to score.
+     */
+    private void reinforcementStep(int step, int epoch, boolean epochEnd, LossStep.Stats train, long batchTokens,
+                                   long t0) throws IOException {
+        var rl = plan.hyperparameters().reinforcement();
+        Double validReward = null;
+        if (!request.validation().isEmpty() && (step + 1) % rl.evalInterval() == 0) {
+            List<TokenizedExample> prompts = request.validation().subList(0,
+                    Math.min(rl.evalSamples(), request.validation().size()));
+            trainable.setTraining(false);
+            try {
+                validReward = method.evaluate(trainable, prompts).rewardMean();
+            } finally {
+                trainable.setTraining(true);
+            }
+        }
+        tokensSeen += train.targets();   // the sampled answers' tokens were put through the model too
+        throughput.record(batchTokens + train.targets(), (System.nanoTime() - t0) / 1e9);
+        StepMetrics m = new StepMetrics(step + 1, plan.totalSteps(), epoch + 1, train.meanLoss(), train.accuracy(),
+                null, null, null, null, tokensSeen, throughput.tokensPerSecond(), ProcessMemory.peakRssBytes(),
+                throughput.etaSeconds(step + 1), null, null, null, null, train.rewardMean(), validReward,
+                train.klMean(), train.answerLength());
+        finishStep(step, epoch, epochEnd, m);
     }
 
     /** A DPO run's reward accuracy (true) or margin (false); null for supervised runs. */
@@ -148,7 +185,7 @@ public final class FineTuneRun {
     private LossStep.Stats trainOn(List<TokenizedExample> batch, int step) {
         torch.manual_seed(request.seed() * 1_000_003L + step);   // this step's dropout stream
         trainable.setTraining(true);
-        LossStep.Stats stats = method.train(trainable, batch);
+        LossStep.Stats stats = method.train(trainable, batch, step);
         if (stats == null) {
             listener.onWarning("Step " + (step + 1) + " has no trained tokens (no assistant tokens); skipped.");
             return LossStep.Stats.ZERO;

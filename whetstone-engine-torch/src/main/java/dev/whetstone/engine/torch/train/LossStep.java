@@ -13,18 +13,34 @@ final class LossStep {
 
     /**
      * Loss sum, correct arg-max predictions and target count of a batch; for DPO also its pairs, the pairs whose
-     * implicit reward prefers the preferred reply, and the sum of the reward margins. The loss is a mean over what
+     * implicit reward prefers the preferred reply, and the sum of the reward margins; for reinforcement the sampled
+     * answers, their reward sum and the sum of the per-token KL estimates (targets being the answers' tokens). The loss is a mean over what
      * the method averages: target tokens (supervised) or pairs (DPO, whose token counts are the preferred replies').
      */
-    record Stats(double lossSum, long correct, long targets, long pairs, long wins, double marginSum) {
+    record Stats(double lossSum, long correct, long targets, long pairs, long wins, double marginSum,
+                 long samples, double rewardSum, double klSum) {
         static final Stats ZERO = new Stats(0, 0, 0, 0, 0, 0);
 
         Stats(double lossSum, long correct, long targets) { this(lossSum, correct, targets, 0, 0, 0); }
 
+        Stats(double lossSum, long correct, long targets, long pairs, long wins, double marginSum) {
+            this(lossSum, correct, targets, pairs, wins, marginSum, 0, 0, 0);
+        }
+
         Stats plus(Stats o) {
             return new Stats(lossSum + o.lossSum, correct + o.correct, targets + o.targets, pairs + o.pairs,
-                    wins + o.wins, marginSum + o.marginSum);
+                    wins + o.wins, marginSum + o.marginSum, samples + o.samples, rewardSum + o.rewardSum,
+                    klSum + o.klSum);
         }
+
+        /** Reinforcement: mean grader reward of the sampled answers. */
+        double rewardMean() { return samples == 0 ? 0 : rewardSum / samples; }
+
+        /** Reinforcement: mean per-token KL estimate over the answers' tokens. */
+        double klMean() { return targets == 0 ? 0 : klSum / targets; }
+
+        /** Reinforcement: mean answer length in tokens. */
+        double answerLength() { return samples == 0 ? 0 : (double) targets / samples; }
 
         double meanLoss() {
             if (pairs > 0) return lossSum / pairs;

@@ -8,7 +8,7 @@ import org.bytedeco.javacpp.PointerScope;
 record SupervisedMethod(RunPlan plan, boolean packing) implements TrainingMethod {
 
     @Override
-    public LossStep.Stats train(Trainable t, List<TokenizedExample> batch) {
+    public LossStep.Stats train(Trainable t, List<TokenizedExample> batch, int step) {
         long targets = batch.stream().mapToLong(e -> Batch.targets(e, plan.maxLength())).sum();
         if (targets == 0) return null;
         LossStep.Stats stats = LossStep.Stats.ZERO;

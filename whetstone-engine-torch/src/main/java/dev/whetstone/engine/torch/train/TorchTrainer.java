@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.data.PreferenceExample;
+import dev.whetstone.data.ReinforcementExample;
 import dev.whetstone.data.TrainingExample;
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.TrainingException;
@@ -25,33 +26,47 @@ public final class TorchTrainer implements Trainer {
 
     @Override
     public TrainingOutcome train(TrainingSpec spec, TrainingListener listener) throws TrainingException {
-        List<TokenizedExample> training;
-        List<TokenizedExample> validation;
+        ExampleEncoder encoder;
         try {
             int maxLength = Math.min(options.maxSequenceLength(),
                     ModelConfig.read(spec.baseModelDir()).maxPositions());
             // a vision model's images come through the job's loader (its per-job cache), never fetched here
-            try (ExampleEncoder encoder = encoders.open(spec.baseModelDir(), maxLength, spec.images())) {
-                boolean preference = spec.hyperparameters() != null && spec.hyperparameters().preference();
-                training = encode(encoder, spec.training(), "training_file", preference);
-                validation = encode(encoder, spec.validation(), "validation_file", preference);
-            }
+            encoder = encoders.open(spec.baseModelDir(), maxLength, spec.images());
         } catch (IOException e) {
             throw new TrainingException("cannot read the model's config or tokenizer: " + e.getMessage(), "model", e);
         }
-        return FineTuneRun.run(new FineTuneRequest(spec.baseModelDir(), spec.initAdapterDir(), training, validation,
-                spec.hyperparameters(), spec.method(), spec.seed(), spec.workDir(), options), listener);
+        // a reinforcement run decodes its sampled answers with the tokenizer, so the encoder stays open throughout
+        try (encoder) {
+            Kind kind = spec.hyperparameters() == null ? Kind.SUPERVISED
+                    : spec.hyperparameters().reinforcementRun() ? Kind.REINFORCEMENT
+                    : spec.hyperparameters().preference() ? Kind.PREFERENCE : Kind.SUPERVISED;
+            List<TokenizedExample> training = encode(encoder, spec.training(), "training_file", kind);
+            List<TokenizedExample> validation = encode(encoder, spec.validation(), "validation_file", kind);
+            FineTuneRequest.Grading grading = null;
+            if (kind == Kind.REINFORCEMENT) {
+                if (spec.rewards() == null) throw new TrainingException("a reinforcement run needs a grader", "method", null);
+                grading = new FineTuneRequest.Grading(spec.rewards(), encoder::decode, encoder.stopIds());
+            }
+            return FineTuneRun.run(new FineTuneRequest(spec.baseModelDir(), spec.initAdapterDir(), training,
+                    validation, spec.hyperparameters(), spec.method(), spec.seed(), spec.workDir(), options, grading),
+                    listener);
+        }
     }
 
+    /** The kind of examples a run trains on. */
+    private enum Kind { SUPERVISED, PREFERENCE, REINFORCEMENT }
+
     private static List<TokenizedExample> encode(ExampleEncoder encoder, List<TrainingExample> examples, String param,
-                                                 boolean preference) throws TrainingException {
+                                                 Kind kind) throws TrainingException {
         List<TokenizedExample> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
-            if ((examples.get(i) instanceof PreferenceExample) != preference) {
+            TrainingExample example = examples.get(i);
+            Kind of = example instanceof PreferenceExample ? Kind.PREFERENCE
+                    : example instanceof ReinforcementExample ? Kind.REINFORCEMENT : Kind.SUPERVISED;
+            if (of != kind) {
                 // job creation checks the file's format; this guards files validated without statistics
-                throw new TrainingException("example " + (i + 1) + " of the " + param.replace('_', ' ') + (preference
-                        ? " is not a preference pair, but a DPO job trains on preference pairs"
-                        : " is a preference pair, which only DPO jobs train on"), param, null);
+                throw new TrainingException("example " + (i + 1) + " of the " + param.replace('_', ' ') + " is "
+                        + describe(of) + ", but this job trains on " + describe(kind), param, null);
             }
             try {
                 out.add(encoder.encode(examples.get(i)));
@@ -61,5 +76,13 @@ public final class TorchTrainer implements Trainer {
             }
         }
         return out;
+    }
+
+    private static String describe(Kind k) {
+        return switch (k) {
+            case SUPERVISED -> "a supervised example (a conversation with replies, or prompt/completion)";
+            case PREFERENCE -> "a preference pair (DPO)";
+            case REINFORCEMENT -> "a reinforcement prompt (messages ending with the user's turn)";
+        };
     }
 }

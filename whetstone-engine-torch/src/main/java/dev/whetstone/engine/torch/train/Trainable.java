@@ -43,8 +43,9 @@ sealed interface Trainable extends AutoCloseable {
     void setTraining(boolean on);
 
     /**
-     * Runs {@code work} without gradients on the reference model: the weights the run started from (DPO). LoRA:
-     * this model with its adapters switched off; full fine-tuning: a frozen copy loaded for preference runs.
+     * Runs {@code work} without gradients on the reference model: the weights the run started from (DPO,
+     * reinforcement's KL). LoRA: this model with its adapters switched off; full fine-tuning: a frozen copy loaded
+     * for preference and reinforcement runs.
      */
     <T> T withReference(Function<CausalLm, T> work);
 
@@ -68,7 +69,7 @@ sealed interface Trainable extends AutoCloseable {
         CausalLm reference = null;
         try {
             if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
-            if (full && r.hyperparameters().preference()) {
+            if (full && (r.hyperparameters().preference() || r.hyperparameters().reinforcementRun())) {
                 // the policy's own precision, so that policy and reference agree exactly before the first update
                 reference = CausalLm.load(base, new LoadOptions(LoadOptions.fullTraining().precision(), false));
                 if (initIsAdapter) LoraModel.load(reference, r.initDir()).mergeIntoBase();

@@ -38,6 +38,25 @@ class ExampleTokenizerTest {
                 .isEqualTo(llama.chatTemplate().orElseThrow().render(CONVERSATION.messages(), false));
     }
 
+    /** A reinforcement prompt is what inference renders before the answer: the generation prompt, nothing trained. */
+    @Test
+    void aReinforcementPromptEndsWithTheGenerationPromptAndTrainsNothing() {
+        HfTokenizer llama = Fixtures.tokenizer("llama3");
+        var item = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("answer", "Paris");
+        List<ChatMessage> messages = List.of(ChatMessage.text("system", "One word."),
+                ChatMessage.text("user", "Capital of France?"));
+        TokenizedExample prompt = new ExampleTokenizer(llama, 4096)
+                .tokenize(new dev.whetstone.data.ReinforcementExample(messages, item));
+        assertThat(llama.decode(prompt.inputIds()))
+                .isEqualTo(llama.chatTemplate().orElseThrow().render(messages, true))
+                .endsWith("<|start_header_id|>assistant<|end_header_id|>\n\n");
+        assertThat(prompt.lossMask()).doesNotContain(true);
+        assertThat(prompt.item()).isSameAs(item);
+        TokenizedExample cut = new ExampleTokenizer(llama, 5).tokenize(new dev.whetstone.data.ReinforcementExample(messages, item));
+        assertThat(cut.length()).isEqualTo(5);
+        assertThat(cut.truncated()).isTrue();
+    }
+
     @Test
     void qwen3MasksTrainedContentButNotTheTemplatesThinkBlock() {
         HfTokenizer qwen = Fixtures.tokenizer("qwen3");
