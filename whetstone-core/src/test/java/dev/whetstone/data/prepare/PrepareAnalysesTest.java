@@ -192,7 +192,7 @@ class PrepareAnalysesTest {
         Finding f = findings(run(data, ModelTarget.none(), true), "invalid").getFirst();
         assertThat(f.rows()).singleElement().satisfies(r -> {
             assertThat(r.row()).isEqualTo(5);
-            assertThat(r.excerpt()).isEqualTo("messages[1].wieght: unknown key 'wieght'; allowed: role, content, weight, name");
+            assertThat(r.excerpt()).isEqualTo("messages[1].wieght: unknown key 'wieght'; allowed: role, content, weight, name, tool_calls, function_call, tool_call_id");
         });
         assertThat(data.drafts()).hasSize(99);
     }
