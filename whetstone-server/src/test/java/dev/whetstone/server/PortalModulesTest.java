@@ -110,6 +110,22 @@ class PortalModulesTest {
     }
 
     @Test
+    void reinforcementResultsGiveRewardKlAndAnswerLengthCharts() {
+        String rft = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,"
+                + "full_valid_mean_token_accuracy,train_reward_mean,valid_reward_mean,train_kl,train_answer_length\n"
+                + "1,0.1,,,,,,0.25,0.1,0,7.5\n2,0.05,,,,,,0.5,,0.02,6\n3,0.02,,,,,,0.875,0.9,0.04,4.25\n";
+        Map<?, ?> d = (Map<?, ?>) run("return m.chartData(m.mergeRows(m.parseResultsCsv(" + js(rft) + ")), null);");
+        numbers(((List<?>) d.get("rewardMean")).get(1), 0.25, 0.5, 0.875);
+        numbers(((List<?>) d.get("rewardMean")).get(2), 0.1, null, 0.9);
+        numbers(((List<?>) d.get("kl")).get(1), 0.0, 0.02, 0.04);
+        numbers(((List<?>) d.get("answerLength")).get(1), 7.5, 6.0, 4.25);
+        numbers(((List<?>) d.get("answerLength")).get(2), null, null, null);
+        assertThat(d.containsKey("rewardAccuracy")).as("no DPO charts").isFalse();
+        Map<?, ?> sft = (Map<?, ?>) run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null);");
+        assertThat(sft.containsKey("rewardMean")).isFalse();
+    }
+
+    @Test
     void stepsPerEpochIsUnknownUntilThePlanIsAndThenTheRunIsOneEpoch() {
         assertThat(run("return m.stepsPerEpoch([], {hyperparameters:{n_epochs:-1}});")).isNull();
         numbers(run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null).tokenAccuracy[1];"), 0.2, 0.3, 0.4, 0.5);
