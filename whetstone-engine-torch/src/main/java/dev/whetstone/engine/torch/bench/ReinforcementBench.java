@@ -5,7 +5,11 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.whetstone.Folders;
 import dev.whetstone.engine.AutoHyperparameters;
+import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.RewardFunction;
+import dev.whetstone.engine.StepMetrics;
+import dev.whetstone.engine.TrainingListener;
+import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
@@ -101,12 +105,23 @@ public final class ReinforcementBench {
         TrainingSpec.Hyperparameters hp = new TrainingSpec.Hyperparameters(1, PROMPTS, 1.0, null,
                 new TrainingSpec.Reinforcement("{}", null, null, 1.0, null));
         TrainBench.StepTimer timer = new TrainBench.StepTimer();
+        List<Double> answerLengths = new ArrayList<>();
         FineTuneRun.run(new FineTuneRequest(model, null, prompts, List.of(), hp, TrainingSpec.Method.LORA, 1, work, o,
-                grading), timer);
+                grading), new TrainingListener() {
+                    @Override public void onPlan(TrainingPlan plan) { timer.onPlan(plan); }
+                    @Override public void onStep(StepMetrics m) { timer.onStep(m); answerLengths.add(m.trainAnswerLength()); }
+                    @Override public void onCheckpoint(CheckpointInfo c) {}
+                    @Override public void onWarning(String message) {}
+                });
         double[] times = timer.stepSeconds();
         double median = TrainBench.median(Arrays.copyOfRange(times, 1, times.length));
         int group = AutoHyperparameters.RFT_GROUP_PER_COMPUTE;
         int answerTokens = AutoHyperparameters.RFT_MAX_ANSWER_TOKENS;
+        // The figures assume every answer ran to the bound (no stop ids): checked, not taken for granted.
+        if (times.length != steps || !answerLengths.stream().allMatch(l -> l != null && l == answerTokens)) {
+            throw new IllegalStateException("expected " + steps + " steps of " + answerTokens + "-token answers, got "
+                    + times.length + " steps with mean answer lengths " + answerLengths);
+        }
         int samples = PROMPTS * group;
         return new Result(name, precision == Precision.BF16 ? "bf16" : "fp32", PROMPTS, group, answerTokens,
                 samples / median, 1 / median, samples * answerTokens / median, median, ProcessMemory.peakRssBytes() >> 20);
