@@ -8,6 +8,7 @@ import * as job from './job.js';
 import * as models from './models.js';
 import * as deployments from './deployments.js';
 import * as playground from './playground.js';
+import * as graders from './graders.js';
 
 const ROUTES = [
   [/^\/files$/, files, 'Files'],
@@ -16,6 +17,7 @@ const ROUTES = [
   [/^\/models$/, models, 'Models'],
   [/^\/deployments$/, deployments, 'Deployments'],
   [/^\/playground$/, playground, 'Playground'],
+  [/^\/graders$/, graders, 'Grader playground'],
 ];
 
 const main = document.getElementById('main');

@@ -1,4 +1,5 @@
-// The job page's charts (three; DPO jobs add reward accuracy and margin), drawn with uPlot from its webjar (loaded on first use). Each chart shows training
+// The job page's charts (three; DPO jobs add reward accuracy and margin, reinforcement jobs mean reward, KL and
+// answer length), drawn with uPlot from its webjar (loaded on first use). Each chart shows training
 // and validation together and marks the full-validation points at epoch ends; a text summary under each chart
 // gives the same numbers to screen readers.
 import {h, number} from './dom.js';
@@ -23,6 +24,10 @@ const CHARTS = [
   // DPO jobs only: drawn once chartData() has them
   {key: 'rewardAccuracy', title: 'Reward accuracy (DPO)', axis: 'accuracy', optional: true},
   {key: 'rewardMargin', title: 'Reward margin (DPO)', axis: 'margin', optional: true},
+  // Reinforcement jobs only; graders' rewards need not lie in 0–1 (score_model ranges, python, multi formulas)
+  {key: 'rewardMean', title: 'Mean reward (reinforcement)', axis: 'reward', optional: true},
+  {key: 'kl', title: 'KL to the reference (reinforcement)', axis: 'KL', optional: true},
+  {key: 'answerLength', title: 'Answer length (reinforcement)', axis: 'tokens', optional: true},
 ];
 const SERIES = [
   {label: 'Training', stroke: '#1f77b4', attr: 'data-train-points'},

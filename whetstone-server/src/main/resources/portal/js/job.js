@@ -117,12 +117,20 @@ class JobPage {
       ['Finished', time(job.finished_at)],
     ]), job.error ? errorBox({message: `${job.error.code}: ${job.error.message}`}) : null);
     const hp = job.hyperparameters ?? {};
+    const rl = job.method?.type === 'reinforcement' ? job.method.reinforcement ?? {} : null;
     const shown = v => (v === -1 || v === 'auto' || v === undefined ? 'auto (resolved when training starts)' : String(v));
     fill(this.hyper, details([
       ['Epochs', shown(hp.n_epochs)],
       ['Batch size', shown(hp.batch_size)],
       ['Learning rate multiplier', shown(hp.learning_rate_multiplier)],
-      ['Method', job.method?.supervised?.full_finetune ? 'full fine-tuning' : 'LoRA'],
+      ['Method', methodName(job.method)],
+      // Reinforcement jobs: their own hyperparameters and the grader (method.reinforcement, docs/fine-tuning-jobs.md)
+      ...(rl ? [
+        ['Grader', `${rl.grader?.name ?? ''} (${rl.grader?.type ?? ''})`],
+        ['Compute multiplier', shown(rl.hyperparameters?.compute_multiplier)],
+        ['Eval interval', shown(rl.hyperparameters?.eval_interval)],
+        ['Eval samples', shown(rl.hyperparameters?.eval_samples)],
+      ] : []),
     ]));
     const safety = job.safety_evaluation ?? {};
     fill(this.safety, details([
@@ -164,4 +172,11 @@ function eventTable(events) {
   const rows = events.slice(0, 300).map(e => h('tr', {'data-event-type': e.type},
     h('td', {}, time(e.created_at)), h('td', {}, e.level), h('td', {}, e.type), h('td', {}, e.message)));
   return table('Events, newest first', ['Time', 'Level', 'Type', 'Message'], rows, 'No events yet.');
+}
+
+function methodName(method) {
+  if (method?.type === 'reinforcement') return 'reinforcement (GRPO), LoRA';
+  const settings = method?.type === 'dpo' ? method.dpo : method?.supervised;
+  const form = settings?.full_finetune ? 'full fine-tuning' : 'LoRA';
+  return method?.type === 'dpo' ? `DPO, ${form}` : form;
 }

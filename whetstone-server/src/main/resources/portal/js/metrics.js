@@ -3,7 +3,8 @@
 
 export const COLUMNS = ['step', 'train_loss', 'train_mean_token_accuracy', 'valid_loss', 'valid_mean_token_accuracy',
   'full_valid_loss', 'full_valid_mean_token_accuracy', 'train_reward_accuracy', 'train_reward_margin',
-  'valid_reward_accuracy', 'valid_reward_margin'];
+  'valid_reward_accuracy', 'valid_reward_margin', 'train_reward_mean', 'valid_reward_mean', 'train_kl',
+  'train_answer_length'];
 
 /** results.csv → [{step, train_loss, …}] with null for empty cells. */
 export function parseResultsCsv(text) {
@@ -70,7 +71,9 @@ function epochToDate(rows, column, perEpoch) {
  * The charts' data in uPlot's column form [steps, training, validation, full validation]:
  * loss; mean token accuracy (per step, as results.csv has it); token accuracy over the epoch so far (the running
  * mean of the per-step accuracies since the epoch began, so it ends each epoch at that epoch's accuracy).
- * Full-validation values exist only at epoch ends. DPO jobs add reward accuracy and reward margin.
+ * Full-validation values exist only at epoch ends. DPO jobs add reward accuracy and reward margin; reinforcement
+ * jobs add the mean grader reward (training samples; validation prompts every eval_interval steps), the KL to the
+ * reference and the mean answer length in tokens — training values only for the last two.
  */
 export function chartData(rows, perEpoch) {
   const steps = rows.map(r => r.step);
@@ -85,6 +88,12 @@ export function chartData(rows, perEpoch) {
     ...(rows.some(r => r.train_reward_accuracy !== null && r.train_reward_accuracy !== undefined) ? {
       rewardAccuracy: [steps, column('train_reward_accuracy'), column('valid_reward_accuracy'), steps.map(() => null)],
       rewardMargin: [steps, column('train_reward_margin'), column('valid_reward_margin'), steps.map(() => null)],
+    } : {}),
+    // Reinforcement jobs only (results.csv then has the reward-mean columns)
+    ...(rows.some(r => r.train_reward_mean !== null && r.train_reward_mean !== undefined) ? {
+      rewardMean: [steps, column('train_reward_mean'), column('valid_reward_mean'), steps.map(() => null)],
+      kl: [steps, column('train_kl'), steps.map(() => null), steps.map(() => null)],
+      answerLength: [steps, column('train_answer_length'), steps.map(() => null), steps.map(() => null)],
     } : {}),
   };
 }

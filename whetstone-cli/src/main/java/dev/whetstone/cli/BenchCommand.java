@@ -1,6 +1,7 @@
 package dev.whetstone.cli;
 
 import dev.whetstone.engine.torch.bench.InferBench;
+import dev.whetstone.engine.torch.bench.ReinforcementBench;
 import dev.whetstone.engine.torch.bench.TrainBench;
 import dev.whetstone.engine.torch.bench.VisionTrainBench;
 import java.nio.file.Files;
@@ -15,8 +16,44 @@ import picocli.CommandLine.Spec;
 
 /** {@code whetstone bench …}: performance figures measured against this machine's own peak, in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure training and inference speed on this machine.",
-        subcommands = {BenchCommand.Train.class, BenchCommand.Vision.class, BenchCommand.Infer.class})
+        subcommands = {BenchCommand.Train.class, BenchCommand.Reinforce.class, BenchCommand.Vision.class, BenchCommand.Infer.class})
 final class BenchCommand {
+
+    @Command(name = "reinforce", mixinStandardHelpOptions = true, description = {
+        "Reinforcement fine-tuning (GRPO, LoRA) of the demo model tiny-chat and a SmolLM2-135M-shaped Llama (random",
+        "weights): 2 prompts of 32 tokens a step, 8 answers of 32 tokens each, one update a step:",
+        "samples/s, updates/s, sampled tokens/s, step time and peak RSS."})
+    static final class Reinforce implements Callable<Integer> {
+        @Option(names = "--steps", defaultValue = "4", description = "Steps per model; the first is warm-up (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--model", split = ",", defaultValue = "tiny-chat,smollm2-135m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
+        List<String> models;
+
+        @Option(names = "--work-dir", description = "Where the benchmark models are written (default: a temporary folder).")
+        Path workDir;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            for (String m : models) {
+                if (!ReinforcementBench.MODELS.contains(m)) {
+                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
+                            + String.join(", ", ReinforcementBench.MODELS));
+                }
+            }
+            if (steps < 2) throw new ParameterException(spec.commandLine(), "--steps: at least 2 (the first is warm-up)");
+            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
+            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+            ReinforcementBench.jsonLines(ReinforcementBench.run(work, steps, t, models)).forEach(System.out::println);
+            return 0;
+        }
+    }
 
     @Command(name = "vision", mixinStandardHelpOptions = true, description = {
         "Trains the demo model tiny-vision and a SmolVLM-256M-shaped Idefics3 model (random weights) with LoRA,",

@@ -110,6 +110,45 @@ class PortalModulesTest {
     }
 
     @Test
+    void reinforcementResultsGiveRewardKlAndAnswerLengthCharts() {
+        String rft = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,"
+                + "full_valid_mean_token_accuracy,train_reward_mean,valid_reward_mean,train_kl,train_answer_length\n"
+                + "1,0.1,,,,,,0.25,0.1,0,7.5\n2,0.05,,,,,,0.5,,0.02,6\n3,0.02,,,,,,0.875,0.9,0.04,4.25\n";
+        Map<?, ?> d = (Map<?, ?>) run("return m.chartData(m.mergeRows(m.parseResultsCsv(" + js(rft) + ")), null);");
+        numbers(((List<?>) d.get("rewardMean")).get(1), 0.25, 0.5, 0.875);
+        numbers(((List<?>) d.get("rewardMean")).get(2), 0.1, null, 0.9);
+        numbers(((List<?>) d.get("kl")).get(1), 0.0, 0.02, 0.04);
+        numbers(((List<?>) d.get("answerLength")).get(1), 7.5, 6.0, 4.25);
+        numbers(((List<?>) d.get("answerLength")).get(2), null, null, null);
+        assertThat(d.containsKey("rewardAccuracy")).as("no DPO charts").isFalse();
+        Map<?, ?> sft = (Map<?, ?>) run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null);");
+        assertThat(sft.containsKey("rewardMean")).isFalse();
+    }
+
+    /** The job page's chart set drawn (uPlot from its webjar) on a reinforcement job's rows: the three extra figures. */
+    @Test
+    void aReinforcementJobDrawsMeanRewardKlAndAnswerLengthCharts() {
+        String rft = "step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,"
+                + "full_valid_mean_token_accuracy,train_reward_mean,valid_reward_mean,train_kl,train_answer_length\n"
+                + "1,0.1,0.5,,,,,0.25,0.1,0,7.5\n2,0.05,0.5,,,,,0.5,,0.02,6\n3,0.02,0.5,,,,,0.875,0.9,0.04,4.25\n";
+        Object figures = ((JavascriptExecutor) browser.driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "Promise.all([import('/portal/js/metrics.js'), import('/portal/js/charts.js')]).then(async ([m, c]) => {"
+                + "  const box = document.createElement('div'); document.body.append(box);"
+                + "  const charts = new c.Charts(box);"
+                + "  await charts.update(m.chartData(m.parseResultsCsv(" + js(rft) + "), null));"
+                + "  done([...box.querySelectorAll('figure')].map(f => [f.dataset.chart, f.getAttribute('data-train-points'),"
+                + "    f.getAttribute('data-valid-points'), f.querySelectorAll('canvas').length > 0, f.querySelector('figcaption').textContent]));"
+                + "}).catch(e => done('error: ' + e));");
+        assertThat(figures).isEqualTo(List.of(
+                List.of("loss", "3", "0", true, "Loss"),
+                List.of("meanTokenAccuracy", "3", "0", true, "Mean token accuracy"),
+                List.of("tokenAccuracy", "3", "0", true, "Token accuracy (epoch to date)"),
+                List.of("rewardMean", "3", "2", true, "Mean reward (reinforcement)"),
+                List.of("kl", "3", "0", true, "KL to the reference (reinforcement)"),
+                List.of("answerLength", "3", "0", true, "Answer length (reinforcement)")));
+    }
+
+    @Test
     void stepsPerEpochIsUnknownUntilThePlanIsAndThenTheRunIsOneEpoch() {
         assertThat(run("return m.stepsPerEpoch([], {hyperparameters:{n_epochs:-1}});")).isNull();
         numbers(run("return m.chartData(m.parseResultsCsv(" + js(CSV) + "), null).tokenAccuracy[1];"), 0.2, 0.3, 0.4, 0.5);

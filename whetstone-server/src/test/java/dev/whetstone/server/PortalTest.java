@@ -69,7 +69,7 @@ class PortalTest {
             while (m.find()) pending.push(m.group(1));
         }
         assertThat(seen).contains("api.js", "files.js", "jobs.js", "job.js", "charts.js", "metrics.js", "models.js",
-                "deployments.js", "playground.js", "dom.js", "safety.js");
+                "deployments.js", "playground.js", "graders.js", "dom.js", "safety.js");
         assertThat(anonymous("GET", "/portal/css/portal.css").statusCode()).isEqualTo(200);
         assertThat(anonymous("GET", "/portal/favicon.svg").statusCode()).isEqualTo(200);
     }
