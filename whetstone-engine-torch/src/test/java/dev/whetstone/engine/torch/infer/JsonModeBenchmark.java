@@ -35,14 +35,14 @@ class JsonModeBenchmark {
             int size = tokenizer.vocabSize();
             TokenBytes bytes = TokenBytes.of(tokenizer, size);
             for (String prefix : new String[] {"{", "{\"key\": \"some text", "{\"a\": [1, 2"}) {
-                JsonConstraint c = new JsonConstraint(bytes, Set.of(tokenizer.eosId().orElse(0)));
+                JsonConstraint<JsonAutomaton> c = JsonConstraint.object(bytes, Set.of(tokenizer.eosId().orElse(0)));
                 JsonAutomaton start = new JsonAutomaton();
                 start.accept(prefix.getBytes(StandardCharsets.UTF_8));
                 long[] nanos = new long[300];
                 float[] logits = new float[size];
                 for (int round = 0; round < 400; round++) {
                     Arrays.fill(logits, 0f);
-                    JsonConstraint fresh = c.from(start);
+                    JsonConstraint<JsonAutomaton> fresh = c.from(start);
                     long t = System.nanoTime();
                     fresh.mask(logits);
                     if (round >= 100) nanos[round - 100] = System.nanoTime() - t;

@@ -6,7 +6,6 @@ import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.deployments.LiveDeployment;
 import dev.whetstone.engine.inference.InvalidPromptException;
 import dev.whetstone.engine.inference.ModelInfo;
-import dev.whetstone.engine.inference.OutputConstraint;
 import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ToolCallSyntax;
@@ -79,7 +78,7 @@ final class ChatPlans {
         List<GenerationBatch.Job> jobs = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
             SamplingOptions options = sampling.options(max, i, request.topLogprobs());
-            if (request.jsonObject()) options = options.with(OutputConstraint.JSON_OBJECT);
+            options = options.with(request.format());
             String endOfCall = reading == null || request.tools().parallel() ? null : reading.syntax().endOfFirstCall();
             if (endOfCall != null && !options.stop().contains(endOfCall)) {
                 // parallel_tool_calls false: the reply ends with its first call
