@@ -8,8 +8,9 @@ import java.util.List;
 
 /**
  * A byte-at-a-time recogniser of the JSON documents valid for a {@link CompiledSchema} (UTF-8, properties in schema
- * order, at most {@link JsonAutomaton#MAX_WHITESPACE} whitespace bytes in a row between tokens, nothing after the
- * closing brace), for structured outputs.
+ * order, at most {@link JsonAutomaton#MAX_WHITESPACE} whitespace bytes in a row between tokens, at most
+ * {@link #MAX_DIGITS} digits in a number's integer and fraction parts, nothing after the closing brace), for
+ * structured outputs.
  *
  * <p>It is a pushdown automaton whose stacks are immutable linked lists of frames ("inside this object, after
  * property 2's value"): a step builds new heads over shared tails, so {@link #copyFrom} is a pointer copy. Because
@@ -19,6 +20,11 @@ import java.util.List;
  */
 final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
     private static final int MAX_WHITESPACE = JsonAutomaton.MAX_WHITESPACE;
+    /**
+     * Digits per part of a number: more than a double carries (17 significant) is noise, and without a bound a model
+     * can spend its whole budget on one number. A reply within the bounds is still valid for the schema.
+     */
+    static final int MAX_DIGITS = 20, MAX_EXPONENT_DIGITS = 3;
 
     /** What the top of a stack is doing. Containers count towards the depth. */
     private sealed interface Frame { }
@@ -32,8 +38,8 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
     /** Inside a fixed text (a key with its quotes, true, an enum value), {@code at} bytes read. */
     private record InLiteral(byte[] text, int at) implements Frame { }
 
-    /** Inside a number: {@code sub} as in {@link #number}. */
-    private record InNumber(boolean integer, int sub) implements Frame { }
+    /** Inside a number: {@code sub} as in {@link #number}, {@code digits} in the current part (integer, fraction, exponent). */
+    private record InNumber(boolean integer, int sub, int digits) implements Frame { }
 
     /** Inside an object: property {@code index}, at {@code phase}. */
     private record InObject(SchemaNode.ObjectNode node, int index, int phase, int ws) implements Frame { }
@@ -113,8 +119,9 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
             }
             case InNumber n -> {
                 int sub = number(n.sub, n.integer, c);
-                if (sub >= 0) {
-                    out.add(s.replace(new InNumber(n.integer, sub)));
+                int digits = c < '0' || c > '9' ? 0 : sub == n.sub ? n.digits + 1 : 1;
+                if (sub >= 0 && digits <= (sub == N_EXP ? MAX_EXPONENT_DIGITS : MAX_DIGITS)) {
+                    out.add(s.replace(new InNumber(n.integer, sub, digits)));
                 } else if (n.sub == N_ZERO || n.sub == N_INT || n.sub == N_FRAC || n.sub == N_EXP) {
                     step(s.rest, c, out); // the byte after a number belongs to what follows it
                 }
@@ -134,8 +141,8 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
             case SchemaNode.ArrayNode a -> { if (c == '[') out.add(Stack.push(rest, new InArray(a, 0, A_OPEN, 0))); }
             case SchemaNode.StringNode ignored -> { if (c == '"') out.add(Stack.push(rest, new InString(0, 0))); }
             case SchemaNode.NumberNode n -> {
-                if (c == '-') out.add(Stack.push(rest, new InNumber(n.integer(), N_MINUS)));
-                else if (c >= '0' && c <= '9') out.add(Stack.push(rest, new InNumber(n.integer(), c == '0' ? N_ZERO : N_INT)));
+                if (c == '-') out.add(Stack.push(rest, new InNumber(n.integer(), N_MINUS, 0)));
+                else if (c >= '0' && c <= '9') out.add(Stack.push(rest, new InNumber(n.integer(), c == '0' ? N_ZERO : N_INT, 1)));
             }
             case SchemaNode.BooleanNode ignored -> {
                 if (c == 't') out.add(Stack.push(rest, new InLiteral(TRUE, 1)));

@@ -93,6 +93,19 @@ class SchemaAutomatonTest {
     }
 
     @Test
+    void numbersHaveBoundedDigitsSoAModelCannotSpendItsBudgetOnOne() throws Exception {
+        CompiledSchema s = compile("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"number\"}},"
+                + "\"required\":[\"n\"],\"additionalProperties\":false}");
+        String max = "9".repeat(SchemaAutomaton.MAX_DIGITS);
+        for (String ok : List.of(max, "-" + max + "." + max + "e-999", "0.5E+10")) {
+            assertThat(automaton(s, "{\"n\":" + ok + "}")).as(ok).isTrue();
+        }
+        for (String bad : List.of(max + "9", "1." + max + "1", "1e1000", "-", "1.", "01")) {
+            assertThat(automaton(s, "{\"n\":" + bad + "}")).as(bad).isFalse();
+        }
+    }
+
+    @Test
     void acceptsRandomInstancesAndOnlyValidMutations() throws Exception {
         CompiledSchema s = compile(SCHEMA);
         JsonNode raw = schemaNode(SCHEMA);
