@@ -67,36 +67,97 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
     private static final Stack DONE = new Stack(null, null, 0);
 
     private final CompiledSchema schema;
-    private List<Stack> stacks;
+    /** The possible stacks: usually one, kept in {@code single} without a list (the mask's hot path allocates less). */
+    private Stack single;
+    private List<Stack> many;                               // null when single
+    private final ArrayList<Stack> next = new ArrayList<>(); // scratch for one step
 
     SchemaAutomaton(CompiledSchema schema) {
         this.schema = schema;
-        this.stacks = List.of(Stack.push(DONE, new Value(schema.root(), 0)));
+        this.single = Stack.push(DONE, new Value(schema.root(), 0));
     }
 
     @Override
-    public void copyFrom(SchemaAutomaton other) { stacks = other.stacks; }
+    public void copyFrom(SchemaAutomaton other) {
+        single = other.single;
+        many = other.many;
+    }
 
     @Override
     public boolean complete() {
-        for (Stack s : stacks) if (s == DONE) return true;
+        if (many == null) return single == DONE;
+        for (Stack s : many) if (s == DONE) return true;
         return false;
     }
 
     @Override
     public boolean accept(byte[] bytes) {
-        for (byte b : bytes) {
-            if (!accept(b & 0xFF)) return false;
+        int i = 0;
+        while (i < bytes.length) {
+            if (many == null && single.top instanceof InString str) {
+                // Most tokens of a reply fall inside strings: read them without a frame per byte.
+                i = stringRun(str, bytes, i);
+                if (i < 0) return false;
+            } else if (!accept(bytes[i++] & 0xFF)) {
+                return false;
+            }
         }
         return true;
     }
 
+    /**
+     * Reads string bytes from {@code at} until the closing quote (the stack popped, the index after it returned) or
+     * the end of {@code bytes}; -1 when a byte cannot be in a JSON string here. The same rules as {@link #string}.
+     */
+    private int stringRun(InString str, byte[] bytes, int at) {
+        int utf8Left = str.utf8Left, escape = str.escape;
+        for (int j = at; j < bytes.length; j++) {
+            int c = bytes[j] & 0xFF;
+            if (escape == 1) {
+                if (c == 'u') escape = 5;
+                else if ("\"\\/bfnrt".indexOf(c) >= 0) escape = 0;
+                else return -1;
+            } else if (escape > 1) {
+                if (Character.digit(c, 16) < 0) return -1;
+                escape = escape == 2 ? 0 : escape - 1;
+            } else if (utf8Left > 0) {
+                if ((c & 0xC0) != 0x80) return -1;
+                utf8Left--;
+            } else if (c == '"') {
+                single = single.rest;
+                return j + 1;
+            } else if (c == '\\') {
+                escape = 1;
+            } else if (c < 0x20) {
+                return -1;
+            } else if (c >= 0x80) {
+                utf8Left = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+                if (utf8Left < 0) return -1;
+            }
+        }
+        if (utf8Left != str.utf8Left || escape != str.escape) single = single.replace(new InString(utf8Left, escape));
+        return bytes.length;
+    }
+
     boolean accept(int c) {
-        List<Stack> next = new ArrayList<>(stacks.size());
-        for (Stack s : stacks) step(s, c, next);
+        next.clear();
+        if (many == null) {
+            step(single, c, next);
+        } else {
+            for (Stack s : many) step(s, c, next);
+        }
         if (next.isEmpty()) return false;
-        // Alternatives that have converged (anyOf of alike options) would otherwise multiply with every item.
-        stacks = next.size() == 1 ? next : List.copyOf(new LinkedHashSet<>(next));
+        if (next.size() == 1) {
+            single = next.get(0);
+            many = null;
+        } else {
+            // Alternatives that have converged (anyOf of alike options) would otherwise multiply with every item.
+            many = List.copyOf(new LinkedHashSet<>(next));
+            if (many.size() == 1) {
+                single = many.get(0);
+                many = null;
+            }
+        }
         return true;
     }
 
@@ -243,5 +304,5 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
     }
 
     @Override
-    public String toString() { return "SchemaAutomaton" + stacks; }
+    public String toString() { return "SchemaAutomaton" + (many == null ? List.of(single) : many); }
 }

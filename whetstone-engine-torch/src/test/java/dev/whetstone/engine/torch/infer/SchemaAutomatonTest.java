@@ -48,6 +48,15 @@ class SchemaAutomatonTest {
         return a.accept(text.getBytes(StandardCharsets.UTF_8)) && a.complete();
     }
 
+    /** The same, one byte at a time: the generic path, where whole byte arrays take a fast path through strings. */
+    static boolean bytewise(CompiledSchema schema, String text) {
+        SchemaAutomaton a = new SchemaAutomaton(schema);
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            if (!a.accept(b & 0xFF)) return false;
+        }
+        return a.complete();
+    }
+
     static boolean oracle(JsonNode schema, String text) {
         if (!JsonAutomatonTest.jackson(text)) return false;
         try {
@@ -125,6 +134,7 @@ class SchemaAutomatonTest {
                     default -> mutated.setCharAt(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
                 }
                 String t = mutated.toString();
+                assertThat(bytewise(s, t)).as(t).isEqualTo(automaton(s, t));
                 if (automaton(s, t)) {
                     acceptedMutations++;
                     assertThat(oracle(raw, t)).as("accepted but invalid: %s", t).isTrue();
