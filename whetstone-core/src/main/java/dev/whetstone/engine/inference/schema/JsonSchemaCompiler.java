@@ -34,6 +34,8 @@ public final class JsonSchemaCompiler {
             "deprecated", "readOnly", "writeOnly");
     private static final Set<String> TYPES = Set.of("object", "array", "string", "number", "integer", "boolean", "null");
     private static final Set<String> OBJECT_KEYWORDS = Set.of("properties", "required", "additionalProperties");
+    /** Schema nodes (properties, items, options…) at most: compiling is linear, the depth fixed point quadratic. */
+    static final int MAX_NODES = 5000;
     private static final Set<String> ARRAY_KEYWORDS = Set.of("items", "minItems", "maxItems");
 
     private final String base;
@@ -139,6 +141,10 @@ public final class JsonSchemaCompiler {
     }
 
     private <T extends SchemaNode> T add(T n) {
+        if (nodes.size() == MAX_NODES) {
+            throw new SchemaException(base, "'" + base + "' has more than " + MAX_NODES + " schema nodes; this service "
+                    + "enforces schemas up to that size.");
+        }
         nodes.add(n);
         return n;
     }

@@ -142,6 +142,17 @@ class JsonSchemaCompilerTest {
     }
 
     @Test
+    void schemasAreBoundedInSize() throws Exception {
+        String many = "{\"name\":\"x\",\"schema\":{\"type\":\"object\",\"properties\":{\"p\":{\"enum\":[1]}"
+                + "%s}}}";
+        StringBuilder props = new StringBuilder();
+        for (int i = 0; i < JsonSchemaCompiler.MAX_NODES - 2; i++) props.append(",\"p").append(i).append("\":{\"type\":\"null\"}");
+        // p, the MAX_NODES - 2 others and the root: exactly the bound.
+        assertThat(compile(many.formatted(props)).root().size()).isEqualTo(JsonSchemaCompiler.MAX_NODES - 1);
+        refused(many.formatted(props + ",\"one_more\":{\"type\":\"null\"}"), BASE + ".schema", "more than 5000 schema nodes");
+    }
+
+    @Test
     void recursionWithoutAWayOutIsRefused() {
         refused("{\"name\":\"x\",\"schema\":{\"type\":\"object\",\"properties\":{\"next\":{\"$ref\":\"#\"}}}}",
                 BASE + ".schema", "no instance nested at most");
