@@ -111,6 +111,63 @@ class StructuredOutputsApiTest {
         assertThat(finished).as("replies that completed the schema within 300 tokens").isPositive();
     }
 
+    /**
+     * tool_choice "required" and named: the call is constrained to a declared function and arguments valid for its
+     * parameters (here the weather schema without strict, so its optional property is written too).
+     */
+    @Test
+    void requiredAndNamedCallsHaveDeclaredNamesAndValidArguments() throws Exception {
+        var weather = com.openai.models.FunctionDefinition.builder().name("get_weather")
+                .parameters(com.openai.models.FunctionParameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
+                                "city", Map.of("type", "string", "enum", List.of("Paris", "Oslo")))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of()))
+                        .build()).build();
+        var time = com.openai.models.FunctionDefinition.builder().name("get_time")
+                .parameters(com.openai.models.FunctionParameters.builder()
+                        .putAdditionalProperty("type", JsonValue.from("object"))
+                        .putAdditionalProperty("properties", JsonValue.from(Map.of(
+                                "utc_offset", Map.of("type", "integer"))))
+                        .putAdditionalProperty("required", JsonValue.from(List.of("utc_offset")))
+                        .putAdditionalProperty("additionalProperties", JsonValue.from(false))
+                        .build()).strict(true).build();
+        int calls = 0;
+        for (long seed = 1; seed <= 8; seed++) {
+            boolean named = seed % 2 == 0;
+            var b = ChatCompletionCreateParams.builder().model("weather").addUserMessage("Weather in Paris?")
+                    .temperature(1.0).seed(seed).maxTokens(200)
+                    .addTool(com.openai.models.chat.completions.ChatCompletionFunctionTool.builder().function(weather).build())
+                    .addTool(com.openai.models.chat.completions.ChatCompletionFunctionTool.builder().function(time).build());
+            if (named) {
+                b.toolChoice(com.openai.models.chat.completions.ChatCompletionNamedToolChoice.builder()
+                        .function(com.openai.models.chat.completions.ChatCompletionNamedToolChoice.Function.builder()
+                                .name("get_time").build()).build());
+            } else {
+                b.toolChoice(com.openai.models.chat.completions.ChatCompletionToolChoiceOption.Auto.REQUIRED);
+            }
+            var choice = client.chat().completions().create(b.build()).choices().getFirst();
+            if (!choice.finishReason().asString().equals("tool_calls")) {
+                assertThat(choice.finishReason().asString()).as("seed %d", seed).isEqualTo("length");
+                continue;
+            }
+            calls++;
+            var call = choice.message().toolCalls().orElseThrow().getFirst().asFunction().function();
+            JsonNode args = JSON.readTree(call.arguments());
+            if (named) assertThat(call.name()).isEqualTo("get_time");
+            if (call.name().equals("get_time")) {
+                assertThat(args.properties()).extracting(Map.Entry::getKey).as(call.arguments()).containsExactly("utc_offset");
+                assertThat(args.get("utc_offset").isIntegralNumber()).as(call.arguments()).isTrue();
+            } else {
+                assertThat(call.name()).isEqualTo("get_weather");
+                assertThat(args.properties()).extracting(Map.Entry::getKey).as(call.arguments()).containsExactly("city");
+                assertThat(args.get("city").textValue()).as(call.arguments()).isIn("Paris", "Oslo");
+            }
+        }
+        System.out.println("Constrained tool calls over HTTP, tiny-chat: " + calls + " of 8 replies were calls");
+        assertThat(calls).as("replies that completed their call within 200 tokens").isPositive();
+    }
+
     @Test
     void anUnsupportedKeywordIsA400NamingItsPath() {
         assertThatThrownBy(() -> client.chat().completions().create(ask(1, weatherFormat("minimum", -90))))

@@ -31,6 +31,9 @@ public final class CompiledSchema {
     /** The fewest nested containers an instance of {@code node} needs; {@code > MAX_DEPTH} when it has no instance. */
     public int minDepth(SchemaNode node) { return minDepth.get(node); }
 
+    /** The same, or null for a node of another schema. */
+    public Integer minDepthOrNull(SchemaNode node) { return minDepth.get(node); }
+
     /** Fixed point from "unreachable": a definition's depth becomes finite once one way out of its recursion is. */
     private static Map<SchemaNode, Integer> minDepths(List<SchemaNode> nodes) {
         Map<SchemaNode, Integer> d = new IdentityHashMap<>();

@@ -87,6 +87,17 @@ public final class JsonSchemaCompiler {
         return c.compileRoot(name.textValue(), schema);
     }
 
+    /**
+     * Compiles a function's {@code parameters} (the schema of its arguments object; null: no arguments, {@code {}}).
+     *
+     * @throws SchemaException naming the offending field under {@code path}
+     */
+    public static CompiledSchema compileParameters(String function, JsonNode parameters, String path, boolean strict) {
+        JsonNode schema = parameters != null ? parameters
+                : JSON.createObjectNode().put("type", "object").put("additionalProperties", false);
+        return new JsonSchemaCompiler(path, strict).compileRoot(function, schema);
+    }
+
     private CompiledSchema compileRoot(String name, JsonNode schema) {
         if (!schema.isObject()) throw new SchemaException(base, "'" + base + "' must be a JSON Schema object.");
         for (String key : List.of("$defs", "definitions")) {

@@ -1,12 +1,15 @@
 package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.OutputConstraint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import dev.whetstone.engine.inference.schema.CompiledSchema;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * JSON mode and structured outputs for one generation: before each sample, every token whose bytes the automaton
+ * JSON mode, structured outputs and constrained function calls for one generation: before each sample, every token whose bytes the automaton
  * ({@link JsonAutomaton} for any object, {@link SchemaAutomaton} for a schema) would refuse from the current state
  * gets logit −∞, special tokens too, and the end-of-sequence tokens only once the document is complete (then
  * nothing else); after it, the sampled token's bytes advance the state. So the text is valid by construction,
@@ -41,6 +44,14 @@ final class JsonConstraint<A extends ByteAutomaton<A>> {
     static JsonConstraint<SchemaAutomaton> schema(TokenBytes vocabulary, Set<Integer> eos, CompiledSchema schema) {
         return new JsonConstraint<>(vocabulary, eos, () -> new SchemaAutomaton(schema),
                 "Structured output '" + schema.name() + "'");
+    }
+
+    /** A function call after a forced prefix ({@link OutputConstraint.ToolCall}). */
+    static JsonConstraint<SchemaAutomaton> toolCall(TokenBytes vocabulary, Set<Integer> eos, OutputConstraint.ToolCall call) {
+        List<byte[]> leads = call.leads().stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        byte[] end = call.end().getBytes(StandardCharsets.UTF_8);
+        return new JsonConstraint<>(vocabulary, eos, () -> new SchemaAutomaton(leads, call.arguments(), end),
+                "Function call");
     }
 
     /** A constraint over the same vocabulary whose text so far is what {@code state} has read (benchmarks). */

@@ -4,7 +4,10 @@ import dev.whetstone.engine.inference.schema.CompiledSchema;
 import dev.whetstone.engine.inference.schema.SchemaNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
  * A byte-at-a-time recogniser of the JSON documents valid for a {@link CompiledSchema} (UTF-8, properties in schema
@@ -66,15 +69,45 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
     /** A sentinel for "the document is complete": the empty stack. */
     private static final Stack DONE = new Stack(null, null, 0);
 
-    private final CompiledSchema schema;
+    /** Per node, the fewest nested containers an instance needs (from its {@link CompiledSchema}). */
+    private final ToIntFunction<SchemaNode> minDepth;
     /** The possible stacks: usually one, kept in {@code single} without a list (the mask's hot path allocates less). */
     private Stack single;
     private List<Stack> many;                               // null when single
     private final ArrayList<Stack> next = new ArrayList<>(); // scratch for one step
 
     SchemaAutomaton(CompiledSchema schema) {
-        this.schema = schema;
+        this.minDepth = schema::minDepth;
         this.single = Stack.push(DONE, new Value(schema.root(), 0));
+    }
+
+    /**
+     * One function call after a forced prefix: for some {@code i}, the bytes {@code leads[i]}, an object valid for
+     * {@code arguments[i]}, then {@code end} — one stack per function to begin with.
+     */
+    SchemaAutomaton(List<byte[]> leads, List<CompiledSchema> arguments, byte[] end) {
+        List<Stack> starts = new ArrayList<>();
+        for (int i = 0; i < leads.size(); i++) {
+            CompiledSchema a = arguments.get(i);
+            Stack s = end.length == 0 ? DONE : Stack.push(DONE, new InLiteral(end, 0));
+            s = Stack.push(s, new Value(a.root(), 0));
+            starts.add(leads.get(i).length == 0 ? s : Stack.push(s, new InLiteral(leads.get(i), 0)));
+        }
+        // Nodes of different functions' schemas: ask each node's own schema (found once, cached).
+        Map<SchemaNode, Integer> depths = new IdentityHashMap<>();
+        List<CompiledSchema> all = List.copyOf(new java.util.LinkedHashSet<>(arguments));
+        this.minDepth = n -> depths.computeIfAbsent(n, k -> {
+            for (CompiledSchema c : all) {
+                Integer d = c.minDepthOrNull(k);
+                if (d != null) return d;
+            }
+            throw new IllegalStateException("a node of no schema here");
+        });
+        if (starts.size() == 1) {
+            single = starts.get(0);
+        } else {
+            many = List.copyOf(starts);
+        }
     }
 
     @Override
@@ -194,7 +227,7 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
 
     /** Begins a value of {@code node} on {@code rest} with its first byte {@code c}. */
     private void start(SchemaNode node, Stack rest, int c, List<Stack> out) {
-        if (rest.depth + schema.minDepth(node) > CompiledSchema.MAX_DEPTH) return; // could not be finished
+        if (rest.depth + minDepth.applyAsInt(node) > CompiledSchema.MAX_DEPTH) return; // could not be finished
         switch (node) {
             case SchemaNode.AnyOfNode a -> { for (SchemaNode o : a.options()) start(o, rest, c, out); }
             case SchemaNode.RefNode r -> start(r.target(), rest, c, out);
@@ -259,7 +292,7 @@ final class SchemaAutomaton implements ByteAutomaton<SchemaAutomaton> {
         if (a.count >= a.node.maxItems()) return;
         Stack more = s.replace(new InArray(a.node, a.count + 1, A_AFTER, 0));
         if (a.phase == A_AFTER) {
-            if (c == ',' && s.depth + schema.minDepth(a.node.items()) <= CompiledSchema.MAX_DEPTH) {
+            if (c == ',' && s.depth + minDepth.applyAsInt(a.node.items()) <= CompiledSchema.MAX_DEPTH) {
                 out.add(Stack.push(more, new Value(a.node.items(), 0)));
             }
         } else {

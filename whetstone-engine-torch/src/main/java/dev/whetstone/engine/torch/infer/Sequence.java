@@ -48,6 +48,7 @@ final class Sequence implements Generation {
             case OutputConstraint.JsonObject ignored -> JsonConstraint.object(model.base().tokenBytes(), model.base().eosIds());
             case OutputConstraint.JsonSchema s ->
                     JsonConstraint.schema(model.base().tokenBytes(), model.base().eosIds(), s.schema());
+            case OutputConstraint.ToolCall c -> JsonConstraint.toolCall(model.base().tokenBytes(), model.base().eosIds(), c);
         };
         this.text = new TextStream(model.tokenizer().incrementalDecoder(true), options.stop());
         this.tokenText = new TokenText(model.tokenizer());
