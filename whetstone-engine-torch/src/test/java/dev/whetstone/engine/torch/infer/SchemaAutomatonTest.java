@@ -115,6 +115,31 @@ class SchemaAutomatonTest {
     }
 
     @Test
+    void aFunctionCallAfterItsForcedPrefix() throws Exception {
+        // tool_choice "required" in Hermes syntax: after '<tool_call>\n{"name": "' one of the functions' name rest,
+        // its arguments, and the call's closing; nothing else.
+        CompiledSchema weather = compile("{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
+                + "\"required\":[\"city\"],\"additionalProperties\":false}");
+        CompiledSchema time = compile("{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}");
+        List<byte[]> leads = List.of("get_weather\", \"arguments\": ".getBytes(StandardCharsets.UTF_8),
+                "get_time\", \"arguments\": ".getBytes(StandardCharsets.UTF_8));
+        byte[] end = "}\n</tool_call>".getBytes(StandardCharsets.UTF_8);
+        java.util.function.Predicate<String> call = t -> {
+            SchemaAutomaton a = new SchemaAutomaton(leads, List.of(weather, time), end);
+            return a.accept(t.getBytes(StandardCharsets.UTF_8)) && a.complete();
+        };
+        assertThat(call.test("get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>")).isTrue();
+        assertThat(call.test("get_time\", \"arguments\": {}}\n</tool_call>")).isTrue();
+        assertThat(call.test("get_time\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>")).isFalse();
+        assertThat(call.test("get_weather\", \"arguments\": {}}\n</tool_call>")).isFalse();
+        assertThat(call.test("get_news\", \"arguments\": {}}\n</tool_call>")).isFalse();
+        assertThat(call.test("get_time\", \"arguments\": {}}")).isFalse();
+        // A named choice: the prefix already holds the name, so the reply starts at the arguments.
+        SchemaAutomaton named = new SchemaAutomaton(List.of(new byte[0]), List.of(time), end);
+        assertThat(named.accept("{}}\n</tool_call>".getBytes(StandardCharsets.UTF_8)) && named.complete()).isTrue();
+    }
+
+    @Test
     void acceptsRandomInstancesAndOnlyValidMutations() throws Exception {
         CompiledSchema s = compile(SCHEMA);
         JsonNode raw = schemaNode(SCHEMA);
