@@ -79,8 +79,19 @@ class InferenceValidationTest {
                 chat(with("\"response_format\":{\"type\":\"json_object\"}"), "messages", "must contain the word 'json'"),
                 chat("{\"messages\":[{\"role\":\"user\",\"content\":\"Answer in JSON.\"}],\"response_format\":{\"type\":\"json_object\"},"
                         + "\"tools\":[" + F + "]}", "response_format", "cannot be combined with tools"),
-                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}"), "response_format.type", "not supported yet"),
-                chat(with("\"response_format\":{\"type\":\"yaml\"}"), "response_format.type", "allowed: text, json_object"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\"}}"), "response_format.json_schema.schema", "is required"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\"}"), "response_format.json_schema", "must be an object with 'name' and 'schema'"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a b\",\"schema\":{\"type\":\"object\"}}}"),
+                        "response_format.json_schema.name", "a-z, A-Z, 0-9, underscores and dashes"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"strict\":true,\"schema\":"
+                        + "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"pattern\":\"^x\"}},\"required\":[\"a\"],"
+                        + "\"additionalProperties\":false}}}"), "response_format.json_schema.schema.properties.a.pattern", "Unsupported keyword 'pattern'"),
+                chat(with("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"strict\":true,\"schema\":"
+                        + "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[]}}}"),
+                        "response_format.json_schema.schema.required", "every property must be required"),
+                chat("{\"messages\":" + USER + ",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\","
+                        + "\"schema\":{\"type\":\"object\"}}},\"tools\":[" + F + "]}", "response_format", "'json_schema' cannot be combined with tools"),
+                chat(with("\"response_format\":{\"type\":\"yaml\"}"), "response_format.type", "allowed: text, json_object, json_schema"),
                 chat(with("\"response_format\":\"text\""), "response_format", "must be an object"),
                 chat(with("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"), "tools", "whose chat template has no tools support"),
                 chat(with("\"functions\":[{\"name\":\"f\"}]"), "functions", "whose chat template has no tools support"),

@@ -57,6 +57,19 @@ public enum ToolCallSyntax {
         };
     }
 
+    /**
+     * What the model writes after {@link #forcedPrefix forcedPrefix(null)} to call {@code function} up to its
+     * arguments object: the rest of the name and the arguments key ({@code f", "arguments": }).
+     */
+    public String leadTo(String function) {
+        return forcedPrefix(function).substring(forcedPrefix(null).length());
+    }
+
+    /** What closes a call after its arguments object, as the chat template writes it. */
+    public String afterArguments() {
+        return this == HERMES ? "}\n" + HERMES_END : "}";
+    }
+
     /** A stop string that ends the reply after its first call ({@code parallel_tool_calls: false}), or null. */
     public String endOfFirstCall() {
         return this == HERMES ? HERMES_END : null;

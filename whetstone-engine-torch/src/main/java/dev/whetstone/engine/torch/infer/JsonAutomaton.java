@@ -11,7 +11,7 @@ import java.util.Arrays;
  * <p>State is a few ints and a byte stack; {@link #copyFrom} resets a scratch copy without allocating, which is how
  * the mask tries every token of the vocabulary from the current state.
  */
-final class JsonAutomaton {
+final class JsonAutomaton implements ByteAutomaton<JsonAutomaton> {
     static final int MAX_DEPTH = 32;
     static final int MAX_WHITESPACE = 8;
 
@@ -43,7 +43,8 @@ final class JsonAutomaton {
     private int utf8Left;        // continuation bytes the current character still needs
     private int whitespace;      // whitespace bytes in a row
 
-    void copyFrom(JsonAutomaton o) {
+    @Override
+    public void copyFrom(JsonAutomaton o) {
         state = o.state;
         System.arraycopy(o.stack, 0, stack, 0, o.depth);
         depth = o.depth;
@@ -55,10 +56,12 @@ final class JsonAutomaton {
     }
 
     /** Whether the bytes so far are a complete JSON object (only the end may follow). */
-    boolean complete() { return state == DONE; }
+    @Override
+    public boolean complete() { return state == DONE; }
 
     /** Feeds {@code bytes}; false (the state then undefined) when one of them cannot follow. */
-    boolean accept(byte[] bytes) {
+    @Override
+    public boolean accept(byte[] bytes) {
         for (byte b : bytes) {
             if (!accept(b & 0xFF)) return false;
         }

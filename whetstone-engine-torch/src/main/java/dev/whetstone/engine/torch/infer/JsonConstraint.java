@@ -1,32 +1,62 @@
 package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.inference.InferenceException;
+import dev.whetstone.engine.inference.OutputConstraint;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import dev.whetstone.engine.inference.schema.CompiledSchema;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * JSON mode for one generation: before each sample, every token whose bytes the {@link JsonAutomaton} would refuse
- * from the current state gets logit −∞, special tokens too, and the end-of-sequence tokens only once the object is
- * complete (then nothing else); after it, the sampled token's bytes advance the state. So the text is one JSON
- * object by construction, whatever the model's logits — unless max_tokens or the context ends it first
- * (finish_reason {@code length}).
+ * JSON mode, structured outputs and constrained function calls for one generation: before each sample, every token whose bytes the automaton
+ * ({@link JsonAutomaton} for any object, {@link SchemaAutomaton} for a schema) would refuse from the current state
+ * gets logit −∞, special tokens too, and the end-of-sequence tokens only once the document is complete (then
+ * nothing else); after it, the sampled token's bytes advance the state. So the text is valid by construction,
+ * whatever the model's logits — unless max_tokens or the context ends it first (finish_reason {@code length}).
  *
  * <p>Cost per generated token: one pass over the vocabulary, each token's bytes fed to a scratch copy of the state
- * (V tokens × their length in bytes; docs/BENCHMARKS.md "JSON mode").
+ * (V tokens × their length in bytes; docs/BENCHMARKS.md "JSON mode", "Structured outputs").
  */
-final class JsonConstraint {
+final class JsonConstraint<A extends ByteAutomaton<A>> {
     private final TokenBytes vocabulary;
     private final Set<Integer> eos;
-    private final JsonAutomaton state = new JsonAutomaton();
-    private final JsonAutomaton scratch = new JsonAutomaton();
+    private final Supplier<A> automata;
+    private final String what;
+    private final A state;
+    private final A scratch;
 
-    JsonConstraint(TokenBytes vocabulary, Set<Integer> eos) {
+    private JsonConstraint(TokenBytes vocabulary, Set<Integer> eos, Supplier<A> automata, String what) {
         this.vocabulary = vocabulary;
         this.eos = eos;
+        this.automata = automata;
+        this.what = what;
+        this.state = automata.get();
+        this.scratch = automata.get();
+    }
+
+    /** JSON mode: any one JSON object. */
+    static JsonConstraint<JsonAutomaton> object(TokenBytes vocabulary, Set<Integer> eos) {
+        return new JsonConstraint<>(vocabulary, eos, JsonAutomaton::new, "JSON mode");
+    }
+
+    /** Structured outputs: one JSON object valid for {@code schema}. */
+    static JsonConstraint<SchemaAutomaton> schema(TokenBytes vocabulary, Set<Integer> eos, CompiledSchema schema) {
+        return new JsonConstraint<>(vocabulary, eos, () -> new SchemaAutomaton(schema),
+                "Structured output '" + schema.name() + "'");
+    }
+
+    /** A function call after a forced prefix ({@link OutputConstraint.ToolCall}). */
+    static JsonConstraint<SchemaAutomaton> toolCall(TokenBytes vocabulary, Set<Integer> eos, OutputConstraint.ToolCall call) {
+        List<byte[]> leads = call.leads().stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        byte[] end = call.end().getBytes(StandardCharsets.UTF_8);
+        return new JsonConstraint<>(vocabulary, eos, () -> new SchemaAutomaton(leads, call.arguments(), end),
+                "Function call");
     }
 
     /** A constraint over the same vocabulary whose text so far is what {@code state} has read (benchmarks). */
-    JsonConstraint from(JsonAutomaton state) {
-        JsonConstraint c = new JsonConstraint(vocabulary, eos);
+    JsonConstraint<A> from(A state) {
+        JsonConstraint<A> c = new JsonConstraint<>(vocabulary, eos, automata, what);
         c.state.copyFrom(state);
         return c;
     }
@@ -50,7 +80,7 @@ final class JsonConstraint {
         }
         if (!any) {
             // Only possible for a vocabulary without single-byte tokens, or a model without an EOS token.
-            throw new InferenceException("JSON mode: no token of this model's vocabulary can continue the JSON here");
+            throw new InferenceException(what + ": no token of this model's vocabulary can continue the JSON here");
         }
     }
 
@@ -58,7 +88,7 @@ final class JsonConstraint {
     void advance(int id) {
         if (eos.contains(id)) return;
         if (!state.accept(vocabulary.bytes(id))) {
-            throw new IllegalStateException("JSON mode: token " + id + " was sampled though masked");
+            throw new IllegalStateException(what + ": token " + id + " was sampled though masked");
         }
     }
 }

@@ -24,7 +24,7 @@ final class Sequence implements Generation {
     private final GenerationListener listener;
     private final Sampler sampler;
     private final LogitAdjuster adjuster;
-    private final JsonConstraint json; // null unless JSON mode
+    private final JsonConstraint<?> json; // null unless JSON mode or structured outputs
     private final TextStream text;
     private final TokenText tokenText;
     private final Set<Integer> eos;
@@ -54,8 +54,13 @@ final class Sequence implements Generation {
         this.listener = listener;
         this.sampler = Sampler.of(options.temperature(), options.topP(), seed);
         this.adjuster = new LogitAdjuster(options.presencePenalty(), options.frequencyPenalty(), options.logitBias());
-        this.json = options.constraint() == OutputConstraint.JSON_OBJECT
-                ? new JsonConstraint(model.base().tokenBytes(), model.base().eosIds()) : null;
+        this.json = switch (options.constraint()) {
+            case OutputConstraint.Text ignored -> null;
+            case OutputConstraint.JsonObject ignored -> JsonConstraint.object(model.base().tokenBytes(), model.base().eosIds());
+            case OutputConstraint.JsonSchema s ->
+                    JsonConstraint.schema(model.base().tokenBytes(), model.base().eosIds(), s.schema());
+            case OutputConstraint.ToolCall c -> JsonConstraint.toolCall(model.base().tokenBytes(), model.base().eosIds(), c);
+        };
         this.text = new TextStream(model.tokenizer().incrementalDecoder(true), options.stop());
         this.tokenText = new TokenText(model.tokenizer());
         this.eos = model.base().eosIds();

@@ -1,6 +1,7 @@
 package dev.whetstone.server.api.inference;
 
 import dev.whetstone.data.RequestImages;
+import dev.whetstone.data.ToolDefinition;
 import dev.whetstone.data.image.ImageInput;
 import dev.whetstone.data.image.ImageLoader;
 import dev.whetstone.deployments.LiveDeployment;
@@ -9,6 +10,9 @@ import dev.whetstone.engine.inference.ModelInfo;
 import dev.whetstone.engine.inference.OutputConstraint;
 import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
+import dev.whetstone.engine.inference.schema.CompiledSchema;
+import dev.whetstone.engine.inference.schema.JsonSchemaCompiler;
+import dev.whetstone.engine.inference.schema.SchemaException;
 import dev.whetstone.engine.inference.ToolCallSyntax;
 import dev.whetstone.error.ApiException;
 import java.util.ArrayList;
@@ -40,6 +44,30 @@ final class ChatPlans {
             default -> "";
         };
         return new ToolReading(syntax, prefix);
+    }
+
+    /**
+     * Under {@code tool_choice} "required" or named, the call the reply is made to begin is constrained while
+     * decoding to a declared function's name and arguments valid for its parameters schema (docs/inference.md
+     * "Tools"); null — the call unconstrained, as before — for "auto" or when some function's schema is outside the
+     * structured-outputs subset.
+     */
+    static OutputConstraint callConstraint(ToolChoice tools, ToolCallSyntax syntax) {
+        if (tools.mode() != ToolChoice.Mode.REQUIRED && tools.mode() != ToolChoice.Mode.NAMED) return null;
+        List<String> leads = new ArrayList<>();
+        List<CompiledSchema> arguments = new ArrayList<>();
+        for (ToolDefinition f : tools.tools().list()) {
+            boolean named = tools.mode() == ToolChoice.Mode.NAMED;
+            if (named && !f.name().equals(tools.function())) continue;
+            try {
+                arguments.add(JsonSchemaCompiler.compileParameters(f.name(), f.parameters(), "parameters",
+                        f.json().path("function").path("strict").asBoolean(false)));
+            } catch (SchemaException e) {
+                return null;
+            }
+            leads.add(named ? "" : syntax.leadTo(f.name()));
+        }
+        return arguments.isEmpty() ? null : new OutputConstraint.ToolCall(leads, arguments, syntax.afterArguments());
     }
 
     /**
@@ -76,10 +104,11 @@ final class ChatPlans {
         // Chat's default is the rest of the context (the swagger's "4096 minus prompt tokens", for this model).
         int max = TokenBudget.maxTokens(sampling.maxTokens(), Integer.MAX_VALUE, info.contextLength(), prompt.length(),
                 "messages");
+        OutputConstraint callConstraint = reading == null ? null : callConstraint(request.tools(), reading.syntax());
         List<GenerationBatch.Job> jobs = new ArrayList<>();
         for (int i = 0; i < sampling.n(); i++) {
             SamplingOptions options = sampling.options(max, i, request.topLogprobs());
-            if (request.jsonObject()) options = options.with(OutputConstraint.JSON_OBJECT);
+            options = options.with(request.format());
             String endOfCall = reading == null || request.tools().parallel() ? null : reading.syntax().endOfFirstCall();
             if (endOfCall != null && !options.stop().contains(endOfCall)) {
                 // parallel_tool_calls false: the reply ends with its first call
@@ -89,6 +118,7 @@ final class ChatPlans {
                         options.presencePenalty(), options.frequencyPenalty(), options.logitBias(), stop,
                         options.topLogprobs());
             }
+            if (callConstraint != null) options = options.with(callConstraint);
             jobs.add(new GenerationBatch.Job(prompt, options));
         }
         return new Plan(jobs, Collections.nCopies(sampling.n(), ""), prompt.length(),

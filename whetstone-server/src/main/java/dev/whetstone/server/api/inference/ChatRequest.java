@@ -5,24 +5,28 @@ import dev.whetstone.data.ChatMessage;
 import dev.whetstone.data.ChatRequestMessages;
 import dev.whetstone.data.InvalidExampleException;
 import dev.whetstone.data.RequestImages;
+import dev.whetstone.engine.inference.OutputConstraint;
+import dev.whetstone.engine.inference.schema.JsonSchemaCompiler;
+import dev.whetstone.engine.inference.schema.SchemaException;
 import dev.whetstone.error.ApiException;
 import java.util.List;
 
 /**
  * A validated chat/completions body (docs/reference/API.md 6.1). Unknown fields are ignored; fields that would change the answer
- * in ways this service cannot honour (a JSON schema, Azure On Your Data, audio, predicted outputs) are refused with a 400.
+ * in ways this service cannot honour (Azure On Your Data, audio, predicted outputs) are refused with a 400.
  *
  * @param topLogprobs what the engine is asked for: -1 without logprobs, else 0–20 alternatives
  * @param tools       the functions the model may call and how ({@link ToolChoice})
- * @param jsonObject  {@code response_format: {"type": "json_object"}}: the reply is one JSON object (constrained)
+ * @param format      {@code response_format}: any text, one JSON object ("json_object") or one JSON object valid for
+ *                    a schema ("json_schema"), the last two enforced while decoding
  */
 record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logprobs, int topLogprobs, ToolChoice tools,
-                   boolean jsonObject) {
+                   OutputConstraint format) {
     private static final List<String> UNSUPPORTED = List.of("data_sources", "audio", "prediction");
 
     static ChatRequest parse(BodyFields f) {
         for (String field : UNSUPPORTED) refuse(f, field);
-        boolean jsonObject = responseFormat(f.get("response_format"));
+        OutputConstraint format = responseFormat(f.get("response_format"));
         List<ChatMessage> messages;
         try {
             messages = ChatRequestMessages.parse(f.body().get("messages"));
@@ -36,20 +40,21 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
             throw ApiException.invalid("top_logprobs", "'top_logprobs' requires \"logprobs\": true.");
         }
         ToolChoice tools = ToolChoice.parse(f);
-        if (jsonObject) {
+        if (format == OutputConstraint.JSON_OBJECT) {
             // OpenAI's rule: without being asked for JSON a model in JSON mode may pad with whitespace until its limit.
             boolean mentioned = messages.stream().anyMatch(m -> m.text().toLowerCase(java.util.Locale.ROOT).contains("json"));
             if (!mentioned) {
                 throw ApiException.invalid("messages", "'messages' must contain the word 'json' in some form, to use "
                         + "'response_format' of type 'json_object'.");
             }
-            if (tools.active()) {
-                throw ApiException.invalid("response_format", "'response_format' of type 'json_object' cannot be "
-                        + "combined with tools here: the JSON constraint would forbid the model's function calls. "
-                        + "Give tool_choice \"none\", or leave out one of them.");
-            }
         }
-        return new ChatRequest(messages, sampling, logprobs, logprobs ? (top == null ? 0 : top) : -1, tools, jsonObject);
+        if (format != OutputConstraint.NONE && tools.active()) {
+            String type = format == OutputConstraint.JSON_OBJECT ? "json_object" : "json_schema";
+            throw ApiException.invalid("response_format", "'response_format' of type '" + type + "' cannot be "
+                    + "combined with tools here: the JSON constraint would forbid the model's function calls. "
+                    + "Give tool_choice \"none\", or leave out one of them.");
+        }
+        return new ChatRequest(messages, sampling, logprobs, logprobs ? (top == null ? 0 : top) : -1, tools, format);
     }
 
     /** 400 naming the deployment and the first image part, for a model that cannot see. */
@@ -68,21 +73,26 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
                 + "models answer with text only. Remove the field.");
     }
 
-    /** True for json_object; text is the default; json_schema is refused (no schema-constrained decoding yet). */
-    private static boolean responseFormat(JsonNode format) {
-        if (format == null) return false;
+    /** Text is the default; json_schema's schema is compiled here, so an unsupported keyword is a 400 naming its path. */
+    private static OutputConstraint responseFormat(JsonNode format) {
+        if (format == null) return OutputConstraint.NONE;
         JsonNode type = format.isObject() ? format.get("type") : null;
         if (type == null || !type.isTextual()) {
             throw ApiException.invalid("response_format", "'response_format' must be an object such as {\"type\": \"text\"}.");
         }
         return switch (type.textValue()) {
-            case "text" -> false;
-            case "json_object" -> true;
-            case "json_schema" -> throw ApiException.invalid("response_format.type", "response_format type 'json_schema'"
-                    + " is not supported yet: this service constrains replies to any JSON object"
-                    + " (\"json_object\"), not yet to a schema.");
+            case "text" -> OutputConstraint.NONE;
+            case "json_object" -> OutputConstraint.JSON_OBJECT;
+            case "json_schema" -> {
+                try {
+                    yield new OutputConstraint.JsonSchema(
+                            JsonSchemaCompiler.compile(format.get("json_schema"), "response_format.json_schema"));
+                } catch (SchemaException e) {
+                    throw ApiException.invalid(e.path(), e.getMessage());
+                }
+            }
             default -> throw ApiException.invalid("response_format.type", "Unknown response_format type '"
-                    + BodyFields.shown(type) + "'; allowed: text, json_object.");
+                    + BodyFields.shown(type) + "'; allowed: text, json_object, json_schema.");
         };
     }
 }
