@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -19,6 +20,34 @@ import picocli.CommandLine.Spec;
         subcommands = {BenchCommand.Train.class, BenchCommand.Reinforce.class, BenchCommand.Vision.class, BenchCommand.Infer.class})
 final class BenchCommand {
 
+    /** The options every bench subcommand has, and the check of listed values against what a bench knows. */
+    static final class Common {
+        @Option(names = "--threads", description = "Threads (default: all cores).")
+        Integer threads;
+
+        @Option(names = "--work-dir", description = "Where the benchmark models are written (default: a temporary folder).")
+        Path workDir;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        int threads() { return threads != null ? threads : Runtime.getRuntime().availableProcessors(); }
+
+        Path workDir() throws java.io.IOException {
+            return workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
+        }
+
+        /** Refuses a value of {@code option} that is not in {@code known}, naming the allowed ones. */
+        void requireKnown(String option, List<String> values, List<String> known) {
+            for (String v : values) {
+                if (!known.contains(v)) {
+                    throw new ParameterException(spec.commandLine(), option + ": unknown value '" + v + "'; one of "
+                            + String.join(", ", known));
+                }
+            }
+        }
+    }
+
     @Command(name = "reinforce", mixinStandardHelpOptions = true, description = {
         "Reinforcement fine-tuning (GRPO, LoRA) of the demo model tiny-chat and a SmolLM2-135M-shaped Llama (random",
         "weights): 2 prompts of 32 tokens a step, 8 answers of 32 tokens each, one update a step:",
@@ -27,30 +56,18 @@ final class BenchCommand {
         @Option(names = "--steps", defaultValue = "4", description = "Steps per model; the first is warm-up (default ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--threads", description = "Threads (default: all cores).")
-        Integer threads;
-
         @Option(names = "--model", split = ",", defaultValue = "tiny-chat,smollm2-135m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
         List<String> models;
 
-        @Option(names = "--work-dir", description = "Where the benchmark models are written (default: a temporary folder).")
-        Path workDir;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Common common;
 
         @Override
         public Integer call() throws Exception {
-            for (String m : models) {
-                if (!ReinforcementBench.MODELS.contains(m)) {
-                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
-                            + String.join(", ", ReinforcementBench.MODELS));
-                }
-            }
-            if (steps < 2) throw new ParameterException(spec.commandLine(), "--steps: at least 2 (the first is warm-up)");
-            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            ReinforcementBench.jsonLines(ReinforcementBench.run(work, steps, t, models)).forEach(System.out::println);
+            common.requireKnown("--model", models, ReinforcementBench.MODELS);
+            if (steps < 2) throw new ParameterException(common.spec.commandLine(), "--steps: at least 2 (the first is warm-up)");
+            ReinforcementBench.jsonLines(ReinforcementBench.run(common.workDir(), steps, common.threads(), models))
+                    .forEach(System.out::println);
             return 0;
         }
     }
@@ -62,29 +79,17 @@ final class BenchCommand {
         @Option(names = "--steps", defaultValue = "4", description = "Steps per model; the first is warm-up (default ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--threads", description = "Threads (default: all cores).")
-        Integer threads;
-
         @Option(names = "--model", split = ",", defaultValue = "tiny-vision,smolvlm-256m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
         List<String> models;
 
-        @Option(names = "--work-dir", description = "Where the benchmark models are written (default: a temporary folder).")
-        Path workDir;
-
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Common common;
 
         @Override
         public Integer call() throws Exception {
-            for (String m : models) {
-                if (!VisionTrainBench.MODELS.contains(m)) {
-                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
-                            + String.join(", ", VisionTrainBench.MODELS));
-                }
-            }
-            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            VisionTrainBench.jsonLines(VisionTrainBench.run(work, steps, t, models)).forEach(System.out::println);
+            common.requireKnown("--model", models, VisionTrainBench.MODELS);
+            VisionTrainBench.jsonLines(VisionTrainBench.run(common.workDir(), steps, common.threads(), models))
+                    .forEach(System.out::println);
             return 0;
         }
     }
@@ -98,41 +103,23 @@ final class BenchCommand {
         @Option(names = "--steps", defaultValue = "6", description = "Steps per configuration; the first is warm-up (default ${DEFAULT-VALUE}).")
         int steps;
 
-        @Option(names = "--threads", description = "Threads (default: all cores).")
-        Integer threads;
-
         @Option(names = "--method", split = ",", defaultValue = "lora,full", description = "lora (bf16 base where supported), full (fp32), dpo (LoRA, preference pairs) (default ${DEFAULT-VALUE}).")
         List<String> methods;
 
         @Option(names = "--model", split = ",", defaultValue = "tiny-chat,smollm2-135m-shape", description = "Models to train (default ${DEFAULT-VALUE}).")
         List<String> models;
 
-        @Option(names = "--work-dir", description = "Where the benchmark model is written (default: a temporary folder).")
-        Path workDir;
-
         @Option(names = "--json", description = "One JSON object per line: the peaks, then one per configuration.")
         boolean json;
 
-        @Spec
-        CommandSpec spec;
+        @Mixin
+        Common common;
 
         @Override
         public Integer call() throws Exception {
-            for (String m : models) {
-                if (!TrainBench.MODELS.contains(m)) {
-                    throw new ParameterException(spec.commandLine(), "--model: unknown model '" + m + "'; one of "
-                            + String.join(", ", TrainBench.MODELS));
-                }
-            }
-            for (String m : methods) {
-                if (!TrainBench.METHODS.contains(m)) {
-                    throw new ParameterException(spec.commandLine(), "--method: unknown method '" + m + "'; one of "
-                            + String.join(", ", TrainBench.METHODS));
-                }
-            }
-            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            TrainBench.Report report = TrainBench.run(work, steps, t, models, methods);
+            common.requireKnown("--model", models, TrainBench.MODELS);
+            common.requireKnown("--method", methods, TrainBench.METHODS);
+            TrainBench.Report report = TrainBench.run(common.workDir(), steps, common.threads(), models, methods);
             if (json) TrainBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
         }
@@ -154,36 +141,23 @@ final class BenchCommand {
         "the inference engine: time to first token (128-token prompt), batch-1 decode tokens/s bare and through a",
         "LoRA adapter, aggregate tokens/s of 8 streams over two adapters, and adapter deployment time."})
     static final class Infer implements Callable<Integer> {
-        @Option(names = "--threads", description = "Threads (default: all cores).")
-        Integer threads;
-
         @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure (default ${DEFAULT-VALUE}).")
         List<String> precisions;
 
         @Option(names = "--model", defaultValue = "smollm2-135m-shape", description = "Model to serve: smollm2-135m-shape or qwen3-0.6b-shape (default ${DEFAULT-VALUE}).")
         String model;
 
-        @Option(names = "--work-dir", description = "Where the benchmark model and adapters are written (default: a temporary folder).")
-        Path workDir;
-
         @Option(names = "--json", description = "One JSON object per line: the memory rate, then one per precision.")
         boolean json;
 
+        @Mixin
+        Common common;
+
         @Override
         public Integer call() throws Exception {
-            Path work = workDir != null ? workDir : Files.createTempDirectory("whetstone-bench");
-            int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-            for (String p : precisions) {
-                if (!InferBench.PRECISIONS.contains(p)) {
-                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                            "--precision: '" + p + "' is not one of " + String.join(", ", InferBench.PRECISIONS));
-                }
-            }
-            if (!InferBench.MODELS.contains(model)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                        "--model: '" + model + "' is not one of " + String.join(", ", InferBench.MODELS));
-            }
-            InferBench.Report report = InferBench.run(work, t, precisions, model);
+            common.requireKnown("--precision", precisions, InferBench.PRECISIONS);
+            common.requireKnown("--model", List.of(model), InferBench.MODELS);
+            InferBench.Report report = InferBench.run(common.workDir(), common.threads(), precisions, model);
             if (json) InferBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;
         }

@@ -117,6 +117,10 @@ class CommandLineParsingTest {
         assertThat(WhetstoneCli.run("bench", "train", "--model", "tiny-chat,gpt-5")).isEqualTo(2);
         assertThat(WhetstoneCli.run("bench", "train", "--method", "qlora")).isEqualTo(2);
         assertThat(WhetstoneCli.run("bench", "infer", "--model", "gpt-5")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "infer", "--precision", "fp8", "--threads", "1")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "vision", "--model", "tiny-chat")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "reinforce", "--model", "tiny-vision", "--work-dir", "x")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "reinforce", "--steps", "1")).isEqualTo(2);
     }
 
     @Test
