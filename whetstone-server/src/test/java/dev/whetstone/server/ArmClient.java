@@ -1,5 +1,7 @@
 package dev.whetstone.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.server.api.Json;
 import java.net.URI;
@@ -47,12 +49,28 @@ record ArmClient(String base, String token) {
 
     /** Polls GET until provisioningState is terminal, as clients do after the PUT (docs/reference/CLIENTS.md 6). */
     JsonNode awaitTerminal(String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        return awaitTerminal(name, Duration.ofSeconds(20));
+    }
+
+    /** {@link #awaitTerminal(String)} for up to {@code timeout} (loading real weights takes longer than a fake's). */
+    JsonNode awaitTerminal(String name, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             JsonNode d = json(get(name));
             String state = d.path("properties").path("provisioningState").asText();
             if (state.equals("Succeeded") || state.equals("Failed") || System.nanoTime() > deadline) return d;
             Thread.sleep(20);
         }
+    }
+
+    /**
+     * PUTs {@code body} as deployment {@code name} (accepted: 200 or 201), then waits up to a minute for a terminal
+     * state: that state followed by the deployment's error, if any ("Succeeded" when all went well).
+     */
+    String deploy(String name, String body) throws Exception {
+        HttpResponse<String> put = put(name, body);
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        JsonNode d = awaitTerminal(name, Duration.ofSeconds(60));
+        return d.at("/properties/provisioningState").asText() + d.at("/properties/error").asText("");
     }
 }

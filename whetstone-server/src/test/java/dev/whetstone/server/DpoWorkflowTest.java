@@ -4,7 +4,6 @@ import static dev.whetstone.server.ArmClient.howToBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -179,17 +178,7 @@ class DpoWorkflowTest {
     }
 
     private String deploy(String name, String model) throws Exception {
-        HttpResponse<String> put = arm.put(name, howToBody(model, 20));
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode d = ArmClient.json(arm.get(name));
-            String state = d.at("/properties/provisioningState").asText();
-            if (state.equals("Succeeded") || state.equals("Failed") || System.nanoTime() > deadline) {
-                return state + d.at("/properties/error").asText("");
-            }
-            Thread.sleep(50);
-        }
+        return arm.deploy(name, howToBody(model, 20));
     }
 
     private String ask(String deployment, String text) {

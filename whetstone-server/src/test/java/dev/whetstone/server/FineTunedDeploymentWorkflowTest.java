@@ -193,20 +193,7 @@ class FineTunedDeploymentWorkflowTest {
      * minute, fewer than these tests send to one deployment, so the busy ones get more.
      */
     private String deploy(String name, String model, int capacity) throws Exception {
-        HttpResponse<String> put = arm.put(name, howToBody(model, capacity));
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
-        JsonNode d = awaitTerminal(name);
-        return d.at("/properties/provisioningState").asText() + d.at("/properties/error").asText("");
-    }
-
-    private JsonNode awaitTerminal(String name) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode d = ArmClient.json(arm.get(name));
-            String state = d.at("/properties/provisioningState").asText();
-            if (state.equals("Succeeded") || state.equals("Failed") || System.nanoTime() > deadline) return d;
-            Thread.sleep(50);
-        }
+        return arm.deploy(name, howToBody(model, capacity));
     }
 
     private static ChatCompletionCreateParams greedyChat(String deployment, String text) {

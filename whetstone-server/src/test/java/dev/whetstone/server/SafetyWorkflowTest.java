@@ -247,17 +247,7 @@ class SafetyWorkflowTest {
         String body = "{\"sku\":{\"name\":\"Standard\",\"capacity\":100},\"properties\":{\"model\":{\"format\":\"OpenAI\","
                 + "\"name\":\"" + model + "\",\"version\":\"1\"}" + (policy == null ? "" : ",\"raiPolicyName\":\"" + policy + "\"")
                 + "}}";
-        HttpResponse<String> put = arm.put(name, body);
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode d = json(arm.get(name));
-            String state = d.at("/properties/provisioningState").asText();
-            if (state.equals("Succeeded") || state.equals("Failed") || System.nanoTime() > deadline) {
-                return state + d.at("/properties/error").asText("");
-            }
-            Thread.sleep(50);
-        }
+        return arm.deploy(name, body);
     }
 
     int armPut(String path, String body) throws Exception {

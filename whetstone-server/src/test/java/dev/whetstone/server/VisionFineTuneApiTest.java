@@ -156,17 +156,7 @@ class VisionFineTuneApiTest {
     private static int clamp(int v) { return Math.max(0, Math.min(255, v)); }
 
     private String deploy(String name, String model) throws Exception {
-        HttpResponse<String> put = arm.put(name, howToBody(model, 20));
-        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            JsonNode d = ArmClient.json(arm.get(name));
-            String state = d.at("/properties/provisioningState").asText();
-            if (state.equals("Succeeded") || state.equals("Failed") || System.nanoTime() > deadline) {
-                return state + d.at("/properties/error").asText("");
-            }
-            Thread.sleep(50);
-        }
+        return arm.deploy(name, howToBody(model, 20));
     }
 
     private JsonNode jobStatus(String id) throws Exception {
