@@ -98,7 +98,16 @@ public record TrainingSpec(
      * @param evalSamples       validation prompts graded per evaluation
      * @param computeMultiplier scales the answers sampled per prompt (the group size)
      * @param reasoningEffort   accepted and reported; no effect on the non-reasoning models this service trains
+     * @param responseFormat    {@code method.reinforcement.response_format}'s JSON as the request gave it (checked
+     *                          and compiled at creation; the trainer compiles it again and constrains every sampled
+     *                          answer to it), or null: answers are free text
      */
     public record Reinforcement(String grader, Integer evalInterval, Integer evalSamples, Double computeMultiplier,
-                                String reasoningEffort) {}
+                                String reasoningEffort, String responseFormat) {
+        /** Free-text answers. */
+        public Reinforcement(String grader, Integer evalInterval, Integer evalSamples, Double computeMultiplier,
+                             String reasoningEffort) {
+            this(grader, evalInterval, evalSamples, computeMultiplier, reasoningEffort, null);
+        }
+    }
 }

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code method.type: "reinforcement"} is parsed and checked in full (grader, hyperparameters, response_format),
  * then created: the job echoes its method, grader and hyperparameters (auto until resolved), and the worker hands
- * the trainer a spec with the grader as its reward. A response_format that would constrain sampling is refused
- * (sampling here does not apply one). openai-java's builders create such a job unchanged.
+ * the trainer a spec with the grader as its reward. A response_format is compiled as chat completions compile it
+ * (a 400 with the keyword's path for what cannot be enforced), stored, echoed and handed to the trainer.
+ * openai-java's builders create such a job unchanged.
  */
 class ReinforcementJobsApiTest {
     private static final String JOBS = "/v1/fine_tuning/jobs";
@@ -104,11 +105,54 @@ class ReinforcementJobsApiTest {
     }
 
     @Test
-    void aResponseFormatThatWouldConstrainSamplingIsRefused() throws Exception {
+    void aJsonSchemaResponseFormatIsCompiledStoredEchoedAndHandedToTheTrainer() throws Exception {
+        String format = "{'type':'json_schema','json_schema':{'name':'answer','strict':true,'schema':{'type':'object',"
+                + "'properties':{'word':{'type':'string','enum':['yes','no']}},'required':['word'],"
+                + "'additionalProperties':false}}}";
+        String grader = "{'type':'string_check','name':'word','input':'{{sample.output_json.word}}',"
+                + "'reference':'{{item.answer}}','operation':'eq'}";
+        String body = ("{'model':'gpt-35-turbo-0613','training_file':'" + prompts + "','method':"
+                + rft("{'grader':" + grader + ",'response_format':" + format + "}") + "}").replace('\'', '"');
+        HttpResponse<String> r = ts.post(JOBS, body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode expected = Json.MAPPER.readTree(format.replace('\'', '"'));
+        JsonNode job = Json.MAPPER.readTree(r.body());
+        assertThat(job.at("/method/reinforcement/response_format")).isEqualTo(expected);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !trainer.specs().isEmpty());
+        var spec = trainer.specs().getFirst();
+        assertThat(Json.MAPPER.readTree(spec.hyperparameters().reinforcement().responseFormat())).isEqualTo(expected);
+        // the stored job (read back, not the creation reply) still echoes it
+        trainer.release();
+        assertThat(Json.MAPPER.readTree(ts.get(JOBS + "/" + job.get("id").asText()).body())
+                .at("/method/reinforcement/response_format")).isEqualTo(expected);
+    }
+
+    @Test
+    void textAndJsonObjectFormatsAreAccepted() throws Exception {
+        for (String type : new String[] {"text", "json_object"}) {
+            String body = ("{'model':'gpt-35-turbo-0613','training_file':'" + prompts + "','method':"
+                    + rft("{'grader':" + GRADER + ",'response_format':{'type':'" + type + "'}}") + "}")
+                    .replace('\'', '"');
+            HttpResponse<String> r = ts.post(JOBS, body);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode echoed = Json.MAPPER.readTree(r.body()).at("/method/reinforcement/response_format");
+            // text constrains nothing, so nothing is stored or echoed
+            if (type.equals("text")) assertThat(echoed.isMissingNode()).isTrue();
+            else assertThat(echoed.get("type").asText()).isEqualTo("json_object");
+        }
+    }
+
+    @Test
+    void aSchemaThatCannotBeEnforcedIsRefusedWithItsPath() throws Exception {
         JsonNode e = error(rft("{'grader':" + GRADER + ",'response_format':{'type':'json_schema','json_schema':"
-                + "{'name':'a','schema':{'type':'object'}}}}"), 400);
-        assertThat(e.get("param").asText()).isEqualTo("method.reinforcement.response_format");
-        assertThat(e.get("message").asText()).contains("without constraining them");
+                + "{'name':'a','schema':{'type':'object','properties':{'x':{'type':'string','pattern':'^a'}}}}}}"), 400);
+        assertThat(e.get("param").asText())
+                .isEqualTo("method.reinforcement.response_format.json_schema.schema.properties.x.pattern");
+        assertThat(e.get("message").asText()).contains("pattern");
+        e = error(rft("{'grader':" + GRADER + ",'response_format':{'type':'yaml'}}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("method.reinforcement.response_format.type");
+        e = error(rft("{'grader':" + GRADER + ",'response_format':{'type':'json_schema'}}"), 400);
+        assertThat(e.get("param").asText()).isEqualTo("method.reinforcement.response_format.json_schema");
         assertThat(Json.MAPPER.readTree(ts.get(JOBS).body()).get("data")).isEmpty();
     }
 

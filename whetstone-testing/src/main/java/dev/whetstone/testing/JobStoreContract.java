@@ -122,7 +122,7 @@ public abstract class JobStoreContract {
     }
 
     @Test
-    void aReinforcementJobKeepsItsGraderAndResolvedSettings() {
+    void aReinforcementJobKeepsItsGraderResponseFormatAndResolvedSettings() {
         String grader = "{\"type\":\"string_check\",\"name\":\"w\",\"input\":\"{{sample.output_text}}\","
                 + "\"reference\":\"{{item.answer}}\",\"operation\":\"like\"}";
         FineTuningJob rl = job("ftjob-rl", 9, JobStatus.RUNNING).toBuilder()
@@ -131,7 +131,8 @@ public abstract class JobStoreContract {
                 .build();
         rl = new FineTuningJob(rl.id(), rl.createdAt(), rl.status(), rl.model(), rl.trainingFile(), null, null, 42L,
                 new TrainingSpec.Hyperparameters(2, null, null, null,
-                        new TrainingSpec.Reinforcement(grader, null, 8, 0.5, "low")),
+                        new TrainingSpec.Reinforcement(grader, null, 8, 0.5, "low",
+                                "{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"a\",\"schema\":{\"type\":\"object\"}}}")),
                 rl.resolved(), TrainingSpec.Method.LORA, null, List.of(), null, null, null, null, 0, null, null,
                 false, false);
         store.insert(rl);
@@ -139,6 +140,7 @@ public abstract class JobStoreContract {
         assertThat(found).isEqualTo(rl);
         assertThat(found.reinforcement()).isTrue();
         assertThat(found.preference()).isFalse();
+        assertThat(found.requested().reinforcement().responseFormat()).contains("json_schema");
     }
 
     @Test

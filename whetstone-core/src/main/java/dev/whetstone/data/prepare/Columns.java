@@ -76,7 +76,7 @@ final class Columns {
 
     List<String> unused(List<String> all, ExampleFormat format) {
         List<String> used = format == ExampleFormat.CHAT
-                ? (messages != null ? List.of(messages) : Stream.of(system, user(), assistant(), weight).filter(Objects::nonNull).toList())
+                ? (messages != null ? Stream.concat(Stream.of(messages), ExampleMapper.TOOL_KEYS.stream()).toList() : Stream.of(system, user(), assistant(), weight).filter(Objects::nonNull).toList())
                 : Stream.of(prompt(), completion()).filter(Objects::nonNull).toList();
         List<String> unused = new ArrayList<>(all);
         unused.removeAll(used);

@@ -11,13 +11,16 @@ import java.util.List;
 /**
  * Turns input records into draft lines: prompt/completion columns into {@code {"prompt", "completion"}}; system,
  * user and assistant columns (and an optional weight column) into a {@code {"messages": [...]}} conversation;
- * records that already hold {@code messages} keep them as they are, and preference pairs ({@code input},
+ * records that already hold {@code messages} keep them as they are (tool calls and results included) with their
+ * {@code tools}, {@code functions} and {@code parallel_tool_calls}, and preference pairs ({@code input},
  * {@code preferred_output}, {@code non_preferred_output}) pass through whole. Across formats, prompt maps to user and
  * completion to assistant, so one spreadsheet serves both kinds of model.
  */
 public final class ExampleMapper {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> PREFERENCE_KEYS = List.of("input", "preferred_output", "non_preferred_output");
+    /** Top-level keys a conversation keeps beside its messages: the functions its tool calls may call. */
+    static final List<String> TOOL_KEYS = List.of("tools", "functions", "parallel_tool_calls");
     private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ExampleMapper() {}
@@ -68,22 +71,31 @@ public final class ExampleMapper {
     public record Mapping(Dataset dataset, List<String> unusedColumns) {}
 
     /**
-     * A record that already holds a conversation: its messages as written (other keys are listed as ignored columns,
+     * A record that already holds a conversation: its messages and tool keys as written (other keys are listed as ignored columns,
      * like a table's); a spreadsheet cell holding the messages as JSON text is parsed (text that is not JSON stays
      * text, and the parser names it).
      */
     private static ObjectNode passThrough(ObjectNode fields, String messagesColumn) {
-        JsonNode messages = fields.get(messagesColumn);
-        if (messages != null && messages.isTextual()) {
-            try {
-                messages = MAPPER.readTree(messages.textValue());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
-                // left as text: the parser reports "messages must be an array"
-            }
-        }
+        JsonNode messages = parsedCell(fields.get(messagesColumn));
         ObjectNode json = NODES.objectNode();
         json.set("messages", messages == null ? NODES.nullNode() : messages.deepCopy());
+        // the functions a conversation's tool calls are checked against belong to it (docs/fine-tuning-jobs.md
+        // "Tools in training data"); messages' tool_calls and tool_call_id come along inside the messages
+        for (String key : TOOL_KEYS) {
+            JsonNode value = key.equals("parallel_tool_calls") ? fields.get(key) : parsedCell(fields.get(key));
+            if (value != null) json.set(key, value.deepCopy());
+        }
         return json;
+    }
+
+    /** A spreadsheet cell holding JSON text is parsed; text that is not JSON stays text, for the parser to name. */
+    private static JsonNode parsedCell(JsonNode cell) {
+        if (cell == null || !cell.isTextual()) return cell;
+        try {
+            return MAPPER.readTree(cell.textValue());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+            return cell;   // e.g. the parser then reports "messages must be an array"
+        }
     }
 
     private static ObjectNode pair(ObjectNode fields, Columns c) {

@@ -65,6 +65,34 @@ class PrepareInputsTest {
     }
 
     @Test
+    void chatLinesKeepTheirToolsAndToolCalls() throws Exception {
+        String tools = "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":"
+                + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}}]";
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\": \\\"Paris\\\"}\"}}]},"
+                + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"21 C\"},"
+                + "{\"role\":\"assistant\",\"content\":\"Sunny.\"}]";
+        String line = "{" + messages + "," + tools + ",\"parallel_tool_calls\":false}";
+        String legacy = "{\"messages\":[{\"role\":\"user\",\"content\":\"Time?\"},{\"role\":\"assistant\","
+                + "\"function_call\":{\"name\":\"now\",\"arguments\":\"{}\"}},{\"role\":\"function\",\"name\":"
+                + "\"now\",\"content\":\"noon\"},{\"role\":\"assistant\",\"content\":\"Noon.\"}],"
+                + "\"functions\":[{\"name\":\"now\"}]}";
+        SourceTable chat = JsonlInput.read(file("t.jsonl", line + "\n" + legacy + "\n"), InputLimits.DEFAULT);
+        ExampleMapper.Mapping m = ExampleMapper.map(chat, null, ColumnChoice.defaults(), null);
+        assertThat(m.dataset().drafts()).extracting(Draft::line).containsExactly(line, legacy);
+        assertThat(m.unusedColumns()).isEmpty();
+        // the training parser reads the calls against the kept declarations
+        for (Draft d : m.dataset().drafts()) assertThat(d.problem()).as(d.line()).isNull();
+        ChatExample first = (ChatExample) m.dataset().drafts().get(0).example();
+        assertThat(first.tools()).hasSize(1);
+        assertThat(first.parallelToolCalls()).isFalse();
+        assertThat(first.messages().get(1).toolCalls()).hasSize(1);
+        assertThat(first.messages().get(2).toolCallId()).isEqualTo("c1");
+        assertThat(((ChatExample) m.dataset().drafts().get(1).example()).tools()).hasSize(1);
+    }
+
+    @Test
     void aCellHoldingMessagesAsJsonIsParsed() throws Exception {
         TableRows rows = new TableRows("t.csv");
         rows.add(1, List.of("conversation", "note"));

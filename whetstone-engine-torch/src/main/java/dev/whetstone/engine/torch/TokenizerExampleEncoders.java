@@ -67,6 +67,11 @@ public final class TokenizerExampleEncoders implements ExampleEncoder.Factory {
             }
 
             @Override
+            public dev.whetstone.engine.torch.infer.TokenBytes tokenBytes(int vocabSize) {
+                return dev.whetstone.engine.torch.infer.TokenBytes.of(tokenizer, vocabSize);
+            }
+
+            @Override
             public void close() {
                 tokenizer.close();
             }

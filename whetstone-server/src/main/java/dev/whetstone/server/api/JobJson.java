@@ -98,8 +98,8 @@ final class JobJson {
     }
 
     /**
-     * {@code method: {type: "reinforcement", reinforcement: {grader, hyperparameters}}}: the grader as the request
-     * gave it; the seven hyperparameters resolved once training has started (reasoning_effort is reported but has no
+     * {@code method: {type: "reinforcement", reinforcement: {grader, hyperparameters, response_format?}}}: the grader
+     * and the response format (when not text) as the request gave them; the seven hyperparameters resolved once training has started (reasoning_effort is reported but has no
      * effect on the non-reasoning models trained here), auto before.
      */
     private static void reinforcementMethod(ObjectNode method, FineTuningJob j, Flavor flavor) {
@@ -110,6 +110,13 @@ final class JobJson {
             settings.set("grader", Json.MAPPER.readTree(q.grader()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("job " + j.id() + " holds a grader that is not JSON", e);
+        }
+        if (q.responseFormat() != null) {
+            try {
+                settings.set("response_format", Json.MAPPER.readTree(q.responseFormat()));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("job " + j.id() + " holds a response format that is not JSON", e);
+            }
         }
         ObjectNode h = hyperparameters(j, flavor);
         ResolvedHyperparameters r = j.resolved();

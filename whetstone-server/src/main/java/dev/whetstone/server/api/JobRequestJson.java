@@ -149,8 +149,8 @@ final class JobRequestJson {
 
     /**
      * A reinforcement job's hyperparameters: the common three from the top level or from
-     * {@code method.reinforcement.hyperparameters} (the parser refuses both at once), the rest and the grader's JSON
-     * in {@link TrainingSpec.Reinforcement}.
+     * {@code method.reinforcement.hyperparameters} (the parser refuses both at once), the rest, the grader's JSON and
+     * the response format's in {@link TrainingSpec.Reinforcement}.
      */
     private static TrainingSpec.Hyperparameters reinforcement(TrainingSpec.Hyperparameters top,
                                                               ReinforcementMethodJson.Parsed rl, JsonNode grader) {
@@ -158,7 +158,8 @@ final class JobRequestJson {
         Integer batch = rl.batchSize() != null ? rl.batchSize() : top.batchSize();
         Double lrm = rl.learningRateMultiplier() != null ? rl.learningRateMultiplier() : top.learningRateMultiplier();
         return new TrainingSpec.Hyperparameters(epochs, batch, lrm, null, new TrainingSpec.Reinforcement(
-                grader.toString(), rl.evalInterval(), rl.evalSamples(), rl.computeMultiplier(), rl.reasoningEffort()));
+                grader.toString(), rl.evalInterval(), rl.evalSamples(), rl.computeMultiplier(), rl.reasoningEffort(),
+                rl.responseFormat() == null ? null : rl.responseFormat().toString()));
     }
 
     /** DPO's own hyperparameters (beta, Azure's l2_multiplier) from {@code method.dpo.hyperparameters}, each possibly auto. */

@@ -1,6 +1,9 @@
 package dev.whetstone.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.engine.inference.OutputConstraint;
+import dev.whetstone.engine.inference.schema.ResponseFormats;
+import dev.whetstone.engine.inference.schema.SchemaException;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.graders.Grader;
 import dev.whetstone.graders.Graders;
@@ -12,8 +15,9 @@ import java.util.Map;
  * {@code FineTuneReinforcementMethod} and {@code FineTuneReinforcementHyperparameters}), checked field by field:
  * the grader as {@code graders/validate} checks it, each hyperparameter against the spec's range or "auto".
  *
- * <p>{@code response_format} is checked and then refused unless it is {@code {"type": "text"}}: sampling here does
- * not constrain answers to a schema, and a job must not claim a constraint it does not apply.
+ * <p>{@code response_format} ({@code text}, {@code json_object} or {@code json_schema}) is compiled here as chat
+ * completions compile it, so a schema outside the enforced subset is a 400 naming its keyword; the trainer then
+ * constrains every sampled answer to it (docs/fine-tuning-jobs.md "Reinforcement").
  */
 final class ReinforcementMethodJson {
     private static final String PATH = "method.reinforcement";
@@ -23,7 +27,7 @@ final class ReinforcementMethodJson {
 
     private ReinforcementMethodJson() {}
 
-    /** The checked method: its grader and hyperparameters (null = auto). */
+    /** The checked method: its grader, hyperparameters (null = auto) and response format (null = free text). */
     record Parsed(Grader grader, Integer nEpochs, Integer batchSize, Double learningRateMultiplier,
                   Integer evalInterval, Integer evalSamples, Double computeMultiplier, String reasoningEffort,
                   JsonNode responseFormat) {}
@@ -66,32 +70,15 @@ final class ReinforcementMethodJson {
             effort = ev.asText();
         }
         JsonNode format = settings.get("response_format");
-        if (format != null && !format.isNull()) {
-            responseFormat(format, PATH + ".response_format");
-            if (!format.path("type").asText().equals("text")) {
-                throw ApiException.invalid(PATH + ".response_format", "'" + PATH + ".response_format' of type '"
-                        + format.path("type").asText() + "' is not supported: this service samples reinforcement"
-                        + " answers without constraining them to JSON or a schema. Leave it out (or use {\"type\":"
-                        + " \"text\"}); a grader can reward valid JSON instead.");
-            }
+        OutputConstraint constraint;
+        try {
+            constraint = ResponseFormats.parse(format, PATH + ".response_format");
+        } catch (SchemaException e) {
+            throw ApiException.invalid(e.path(), e.getMessage());
         }
+        // text needs nothing stored: the sampler then draws free text, as without the field
+        if (constraint == OutputConstraint.NONE) format = null;
         return new Parsed(grader, epochs, batch, lrm, interval, samples, compute, effort, format);
-    }
-
-    /** {@code {"type": "text" | "json_object"}} or {@code {"type": "json_schema", "json_schema": {"name", "schema"}}}. */
-    private static void responseFormat(JsonNode f, String path) {
-        if (!f.isObject()) throw ApiException.invalid(path, "'" + path + "' must be an object like {\"type\": \"json_schema\", ...}.");
-        String type = f.path("type").asText("");
-        List<String> types = List.of("text", "json_object", "json_schema");
-        if (!types.contains(type)) throw ApiException.invalid(path + ".type", "'" + path + ".type' must be one of " + types + ".");
-        if (type.equals("json_schema")) {
-            JsonNode s = f.get("json_schema");
-            if (s == null || !s.isObject()) throw ApiException.invalid(path + ".json_schema", "'" + path + ".json_schema' is required: {\"name\", \"schema\"}.");
-            if (!s.path("name").isTextual()) throw ApiException.invalid(path + ".json_schema.name", "'" + path + ".json_schema.name' must be a string.");
-            if (s.has("schema") && !s.get("schema").isObject()) {
-                throw ApiException.invalid(path + ".json_schema.schema", "'" + path + ".json_schema.schema' must be a JSON Schema object.");
-            }
-        }
     }
 
     private static Integer whole(JsonNode v, String param, long min, long max) {

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * <p>Cost per generated token: one pass over the vocabulary, each token's bytes fed to a scratch copy of the state
  * (V tokens × their length in bytes; docs/BENCHMARKS.md "JSON mode", "Structured outputs").
  */
-final class JsonConstraint<A extends ByteAutomaton<A>> {
+public final class JsonConstraint<A extends ByteAutomaton<A>> {
     private final TokenBytes vocabulary;
     private final Set<Integer> eos;
     private final Supplier<A> automata;
@@ -33,6 +33,19 @@ final class JsonConstraint<A extends ByteAutomaton<A>> {
         this.what = what;
         this.state = automata.get();
         this.scratch = automata.get();
+    }
+
+    /**
+     * A fresh constraint for one generation under {@code constraint}, or null for free text (a reinforcement run's
+     * sampled answers, {@code method.reinforcement.response_format}).
+     */
+    public static JsonConstraint<?> of(OutputConstraint constraint, TokenBytes vocabulary, Set<Integer> eos) {
+        return switch (constraint) {
+            case OutputConstraint.Text ignored -> null;
+            case OutputConstraint.JsonObject ignored -> object(vocabulary, eos);
+            case OutputConstraint.JsonSchema s -> schema(vocabulary, eos, s.schema());
+            case OutputConstraint.ToolCall c -> toolCall(vocabulary, eos, c);
+        };
     }
 
     /** JSON mode: any one JSON object. */
@@ -62,7 +75,7 @@ final class JsonConstraint<A extends ByteAutomaton<A>> {
     }
 
     /** Sets the logits of tokens that cannot come next to −∞. */
-    void mask(float[] logits) {
+    public void mask(float[] logits) {
         boolean complete = state.complete();
         boolean any = false;
         for (int id = 0; id < logits.length; id++) {
@@ -85,7 +98,7 @@ final class JsonConstraint<A extends ByteAutomaton<A>> {
     }
 
     /** Advances the state by the sampled token. */
-    void advance(int id) {
+    public void advance(int id) {
         if (eos.contains(id)) return;
         if (!state.accept(vocabulary.bytes(id))) {
             throw new IllegalStateException(what + ": token " + id + " was sampled though masked");

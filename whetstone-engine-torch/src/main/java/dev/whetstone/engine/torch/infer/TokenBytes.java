@@ -4,9 +4,10 @@ import dev.whetstone.engine.torch.tokenizer.HfTokenizer;
 
 /**
  * Every token's bytes and whether it is special, computed once per served base (V entries; for a 151 k vocabulary
- * about 1 MB) so that constrained decoding reads arrays instead of the tokenizer on each step.
+ * about 1 MB; once per reinforcement run whose answers are constrained) so that constrained decoding reads arrays
+ * instead of the tokenizer on each step.
  */
-final class TokenBytes {
+public final class TokenBytes {
     private final byte[][] bytes;
     private final boolean[] special;
 
@@ -16,7 +17,7 @@ final class TokenBytes {
     }
 
     /** @param size the model's vocabulary size (logit rows); ids the tokenizer does not know get no bytes */
-    static TokenBytes of(HfTokenizer tokenizer, int size) {
+    public static TokenBytes of(HfTokenizer tokenizer, int size) {
         byte[][] bytes = new byte[size][];
         boolean[] special = new boolean[size];
         for (int id = 0; id < size; id++) {

@@ -27,6 +27,14 @@ public interface ExampleEncoder extends AutoCloseable {
         throw new UnsupportedOperationException("this example encoder knows no end-of-sequence ids");
     }
 
+    /**
+     * Every token's bytes over the model's {@code vocabSize} logit rows, for constraining sampled answers to JSON
+     * (a reinforcement run with a response format).
+     */
+    default dev.whetstone.engine.torch.infer.TokenBytes tokenBytes(int vocabSize) {
+        throw new UnsupportedOperationException("this example encoder cannot give its tokens' bytes");
+    }
+
     @Override
     default void close() {}
 

@@ -4,6 +4,8 @@ import dev.whetstone.engine.RewardFunction;
 import dev.whetstone.engine.TrainingSpec;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import dev.whetstone.engine.torch.infer.JsonConstraint;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,9 +36,17 @@ public record FineTuneRequest(Path baseModelDir, Path initDir, List<TokenizedExa
 
     /**
      * What a reinforcement run needs beyond the prompts: the reward of an answer, the answer's text from its tokens,
-     * and the ids that end an answer.
+     * the ids that end an answer, and the constraint each sampled answer must satisfy.
+     *
+     * @param answerConstraint a fresh constraint for one answer (its state starts empty), or null: free text
      */
-    public record Grading(RewardFunction rewards, Function<int[], String> decode, Set<Integer> stopIds) {}
+    public record Grading(RewardFunction rewards, Function<int[], String> decode, Set<Integer> stopIds,
+                          Supplier<JsonConstraint<?>> answerConstraint) {
+        /** Free-text answers. */
+        public Grading(RewardFunction rewards, Function<int[], String> decode, Set<Integer> stopIds) {
+            this(rewards, decode, stopIds, null);
+        }
+    }
 
     public FineTuneRequest {
         training = List.copyOf(training);

@@ -2,6 +2,7 @@ package dev.whetstone.engine.torch.train;
 
 import dev.whetstone.engine.ResolvedHyperparameters;
 import dev.whetstone.engine.torch.data.TokenizedExample;
+import dev.whetstone.engine.torch.infer.JsonConstraint;
 import dev.whetstone.engine.torch.infer.Sampler;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.KvCache;
@@ -41,6 +42,11 @@ import org.bytedeco.pytorch.global.torch;
  * seeded by (seed, step, prompt, answer), so a resumed run samples exactly what the uninterrupted one did.
  *
  * <p>Evaluation: one greedy answer per prompt, its mean reward (what a deployment answers at temperature 0).
+ *
+ * <p>With a response format ({@link FineTuneRequest.Grading#answerConstraint()}), every sampled and every greedy
+ * answer is decoded under its own {@link JsonConstraint}: tokens the JSON (or schema) automaton refuses get logit
+ * −∞ before sampling, and the end-of-sequence ids only once the document is complete — so the answers the policy
+ * is trained on are the ones a deployment with the same {@code response_format} could produce.
  */
 record ReinforcementMethod(RunPlan plan, ResolvedHyperparameters.Reinforcement settings,
                            FineTuneRequest.Grading grading, long seed) implements TrainingMethod {
@@ -220,6 +226,12 @@ record ReinforcementMethod(RunPlan plan, ResolvedHyperparameters.Reinforcement s
         int[] length = new int[rows];
         boolean[] done = new boolean[rows];
         int live = rows;
+        // with a response format, each answer's own automaton masks its logits: valid JSON by construction, the
+        // end only once the document is complete (an answer cut at max tokens stays unfinished and is graded so)
+        List<JsonConstraint<?>> constraints = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            constraints.add(grading.answerConstraint() == null ? null : grading.answerConstraint().get());
+        }
         long[] ids = new long[rows * promptLength];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < promptLength; i++) ids[r * promptLength + i] = prompt.inputIds()[i];
@@ -243,8 +255,11 @@ record ReinforcementMethod(RunPlan plan, ResolvedHyperparameters.Reinforcement s
                 for (int r = 0; r < rows; r++) {
                     int next = k == 0 ? prompt.inputIds()[promptLength - 1] : answers[r][Math.max(0, length[r] - 1)];
                     if (!done[r]) {
-                        next = samplers.get(r).sample(Arrays.copyOfRange(logits, (int) (r * vocab),
-                                (int) ((r + 1) * vocab)));
+                        float[] row = Arrays.copyOfRange(logits, (int) (r * vocab), (int) ((r + 1) * vocab));
+                        JsonConstraint<?> c = constraints.get(r);
+                        if (c != null) c.mask(row);
+                        next = samplers.get(r).sample(row);
+                        if (c != null) c.advance(next);
                         answers[r][length[r]++] = next;
                         if (grading.stopIds().contains(next)) {
                             done[r] = true;

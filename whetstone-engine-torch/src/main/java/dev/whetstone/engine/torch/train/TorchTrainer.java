@@ -8,7 +8,13 @@ import dev.whetstone.engine.TrainingException;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whetstone.engine.inference.OutputConstraint;
+import dev.whetstone.engine.inference.schema.ResponseFormats;
+import dev.whetstone.engine.inference.schema.SchemaException;
 import dev.whetstone.engine.torch.data.TokenizedExample;
+import dev.whetstone.engine.torch.infer.JsonConstraint;
+import dev.whetstone.engine.torch.infer.TokenBytes;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -27,9 +33,10 @@ public final class TorchTrainer implements Trainer {
     @Override
     public TrainingOutcome train(TrainingSpec spec, TrainingListener listener) throws TrainingException {
         ExampleEncoder encoder;
+        ModelConfig config;
         try {
-            int maxLength = Math.min(options.maxSequenceLength(),
-                    ModelConfig.read(spec.baseModelDir()).maxPositions());
+            config = ModelConfig.read(spec.baseModelDir());
+            int maxLength = Math.min(options.maxSequenceLength(), config.maxPositions());
             // a vision model's images come through the job's loader (its per-job cache), never fetched here
             encoder = encoders.open(spec.baseModelDir(), maxLength, spec.images());
         } catch (IOException e) {
@@ -45,12 +52,35 @@ public final class TorchTrainer implements Trainer {
             FineTuneRequest.Grading grading = null;
             if (kind == Kind.REINFORCEMENT) {
                 if (spec.rewards() == null) throw new TrainingException("a reinforcement run needs a grader", "method", null);
-                grading = new FineTuneRequest.Grading(spec.rewards(), encoder::decode, encoder.stopIds());
+                grading = new FineTuneRequest.Grading(spec.rewards(), encoder::decode, encoder.stopIds(),
+                        answerConstraint(spec.hyperparameters().reinforcement().responseFormat(), encoder,
+                                config.vocabSize()));
             }
             return FineTuneRun.run(new FineTuneRequest(spec.baseModelDir(), spec.initAdapterDir(), training,
                     validation, spec.hyperparameters(), spec.method(), spec.seed(), spec.workDir(), options, grading),
                     listener);
         }
+    }
+
+    /**
+     * Each sampled answer's constraint from the job's stored response format (compiled again: the job's creation
+     * compiled it once and refused what cannot be enforced), or null for free text. The tokens' bytes are read once
+     * per run (V entries) and shared by every answer's constraint.
+     */
+    private static java.util.function.Supplier<JsonConstraint<?>> answerConstraint(String format, ExampleEncoder encoder,
+                                                                                   int vocabSize) throws TrainingException {
+        if (format == null) return null;
+        OutputConstraint constraint;
+        try {
+            constraint = ResponseFormats.parse(new ObjectMapper().readTree(format), "method.reinforcement.response_format");
+        } catch (IOException | SchemaException e) {
+            throw new TrainingException("the job's response format cannot be read: " + e.getMessage(),
+                    "method.reinforcement.response_format", e);
+        }
+        if (constraint == OutputConstraint.NONE) return null;
+        TokenBytes vocabulary = encoder.tokenBytes(vocabSize);
+        java.util.Set<Integer> eos = encoder.stopIds();
+        return () -> JsonConstraint.of(constraint, vocabulary, eos);
     }
 
     /** The kind of examples a run trains on. */
