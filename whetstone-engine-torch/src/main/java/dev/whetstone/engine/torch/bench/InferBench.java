@@ -3,8 +3,6 @@ package dev.whetstone.engine.torch.bench;
 import dev.whetstone.engine.torch.infer.InferenceOptions;
 import dev.whetstone.engine.torch.infer.TorchInferenceEngine;
 import dev.whetstone.engine.torch.infer.TorchServedModel;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.whetstone.engine.inference.Prompt;
 import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
@@ -168,11 +166,8 @@ public final class InferBench {
 
     /** The report as JSON lines, snake_case: the bandwidth first, then one object per precision. */
     public static List<String> jsonLines(Report report) throws java.io.IOException {
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        List<String> lines = new ArrayList<>();
-        lines.add(json.writeValueAsString(Map.of("memory_read_gb_per_s", Math.round(report.memoryGbPerS() * 10) / 10.0)));
-        for (Result r : report.results()) lines.add(json.writeValueAsString(r));
-        return lines;
+        return BenchJson.lines(Map.of("memory_read_gb_per_s", Math.round(report.memoryGbPerS() * 10) / 10.0),
+                report.results());
     }
 
     /** {@code InferBench [workDir] [threads] [bf16,fp32] [model]}: prints the report as JSON lines. */

@@ -1,7 +1,5 @@
 package dev.whetstone.engine.torch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.whetstone.Folders;
 import dev.whetstone.engine.AutoHyperparameters;
@@ -129,10 +127,7 @@ public final class ReinforcementBench {
 
     /** One JSON object a line, snake_case. */
     public static List<String> jsonLines(List<Result> results) throws IOException {
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        List<String> lines = new ArrayList<>();
-        for (Result r : results) lines.add(json.writeValueAsString(r));
-        return lines;
+        return BenchJson.lines(null, results);
     }
 
     /** {@code ReinforcementBench [workDir] [steps] [threads] [models]}: prints the results as JSON lines. */

@@ -1,6 +1,5 @@
 package dev.whetstone.engine.torch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whetstone.Folders;
 import dev.whetstone.engine.CheckpointInfo;
 import dev.whetstone.engine.StepMetrics;
@@ -192,15 +191,10 @@ public final class TrainBench {
 
     /** The report as JSON lines, snake_case: the GEMM peaks first, then one object per configuration. */
     public static List<String> jsonLines(Report report) throws java.io.IOException {
-        ObjectMapper json = new ObjectMapper()
-                .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE);
         Map<String, Object> peaks = new LinkedHashMap<>();
         peaks.put("matmul_gflops_fp32", Math.round(report.fp32Gflops()));
         peaks.put("matmul_gflops_bf16", Math.round(report.bf16Gflops()));
-        List<String> lines = new ArrayList<>();
-        lines.add(json.writeValueAsString(peaks));
-        for (Result r : report.results()) lines.add(json.writeValueAsString(r));
-        return lines;
+        return BenchJson.lines(peaks, report.results());
     }
 
     /** {@code TrainBench [workDir] [steps] [threads] [lora,full] [models]}: prints the report as JSON lines. */

@@ -1,7 +1,5 @@
 package dev.whetstone.engine.torch.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.whetstone.Folders;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.data.ImageFrames;
@@ -114,11 +112,9 @@ public final class VisionTrainBench {
         return id;
     }
 
+    /** One JSON object a line, snake_case. */
     public static List<String> jsonLines(List<Result> results) throws IOException {
-        ObjectMapper json = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        List<String> lines = new ArrayList<>();
-        for (Result r : results) lines.add(json.writeValueAsString(r));
-        return lines;
+        return BenchJson.lines(null, results);
     }
 
     /** {@code VisionTrainBench [workDir] [steps] [threads] [models]}: prints one JSON line per model. */
