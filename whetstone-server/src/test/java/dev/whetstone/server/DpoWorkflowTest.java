@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.files.FileCreateParams;
-import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.methods.DpoHyperparameters;
@@ -19,8 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -170,11 +166,7 @@ class DpoWorkflowTest {
     }
 
     private String upload(String name, String jsonl) throws Exception {
-        Path file = data.resolve(name);
-        Files.writeString(file, jsonl, StandardCharsets.UTF_8);
-        String id = client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build()).id();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.files().retrieve(id).status().asString().equals("processed"));
-        return id;
+        return TestServer.uploadProcessed(client, data.resolve(name), jsonl, Duration.ofSeconds(30));
     }
 
     private String deploy(String name, String model) throws Exception {

@@ -14,8 +14,6 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.files.FileCreateParams;
-import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.checkpoints.FineTuningJobCheckpoint;
@@ -25,8 +23,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -181,11 +177,8 @@ class FineTunedDeploymentWorkflowTest {
     }
 
     private String upload(String name, int conversations) throws Exception {
-        Path file = data.resolve(name);
-        Files.writeString(file, "\uFEFF" + XboxSupportData.chatJsonl(conversations), StandardCharsets.UTF_8);
-        String id = client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build()).id();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.files().retrieve(id).status().asString().equals("processed"));
-        return id;
+        return TestServer.uploadProcessed(client, data.resolve(name), "\uFEFF" + XboxSupportData.chatJsonl(conversations),
+                Duration.ofSeconds(30));
     }
 
     /**

@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.errors.NotFoundException;
-import com.openai.models.files.FileCreateParams;
-import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.FineTuningJobEvent;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.JobListEventsParams;
 import com.openai.models.finetuning.jobs.checkpoints.FineTuningJobCheckpoint;
 import dev.whetstone.testing.FakeTrainer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,11 +46,8 @@ class OpenAiJavaJobsTest {
     }
 
     String upload(String name, int lines) throws Exception {
-        Path file = dir.resolve(name);
-        Files.writeString(file, "\uFEFF" + JobClient.chatLines(lines), StandardCharsets.UTF_8);
-        String id = client.files().create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build()).id();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.files().retrieve(id).status().asString().equals("processed"));
-        return id;
+        return TestServer.uploadProcessed(client, dir.resolve(name), "\uFEFF" + JobClient.chatLines(lines),
+                Duration.ofSeconds(10));
     }
 
     FineTuningJob awaitStatus(String id, String status) {

@@ -5,6 +5,8 @@ import com.openai.azure.AzureOpenAIServiceVersion;
 import com.openai.azure.credential.AzureApiKeyCredential;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.client.OpenAIClient;
+import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FilePurpose;
 import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.files.FileStatistics;
@@ -32,6 +34,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.awaitility.Awaitility;
 
 /**
  * A real server on a random loopback port over in-memory stores, driven over HTTP by the tests. Jobs train with
@@ -190,6 +194,19 @@ final class TestServer implements AutoCloseable {
     /** The official openai-java client in Azure LEGACY mode against this server, without retries. */
     OpenAIClient azureClient() {
         return azureClient(base, KEY);
+    }
+
+    /**
+     * Writes {@code text} to {@code file}, uploads it with purpose fine-tune through the official client and waits up
+     * to {@code timeout} for the service's validation to mark it processed: the file id.
+     */
+    static String uploadProcessed(OpenAIClient client, Path file, String text, Duration timeout) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        String id = client.files().create(FileCreateParams.builder().file(file)
+                .purpose(FilePurpose.FINE_TUNE).build()).id();
+        Awaitility.await().atMost(timeout)
+                .until(() -> client.files().retrieve(id).status().asString().equals("processed"));
+        return id;
     }
 
     /** The official client as Azure users configure it: LEGACY paths, api-key header, no retries. */
