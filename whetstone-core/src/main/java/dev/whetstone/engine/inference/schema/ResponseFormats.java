@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Reads a {@code response_format} object ({@code {"type": "text" | "json_object" | "json_schema", "json_schema"?}})
  * into the {@link OutputConstraint} that decoding enforces; the schema is compiled here, so what cannot be enforced
- * is refused with its path. Used where a stored format is read again (a reinforcement job's sampler) and where a
- * request gives one outside chat completions (a reinforcement job's {@code method.reinforcement.response_format}).
+ * is refused with its path. The one reader of the field: chat completions' {@code response_format}, a reinforcement
+ * job's {@code method.reinforcement.response_format}, and that stored format read again by the job's sampler.
  */
 public final class ResponseFormats {
     private static final List<String> TYPES = List.of("text", "json_object", "json_schema");
@@ -22,18 +22,23 @@ public final class ResponseFormats {
      */
     public static OutputConstraint parse(JsonNode format, String path) {
         if (format == null || format.isNull()) return OutputConstraint.NONE;
-        if (!format.isObject()) {
-            throw new SchemaException(path, "'" + path + "' must be an object such as {\"type\": \"json_schema\", ...}.");
-        }
-        JsonNode type = format.get("type");
-        if (type == null || !type.isTextual() || !TYPES.contains(type.textValue())) {
-            throw new SchemaException(path + ".type", "'" + path + ".type' must be one of " + TYPES + ".");
+        JsonNode type = format.isObject() ? format.get("type") : null;
+        if (type == null || !type.isTextual()) {
+            throw new SchemaException(path, "'" + path + "' must be an object such as {\"type\": \"text\"}.");
         }
         return switch (type.textValue()) {
+            case "text" -> OutputConstraint.NONE;
             case "json_object" -> OutputConstraint.JSON_OBJECT;
             case "json_schema" -> new OutputConstraint.JsonSchema(
                     JsonSchemaCompiler.compile(format.get("json_schema"), path + ".json_schema"));
-            default -> OutputConstraint.NONE;
+            default -> throw new SchemaException(path + ".type", "Unknown " + path + " type '" + shown(type)
+                    + "'; allowed: " + String.join(", ", TYPES) + ".");
         };
+    }
+
+    /** A value as the client wrote it, cut to 40 characters. */
+    private static String shown(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 }

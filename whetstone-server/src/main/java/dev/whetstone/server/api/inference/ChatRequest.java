@@ -6,7 +6,7 @@ import dev.whetstone.data.ChatRequestMessages;
 import dev.whetstone.data.InvalidExampleException;
 import dev.whetstone.data.RequestImages;
 import dev.whetstone.engine.inference.OutputConstraint;
-import dev.whetstone.engine.inference.schema.JsonSchemaCompiler;
+import dev.whetstone.engine.inference.schema.ResponseFormats;
 import dev.whetstone.engine.inference.schema.SchemaException;
 import dev.whetstone.error.ApiException;
 import java.util.List;
@@ -75,24 +75,10 @@ record ChatRequest(List<ChatMessage> messages, Sampling sampling, boolean logpro
 
     /** Text is the default; json_schema's schema is compiled here, so an unsupported keyword is a 400 naming its path. */
     private static OutputConstraint responseFormat(JsonNode format) {
-        if (format == null) return OutputConstraint.NONE;
-        JsonNode type = format.isObject() ? format.get("type") : null;
-        if (type == null || !type.isTextual()) {
-            throw ApiException.invalid("response_format", "'response_format' must be an object such as {\"type\": \"text\"}.");
+        try {
+            return ResponseFormats.parse(format, "response_format");
+        } catch (SchemaException e) {
+            throw ApiException.invalid(e.path(), e.getMessage());
         }
-        return switch (type.textValue()) {
-            case "text" -> OutputConstraint.NONE;
-            case "json_object" -> OutputConstraint.JSON_OBJECT;
-            case "json_schema" -> {
-                try {
-                    yield new OutputConstraint.JsonSchema(
-                            JsonSchemaCompiler.compile(format.get("json_schema"), "response_format.json_schema"));
-                } catch (SchemaException e) {
-                    throw ApiException.invalid(e.path(), e.getMessage());
-                }
-            }
-            default -> throw ApiException.invalid("response_format.type", "Unknown response_format type '"
-                    + BodyFields.shown(type) + "'; allowed: text, json_object, json_schema.");
-        };
     }
 }
