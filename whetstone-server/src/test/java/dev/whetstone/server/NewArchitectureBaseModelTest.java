@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * chatted with through the API, on the service as {@code whetstone serve} builds it, with the demo ChatML tokenizer:
  * <ul>
  *   <li>a tiny Qwen3 checkpoint in the published layout (q/k norms, explicit head_dim);</li>
+ *   <li>tiny Mistral, Gemma 2, Gemma 3 and SmolLM3 checkpoints in their published layouts (the factory's tiny
+ *       sliding windows, which the examples exceed; SmolLM3's layers without RoPE);</li>
  *   <li>a tiny Phi3ForCausalLM checkpoint in the published layout (LoRA on the fused qkv_proj and gate_up_proj,
  *       partial rotary, longrope whose pre-training context of 32 tokens the training examples and the chat prompt
  *       exceed, so the long factors are in use).</li>
@@ -42,6 +44,10 @@ class NewArchitectureBaseModelTest {
     /** The architectures, each with the rope scaling its published configs use. */
     enum Case {
         QWEN3(TinyModelFactory.Arch.QWEN3, null),
+        MISTRAL(TinyModelFactory.Arch.MISTRAL, null),
+        GEMMA2(TinyModelFactory.Arch.GEMMA2, null),
+        GEMMA3(TinyModelFactory.Arch.GEMMA3, null),
+        SMOLLM3(TinyModelFactory.Arch.SMOLLM3, null),
         PHI3(TinyModelFactory.Arch.PHI3, new RopeScaling("longrope", 0, 0, 0, 32));
 
         final TinyModelFactory.Arch arch;
