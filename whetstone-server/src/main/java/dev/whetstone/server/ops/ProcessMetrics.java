@@ -26,6 +26,8 @@ import java.util.function.ToDoubleFunction;
  * from the shared database, so every process reports the cluster's numbers), this process's training steps and
  * tokens/s, inference latency and generated tokens, loaded deployments, and caches bound through
  * {@link #bindCache}. Micrometer names with dots become Prometheus names with underscores and unit suffixes.
+ * Gauges hold their state strongly: Micrometer's default weak reference lets a lambda's state be collected, after
+ * which the gauge reads NaN.
  */
 public final class ProcessMetrics {
     /** Jobs by state are one grouped query per scrape at most this often, whatever the number of gauges. */
@@ -34,6 +36,8 @@ public final class ProcessMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter trainingSteps;
     private final Map<String, Double> tokensPerSecond = new ConcurrentHashMap<>();
+    /** Sources of function counters, which Micrometer holds only weakly (a collected one reads NaN). */
+    private final List<Object> retained = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ProcessMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -45,7 +49,7 @@ public final class ProcessMetrics {
         Gauge.builder("whetstone.training.tokens.per.second", tokensPerSecond,
                         m -> m.values().stream().mapToDouble(Double::doubleValue).sum())
                 .description("Training throughput of the jobs this process runs now (sum of their latest steps)")
-                .register(registry);
+                .strongReference(true).register(registry);
     }
 
     public PrometheusMeterRegistry registry() { return registry; }
@@ -74,23 +78,23 @@ public final class ProcessMetrics {
         JobCounts counts = new JobCounts(jobs);
         for (JobStatus s : JobStatus.values()) {
             Gauge.builder("whetstone.jobs", counts, c -> c.get().getOrDefault(s, 0)).tag("state", s.wireName())
-                    .description("Fine-tuning jobs in the database by status").register(registry);
+                    .description("Fine-tuning jobs in the database by status").strongReference(true).register(registry);
         }
         Gauge.builder("whetstone.queue.depth", counts, c -> c.get().entrySet().stream()
                         .filter(e -> e.getKey().isWaitingForWorker()).mapToInt(Map.Entry::getValue).sum())
-                .description("Jobs waiting for a worker (pending, resuming)").register(registry);
+                .description("Jobs waiting for a worker (pending, resuming)").strongReference(true).register(registry);
     }
 
     /** {@code whetstone_deployments_loaded}: deployments whose weights this process holds. */
     public void bindDeployments(Supplier<List<String>> loaded) {
         Gauge.builder("whetstone.deployments.loaded", loaded, l -> l.get().size())
-                .description("Deployments loaded in this process").register(registry);
+                .description("Deployments loaded in this process").strongReference(true).register(registry);
     }
 
     /** {@code whetstone_process_draining}: 1 once SIGTERM started the drain. */
     public void bindDraining(java.util.function.BooleanSupplier draining) {
         Gauge.builder("whetstone.process.draining", draining, d -> d.getAsBoolean() ? 1 : 0)
-                .description("1 while the process drains before it exits").register(registry);
+                .description("1 while the process drains before it exits").strongReference(true).register(registry);
     }
 
     /**
@@ -98,6 +102,7 @@ public final class ProcessMetrics {
      * the cache keeps counting, the registry reads its totals at each scrape.
      */
     public <T> void bindCache(String cache, T source, ToDoubleFunction<T> hits, ToDoubleFunction<T> misses) {
+        retained.add(source); // function counters hold their source weakly; the process keeps the cache for its life
         FunctionCounter.builder("whetstone.cache.hits", source, hits).tag("cache", cache)
                 .description("Lookups answered from the cache").register(registry);
         FunctionCounter.builder("whetstone.cache.misses", source, misses).tag("cache", cache)
