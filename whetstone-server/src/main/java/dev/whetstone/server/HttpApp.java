@@ -26,6 +26,8 @@ import dev.whetstone.server.ui.Portal;
 import dev.whetstone.server.ops.OpsEndpoints;
 import dev.whetstone.server.ops.ProcessOps;
 import io.javalin.Javalin;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
@@ -36,8 +38,6 @@ import java.util.UUID;
 /** Builds the Javalin application: cross-cutting request handling, then each resource's routes. */
 final class HttpApp {
     private static final String STARTED_AT = "whetstone.startedAt";
-    /** Set while the request is counted in the drain's in-flight requests. */
-    private static final String IN_FLIGHT = "whetstone.inFlight";
 
     private HttpApp() {}
 
@@ -67,9 +67,11 @@ final class HttpApp {
             c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new EnvelopeErrorHandler()));
 
             c.routes.before(ctx -> {
-                // Counted first, so that a request refused by a later step is counted out by the after-handler too.
+                // Counted out when Jetty has written the whole response, not when the handlers return: a drain that
+                // stopped HTTP right after the handler of a stream returned would cut its last chunk.
                 ops.drain().enter();
-                ctx.attribute(IN_FLIGHT, Boolean.TRUE);
+                Request.addCompletionListener(ServletContextRequest.getServletContextRequest(ctx.req()),
+                        failure -> ops.drain().leave());
                 String id = UUID.randomUUID().toString();
                 ctx.header("x-request-id", id);
                 ctx.header("apim-request-id", id);
@@ -83,10 +85,6 @@ final class HttpApp {
                 if (ctx.path().equals(OpsEndpoints.METRICS)) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
             });
             c.routes.after(ctx -> {
-                if (ctx.attribute(IN_FLIGHT) != null) {
-                    ctx.attribute(IN_FLIGHT, null);
-                    ops.drain().leave();
-                }
                 Long started = ctx.attribute(STARTED_AT);
                 if (started == null) return;
                 long nanos = System.nanoTime() - started;
