@@ -126,9 +126,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Days without inference after which a deployment is deleted; 0: never (default ${DEFAULT-VALUE}, as Azure).")
     double deploymentIdleDays;
 
+    @Option(names = "--drain-seconds", defaultValue = "${env:WHETSTONE_DRAIN_SECONDS:-30}",
+            description = "On SIGTERM, how long in-flight requests and streams may take to finish while new inference "
+                    + "gets 503 (default ${DEFAULT-VALUE}).")
+    long drainSeconds;
+
     @Override
     public Integer call() throws Exception {
-        Shutdown.closeOnSignal(WhetstoneServer.start(config()));
+        if (drainSeconds < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--drain-seconds must be 0 or more, got " + drainSeconds);
+        }
+        Shutdown.closeOnSignal(WhetstoneServer.start(config(), Duration.ofSeconds(drainSeconds)));
         return 0;
     }
 

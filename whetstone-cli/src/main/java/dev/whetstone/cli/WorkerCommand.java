@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code whetstone worker}: training only, no HTTP, on the database and data folder it shares with {@code serve}
- * replicas. SIGTERM hands running jobs back to the queue at their next step boundary.
+ * replicas. SIGTERM drains: no new claims, running jobs hand their lease back at their next step boundary.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run training workers only (no HTTP), sharing the database and data folder with `serve`. "
@@ -28,13 +28,30 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "${env:WHETSTONE_WORKERS:-1}", description = "Jobs trained at once by this process (default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--metrics-port", defaultValue = "${env:WHETSTONE_METRICS_PORT:--1}",
+            description = "Serve /livez, /readyz and /metrics (no credentials) on this port; 0 picks a free one "
+                    + "(default: no listener).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "${env:WHETSTONE_METRICS_HOST:-127.0.0.1}",
+            description = "Address the --metrics-port listener binds (default ${DEFAULT-VALUE}).")
+    String metricsHost;
+
     @Override
     public Integer call() throws Exception {
         if (workers < 1) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--workers must be at least 1 for a worker process (use serve --workers 0 for an API-only replica)");
         }
-        Shutdown.closeOnSignal(WhetstoneWorker.start(config()));
+        if (metricsPort > 65535 || metricsPort < -1) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--metrics-port must be a port (0 picks a free one), got " + metricsPort);
+        }
+        WhetstoneWorker worker = WhetstoneWorker.start(config(), metricsHost, metricsPort);
+        if (worker.metricsPort() >= 0) {
+            System.out.println("Health and metrics on http://" + metricsHost + ":" + worker.metricsPort());
+        }
+        Shutdown.closeOnSignal(worker);
         return 0;
     }
 

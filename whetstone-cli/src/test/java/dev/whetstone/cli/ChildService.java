@@ -46,6 +46,15 @@ final class ChildService implements AutoCloseable {
                 String.valueOf(lease.toSeconds())));
     }
 
+    /** {@code worker} with its ops listener on a free port ({@link #port}); returns once {@code /livez} answers. */
+    static ChildService workerWithMetrics(Path data, Duration lease) throws Exception {
+        int port = freePort();
+        ChildService child = start(data, port, List.of("worker", "--data", data.toString(), "--worker-lease-seconds",
+                String.valueOf(lease.toSeconds()), "--metrics-port", String.valueOf(port)));
+        child.awaitPath("/livez", Duration.ofSeconds(90), null);
+        return child;
+    }
+
     private static ChildService start(Path data, int port, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
@@ -66,13 +75,18 @@ final class ChildService implements AutoCloseable {
     String logText() throws IOException { return Files.readString(log); }
 
     private void awaitHttp(Duration timeout) throws Exception {
+        awaitPath("/openai/models?api-version=2024-10-21", timeout, KEY);
+    }
+
+    private void awaitPath(String path, Duration timeout, String key) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) throw new IllegalStateException("child exited with " + process.exitValue() + ":\n" + logText());
             try {
-                HttpRequest r = HttpRequest.newBuilder(URI.create(endpoint() + "/openai/models?api-version=2024-10-21"))
-                        .header("api-key", KEY).build();
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint() + path));
+                if (key != null) b.header("api-key", key);
+                HttpRequest r = b.build();
                 if (http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) return;
             } catch (IOException notYet) {
                 // not listening yet

@@ -44,6 +44,9 @@ final class DeploymentLoader {
 
     Optional<Live> live(String name) { return Optional.ofNullable(live.get(name)); }
 
+    /** Names of the deployments loaded in this process, sorted. */
+    java.util.List<String> liveNames() { return live.keySet().stream().sorted().toList(); }
+
     /** Loads {@code spec} for the deployment as stored with etag {@code etag}, in the background. */
     void loadLater(Deployment d, ServingSpecSource spec) {
         inFlight.merge(d.name(), 1, Integer::sum);

@@ -120,6 +120,9 @@ public final class DeploymentService implements DeploymentLookup {
     /** Every deployment of every account (the data-plane listing has no account). */
     public List<Deployment> all() { return store.all(); }
 
+    /** The deployments whose weights are loaded in this process (the registry and the metrics report them). */
+    public List<String> loaded() { return loader.liveNames(); }
+
     /** By name in any account (the data plane). */
     public Optional<Deployment> find(String name) { return store.find(name); }
 

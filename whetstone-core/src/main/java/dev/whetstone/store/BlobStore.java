@@ -22,6 +22,15 @@ public interface BlobStore {
     /** Removes temp files that a crash left behind. Called once at start-up. */
     void cleanUpIncomplete() throws IOException;
 
+    /**
+     * Throws when the store cannot be reached now (readiness, docs/operations.md). By default it asks for the size
+     * of a key that is never written, which costs one round trip to a remote store; stores with a cheaper or
+     * stricter check override it.
+     */
+    default void checkReachable() throws IOException {
+        size(".readiness-probe");
+    }
+
     /** An open, not yet visible blob. Closing without commit discards it. */
     interface BlobWriter extends AutoCloseable {
         OutputStream out();

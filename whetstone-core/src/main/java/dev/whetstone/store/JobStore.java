@@ -48,6 +48,15 @@ public interface JobStore {
     /** Jobs not in a terminal status (for quotas). */
     int countActive();
 
+    /** How many jobs are in each status; statuses without jobs are absent (the metrics' jobs-by-state gauge). */
+    java.util.Map<dev.whetstone.jobs.JobStatus, Integer> countByStatus();
+
+    /**
+     * Jobs with a lease owner (running, pausing, or held by a worker that may have died), oldest lease expiry
+     * first: the leases {@code whetstone status} lists.
+     */
+    java.util.List<FineTuningJob> leased();
+
     boolean delete(String jobId);
 
     /** A non-terminal job that uses this file as training or validation file, if any. */

@@ -89,8 +89,9 @@ final class JobOutcomes {
             run.events().info(run.jobId(), "Job paused after step " + step + ".");
         } else {
             run.whileOwner(j -> j.toBuilder().status(JobStatus.PENDING).estimatedFinish(null).lease(null, null).build());
-            run.events().info(run.jobId(), "The worker stopped; the job is queued again and continues after step "
-                    + step + ".");
+            // Handed back now rather than left to lease expiry: any worker can claim it at once (docs/operations.md).
+            run.events().info(run.jobId(), "The worker is shutting down: it handed the job back to the queue after "
+                    + "step " + step + "; another worker continues from there.");
         }
     }
 

@@ -28,15 +28,26 @@ public final class JobWorker implements Runnable {
     private final JobEvents events;
     private final ResultsFile results;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final TrainingMeter meter;
+    /** The job this worker runs now, for the process registry; null when idle. */
+    private volatile String running;
 
     public JobWorker(WorkerEnvironment env, String workerId) {
+        this(env, workerId, TrainingMeter.NONE);
+    }
+
+    public JobWorker(WorkerEnvironment env, String workerId, TrainingMeter meter) {
         this.env = env;
+        this.meter = meter;
         this.workerId = workerId;
         this.events = new JobEvents(env.stores().events(), env.clock());
         this.results = new ResultsFile(env.files());
     }
 
     public String id() { return workerId; }
+
+    /** The job this worker runs now. */
+    public Optional<String> runningJob() { return Optional.ofNullable(running); }
 
     /** Works until {@link #stop()}: runs jobs, and waits {@code poll} between looks when there are none. */
     @Override
@@ -68,16 +79,21 @@ public final class JobWorker implements Runnable {
 
     public boolean stopping() { return stopped.getCount() == 0; }
 
-    /** Claims one job and runs it to its end on this thread; false when no job was waiting. */
+    /** Claims one job and runs it to its end on this thread; false when no job was waiting (or stopping). */
     public boolean runOnce() {
+        if (stopping()) return false; // draining: a worker asked to stop claims nothing more
         long now = env.clock().millis();
         Optional<FineTuningJob> claim = env.stores().jobs().claimNext(workerId, now, now + env.settings().lease().toMillis());
         if (claim.isEmpty()) return false;
         FineTuningJob job = claim.get();
         LOG.info("worker {} runs job {}", workerId, job.id());
+        running = job.id();
         try (Heartbeat heartbeat = new Heartbeat(env.stores().jobs(), job.id(), workerId, env.clock(),
                 env.settings().lease(), env.settings().heartbeat())) {
             start(job, heartbeat);
+        } finally {
+            running = null;
+            meter.ended(job.id());
         }
         return true;
     }
@@ -89,7 +105,7 @@ public final class JobWorker implements Runnable {
             model = env.models().resolve(job.model());
             String resultsFile = resultsFile(job);
             run = new RunContext(env, workerId, job.id(), model.rootBase(), ModelNames.fineTuned(model.rootBase(), job.id(), job.suffix()),
-                    resultsFile, job.metricsKind(), events, results, heartbeat, this::stopping);
+                    resultsFile, job.metricsKind(), events, results, heartbeat, this::stopping, meter);
         } catch (ApiException e) {
             failEarly(job, heartbeat, new JobError(JobRun.errorCode(e.param()), e.getMessage(), e.param()));
             return;
@@ -117,7 +133,7 @@ public final class JobWorker implements Runnable {
     private void failEarly(FineTuningJob job, Heartbeat heartbeat, JobError error) {
         String resultsFile = job.resultFiles().isEmpty() ? null : job.resultFiles().getFirst();
         RunContext run = new RunContext(env, workerId, job.id(), null, null, resultsFile, job.metricsKind(),
-                events, results, heartbeat, this::stopping);
+                events, results, heartbeat, this::stopping, meter);
         new JobOutcomes(run).fail(error);
     }
 }

@@ -33,10 +33,21 @@ public final class JobWorkers implements AutoCloseable {
      */
     public static JobWorkers start(WorkerEnvironment env, int count, Duration stopTimeout) {
         String prefix = "worker-" + ProcessHandle.current().pid() + "-" + Ids.hexOf(Ids.newId("w-")).substring(0, 8);
+        return start(env, count, stopTimeout, prefix, TrainingMeter.NONE);
+    }
+
+    /**
+     * @param idPrefix the process's registry id: worker ids are {@code <idPrefix>-<n>}, so a job's lease owner names
+     *                 the process holding it
+     * @param meter    counts the workers' training steps for the process's metrics
+     */
+    public static JobWorkers start(WorkerEnvironment env, int count, Duration stopTimeout, String idPrefix,
+                                   TrainingMeter meter) {
+        String prefix = idPrefix;
         List<JobWorker> workers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            JobWorker worker = new JobWorker(env, prefix + "-" + i);
+            JobWorker worker = new JobWorker(env, prefix + "-" + i, meter);
             workers.add(worker);
             threads.add(Thread.ofPlatform().name("whetstone-" + worker.id()).start(worker));
         }
@@ -45,9 +56,22 @@ public final class JobWorkers implements AutoCloseable {
 
     public List<JobWorker> workers() { return workers; }
 
+    /** The jobs these workers run now (the process registry lists them). */
+    public List<String> runningJobs() {
+        return workers.stream().flatMap(w -> w.runningJob().stream()).toList();
+    }
+
+    /**
+     * The drain: no worker claims another job, and each running job pauses back into the queue at its next step
+     * boundary (resume point written, lease handed back). Returns at once; {@link #close()} waits for them.
+     */
+    public void stopClaiming() {
+        workers.forEach(JobWorker::stop);
+    }
+
     @Override
     public void close() throws InterruptedException {
-        workers.forEach(JobWorker::stop);
+        stopClaiming();
         long deadline = System.nanoTime() + stopTimeout.toNanos();
         for (Thread t : threads) {
             t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));

@@ -16,10 +16,12 @@ import java.util.function.UnaryOperator;
  * @param resultsFileId  results.csv of this job
  * @param metricsKind    which metric columns its results.csv has
  * @param stopping       true once the worker is asked to stop: the job pauses back into the queue
+ * @param meter          counts steps and tokens/s for the process's metrics
  */
 record RunContext(WorkerEnvironment env, String workerId, String jobId, String rootBase, String fineTunedModel,
                   String resultsFileId, MetricsRow.Kind metricsKind,
-                  JobEvents events, ResultsFile results, Heartbeat heartbeat, BooleanSupplier stopping) {
+                  JobEvents events, ResultsFile results, Heartbeat heartbeat, BooleanSupplier stopping,
+                  TrainingMeter meter) {
 
     /** Changes the job only while this worker still holds it; empty once the job is gone or taken over. */
     Optional<FineTuningJob> whileOwner(UnaryOperator<FineTuningJob> change) {

@@ -68,6 +68,7 @@ final class RunListener implements TrainingListener {
     @Override
     public void onStep(StepMetrics m) {
         run.env().stores().events().putMetrics(run.jobId(), MetricsRow.of(m));
+        run.meter().step(run.jobId(), m);
         boolean report = m.step() % run.env().settings().metricsEventEvery() == 0 || m.step() == m.totalSteps();
         if (!report || m.step() <= reportedUpTo) return;
         run.events().metrics(run.jobId(), String.format(Locale.ROOT, "Step %d: training loss=%s", m.step(),

@@ -23,7 +23,11 @@ import dev.whetstone.server.http.PercentEncoding;
 import dev.whetstone.server.tls.ServerCertificate;
 import dev.whetstone.server.tls.TlsConnector;
 import dev.whetstone.server.ui.Portal;
+import dev.whetstone.server.ops.OpsEndpoints;
+import dev.whetstone.server.ops.ProcessOps;
 import io.javalin.Javalin;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.server.Request;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
@@ -39,7 +43,8 @@ final class HttpApp {
 
     static Javalin create(Services services, ServerConfig config, ServerCertificate certificate) {
         Auth auth = new Auth(services.credentials());
-        PrometheusMeterRegistry metrics = services.metrics();
+        ProcessOps ops = services.ops();
+        PrometheusMeterRegistry metrics = ops.metrics().registry();
         return Javalin.create(c -> {
             c.concurrency.useVirtualThreads = true;
             c.jetty.host = config.host();
@@ -62,29 +67,44 @@ final class HttpApp {
             c.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new EnvelopeErrorHandler()));
 
             c.routes.before(ctx -> {
+                // Counted out when Jetty has written the whole response, not when the handlers return: a drain that
+                // stopped HTTP right after the handler of a stream returned would cut its last chunk.
+                ops.drain().enter();
+                Request.addCompletionListener(ServletContextRequest.getServletContextRequest(ctx.req()),
+                        failure -> ops.drain().leave());
                 String id = UUID.randomUUID().toString();
                 ctx.header("x-request-id", id);
                 ctx.header("apim-request-id", id);
                 ctx.attribute(STARTED_AT, System.nanoTime());
                 PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
                 PercentEncoding.requireWellFormed("query", ctx.queryString());
-                if (!ctx.path().equals("/healthz") && !Portal.isPublic(ctx) && !ManagementApi.isPublic(ctx)) auth.check(ctx);
-                if (ctx.path().equals("/metrics")) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
+                if (!ctx.path().equals("/healthz") && !OpsEndpoints.isProbe(ctx.path()) && !Portal.isPublic(ctx)
+                        && !ManagementApi.isPublic(ctx)) {
+                    auth.check(ctx);
+                }
+                if (ctx.path().equals(OpsEndpoints.METRICS)) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
             });
             c.routes.after(ctx -> {
                 Long started = ctx.attribute(STARTED_AT);
                 if (started == null) return;
+                long nanos = System.nanoTime() - started;
                 String route = ctx.attribute(Routes.ROUTE_ATTRIBUTE);
                 Timer.builder("http.server.requests").tag("method", ctx.method().name())
                         .tag("route", route == null ? "other" : route).tag("status", Integer.toString(ctx.statusCode()))
-                        .register(metrics).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .register(metrics).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                String endpoint = InferenceApi.endpointOf(route);
+                if (endpoint != null) {
+                    Integer generated = ctx.attribute(InferenceApi.GENERATED_TOKENS_ATTRIBUTE);
+                    ops.metrics().inference(ctx.attribute(InferenceApi.DEPLOYMENT_ATTRIBUTE), endpoint, ctx.statusCode(),
+                            nanos, generated == null ? 0 : generated);
+                }
             });
             c.routes.exception(ApiException.class, ErrorMapper::apiException);
             c.routes.exception(HttpResponseException.class, ErrorMapper::javalinException);
             c.routes.exception(Exception.class, ErrorMapper::unexpected);
 
             c.routes.get("/healthz", ctx -> ctx.json(java.util.Map.of("status", "ok")));
-            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
+            OpsEndpoints.register(c, ops);
             Portal.register(c);
 
             Routes routes = new Routes(c.routes);
@@ -101,7 +121,8 @@ final class HttpApp {
                     Clock.systemUTC()).register(routes);
             new RaiApi(services.safety()).register(routes);
             new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
-            new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
+            new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions(),
+                    ops.drain()::draining).register(routes);
         });
     }
 }

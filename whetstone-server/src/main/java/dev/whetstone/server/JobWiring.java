@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.jobs.JobStores;
+import dev.whetstone.store.ProcessStore;
 import dev.whetstone.worker.WorkerSettings;
 import java.time.Clock;
 
@@ -11,12 +12,13 @@ import java.time.Clock;
  *
  * @param maxActiveJobs unfinished jobs allowed at once; more is 429 quotaExceeded
  * @param clock         leases, timestamps and ETAs (tests pass a manual clock)
+ * @param processes     the process registry: this process's row, which lists the jobs its workers hold
  */
 record JobWiring(JobStores stores, Trainer trainer, int workers, int maxActiveJobs,
-                 WorkerSettings workerSettings, Clock clock) {
+                 WorkerSettings workerSettings, Clock clock, ProcessStore processes) {
     /** Workers, quota and lease as {@code config} says, on the system clock. */
-    static JobWiring of(ServerConfig config, JobStores stores, Trainer trainer) {
+    static JobWiring of(ServerConfig config, JobStores stores, ProcessStore processes, Trainer trainer) {
         return new JobWiring(stores, trainer, config.workers(), config.maxActiveJobs(), config.workerSettings(),
-                Clock.systemUTC());
+                Clock.systemUTC(), processes);
     }
 }

@@ -14,7 +14,7 @@ import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.whetstone.server.ops.ProcessOps;
 import java.util.Set;
 
 /**
@@ -24,6 +24,7 @@ import java.util.Set;
  * @param credentials admin and inference-only keys and the service's signed tokens, for {@code Auth}
  * @param modelExport the download of models in other tools' formats (the engine's export)
  * @param python      where python graders run (or why they cannot), detected once at start
+ * @param ops         drain, metrics, readiness and the process registry row of this replica
  */
 record Services(
         FileService files,
@@ -32,7 +33,7 @@ record Services(
         JobService jobs,
         FineTunedModels fineTunedModels,
         Set<String> apiKeys,
-        PrometheusMeterRegistry metrics,
+        ProcessOps ops,
         DeploymentService deployments,
         AccountNames accounts,
         Credentials credentials,
@@ -45,7 +46,7 @@ record Services(
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
-        return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, metrics, deployments, accounts,
+        return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, ops, deployments, accounts,
                 credentials, lookup, options, modelExport, safety, python, accountKeys);
     }
 }

@@ -32,6 +32,10 @@ import dev.whetstone.store.sql.JdbiDeploymentStore;
 import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
+import dev.whetstone.store.sql.JdbiProcessStore;
+import dev.whetstone.cluster.ProcessRecord;
+import dev.whetstone.cluster.RegistrySettings;
+import dev.whetstone.server.ops.ProcessOps;
 import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
 import dev.whetstone.safety.ContentFilter;
@@ -52,12 +56,6 @@ import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
 import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -125,7 +123,7 @@ final class Wiring {
      * API keys or upload housekeeping (the serve replicas sharing the database and data folder do that: cleaning
      * "incomplete" blobs here would delete their uploads in flight). Returns what to close, in reverse order.
      */
-    static List<AutoCloseable> workerOnly(ServerConfig config) throws Exception {
+    static WorkerParts workerOnly(ServerConfig config) throws Exception {
         if (config.workers() < 1) {
             throw new IllegalArgumentException("a worker process needs at least one worker (--workers), got " + config.workers());
         }
@@ -144,10 +142,25 @@ final class Wiring {
                     throw new dev.whetstone.error.ApiException(dev.whetstone.error.ErrorCode.NOT_FOUND, "guard "
                             + "deployments are served by `whetstone serve`, not by a worker process", null);
                 }, Clock.systemUTC());
+        AtomicReference<JobWorkers> workers = new AtomicReference<>();
+        ProcessOps ops = ProcessOps.create(ProcessRecord.Kind.WORKER, adapters.jobs().processes(),
+                adapters.jobs().stores().jobs(), adapters.blobs(), adapters.jobs().clock(), RegistrySettings.DEFAULTS,
+                () -> runningJobs(workers), List::of);
+        resources.add(ops.registry()); // closed after the workers: the row says "draining" until they handed back
         // no deployments in a worker-only process: model graders are refused (the job fails saying so)
-        resources.add(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter,
-                new Graders(GraderModel.NONE, PythonSandbox.detect())));
-        return resources;
+        workers.set(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter,
+                new Graders(GraderModel.NONE, PythonSandbox.detect()), ops));
+        resources.add(workers.get());
+        ops.registry().start();
+        return new WorkerParts(ops, resources);
+    }
+
+    /** A worker process's ops (drain, metrics, registry) and what to close, in reverse order. */
+    record WorkerParts(ProcessOps ops, List<AutoCloseable> resources) {}
+
+    private static List<String> runningJobs(AtomicReference<JobWorkers> workers) {
+        JobWorkers w = workers.get();
+        return w == null ? List.of() : w.runningJobs();
     }
 
     /**
@@ -181,10 +194,16 @@ final class Wiring {
         PythonSandbox python = PythonSandbox.detect();
         // reinforcement jobs grade with the same graders as the API: model graders answer on this service's deployments
         Graders graders = new Graders(new DeploymentGraderModel(deployments, Graders.MODEL_TIMEOUT), python);
+        AtomicReference<JobWorkers> workers = new AtomicReference<>();
+        ProcessOps ops = ProcessOps.create(ProcessRecord.Kind.SERVE, jobWiring.processes(), stores.jobs(), blobs,
+                jobWiring.clock(), RegistrySettings.DEFAULTS, () -> runningJobs(workers), deployments::loaded);
+        resources.add(ops.registry()); // closed after the workers: the row says "draining" until they handed back
         if (jobWiring.workers() > 0) {
-            resources.add(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter, graders));
+            workers.set(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter, graders, ops));
+            resources.add(workers.get());
         }
-        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, metrics(), deployments,
+        ops.registry().start();
+        return new Wiring(new Services(files, importer, core.models(), jobs, fineTuned, apiKeys, ops, deployments,
                 accounts, credentials, deployments,
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
                         .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
@@ -265,9 +284,12 @@ final class Wiring {
      *                         weights are shared too)
      * @param evaluationFilter the policy that judges the probe answers
      * @param graders          grades reinforcement jobs' sampled answers
+     * @param ops              the process's drain (stops the workers claiming), meters and registry id (worker ids
+     *                         start with it)
      */
     private static JobWorkers startWorkers(ServerConfig config, Core core, JobWiring jobWiring, InferenceEngine engine,
-                                           Supplier<ContentFilter> evaluationFilter, Graders graders) {
+                                           Supplier<ContentFilter> evaluationFilter, Graders graders,
+                                           ProcessOps ops) {
         SafetySettings safety = config.safety();
         ModelEvaluation modelEvaluation = safety.modelEvaluation() ? new ModelEvaluation(engine, evaluationFilter,
                 ProbeSet.builtIn(), safety.maxFlaggedRate(), MODEL_EVALUATION_TIMEOUT) : null;
@@ -276,7 +298,10 @@ final class Wiring {
                 jobWiring.clock(), jobWiring.workerSettings(),
                 safety.dataEvaluation() ? LexiconClassifier.builtIn() : null, modelEvaluation,
                 UrlImageLoader.withDefaults(config.importAllowPrivate()), graders);
-        return JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT);
+        JobWorkers workers = JobWorkers.start(env, jobWiring.workers(), WORKER_STOP_TIMEOUT, ops.registry().id(),
+                ops.metrics().training());
+        ops.drain().onBegin(workers::stopClaiming); // SIGTERM: no new claims, running jobs hand back at their next step
+        return workers;
     }
 
     /** The production adapters: database, blob folder, job stores and the libtorch trainer. */
@@ -291,7 +316,7 @@ final class Wiring {
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = TorchEngine.trainer();
-            JobWiring jobs = JobWiring.of(config, stores, trainer);
+            JobWiring jobs = JobWiring.of(config, stores, new JdbiProcessStore(database), trainer);
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
         }
     }
@@ -314,14 +339,5 @@ final class Wiring {
             ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
             return new Core(files, models, resolver, new JobPaths(config.dataDir()));
         }
-    }
-
-    private static PrometheusMeterRegistry metrics() {
-        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        return registry;
     }
 }

@@ -81,7 +81,8 @@ class RolesMatrixTest {
 
     private static boolean isPublic(Row row) {
         return row.method().equals("GET")
-                && (row.route().equals("/healthz") || row.route().equals("/") || row.route().equals("/metadata/endpoints"));
+                && (row.route().equals("/healthz") || row.route().equals("/livez") || row.route().equals("/readyz")
+                || row.route().equals("/") || row.route().equals("/metadata/endpoints"));
     }
 
     private static boolean namesAnAllowedRole(String body, Row row) {

@@ -17,6 +17,7 @@ import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.InMemoryAccountKeyStore;
+import dev.whetstone.testing.InMemoryProcessStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -54,6 +55,9 @@ final class TestServer implements AutoCloseable {
     /** Short leases and a metrics event every 2 steps, so tests see the whole life of a job quickly. */
     static final WorkerSettings WORKER_SETTINGS = new WorkerSettings(Duration.ofSeconds(30), Duration.ofMillis(100),
             Duration.ofMillis(20), 2, 3);
+
+    /** Tests that close a server mid-request wait at most this long for it. */
+    static final Duration DRAIN = Duration.ofSeconds(5);
 
     final WhetstoneServer server;
     final String base;
@@ -108,7 +112,8 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
+                new InMemoryProcessStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -151,16 +156,17 @@ final class TestServer implements AutoCloseable {
                 Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false));
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
-        JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
+        JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock,
+                shared.processes());
         ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
-        return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
+        return new TestServer(WhetstoneServer.start(config, wiring, DRAIN), shared, engine);
     }
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryProcessStore processes) {}
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and

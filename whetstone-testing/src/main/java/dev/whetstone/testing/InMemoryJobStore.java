@@ -74,6 +74,20 @@ public final class InMemoryJobStore implements JobStore {
     }
 
     @Override
+    public synchronized Map<dev.whetstone.jobs.JobStatus, Integer> countByStatus() {
+        Map<dev.whetstone.jobs.JobStatus, Integer> counts = new java.util.EnumMap<>(dev.whetstone.jobs.JobStatus.class);
+        jobs.values().forEach(j -> counts.merge(j.status(), 1, Integer::sum));
+        return counts;
+    }
+
+    @Override
+    public synchronized java.util.List<FineTuningJob> leased() {
+        return jobs.values().stream().filter(j -> j.leaseOwner() != null)
+                .sorted(Comparator.comparing((FineTuningJob j) -> j.leaseExpiresAt() == null ? Long.MAX_VALUE : j.leaseExpiresAt())
+                        .thenComparing(FineTuningJob::id)).toList();
+    }
+
+    @Override
     public synchronized boolean delete(String jobId) {
         return jobs.remove(jobId) != null;
     }

@@ -341,6 +341,24 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void countByStatusCountsEachStatusPresent() {
+        store.insert(job("ftjob-a", 1, JobStatus.PENDING));
+        store.insert(job("ftjob-b", 2, JobStatus.PENDING));
+        store.insert(job("ftjob-c", 3, JobStatus.SUCCEEDED));
+        assertThat(store.countByStatus()).isEqualTo(java.util.Map.of(JobStatus.PENDING, 2, JobStatus.SUCCEEDED, 1));
+    }
+
+    @Test
+    void leasedListsHeldJobsByLeaseExpiry() {
+        store.insert(job("ftjob-free", 1, JobStatus.PENDING));
+        store.insert(job("ftjob-late", 2, JobStatus.RUNNING).toBuilder().lease("w1", 9_000L).build());
+        store.insert(job("ftjob-soon", 3, JobStatus.RUNNING).toBuilder().lease("w2", 5_000L).build());
+        assertThat(store.leased()).extracting(FineTuningJob::id, FineTuningJob::leaseOwner)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("ftjob-soon", "w2"),
+                        org.assertj.core.groups.Tuple.tuple("ftjob-late", "w1"));
+    }
+
+    @Test
     void deleteRemovesTheJobOnce() {
         store.insert(job("ftjob-a", 1, JobStatus.SUCCEEDED));
         assertThat(store.delete("ftjob-a")).isTrue();

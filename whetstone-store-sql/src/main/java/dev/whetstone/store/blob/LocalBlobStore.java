@@ -71,6 +71,16 @@ public final class LocalBlobStore implements BlobStore {
         return isBlob(path) && Files.deleteIfExists(path);
     }
 
+    /** Both folders must still exist and be writable: a lost mount or a full re-permissioning is not ready. */
+    @Override
+    public void checkReachable() throws IOException {
+        for (Path folder : new Path[] {objects, tmp}) {
+            if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
+                throw new IOException("the blob folder " + folder.getFileName() + " is missing or not writable");
+            }
+        }
+    }
+
     /** Deletes every temp file. Only at start-up: a write in progress would lose its temp file. */
     @Override
     public void cleanUpIncomplete() throws IOException {

@@ -175,6 +175,23 @@ public final class JdbiJobStore implements JobStore {
         return jdbi.withHandle(h -> h.createQuery(COUNT_ACTIVE).mapTo(Integer.class).one());
     }
 
+    @Override
+    public Map<JobStatus, Integer> countByStatus() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, COUNT(*) AS n FROM jobs GROUP BY status")
+                .reduceRows(new java.util.EnumMap<>(JobStatus.class), (map, row) -> {
+                    map.put(JobStatus.fromWire(row.getColumn("status", String.class)), row.getColumn("n", Integer.class));
+                    return map;
+                }));
+    }
+
+    private static final String LEASED = "SELECT " + COLUMNS + " FROM jobs WHERE lease_owner IS NOT NULL "
+            + "ORDER BY lease_expires_at, id";
+
+    @Override
+    public List<FineTuningJob> leased() {
+        return jdbi.withHandle(h -> h.createQuery(LEASED).map(FineTuningJobMapper.INSTANCE).list());
+    }
+
     /** The job's events, metrics rows and checkpoints go with it (foreign keys with ON DELETE CASCADE). */
     private static final String DELETE = "DELETE FROM jobs WHERE id = :id";
 

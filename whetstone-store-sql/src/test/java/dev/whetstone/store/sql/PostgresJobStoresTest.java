@@ -78,6 +78,16 @@ class PostgresJobStoresTest {
     }
 
     @Nested
+    class Processes extends dev.whetstone.testing.ProcessStoreContract {
+        @Override
+        protected dev.whetstone.store.ProcessStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            database.jdbi().useHandle(h -> h.execute("DELETE FROM processes"));
+            return new JdbiProcessStore(database);
+        }
+    }
+
+    @Nested
     class AccountKeys extends dev.whetstone.testing.AccountKeyStoreContract {
         @Override
         protected dev.whetstone.store.AccountKeyStore emptyStore() {

@@ -40,6 +40,8 @@ final class SchemaChecks {
         TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));
         TABLES.put("rai_blocklist_items", List.of("account", "blocklist", "name", "pattern", "is_regex", "created_at",
                 "updated_at", "etag"));
+        TABLES.put("processes", List.of("id", "kind", "host", "pid", "version", "started_at", "heartbeat_at", "state",
+                "jobs", "deployments"));
     }
 
     private SchemaChecks() {}

@@ -72,6 +72,15 @@ class SqliteJobStoresTest {
     }
 
     @Nested
+    class Processes extends dev.whetstone.testing.ProcessStoreContract {
+        @Override
+        protected dev.whetstone.store.ProcessStore emptyStore() {
+            database.jdbi().useHandle(h -> h.execute("DELETE FROM processes"));
+            return new JdbiProcessStore(database);
+        }
+    }
+
+    @Nested
     class AccountKeys extends dev.whetstone.testing.AccountKeyStoreContract {
         @Override
         protected dev.whetstone.store.AccountKeyStore emptyStore() {

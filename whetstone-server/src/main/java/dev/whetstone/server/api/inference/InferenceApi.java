@@ -43,8 +43,23 @@ public final class InferenceApi {
     private final Clock clock;
     private final InferenceApiOptions options;
     private final Responder responder;
+    private final java.util.function.BooleanSupplier draining;
+
+    /** The deployment a chat or completion request was answered by (for the metrics), once it was found. */
+    public static final String DEPLOYMENT_ATTRIBUTE = "whetstone.deployment";
+    /** The completion tokens a request generated (for the metrics). */
+    public static final String GENERATED_TOKENS_ATTRIBUTE = "whetstone.generatedTokens";
+    static final String DRAINING_MESSAGE = "This replica is shutting down and accepts no new chat or completion "
+            + "requests; send the request again (to another replica).";
 
     public InferenceApi(DeploymentLookup deployments, SafetyService safety, Clock clock, InferenceApiOptions options) {
+        this(deployments, safety, clock, options, () -> false);
+    }
+
+    /** @param draining true once the process drains: new requests get 503, those in flight (streams too) finish */
+    public InferenceApi(DeploymentLookup deployments, SafetyService safety, Clock clock, InferenceApiOptions options,
+                        java.util.function.BooleanSupplier draining) {
+        this.draining = draining;
         this.deployments = deployments;
         this.safety = safety;
         this.clock = clock;
@@ -88,12 +103,26 @@ public final class InferenceApi {
 
     private record Target(BodyFields fields, LiveDeployment deployment) {}
 
+    /** {@code chat/completions} or {@code completions} for a route template of this API, else null. */
+    public static String endpointOf(String route) {
+        if (route == null) return null;
+        if (route.endsWith("/chat/completions")) return "chat/completions";
+        if (route.endsWith("/completions")) return "completions";
+        return null;
+    }
+
     private Target target(Call call) {
+        if (draining.getAsBoolean()) {
+            call.ctx().header("x-should-retry", "true");
+            throw new ApiException(ErrorCode.SERVICE_UNAVAILABLE, DRAINING_MESSAGE);
+        }
         boolean inPath = call.surface() == DEPLOYMENT;
         if (inPath) ApiVersions.requireWellFormed(call.apiVersion());
         ObjectNode body = call.jsonBody();
         String name = inPath ? call.path("deployment") : model(body);
-        return new Target(new BodyFields(body), live(name));
+        LiveDeployment live = live(name);
+        call.ctx().attribute(DEPLOYMENT_ATTRIBUTE, live.name());
+        return new Target(new BodyFields(body), live);
     }
 
     private static String model(ObjectNode body) {

@@ -41,6 +41,7 @@ final class Responder {
         call.ctx().header("x-ratelimit-remaining-tokens", Long.toString(quota.remainingTokens()));
         call.ctx().header("x-ratelimit-remaining-requests", Long.toString(quota.remainingRequests()));
         int used = 0;
+        List<ChoiceState> states = null;
         try {
             GenerationBatch batch;
             try {
@@ -48,10 +49,14 @@ final class Responder {
             } catch (InferenceException e) {
                 throw EngineErrors.toApi(e, plan.promptParam(), call.ctx());
             }
-            List<ChoiceState> states = plan.newStates(filter);
+            states = plan.newStates(filter);
             used = plan.stream() ? stream(call, batch, plan, shape, states) : whole(call, batch, plan, shape, states);
         } finally {
             deployment.quota().settle(plan.estimate(), used);
+            if (states != null) {
+                call.ctx().attribute(InferenceApi.GENERATED_TOKENS_ATTRIBUTE,
+                        states.stream().mapToInt(ChoiceState::completionTokens).sum());
+            }
         }
     }
 
