@@ -38,7 +38,7 @@ public record S3Location(String bucket, String prefix) {
         int slash = rest.indexOf('/');
         String bucket = slash < 0 ? rest : rest.substring(0, slash);
         String prefix = slash < 0 ? "" : rest.substring(slash + 1);
-        if (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
+        if (prefix.length() > 1 && prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
         try {
             return new S3Location(bucket, prefix);
         } catch (IllegalArgumentException e) {
