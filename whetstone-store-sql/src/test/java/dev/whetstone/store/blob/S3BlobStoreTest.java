@@ -13,10 +13,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -139,6 +142,28 @@ class S3BlobStoreTest extends BlobStoreContract {
                 .hasMessageContaining("Committing blob 'files/in-flight'");
         assertThat(store.open("files/in-flight")).isEmpty();
         crashed.close();
+    }
+
+    /** A real crash: a child JVM, configured by the AWS variables alone, uploads a part and halts. */
+    @Test
+    void aWriterKilledMidUploadLeavesNothingVisibleAndALaterStartAbortsItsUpload() throws Exception {
+        ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AbandonedS3Write.class.getName(),
+                server.endpoint().toString(), bucket, "files/file-crash").redirectErrorStream(true);
+        child.environment().putAll(server.environment());
+        Process process = child.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(AbandonedS3Write.EXIT_CODE);
+
+        assertThat(server.uploads(bucket)).singleElement()
+                .satisfies(u -> assertThat(u.key()).isEqualTo("whetstone/files/file-crash"));
+        assertThat(store.open("files/file-crash")).isEmpty();
+        assertThat(store.size("files/file-crash")).isEmpty();
+
+        store.cleanUpIncomplete();
+        assertThat(server.uploads(bucket)).isEmpty();
+        assertThat(server.keys(bucket)).isEmpty();
     }
 
     @Test
