@@ -290,7 +290,13 @@ final class Wiring {
             if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
             List<AutoCloseable> resources = new ArrayList<>();
             BlobStore blobs = blobStore(config, resources);
-            Database database = Database.open(config.effectiveDbUrl());
+            Database database;
+            try {
+                database = Database.open(config.effectiveDbUrl());
+            } catch (Exception e) {
+                for (AutoCloseable opened : resources) opened.close();
+                throw e;
+            }
             resources.add(database);
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
