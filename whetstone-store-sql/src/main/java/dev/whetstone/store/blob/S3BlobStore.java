@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -79,14 +78,14 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
                 .region(region(settings))
-                .credentialsProvider(settings.credentials() != null ? settings.credentials()
-                        : DefaultCredentialsProvider.builder().build())
                 .forcePathStyle(settings.pathStyle())
                 // We send Content-MD5 ourselves (S3BlobWriter): every S3-compatible server checks it, while the
                 // SDK's default trailing CRC needs aws-chunked uploads that older MinIO, Ceph and s3proxy refuse.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (settings.endpoint() != null) builder.endpointOverride(settings.endpoint());
+        // without credentials of its own, the client uses (and closes) the SDK's default chain
+        if (settings.credentials() != null) builder.credentialsProvider(settings.credentials());
         adjust.accept(builder);
         S3Client s3 = builder.build();
         S3BlobStore store = new S3BlobStore(s3, settings, clock);
