@@ -149,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 access(),
                 new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
-                safety.settings(), management());
+                safety.settings(), management(), storage.s3OrNull(this));
     }
 
     private AccessOptions access() {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code whetstone serve} or {@code whetstone worker} in a child JVM on this test's classpath, so it can be killed
@@ -31,11 +32,16 @@ final class ChildService implements AutoCloseable {
 
     /** {@code serve} on a free port with a short worker lease; returns once it answers HTTP. */
     static ChildService serve(Path data, Duration lease, String... extra) throws Exception {
+        return serve(data, lease, Map.of(), extra);
+    }
+
+    /** {@code serve} as above with these environment variables added (WHETSTONE_*, AWS_*). */
+    static ChildService serve(Path data, Duration lease, Map<String, String> environment, String... extra) throws Exception {
         int port = freePort();
         List<String> args = new ArrayList<>(List.of("serve", "--data", data.toString(), "--port", String.valueOf(port),
                 "--api-key", KEY, "--worker-lease-seconds", String.valueOf(lease.toSeconds())));
         args.addAll(List.of(extra));
-        ChildService child = start(data, port, args);
+        ChildService child = start(data, port, args, environment);
         child.awaitHttp(Duration.ofSeconds(90));
         return child;
     }
@@ -43,19 +49,20 @@ final class ChildService implements AutoCloseable {
     /** {@code worker} with a short lease; returns at once (it has no HTTP to wait for). */
     static ChildService worker(Path data, Duration lease) throws Exception {
         return start(data, -1, List.of("worker", "--data", data.toString(), "--worker-lease-seconds",
-                String.valueOf(lease.toSeconds())));
+                String.valueOf(lease.toSeconds())), Map.of());
     }
 
     /** {@code worker} with its ops listener on a free port ({@link #port}); returns once {@code /livez} answers. */
     static ChildService workerWithMetrics(Path data, Duration lease) throws Exception {
         int port = freePort();
         ChildService child = start(data, port, List.of("worker", "--data", data.toString(), "--worker-lease-seconds",
-                String.valueOf(lease.toSeconds()), "--metrics-port", String.valueOf(port)));
+                String.valueOf(lease.toSeconds()), "--metrics-port", String.valueOf(port)), Map.of());
         child.awaitPath("/livez", Duration.ofSeconds(90), null);
         return child;
     }
 
-    private static ChildService start(Path data, int port, List<String> args) throws IOException {
+    /** Any whetstone command in a child JVM, not waited for (tests of start-up failures wait for its exit). */
+    static ChildService start(Path data, int port, List<String> args, Map<String, String> environment) throws IOException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
                 "-cp", System.getProperty("java.class.path"), WhetstoneCli.class.getName()));
@@ -63,6 +70,7 @@ final class ChildService implements AutoCloseable {
         Path log = Files.createTempFile(data.getParent(), args.getFirst() + "-", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE"); // as the launcher sets it (DESIGN.md 4b)
+        pb.environment().putAll(environment);
         return new ChildService(pb.start(), log, port);
     }
 

@@ -7,6 +7,9 @@ import dev.whetstone.safety.GuardFormat;
 import dev.whetstone.safety.SafetySettings;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.ServingOptions;
+import dev.whetstone.store.blob.S3Location;
+import dev.whetstone.store.blob.S3Settings;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +108,53 @@ class CommandLineParsingTest {
         assertThat(config.effectiveDbUrl()).isEqualTo("jdbc:postgresql://db/whetstone");
         assertThat(config.effectiveModelsDir()).isEqualTo(dir.resolve("m"));
         assertThat(config.workers()).isEqualTo(2);
+    }
+
+    @Test
+    void blobsStayInTheDataFolderUnlessAnS3StoreIsNamed() {
+        assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString()).config().s3()).isNull();
+        assertThat(parse(WorkerCommand.class, "worker", "--data", dir.toString()).config().s3()).isNull();
+    }
+
+    @Test
+    void serveAndWorkerTakeTheS3StoreEndpointAndAddressing() {
+        for (String command : new String[] {"serve", "worker"}) {
+            Object parsed = parse(Object.class, command, "--data", dir.toString(), "--blob-store", "s3://whetstone-blobs/prod/eu",
+                    "--s3-endpoint", "http://minio.internal:9000", "--s3-path-style", "--s3-incomplete-upload-hours", "6");
+            S3Settings s3 = parsed instanceof ServeCommand serve ? serve.config().s3() : ((WorkerCommand) parsed).config().s3();
+            assertThat(s3.location()).isEqualTo(new S3Location("whetstone-blobs", "prod/eu"));
+            assertThat(s3.endpoint()).isEqualTo(URI.create("http://minio.internal:9000"));
+            assertThat(s3.pathStyle()).isTrue();
+            assertThat(s3.incompleteUploadAge()).isEqualTo(Duration.ofHours(6));
+            assertThat(s3.region()).as("from the AWS environment, at start").isNull();
+            assertThat(s3.credentials()).as("from the AWS environment, at start").isNull();
+        }
+        S3Settings aws = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--blob-store", "s3://b-1/").config().s3();
+        assertThat(aws.location()).isEqualTo(new S3Location("b-1", ""));
+        assertThat(aws.endpoint()).isNull();
+        assertThat(aws.pathStyle()).isFalse();
+        assertThat(aws.incompleteUploadAge()).isEqualTo(S3Settings.DEFAULT_INCOMPLETE_UPLOAD_AGE);
+        assertThat(aws.partSize()).isEqualTo(S3Settings.DEFAULT_PART_SIZE);
+    }
+
+    @Test
+    void badBlobStoreValuesAreUsageErrorsSayingWhatIsWrong() {
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--blob-store", "/mnt/blobs").config())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--blob-store expects s3://BUCKET[/PREFIX], got '/mnt/blobs'");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--blob-store", "s3://My_Bucket").config())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--blob-store 's3://My_Bucket': 'My_Bucket' is not a valid S3 bucket name");
+        assertThatThrownBy(() -> parse(WorkerCommand.class, "worker", "--blob-store", "s3://ok-bucket/a//b").config())
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("the key prefix 'a//b' is not valid");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--blob-store", "s3://ok-bucket",
+                "--s3-endpoint", "minio:9000").config())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--s3-endpoint expects an http:// or https:// URL with a host, got 'minio:9000'");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--s3-endpoint", "http://minio:9000").config())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessage("--s3-endpoint needs --blob-store s3://BUCKET[/PREFIX]");
+        assertThat(WhetstoneCli.run("serve", "--data", dir.toString(), "--blob-store", "s3://x")).isEqualTo(2);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.whetstone.server;
 
 import dev.whetstone.safety.SafetySettings;
+import dev.whetstone.store.blob.S3Settings;
 import dev.whetstone.worker.WorkerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +24,8 @@ import java.util.Set;
  * @param serving    batch, queue and time-out of the inference engine
  * @param safety     default classifiers and whether jobs evaluate their data and model (docs/safety.md)
  * @param management HTTPS, and the subscription and tenant of the Resource Manager sign-in (docs/deployments.md)
+ * @param s3         the S3-compatible store that holds the blobs (uploaded files); null means the local folder
+ *                   {@code <data>/blobs}, which only this process can use (docs/operations.md, "S3")
  */
 public record ServerConfig(
         String host,
@@ -42,7 +45,8 @@ public record ServerConfig(
         AccessOptions access,
         ServingOptions serving,
         SafetySettings safety,
-        ManagementOptions management) {
+        ManagementOptions management,
+        S3Settings s3) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -59,6 +63,17 @@ public record ServerConfig(
         if (workerLease.toMillis() < 1000) {
             throw new IllegalArgumentException("the worker lease must be at least 1 second, got " + workerLease);
         }
+    }
+
+    /** The configuration with blobs in the data folder. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
+                        Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
+                        Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
+                        Duration workerLease, AccessOptions access, ServingOptions serving, SafetySettings safety,
+                        ManagementOptions management) {
+        this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety,
+                management, null);
     }
 
     /** The configuration with the default management options: plain HTTP only. */
@@ -105,39 +120,46 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management, s3);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management, s3);
     }
 
     public ServerConfig withServing(ServingOptions newServing) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management, s3);
     }
 
     public ServerConfig withSafety(SafetySettings newSafety) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                newSafety, management);
+                newSafety, management, s3);
     }
 
     public ServerConfig withManagement(ManagementOptions newManagement) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                safety, newManagement);
+                safety, newManagement, s3);
+    }
+
+    /** This configuration with blobs in {@code newS3}, or in the data folder when null. */
+    public ServerConfig withS3(S3Settings newS3) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, management, newS3);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

@@ -25,6 +25,7 @@ import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
+import dev.whetstone.store.blob.S3BlobStore;
 import dev.whetstone.store.sql.Database;
 import dev.whetstone.store.sql.JdbiCheckpointStore;
 import dev.whetstone.store.sql.JdbiAccountKeyStore;
@@ -56,6 +57,7 @@ import dev.whetstone.engine.Trainer;
 import dev.whetstone.engine.torch.TorchEngine;
 import dev.whetstone.server.api.ModelExportApi;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +102,7 @@ final class Wiring {
         return java.util.Optional.ofNullable(generatedKey).filter(k -> k.generatedKey() != null);
     }
 
-    /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder. */
+    /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder or an S3-compatible bucket. */
     static Wiring production(ServerConfig config, InferenceEngineFactory engines) throws Exception {
         Adapters adapters = Adapters.open(config);
         ApiKeys.Resolved keys = ApiKeys.resolve(config);
@@ -311,13 +313,33 @@ final class Wiring {
             Files.createDirectories(config.dataDir());
             TorchEngine.useNativeCache(config.dataDir().resolve("cache"));
             if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
-            Database database = Database.open(config.effectiveDbUrl());
-            BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
+            List<AutoCloseable> resources = new ArrayList<>();
+            BlobStore blobs = blobStore(config, resources);
+            Database database;
+            try {
+                database = Database.open(config.effectiveDbUrl());
+            } catch (Exception e) {
+                for (AutoCloseable opened : resources) opened.close();
+                throw e;
+            }
+            resources.add(database);
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = TorchEngine.trainer();
             JobWiring jobs = JobWiring.of(config, stores, new JdbiProcessStore(database), trainer);
-            return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
+            return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.copyOf(resources));
+        }
+
+        /**
+         * The S3-compatible store when configured (shared by every process of a cluster), else the local folder.
+         * Opening S3 checks the bucket and credentials, so a wrong one stops the start with one line.
+         */
+        private static BlobStore blobStore(ServerConfig config, List<AutoCloseable> resources) throws IOException {
+            if (config.s3() == null) return LocalBlobStore.open(config.dataDir().resolve("blobs"));
+            S3BlobStore s3 = S3BlobStore.open(config.s3());
+            resources.add(s3);
+            LoggerFactory.getLogger(Wiring.class).info("Blobs are kept in {}", config.s3().location());
+            return s3;
         }
     }
 

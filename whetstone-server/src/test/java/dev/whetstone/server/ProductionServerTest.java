@@ -33,7 +33,12 @@ class ProductionServerTest {
     @TempDir Path data;
 
     ServerConfig config(String dbUrl) {
-        return new ServerConfig("127.0.0.1", 0, data, dbUrl, null, Set.of(KEY), Map.of("gpt-35-turbo-0613", "tiny-chat"),
+        return configIn(data, dbUrl);
+    }
+
+    /** The production configuration over {@code folder} (S3ServerTest adds an S3 blob store to it). */
+    static ServerConfig configIn(Path folder, String dbUrl) {
+        return new ServerConfig("127.0.0.1", 0, folder, dbUrl, null, Set.of(KEY), Map.of("gpt-35-turbo-0613", "tiny-chat"),
                 ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), true);
     }
 
