@@ -17,6 +17,7 @@ import dev.whetstone.worker.WorkerSettings;
 import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.InMemoryAccountKeyStore;
+import dev.whetstone.testing.InMemoryAccountStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -108,7 +109,8 @@ final class TestServer implements AutoCloseable {
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
+                new InMemoryAccountStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -152,7 +154,8 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
-        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock,
+                shared.accounts());
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring), shared, engine);
@@ -160,7 +163,7 @@ final class TestServer implements AutoCloseable {
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryAccountStore accounts) {}
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and
