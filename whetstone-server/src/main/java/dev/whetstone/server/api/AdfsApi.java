@@ -14,14 +14,20 @@ import java.util.List;
 /**
  * An ADFS-style authority for {@code az login --service-principal -u <client id> -p <key> --tenant adfs}, with the
  * service registered as a custom cloud whose active directory endpoint is {@code https://…/adfs}
- * (docs/deployments.md, "The Azure CLI"). The CLI's MSAL reads {@code /adfs/.well-known/openid-configuration}, then
+ * (docs/deployments.md, "The Azure CLI"). The CLI resolves the tenant name at
+ * {@code /adfs/adfs/.well-known/openid-configuration}; its MSAL reads {@code /adfs/.well-known/openid-configuration}, then
  * sends the OAuth 2.0 client-credentials grant to its {@code token_endpoint}; the client secret is a key of the
  * service (an API key, or an account's key1/key2) and the token carries that key's role (KeyTokens). The client id
- * is required by the protocol but not checked: the key alone authenticates. All three routes are public (the token
+ * is required by the protocol but not checked: the key alone authenticates. All four routes are public (the token
  * endpoint checks its own secret).
  */
 public final class AdfsApi {
     static final String DISCOVERY = "/adfs/.well-known/openid-configuration";
+    /**
+     * {@code az login --tenant adfs} resolves a tenant that is not a GUID at {@code {authority}/{tenant}/…} before
+     * signing in, and takes the tenant from the issuer's path: for {@code adfs}, the same document answers.
+     */
+    static final String TENANT_DISCOVERY = "/adfs/adfs/.well-known/openid-configuration";
     static final String TOKEN = "/adfs/oauth2/token";
     static final String AUTHORIZE = "/adfs/oauth2/authorize";
 
@@ -34,12 +40,13 @@ public final class AdfsApi {
     /** The routes that need no credential. */
     public static boolean isPublic(Context ctx) {
         String path = ctx.path().replaceAll("/{2,}", "/");
-        return path.equals(DISCOVERY) || path.equals(TOKEN) || path.equals(AUTHORIZE);
+        return path.equals(DISCOVERY) || path.equals(TENANT_DISCOVERY) || path.equals(TOKEN) || path.equals(AUTHORIZE);
     }
 
     public void register(Routes routes) {
         List<Surface> root = DeploymentsApi.ARM;
         routes.add(HandlerType.GET, DISCOVERY, this::discovery, root);
+        routes.add(HandlerType.GET, TENANT_DISCOVERY, this::discovery, root);
         routes.add(HandlerType.POST, TOKEN, this::token, root);
         routes.add(HandlerType.GET, AUTHORIZE, this::authorize, root);
     }
