@@ -156,6 +156,23 @@ class AzureCliTest {
             assertThat(created.path("name").asText()).isEqualTo("sp-bot");
             cli.ok(args(List.of("cognitiveservices", "account", "deployment", "delete"), account,
                     List.of("--deployment-name", "sp-bot")));
+
+            // The how-to's cross-resource body (az 2.45 has no --model-source flag; az rest sends it with the token)
+            // into a second account, from the account that owns the model; then from one that does not exist.
+            String target = arm + "subscriptions/" + ManagementOptions.DEFAULT_SUBSCRIPTION + "/resourceGroups/serving"
+                    + "/providers/Microsoft.CognitiveServices/accounts/serving/deployments/cross-bot?api-version=2023-05-01";
+            String source = "/subscriptions/" + ManagementOptions.DEFAULT_SUBSCRIPTION + "/resourceGroups/whetstone"
+                    + "/providers/Microsoft.CognitiveServices/accounts/whetstone";
+            String body = "{\"sku\":{\"name\":\"standard\",\"capacity\":1},\"properties\":{\"model\":{\"format\":"
+                    + "\"OpenAI\",\"name\":\"tiny-chat\",\"version\":\"1\",\"source\":\"%s\"}}}";
+            JsonNode cross = Json.MAPPER.readTree(cli.ok("rest", "--method", "put", "--url", target, "--body",
+                    body.formatted(source)));
+            assertThat(cross.at("/properties/model/source").asText()).isEqualTo(source);
+            Result ghost = cli.run(List.of("rest", "--method", "put", "--url", target, "--body",
+                    body.formatted(source.replace("accounts/whetstone", "accounts/ghost"))));
+            assertThat(ghost.exit()).isNotZero();
+            assertThat(ghost.err()).contains("ResourceNotFound").contains("accounts/ghost' under resource group "
+                    + "'whetstone' was not found");
         }
     }
 
