@@ -80,6 +80,15 @@ public final class Accounts {
     public String jobOwner(String jobId) { return store.jobOwner(jobId).orElse(defaultAccount); }
 
     /**
+     * Whether {@code account} deploys the job's model without naming a source: the job is the account's own, or the
+     * default account's (which every account deploys, as before accounts were namespaces).
+     */
+    public boolean ownsOrShares(String account, String jobId) {
+        String owner = jobOwner(jobId);
+        return owner.equals(account) || owner.equals(defaultAccount);
+    }
+
+    /**
      * Whether {@code target} may deploy the model. A base model belongs to every account. A fine-tuned model (or
      * checkpoint) belongs to its job's account: without {@code source} it deploys to that account, and — as before
      * accounts were namespaces — a model of the default account deploys to any; with {@code source} the caller must
@@ -91,7 +100,7 @@ public final class Accounts {
     void requireDeployable(String target, Deployment.ModelRef model, Optional<String> ownerJob, AccountScope caller) {
         String owner = ownerJob.map(this::jobOwner).orElse(null);
         if (model.source() == null) {
-            if (owner == null || owner.equals(target) || owner.equals(defaultAccount)) return;
+            if (ownerJob.isEmpty() || ownsOrShares(target, ownerJob.get())) return;
             String where = caller.mayRead(owner) ? " ('" + store.find(owner).map(Accounts::armId).orElse(owner) + "')" : "";
             throw ApiException.invalid("properties.model.source", "The model '" + model.name() + "' belongs to "
                     + "another account than '" + target + "'" + (where.isEmpty() ? "" : ", '" + owner + "'")

@@ -105,7 +105,8 @@ final class HttpApp {
             new AccountsApi(services.namespaces(), config.management().subscription(), config.management().tenant())
                     .register(routes);
             new RaiApi(services.safety()).register(routes);
-            new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
+            new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts(),
+                    services.namespaces()).register(routes);
             new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions()).register(routes);
         });
     }

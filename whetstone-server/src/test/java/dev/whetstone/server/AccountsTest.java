@@ -135,10 +135,22 @@ class AccountsTest {
                         + "invalid. If access was recently granted, please refresh your credentials.");
         assertThat(admin.send("GET", SERVING + "/deployments/" + cross + "?" + V, null).statusCode()).isEqualTo(404);
 
-        // the owning account as source: deployed, and it answers
+        // the account model listings follow ownership: the owner lists it, another account does not
+        assertThat(json(admin.send("GET", TRAINING + "/models?" + V, null)).get("value"))
+                .extracting(m -> m.get("name").asText()).contains(model, "tiny-chat");
+        assertThat(json(admin.send("GET", SERVING + "/models?" + V, null)).get("value"))
+                .extracting(m -> m.get("name").asText()).doesNotContain(model).contains("tiny-chat");
+
+        // the owning account as source: deployed
         HttpResponse<String> put = admin.send("PUT", SERVING + "/deployments/" + cross + "?" + V, withSource(model, TRAINING));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         assertThat(json(put).at("/properties/model/source").asText()).isEqualTo(TRAINING);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> json(admin.send("GET",
+                SERVING + "/deployments/" + cross + "?" + V, null)).at("/properties/provisioningState").asText()
+                .equals("Succeeded"));
+        HttpResponse<String> chat = ts.post("/openai/deployments/" + cross + "/chat/completions?api-version=2024-10-21",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":2}");
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         // the owning account itself deploys it without source
         assertThat(admin.send("PUT", TRAINING + "/deployments/home-bot?" + V, howToBody(model)).statusCode()).isEqualTo(201);
         // base models belong to every account
