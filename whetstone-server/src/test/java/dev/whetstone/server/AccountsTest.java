@@ -158,6 +158,43 @@ class AccountsTest {
                 .isEqualTo(201);
     }
 
+    @Test
+    void theSignInEndpointsExchangeAnAccountKeyForATokenOfThatAccount() throws Exception {
+        String key1 = json(admin.send("POST", TRAINING + "/listKeys?" + V, null)).get("key1").asText();
+        HttpResponse<String> adfs = ts.send(HttpRequest.newBuilder(URI.create(ts.base + "/adfs/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=ci-bot&client_secret="
+                        + key1 + "&scope=https%3A%2F%2Fexample.test%2F.default")).build());
+        assertThat(adfs.statusCode()).as(adfs.body()).isEqualTo(200);
+        String token = json(adfs).get("access_token").asText();
+        AccessTokens.Verified verified = AccessTokens.forDataDir(dir, Clock.systemUTC()).verifyAll(token);
+        assertThat(verified.account()).isEqualTo("training");
+        assertThat(verified.role()).isEqualTo(Role.OPENAI_CONTRIBUTOR);
+        ArmClient training = new ArmClient(ts.base, token);
+        assertThat(training.send("GET", TRAINING + "/deployments?" + V, null).statusCode()).isEqualTo(200);
+        assertError(training.send("GET", SERVING + "/deployments?" + V, null), 403, "AuthorizationFailed",
+                "over scope '" + SERVING + "'");
+
+        HttpResponse<String> msi = ts.send(HttpRequest.newBuilder(URI.create(ts.base
+                + "/msi/token?resource=https://example.test/&api-version=2017-09-01")).header("secret", key1).GET().build());
+        assertThat(msi.statusCode()).as(msi.body()).isEqualTo(200);
+        assertThat(AccessTokens.forDataDir(dir, Clock.systemUTC()).verifyAll(json(msi).get("access_token").asText())
+                .account()).isEqualTo("training");
+
+        HttpResponse<String> wrong = ts.send(HttpRequest.newBuilder(URI.create(ts.base + "/adfs/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=ci-bot"
+                        + "&client_secret=nope&scope=x%2F.default")).build());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(json(wrong).get("error_description").asText())
+                .isEqualTo("The client_secret is not an API key or account key of this service.");
+        assertThat(json(wrong).at("/error/code").asText()).isEqualTo("unauthorized");
+        HttpResponse<String> password = ts.send(HttpRequest.newBuilder(URI.create(ts.base + "/adfs/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&username=a&password=b")).build());
+        assertError(password, 400, "invalidPayload", "grant_type 'password' is not supported");
+    }
+
     /** Uploads with the service key, then creates the job with the account's key1: the account owns the model. */
     private String fineTuneWithKeyOf(String account) throws Exception {
         String path = "/subscriptions/" + SUB_A + "/resourceGroups/training-rg/providers/Microsoft.CognitiveServices"
