@@ -85,6 +85,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "The only account names deployments may use (comma-separated); default: any, created on first use.")
     List<String> accounts;
 
+    @Option(names = "--default-account", defaultValue = "${env:WHETSTONE_DEFAULT_ACCOUNT}",
+            description = "The account that owns what keys and tokens of no particular account fine-tune (default: whetstone, "
+                    + "or the alphabetically first of --accounts when they leave it out).")
+    String defaultAccount;
+
     @Option(names = "--inference-max-batch", defaultValue = "${env:WHETSTONE_INFERENCE_MAX_BATCH:-8}",
             description = "Sequences decoded together per loaded base model (default ${DEFAULT-VALUE}).")
     int inferenceMaxBatch;
@@ -185,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
         try {
             DeploymentLifecycle lifecycle = new DeploymentLifecycle(seconds(developerTierHours * 3600, "--developer-tier-hours"),
                     seconds(deploymentIdleDays * 86400, "--deployment-idle-days"), DeploymentLifecycle.AZURE.sweepEvery());
-            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId, lifecycle);
+            return new ManagementOptions(tlsPort, tlsCert, tlsKey, subscriptionId, tenantId, lifecycle, defaultAccount);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }

@@ -30,6 +30,12 @@ final class TokenCommand implements Callable<Integer> {
                     + "docs/security.md) or inference (only chat/completions and completions); default ${DEFAULT-VALUE}.")
     String role;
 
+    @Option(names = "--account", defaultValue = "${env:WHETSTONE_ACCOUNT}",
+            description = "Limit the token to this account: other accounts' Resource Manager paths answer 403, and a "
+                    + "deploy can name only it as properties.model.source (docs/security.md, \"Accounts\"); default: "
+                    + "every account.")
+    String account;
+
     @Option(names = "--expires", defaultValue = "1h", description = "Lifetime: N followed by s, m, h or d (default ${DEFAULT-VALUE}).")
     String expires;
 
@@ -42,8 +48,13 @@ final class TokenCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--role: " + e.getMessage());
         }
         Duration ttl = lifetime(expires);
-        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(r, ttl);
-        System.out.println("Bearer token (role " + r.wireName() + ", expires " + Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        if (account != null && !new dev.whetstone.deployments.AccountNames(java.util.Set.of()).allows(account)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--account '" + account
+                    + "' is not an account name: 2 to 64 characters matching ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$");
+        }
+        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(r, ttl, null, null, account);
+        System.out.println("Bearer token (role " + r.wireName() + (account == null ? "" : ", account " + account)
+                + ", expires " + Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + ") for the service using " + data.toAbsolutePath().normalize() + ":");
         System.out.println(token);
         return 0;

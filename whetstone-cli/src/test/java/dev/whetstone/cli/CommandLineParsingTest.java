@@ -61,6 +61,38 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void theDefaultAccountIsWhetstoneUnlessTheAllowedAccountsOrTheOptionSayOtherwise() {
+        ServerConfig plain = parse(ServeCommand.class, "serve", "--data", dir.toString()).config();
+        assertThat(plain.management().defaultAccount(plain.access().accounts())).isEqualTo("whetstone");
+        ServerConfig listed = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--accounts", "team-b,team-a")
+                .config();
+        assertThat(listed.management().defaultAccount(listed.access().accounts())).isEqualTo("team-a");
+        ServerConfig chosen = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--accounts", "team-b,team-a",
+                "--default-account", "team-b").config();
+        assertThat(chosen.management().defaultAccount(chosen.access().accounts())).isEqualTo("team-b");
+    }
+
+    @Test
+    void aTokenLimitedToOneAccountCarriesIt() throws Exception {
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = WhetstoneCli.run("token", "--data", dir.toString(), "--role", "contributor", "--account", "team-a");
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(exit).isZero();
+        String[] lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip().split("\n");
+        var verified = dev.whetstone.server.auth.AccessTokens.forDataDir(dir, java.time.Clock.systemUTC())
+                .verifyAll(lines[lines.length - 1].strip());
+        assertThat(verified.account()).isEqualTo("team-a");
+        assertThat(verified.role().wireName()).isEqualTo("contributor");
+        assertThat(WhetstoneCli.run("token", "--data", dir.toString(), "--account", "x")).isEqualTo(2);
+    }
+
+    @Test
     void serveTakesTheInferenceBatchQueueAndTimeOut() {
         ServerConfig defaults = parse(ServeCommand.class, "serve", "--data", dir.toString()).config();
         assertThat(defaults.serving()).isEqualTo(ServingOptions.DEFAULTS);

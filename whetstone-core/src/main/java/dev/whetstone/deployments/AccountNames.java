@@ -37,5 +37,11 @@ public final class AccountNames {
         return account;
     }
 
+    /** Whether {@link #require} accepts the name. */
+    public boolean allows(String account) { return valid(account) && (allowed.isEmpty() || allowed.contains(account)); }
+
+    /** The names the operator allows, empty when any valid name is served. */
+    public java.util.Set<String> allowed() { return allowed; }
+
     static boolean valid(String account) { return account != null && NAME.matcher(account).matches(); }
 }

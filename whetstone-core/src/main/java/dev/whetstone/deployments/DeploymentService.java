@@ -41,6 +41,7 @@ public final class DeploymentService implements DeploymentLookup {
     private final PolicyCheck policies;
     private final Clock clock;
     private final DeploymentLifecycle lifecycle;
+    private final Accounts owners;
 
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
                              InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
@@ -51,6 +52,17 @@ public final class DeploymentService implements DeploymentLookup {
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
                              InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
                              Clock clock, DeploymentLifecycle lifecycle) {
+        this(store, models, jobStores, paths, engine, loads, accounts, policies, clock, lifecycle, null);
+    }
+
+    /**
+     * @param owners the accounts that own fine-tuned models, for deploys across accounts; null: models are
+     *               service-wide and {@code properties.model.source} is checked for its shape only
+     */
+    public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
+                             InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
+                             Clock clock, DeploymentLifecycle lifecycle, Accounts owners) {
+        this.owners = owners;
         this.lifecycle = lifecycle;
         this.store = store;
         this.resolver = new ServingResolver(models, jobStores, paths);
@@ -67,6 +79,7 @@ public final class DeploymentService implements DeploymentLookup {
         Deployment.ModelRef model = RequestChecks.model(request.model());
         Deployment.Sku sku = RequestChecks.sku(request.sku());
         resolver.spec(name, model.name()); // 400 naming properties.model.name now, not a Failed deployment later
+        if (owners != null) owners.requireDeployable(account, model, resolver.ownerJob(model.name()), request.caller());
         policies.require(account, request.raiPolicyName());
         String policy = request.raiPolicyName();
         long now = clock.instant().getEpochSecond();

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 final class RequestChecks {
     /** Letters, digits, '-', '_' and '.', as the Azure portal allows; it ends up in inference URLs. */
     private static final Pattern DEPLOYMENT_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
-    private static final Pattern SOURCE = Pattern.compile("(?i)/subscriptions/[^/]+/resourceGroups/[^/]+/providers/"
+    private static final Pattern SOURCE = Pattern.compile("(?i)/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/"
             + "Microsoft\\.CognitiveServices/accounts/([^/]+)/?");
     static final List<String> SKUS = List.of("Standard", "GlobalStandard", DeploymentLifecycle.DEVELOPER_TIER);
     static final int MAX_CAPACITY = 10_000;
@@ -51,14 +51,17 @@ final class RequestChecks {
         return new Deployment.ModelRef("OpenAI", model.name(), version, model.source());
     }
 
-    /** The account a source ARM id names; models resolve service-wide, so only the shape matters. */
-    static String source(String source) {
+    /** The parts of a source account's ARM id. */
+    record SourceId(String subscription, String resourceGroup, String account) {}
+
+    /** The account a source ARM id names (Accounts checks that it exists, owns the model and the caller reads it). */
+    static SourceId source(String source) {
         Matcher m = SOURCE.matcher(source);
-        if (!m.matches() || !AccountNames.valid(m.group(1))) {
+        if (!m.matches() || !AccountNames.valid(m.group(3))) {
             throw ApiException.invalid("properties.model.source", "properties.model.source '" + source + "' is not an "
                     + "account's ARM id: expected /subscriptions/{id}/resourceGroups/{group}/providers/"
                     + "Microsoft.CognitiveServices/accounts/{account} with a valid account name.");
         }
-        return m.group(1);
+        return new SourceId(m.group(1), m.group(2), m.group(3));
     }
 }

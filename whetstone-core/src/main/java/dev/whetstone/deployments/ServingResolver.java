@@ -58,6 +58,12 @@ final class ServingResolver {
         });
     }
 
+    /** The job a fine-tuned model or checkpoint comes from; empty for a base model (or an unknown name). */
+    Optional<String> ownerJob(String modelName) {
+        Optional<String> job = stores.models().find(modelName).map(FineTunedModel::jobId);
+        return job.isPresent() ? job : stores.checkpoints().find(modelName).map(Checkpoint::jobId);
+    }
+
     /** Whether the model has a chat template; empty when it no longer resolves. */
     Optional<Boolean> chat(String modelName) {
         return base(modelName).map(BaseModel::chat);

@@ -9,7 +9,13 @@ public enum ErrorCode {
     FILE_IMPORT_FAILED("fileImportFailed", 400),
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
+    /** Resource Manager: the credential may not read a resource a request names (ARM's code and wording). */
+    AUTHORIZATION_FAILED("AuthorizationFailed", 403),
     NOT_FOUND("notFound", 404),
+    /** Resource Manager: no such subscription, resource group or account (ARM's codes and wording). */
+    SUBSCRIPTION_NOT_FOUND("SubscriptionNotFound", 404),
+    RESOURCE_GROUP_NOT_FOUND("ResourceGroupNotFound", 404),
+    RESOURCE_NOT_FOUND("ResourceNotFound", 404),
     /** Inference on a deployment that does not exist or is not ready yet (Azure's live code, docs/reference/API.md 6.3). */
     DEPLOYMENT_NOT_FOUND("DeploymentNotFound", 404),
     METHOD_NOT_ALLOWED("methodNotAllowed", 405),

@@ -41,6 +41,14 @@ public final class JobService {
     }
 
     public FineTuningJob create(JobRequest request) {
+        return create(request, jobId -> {});
+    }
+
+    /**
+     * @param recordOwner told the new job's id before the job is stored, to record the account that owns it (and
+     *                    so its fine-tuned model); a failure there leaves no job behind
+     */
+    public FineTuningJob create(JobRequest request, java.util.function.Consumer<String> recordOwner) {
         if (request.model() == null || request.model().isBlank()) {
             throw ApiException.invalid("model", "The 'model' field is required.");
         }
@@ -58,6 +66,7 @@ public final class JobService {
             throw new ApiException(ErrorCode.QUOTA_EXCEEDED, "There are already " + active + " unfinished fine-tuning "
                     + "jobs, the limit of this service; wait until one finishes or cancel one.", null);
         }
+        recordOwner.accept(job.id());
         stores.jobs().insert(job);
         events.info(job.id(), "Validated training file " + training.id() + describe(training) + ".");
         if (validation != null) {

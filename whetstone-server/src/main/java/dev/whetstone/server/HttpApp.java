@@ -4,6 +4,8 @@ import dev.whetstone.error.ApiException;
 import dev.whetstone.server.api.Auth;
 import dev.whetstone.server.api.AccountKeysApi;
 import dev.whetstone.server.api.AccountModelsApi;
+import dev.whetstone.server.api.AccountsApi;
+import dev.whetstone.server.api.AdfsApi;
 import dev.whetstone.server.api.DeploymentsApi;
 import dev.whetstone.server.api.RaiApi;
 import dev.whetstone.server.api.ErrorMapper;
@@ -79,7 +81,7 @@ final class HttpApp {
                 PercentEncoding.requireWellFormed("path", ctx.req().getRequestURI());
                 PercentEncoding.requireWellFormed("query", ctx.queryString());
                 if (!ctx.path().equals("/healthz") && !OpsEndpoints.isProbe(ctx.path()) && !Portal.isPublic(ctx)
-                        && !ManagementApi.isPublic(ctx)) {
+                        && !ManagementApi.isPublic(ctx) && !AdfsApi.isPublic(ctx)) {
                     auth.check(ctx);
                 }
                 if (ctx.path().equals(OpsEndpoints.METRICS)) Auth.authorizeOutsideRoutes(ctx, Permission.MANAGEMENT_READ);
@@ -107,20 +109,23 @@ final class HttpApp {
             OpsEndpoints.register(c, ops);
             Portal.register(c);
 
-            Routes routes = new Routes(c.routes);
+            Routes routes = new Routes(c.routes, services.namespaces());
             new FilesApi(services.files(), services.importer()).register(routes);
             new ModelsApi(services.models(), services.fineTunedModels()).register(routes);
             services.modelExport().register(routes);
             Graders graders = new Graders(new DeploymentGraderModel(services.inference(), Graders.MODEL_TIMEOUT),
                     services.python());
-            new JobsApi(services.jobs(), graders).register(routes);
+            new JobsApi(services.jobs(), graders, services.namespaces()).register(routes);
             new GradersApi(graders).register(routes);
             new DeploymentsApi(services.deployments()).register(routes);
             new AccountKeysApi(services.accountKeys(), services.accounts()).register(routes);
-            new ManagementApi(services.credentials(), config.management().subscription(), config.management().tenant(),
-                    Clock.systemUTC()).register(routes);
+            new ManagementApi(services.credentials(), config.management().tenant(), Clock.systemUTC()).register(routes);
+            new AdfsApi(services.credentials(), config.management().tenant(), Clock.systemUTC()).register(routes);
+            new AccountsApi(services.namespaces(), config.management().subscription(), config.management().tenant())
+                    .register(routes);
             new RaiApi(services.safety()).register(routes);
-            new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts()).register(routes);
+            new AccountModelsApi(services.models(), services.fineTunedModels(), services.accounts(),
+                    services.namespaces()).register(routes);
             new InferenceApi(services.inference(), services.safety(), Clock.systemUTC(), services.inferenceOptions(),
                     ops.drain()::draining).register(routes);
         });

@@ -3,6 +3,7 @@ package dev.whetstone.server;
 import dev.whetstone.safety.SafetyService;
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.Accounts;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param modelExport the download of models in other tools' formats (the engine's export)
  * @param python      where python graders run (or why they cannot), detected once at start
  * @param ops         drain, metrics, readiness and the process registry row of this replica
+ * @param namespaces  the accounts, their homes and which account owns each job (docs/deployments.md, "Accounts")
  */
 record Services(
         FileService files,
@@ -42,11 +44,12 @@ record Services(
         ModelExportApi modelExport,
         SafetyService safety,
         PythonSandbox python,
-        AccountKeys accountKeys) {
+        AccountKeys accountKeys,
+        Accounts namespaces) {
 
     /** The same services answering inference from {@code lookup} (tests with fakes). */
     Services withInference(DeploymentLookup lookup, InferenceApiOptions options) {
         return new Services(files, importer, models, jobs, fineTunedModels, apiKeys, ops, deployments, accounts,
-                credentials, lookup, options, modelExport, safety, python, accountKeys);
+                credentials, lookup, options, modelExport, safety, python, accountKeys, namespaces);
     }
 }

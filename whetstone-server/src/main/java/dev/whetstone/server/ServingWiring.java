@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.store.AccountKeyStore;
+import dev.whetstone.store.AccountStore;
 import dev.whetstone.store.DeploymentStore;
 import dev.whetstone.store.SafetyStore;
 import java.time.Clock;
@@ -11,7 +12,8 @@ import java.time.Clock;
  * content filtering policies and blocklists are kept.
  *
  * @param accountKeys the accounts' key1 and key2 (ARM listKeys)
+ * @param accounts    the accounts' homes and the owners of jobs (docs/deployments.md, "Accounts")
  * @param clock quota refills and timestamps (tests pass a manual clock)
  */
 record ServingWiring(DeploymentStore store, SafetyStore safetyStore, AccountKeyStore accountKeys, InferenceEngine engine,
-                     Clock clock) {}
+                     Clock clock, AccountStore accounts) {}

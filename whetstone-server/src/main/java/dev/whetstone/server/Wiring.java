@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.Accounts;
 import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.engine.inference.InferenceEngine;
@@ -29,6 +30,7 @@ import dev.whetstone.store.blob.S3BlobStore;
 import dev.whetstone.store.sql.Database;
 import dev.whetstone.store.sql.JdbiCheckpointStore;
 import dev.whetstone.store.sql.JdbiAccountKeyStore;
+import dev.whetstone.store.sql.JdbiAccountStore;
 import dev.whetstone.store.sql.JdbiDeploymentStore;
 import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
@@ -111,7 +113,7 @@ final class Wiring {
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
                 new JdbiSafetyStore(adapters.database()), new JdbiAccountKeyStore(adapters.database()), engine,
-                Clock.systemUTC());
+                Clock.systemUTC(), new JdbiAccountStore(adapters.database()));
         // Uploaded files' images are fetched and decoded under the same outbound rules as file imports.
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(),
                 TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
@@ -184,11 +186,14 @@ final class Wiring {
                 DeploymentService.modelUsage(serving.store(), stores));
         JobService jobs = new JobService(stores, core.resolver(), files, fineTuned, jobWiring.clock(), jobWiring.maxActiveJobs());
         AccountNames accounts = new AccountNames(config.access().accounts());
+        Accounts namespaces = new Accounts(serving.accounts(), accounts,
+                config.management().defaultAccount(config.access().accounts()), config.management().subscription(),
+                serving.clock());
         AtomicReference<DeploymentService> deploymentRef = new AtomicReference<>();
         SafetyService safety = new SafetyService(serving.safetyStore(), accounts,
                 (account, policy) -> policyUser(serving, account, policy), config.safety(),
                 name -> deploymentRef.get().live(name), serving.clock());
-        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, safety,
+        DeploymentService deployments = deployments(core, jobWiring, serving, accounts, namespaces, safety,
                 config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
         AccountKeys accountKeys = new AccountKeys(serving.accountKeys(), serving.clock());
@@ -210,7 +215,7 @@ final class Wiring {
                 InferenceApiOptions.defaults().withRequestTimeout(config.serving().timeout())
                         .withImages(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 new ModelExportApi(core.resolver(), fineTuned, core.paths(), Wiring::exportWithEngine), safety,
-                python, accountKeys), resources);
+                python, accountKeys, namespaces), resources);
     }
 
     /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
@@ -237,7 +242,7 @@ final class Wiring {
 
     /** Deployments load in the background on virtual threads; those serving before a restart load again. */
     private static DeploymentService deployments(Core core, JobWiring jobWiring, ServingWiring serving,
-                                                 AccountNames accounts, SafetyService safety,
+                                                 AccountNames accounts, Accounts namespaces, SafetyService safety,
                                                  DeploymentLifecycle lifecycle, List<AutoCloseable> resources) {
         ExecutorService loads = Executors.newVirtualThreadPerTaskExecutor();
         resources.add(() -> {
@@ -245,7 +250,8 @@ final class Wiring {
             loads.awaitTermination(30, TimeUnit.SECONDS);
         });
         DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
-                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock(), lifecycle);
+                core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock(), lifecycle,
+                namespaces);
         service.restore();
         resources.add(sweepExpired(service));
         return service;

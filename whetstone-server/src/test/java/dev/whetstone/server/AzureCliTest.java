@@ -113,6 +113,69 @@ class AzureCliTest {
         }
     }
 
+    /**
+     * The service-principal sign-in at the ADFS-style authority: the cloud registered with its active directory
+     * endpoint at {@code /adfs}, {@code az login --service-principal} with a key as the secret, then the accounts
+     * (namespaces) and a deployment through the token it got.
+     */
+    @Test
+    void realAzSignsInAsAServicePrincipalAtTheAdfsAuthority() throws Exception {
+        Optional<Path> az = onPath("az");
+        assumeTrue(az.isPresent(), "the Azure CLI (az) is not on PATH (apt-get install azure-cli)");
+        ServerConfig config = new ServerConfig("127.0.0.1", 0, data, null, null, Set.of(KEY), Map.of(),
+                ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofSeconds(30), true)
+                .withManagement(ManagementOptions.DEFAULTS.withTlsPort(0));
+        try (WhetstoneServer server = WhetstoneServer.start(config)) {
+            String arm = "https://localhost:" + server.tlsPort() + "/";
+            Path ca = ServerCertificate.folder(data).resolve("ca.pem");
+            Cli cli = new Cli(az.get(), Map.of("AZURE_CONFIG_DIR", azConfig.toString(), "REQUESTS_CA_BUNDLE",
+                    ca.toString(), "AZURE_CORE_COLLECT_TELEMETRY", "no"));
+            cli.ok("cloud", "register", "--name", "whetstone", "--endpoint-resource-manager", arm,
+                    "--endpoint-active-directory", arm + "adfs");
+            cli.ok("cloud", "set", "--name", "whetstone");
+
+            Result refused = cli.run(List.of("login", "--service-principal", "-u", "ci-bot", "-p", "not-a-key",
+                    "--tenant", "adfs"));
+            assertThat(refused.exit()).isNotZero();
+            assertThat(refused.err()).contains("The client_secret is not an API key or account key of this service.");
+
+            JsonNode login = Json.MAPPER.readTree(cli.ok("login", "--service-principal", "-u", "ci-bot", "-p", KEY,
+                    "--tenant", "adfs", "-o", "json"));
+            assertThat(login.get(0).path("id").asText()).isEqualTo(ManagementOptions.DEFAULT_SUBSCRIPTION);
+            assertThat(login.get(0).path("user").path("type").asText()).isEqualTo("servicePrincipal");
+
+            List<String> account = List.of("-g", "whetstone", "-n", "whetstone");
+            assertThat(cli.ok("cognitiveservices", "account", "list", "-g", "whetstone", "--query", "[].name", "-o",
+                    "tsv").strip()).isEqualTo("whetstone");
+            assertThat(cli.ok(args(List.of("cognitiveservices", "account", "show"), account, List.of("--query",
+                    "properties.provisioningState", "-o", "tsv"))).strip()).isEqualTo("Succeeded");
+            JsonNode created = Json.MAPPER.readTree(cli.ok(args(List.of("cognitiveservices", "account", "deployment",
+                    "create"), account, List.of("--deployment-name", "sp-bot", "--model-name", "tiny-chat",
+                    "--model-version", "1", "--model-format", "OpenAI", "--scale-settings-scale-type", "Standard",
+                    "--scale-settings-capacity", "1", "-o", "json"))));
+            assertThat(created.path("name").asText()).isEqualTo("sp-bot");
+            cli.ok(args(List.of("cognitiveservices", "account", "deployment", "delete"), account,
+                    List.of("--deployment-name", "sp-bot")));
+
+            // The how-to's cross-resource body (az 2.45 has no --model-source flag; az rest sends it with the token)
+            // into a second account, from the account that owns the model; then from one that does not exist.
+            String target = arm + "subscriptions/" + ManagementOptions.DEFAULT_SUBSCRIPTION + "/resourceGroups/serving"
+                    + "/providers/Microsoft.CognitiveServices/accounts/serving/deployments/cross-bot?api-version=2023-05-01";
+            String source = "/subscriptions/" + ManagementOptions.DEFAULT_SUBSCRIPTION + "/resourceGroups/whetstone"
+                    + "/providers/Microsoft.CognitiveServices/accounts/whetstone";
+            String body = "{\"sku\":{\"name\":\"standard\",\"capacity\":1},\"properties\":{\"model\":{\"format\":"
+                    + "\"OpenAI\",\"name\":\"tiny-chat\",\"version\":\"1\",\"source\":\"%s\"}}}";
+            JsonNode cross = Json.MAPPER.readTree(cli.ok("rest", "--method", "put", "--url", target, "--body",
+                    body.formatted(source)));
+            assertThat(cross.at("/properties/model/source").asText()).isEqualTo(source);
+            Result ghost = cli.run(List.of("rest", "--method", "put", "--url", target, "--body",
+                    body.formatted(source.replace("accounts/whetstone", "accounts/ghost"))));
+            assertThat(ghost.exit()).isNotZero();
+            assertThat(ghost.err()).contains("ResourceNotFound").contains("accounts/ghost' under resource group "
+                    + "'whetstone' was not found");
+        }
+    }
+
     private static List<String> args(List<String> a, List<String> b, List<String> c) {
         List<String> out = new ArrayList<>(a);
         out.addAll(b);

@@ -98,9 +98,10 @@ class DeploymentsApiTest {
         assertThat(arm.awaitTerminal("typo-bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
         assertThat(arm.send("DELETE", typo, null).statusCode()).isEqualTo(200);
 
-        // The how-to's cross-region form: PUT, the same missing '?', and a source account.
-        String source = "/subscriptions/99999999-0000-0000-0000-000000000000/resourceGroups/source-group"
-                + "/providers/Microsoft.CognitiveServices/accounts/source-resource";
+        // The how-to's cross-region form: PUT, the same missing '?', and a source account: the one that owns the
+        // model, the default account (the service key created the job; AccountsTest has the other cases).
+        String source = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/whetstone"
+                + "/providers/Microsoft.CognitiveServices/accounts/whetstone";
         HttpResponse<String> cross = arm.send("PUT", ACCOUNT + "/deployments/cross-botapi-version=2023-05-01",
                 howToBody(model).replace("\"version\": \"1\"", "\"version\": \"1\",\n \"source\": \"" + source + "\""));
         assertThat(cross.statusCode()).as(cross.body()).isEqualTo(201);

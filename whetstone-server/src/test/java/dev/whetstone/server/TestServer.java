@@ -18,6 +18,7 @@ import dev.whetstone.server.api.inference.InferenceApiOptions;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.InMemoryAccountKeyStore;
 import dev.whetstone.testing.InMemoryProcessStore;
+import dev.whetstone.testing.InMemoryAccountStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.InMemoryBlobStore;
@@ -113,7 +114,7 @@ final class TestServer implements AutoCloseable {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
                 new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
-                new InMemoryProcessStore());
+                new InMemoryProcessStore(), new InMemoryAccountStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -158,7 +159,8 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock,
                 shared.processes());
-        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
+        ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock,
+                shared.accounts());
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
         return new TestServer(WhetstoneServer.start(config, wiring, DRAIN), shared, engine);
@@ -166,7 +168,8 @@ final class TestServer implements AutoCloseable {
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryProcessStore processes) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryProcessStore processes,
+                  InMemoryAccountStore accounts) {}
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and

@@ -3,6 +3,7 @@ package dev.whetstone.server.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.deployments.AccountNames;
+import dev.whetstone.deployments.Accounts;
 import dev.whetstone.jobs.FineTunedModels;
 import dev.whetstone.models.BaseModel;
 import dev.whetstone.models.FineTunedModel;
@@ -13,7 +14,8 @@ import java.util.Optional;
 
 /**
  * {@code GET …/accounts/{account}/models} (docs/reference/API.md 5.1, related ARM read): what an account can deploy, in ARM's
- * AccountModel shape. Models are service-wide, so every account lists the same ones.
+ * AccountModel shape: the base models, and the fine-tuned models the account deploys without naming a source (its
+ * own and the default account's; docs/deployments.md, "Accounts").
  */
 public final class AccountModelsApi {
     private static final int MAX_CAPACITY = 10_000;
@@ -21,11 +23,13 @@ public final class AccountModelsApi {
     private final ModelCatalog catalog;
     private final FineTunedModels fineTuned;
     private final AccountNames accounts;
+    private final Accounts owners;
 
-    public AccountModelsApi(ModelCatalog catalog, FineTunedModels fineTuned, AccountNames accounts) {
+    public AccountModelsApi(ModelCatalog catalog, FineTunedModels fineTuned, AccountNames accounts, Accounts owners) {
         this.catalog = catalog;
         this.fineTuned = fineTuned;
         this.accounts = accounts;
+        this.owners = owners;
     }
 
     public void register(Routes routes) {
@@ -34,11 +38,12 @@ public final class AccountModelsApi {
 
     private void list(Call call) {
         ArmVersions.target(call, null);
-        accounts.require(call.path("account"));
+        String account = accounts.require(call.path("account"));
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode value = out.putArray("value");
         for (BaseModel m : catalog.baseModels()) value.add(model(m.id(), m.chat(), true, m.createdAt()));
         for (FineTunedModel m : fineTuned.list()) {
+            if (!owners.ownsOrShares(account, m.jobId())) continue;
             Optional<BaseModel> base = catalog.findBase(m.baseModel());
             ObjectNode n = model(m.id(), base.map(BaseModel::chat).orElse(false), false, m.createdAt());
             ObjectNode b = n.putObject("baseModel");

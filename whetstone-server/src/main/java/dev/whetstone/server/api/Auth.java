@@ -1,5 +1,6 @@
 package dev.whetstone.server.api;
 
+import dev.whetstone.deployments.AccountScope;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.server.auth.AccessTokens;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
  */
 public final class Auth {
     private static final String ROLES = "whetstone.roles";
+    private static final String ACCOUNT = "whetstone.account";
     private static final String MISSING = "Access denied due to invalid subscription key or wrong API endpoint. Make "
             + "sure to provide a valid key in the 'api-key' header or as 'Authorization: Bearer <key or token>'.";
 
@@ -32,14 +34,37 @@ public final class Auth {
     public void check(Context ctx) {
         String presented = presented(ctx);
         if (presented == null) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
-        Optional<Set<Role>> roles;
+        Optional<Credentials.Identity> identity;
         try {
-            roles = credentials.rolesOf(presented);
+            identity = credentials.identify(presented);
         } catch (AccessTokens.InvalidTokenException e) {
             throw new ApiException(ErrorCode.UNAUTHORIZED, "Access denied: " + e.getMessage() + ".");
         }
-        if (roles.isEmpty()) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
-        ctx.attribute(ROLES, roles.get());
+        if (identity.isEmpty()) throw new ApiException(ErrorCode.UNAUTHORIZED, MISSING);
+        ctx.attribute(ROLES, identity.get().roles());
+        if (identity.get().account() != null) ctx.attribute(ACCOUNT, identity.get().account());
+    }
+
+    /** The accounts the request's credential reaches (an account key or a token minted for one: that one). */
+    static AccountScope scope(Context ctx) {
+        String account = ctx.attribute(ACCOUNT);
+        return account == null ? AccountScope.ALL : new AccountScope(account);
+    }
+
+    /**
+     * 403 AuthorizationFailed, as ARM answers, when the credential is limited to another account than the one
+     * the Resource Manager path names.
+     */
+    static void requireAccount(Context ctx, String account, String scopePath) {
+        if (scope(ctx).mayRead(account)) return;
+        throw new ApiException(ErrorCode.AUTHORIZATION_FAILED, "The client does not have authorization to perform "
+                + "action '" + action(ctx) + "' over scope '" + scopePath + "' or the scope is invalid. If access was "
+                + "recently granted, please refresh your credentials. (This key or token reaches only account '"
+                + scope(ctx).account() + "'.)");
+    }
+
+    private static String action(Context ctx) {
+        return "Microsoft.CognitiveServices/accounts/" + (ctx.method() == io.javalin.http.HandlerType.GET ? "read" : "write");
     }
 
     /** 403 unless one of the request's roles grants {@code needed}; no-op for a public route (null). */

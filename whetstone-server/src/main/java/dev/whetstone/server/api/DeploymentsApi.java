@@ -3,6 +3,7 @@ package dev.whetstone.server.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whetstone.deployments.Deployment;
+import dev.whetstone.deployments.DeploymentRequest;
 import dev.whetstone.deployments.DeploymentService;
 import dev.whetstone.deployments.PutResult;
 import dev.whetstone.error.ApiException;
@@ -13,7 +14,8 @@ import java.util.List;
 /**
  * Deployments at their Resource Manager path (docs/reference/API.md 5.1): PUT creates (201) or updates (200), POST is the how-to's
  * alias (docs/reference/CLIENTS.md 6), GET, list, DELETE (200 deleted, 204 absent). Any subscription and resource group is
- * accepted; the account is a namespace. Also the legacy data-plane listing (docs/reference/API.md 5.2).
+ * accepted on these paths; the account is a namespace (AccountsApi lists them; DeploymentService checks a model's
+ * account). Also the legacy data-plane listing (docs/reference/API.md 5.2).
  */
 public final class DeploymentsApi {
     /** Resource Manager paths carry their own api-version rules (ArmVersions), checked by the handlers. */
@@ -41,7 +43,9 @@ public final class DeploymentsApi {
 
     private void put(Call call) {
         ArmVersions.Target target = ArmVersions.target(call, "deployment");
-        PutResult result = deployments.put(DeploymentRequestJson.parse(call.jsonBody(), call.path("account"), target.name()));
+        DeploymentRequest parsed = DeploymentRequestJson.parse(call.jsonBody(), call.path("account"), target.name());
+        PutResult result = deployments.put(new DeploymentRequest(parsed.account(), parsed.name(), parsed.model(),
+                parsed.sku(), parsed.raiPolicyName(), Auth.scope(call.ctx())));
         call.ctx().status(result.created() ? 201 : 200);
         call.ctx().json(arm(call, result.deployment()));
     }

@@ -2,6 +2,7 @@ package dev.whetstone.server.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whetstone.deployments.Accounts;
 import dev.whetstone.graders.Graders;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.FineTuningJob;
@@ -26,11 +27,16 @@ public final class JobsApi {
 
     private final JobService jobs;
     private final Graders graders;
+    private final Accounts accounts;
 
-    /** @param graders checks a reinforcement method's grader */
-    public JobsApi(JobService jobs, Graders graders) {
+    /**
+     * @param graders  checks a reinforcement method's grader
+     * @param accounts records which account owns a new job: the credential's account, else the default account
+     */
+    public JobsApi(JobService jobs, Graders graders, Accounts accounts) {
         this.jobs = jobs;
         this.graders = graders;
+        this.accounts = accounts;
     }
 
     public void register(Routes routes) {
@@ -49,7 +55,9 @@ public final class JobsApi {
 
     private void create(Call call) {
         ObjectNode body = call.jsonBody();
-        FineTuningJob job = jobs.create(JobRequestJson.parse(body, graders));
+        String account = Auth.scope(call.ctx()).account();
+        String owner = account == null ? accounts.defaultAccount() : account;
+        FineTuningJob job = jobs.create(JobRequestJson.parse(body, graders), id -> accounts.recordJobOwner(id, owner));
         call.created(JobJson.job(job, call.flavor()), "/openai/fine_tuning/jobs/" + job.id());
     }
 

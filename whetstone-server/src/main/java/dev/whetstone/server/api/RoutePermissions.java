@@ -11,9 +11,9 @@ import io.javalin.http.HandlerType;
 final class RoutePermissions {
     private RoutePermissions() {}
 
-    /** The permission, or null for the public routes (cloud metadata, the managed-identity endpoint). */
+    /** The permission, or null for the public routes (cloud metadata, the two sign-in endpoints). */
     static Permission of(HandlerType method, String path) {
-        if (path.startsWith("/metadata/") || path.startsWith(ManagementApi.MSI_PATH)) return null;
+        if (path.startsWith("/metadata/") || path.startsWith(ManagementApi.MSI_PATH) || path.startsWith("/adfs/")) return null;
         boolean read = method == HandlerType.GET || method == HandlerType.HEAD;
         if (path.startsWith("/subscriptions")) {
             if (path.endsWith("/listKeys") || path.endsWith("/regenerateKey")) return Permission.KEYS;

@@ -29,6 +29,8 @@ public final class AccessTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final String HEADER = B64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
     static final String ISSUER = "whetstone";
+    /** The one account a token reaches, when it is limited to one. */
+    static final String ACCOUNT_CLAIM = "acct";
 
     private final byte[] secret;
     private final Clock clock;
@@ -83,6 +85,14 @@ public final class AccessTokens {
      * from the token its managed-identity sign-in receives, and fails without it (docs/deployments.md).
      */
     public String mint(Role role, Duration ttl, String tenant, String audience) {
+        return mint(role, ttl, tenant, audience, null);
+    }
+
+    /**
+     * A token that reaches only {@code account} ({@code acct}; null: every account), as one exchanged for an
+     * account key (docs/security.md, "Accounts").
+     */
+    public String mint(Role role, Duration ttl, String tenant, String audience, String account) {
         if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("the token lifetime must be positive, got " + ttl);
         long now = clock.instant().getEpochSecond();
         ObjectNode payload = JSON.createObjectNode();
@@ -93,6 +103,7 @@ public final class AccessTokens {
         payload.put("exp", now + ttl.toSeconds());
         if (tenant != null) payload.put("tid", tenant);
         if (audience != null) payload.put("aud", audience);
+        if (account != null) payload.put(ACCOUNT_CLAIM, account);
         String body = HEADER + "." + B64.encodeToString(payload.toString().getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(sign(body));
     }
@@ -102,8 +113,16 @@ public final class AccessTokens {
         return credential.chars().filter(c -> c == '.').count() == 2;
     }
 
+    /** A verified token's role and the one account it reaches (null: every account). */
+    public record Verified(Role role, String account) {}
+
     /** The token's role; throws {@link InvalidTokenException} saying what is wrong with it. */
     public Role verify(String token) {
+        return verifyAll(token).role();
+    }
+
+    /** The token's role and account; throws {@link InvalidTokenException} saying what is wrong with it. */
+    public Verified verifyAll(String token) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3) throw new InvalidTokenException("the bearer token is malformed (expected header.payload.signature)");
         byte[] presented;
@@ -122,8 +141,9 @@ public final class AccessTokens {
             throw new InvalidTokenException("the bearer token expired at " + java.time.Instant.ofEpochSecond(exp)
                     + "; mint a new one with `whetstone token`");
         }
+        String account = claims.hasNonNull(ACCOUNT_CLAIM) ? claims.get(ACCOUNT_CLAIM).asText() : null;
         try {
-            return Role.fromWire(claims.path("role").asText(""));
+            return new Verified(Role.fromWire(claims.path("role").asText("")), account);
         } catch (IllegalArgumentException e) {
             throw new InvalidTokenException("the bearer token has " + e.getMessage());
         }

@@ -49,20 +49,44 @@ public final class Credentials {
     }
 
     /**
+     * Who presents a credential: its roles, and the one account it reaches (an account key's, or a token's
+     * {@code acct}); null: every account (docs/security.md, "Accounts").
+     */
+    public record Identity(Set<Role> roles, String account) {}
+
+    /**
      * The roles of a presented key or token; empty for an unknown key.
      *
      * @throws AccessTokens.InvalidTokenException for a token that is forged, expired or malformed
      */
     public Optional<Set<Role>> rolesOf(String presented) {
-        Optional<Role> key = keyRole(presented);
-        if (key.isPresent()) return Optional.of(Set.of(key.get()));
-        if (!AccessTokens.looksLikeToken(presented)) {
-            if (accountKeys != null && accountKeys.accountOf(presented).isPresent()) return Optional.of(Set.of(AccountKeys.ROLE));
-            return Optional.empty();
+        return identify(presented).map(Identity::roles);
+    }
+
+    /**
+     * The identity of a presented key or token; empty for an unknown key.
+     *
+     * @throws AccessTokens.InvalidTokenException for a token that is forged, expired or malformed
+     */
+    public Optional<Identity> identify(String presented) {
+        if (!AccessTokens.looksLikeToken(presented)) return keyIdentity(presented);
+        if (keyRole(presented).isPresent()) return keyIdentity(presented); // a configured key may contain dots
+        if (oidc != null && oidc.isIssuedByIt(presented)) return Optional.of(new Identity(oidc.verify(presented), null));
+        if (tokens != null) {
+            AccessTokens.Verified v = tokens.verifyAll(presented);
+            return Optional.of(new Identity(Set.of(v.role()), v.account()));
         }
-        if (oidc != null && oidc.isIssuedByIt(presented)) return Optional.of(oidc.verify(presented));
-        if (tokens != null) return Optional.of(Set.of(tokens.verify(presented)));
         return Optional.empty();
+    }
+
+    /**
+     * The identity of an API key or an account key (not a token): what the sign-in endpoints exchange for tokens.
+     */
+    public Optional<Identity> keyIdentity(String presented) {
+        Optional<Role> key = keyRole(presented);
+        if (key.isPresent()) return Optional.of(new Identity(Set.of(key.get()), null));
+        if (accountKeys == null) return Optional.empty();
+        return accountKeys.accountOf(presented).map(account -> new Identity(Set.of(AccountKeys.ROLE), account));
     }
 
     /** The role of an API key (not a token): the managed-identity endpoint exchanges only keys for tokens. */

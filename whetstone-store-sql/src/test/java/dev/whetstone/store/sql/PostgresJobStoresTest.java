@@ -98,6 +98,19 @@ class PostgresJobStoresTest {
     }
 
     @Nested
+    class Accounts extends dev.whetstone.testing.AccountStoreContract {
+        @Override
+        protected dev.whetstone.store.AccountStore emptyStore() {
+            PostgresSchema.assumeConfigured();
+            database.jdbi().useHandle(h -> {
+                h.execute("DELETE FROM accounts");
+                h.execute("DELETE FROM job_accounts");
+            });
+            return new JdbiAccountStore(database);
+        }
+    }
+
+    @Nested
     class Safety extends SafetyStoreContract {
         @Override
         protected SafetyStore emptyStore() {

@@ -35,6 +35,8 @@ final class SchemaChecks {
                 "state", "error", "model_format", "model_version", "model_source", "updated_at", "etag",
                 "rai_policy_name", "last_used_at"));
         TABLES.put("account_keys", List.of("account", "key1", "key2", "key1_sha256", "key2_sha256", "updated_at"));
+        TABLES.put("accounts", List.of("name", "subscription_id", "resource_group", "created_at"));
+        TABLES.put("job_accounts", List.of("job_id", "account"));
         TABLES.put("rai_policies", List.of("account", "name", "mode", "base_policy_name", "content_filters",
                 "custom_blocklists", "classifiers", "created_at", "updated_at", "etag"));
         TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));

@@ -90,6 +90,18 @@ class SqliteJobStoresTest {
     }
 
     @Nested
+    class Accounts extends dev.whetstone.testing.AccountStoreContract {
+        @Override
+        protected dev.whetstone.store.AccountStore emptyStore() {
+            database.jdbi().useHandle(h -> {
+                h.execute("DELETE FROM accounts");
+                h.execute("DELETE FROM job_accounts");
+            });
+            return new JdbiAccountStore(database);
+        }
+    }
+
+    @Nested
     class Safety extends SafetyStoreContract {
         @Override
         protected SafetyStore emptyStore() {
