@@ -140,7 +140,7 @@ final class ServeCommand implements Callable<Integer> {
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 access(),
                 new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
-                safety.settings(), management());
+                safety.settings(), management(), storage.artifactOptions());
     }
 
     private AccessOptions access() {

@@ -23,7 +23,8 @@ public interface ArtifactStore {
     /**
      * A local, read-only folder holding {@code key}'s files, kept (not evicted) until the checkout is closed.
      *
-     * @throws java.nio.file.NoSuchFileException when nothing is published under {@code key}
+     * @throws java.nio.file.NoSuchFileException when nothing is published under {@code key} (the data folder
+     *                                           returns the path as it is: its reader reports a missing folder)
      */
     Checkout checkout(String key) throws IOException;
 
@@ -38,6 +39,12 @@ public interface ArtifactStore {
 
     /** Removes the folder under {@code key}; false when there was none. */
     boolean delete(String key) throws IOException;
+
+    /**
+     * Whether published folders are the local folders themselves (one machine: the data folder is the store). When
+     * not, a worker's local copies are scratch: it starts each run from the store and deletes them afterwards.
+     */
+    default boolean inPlace() { return false; }
 
     /** A local folder with a published folder's files, pinned while open. */
     interface Checkout extends AutoCloseable {

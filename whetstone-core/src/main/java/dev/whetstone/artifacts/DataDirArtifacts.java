@@ -31,12 +31,15 @@ public final class DataDirArtifacts implements ArtifactStore {
     }
 
     @Override
-    public boolean exists(String key) { return Files.isDirectory(folder(key)); }
+    public boolean inPlace() { return true; }
 
     @Override
-    public Checkout checkout(String key) throws IOException {
+    public boolean exists(String key) { return Files.isDirectory(folder(key)); }
+
+    /** The folder itself, as stored paths always resolved here; a missing one is reported by whoever reads it. */
+    @Override
+    public Checkout checkout(String key) {
         Path dir = folder(key);
-        if (!Files.isDirectory(dir)) throw new NoSuchFileException(key, null, "no artifact folder under this key");
         return new Checkout() {
             @Override public Path dir() { return dir; }
             @Override public void close() { }

@@ -66,7 +66,7 @@ public final class DeploymentService implements DeploymentLookup {
         String name = RequestChecks.name(request.name());
         Deployment.ModelRef model = RequestChecks.model(request.model());
         Deployment.Sku sku = RequestChecks.sku(request.sku());
-        resolver.spec(name, model.name()); // 400 naming properties.model.name now, not a Failed deployment later
+        resolver.check(model.name()); // 400 naming properties.model.name now, not a Failed deployment later
         policies.require(account, request.raiPolicyName());
         String policy = request.raiPolicyName();
         long now = clock.instant().getEpochSecond();
@@ -223,8 +223,8 @@ public final class DeploymentService implements DeploymentLookup {
         }
     }
 
-    private ServingSpec spec(Deployment d) {
-        return resolver.spec(d.name(), d.model().name());
+    private ServingResolver.Served spec(Deployment d) {
+        return resolver.checkout(d.name(), d.model().name());
     }
 
     private static String etag() { return Ids.hexOf(Ids.newId("e-")); }

@@ -15,6 +15,9 @@ import dev.whetstone.graders.GradingSample;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobEvent;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.Checkpoint;
+import dev.whetstone.artifacts.ArtifactStore;
 import dev.whetstone.jobs.ResolvedModel;
 import dev.whetstone.safety.DataEvaluation;
 import dev.whetstone.safety.ModelEvaluation;
@@ -61,10 +64,12 @@ final class JobRun {
 
     void execute() {
         JobOutcomes outcomes = new JobOutcomes(run);
+        JobPaths paths = run.env().paths();
         // The job's fetched images live in its work folder while it runs; a paused job keeps them for its resume.
-        try (JobImageCache images = new JobImageCache(run.env().images(),
-                run.env().paths().workDir(claimed.id()).resolve(JobImageCache.FOLDER))) {
-            TrainingSpec spec = spec(images);
+        // The folder to continue from (continuous fine-tuning) stays checked out of the artifact cache meanwhile.
+        try (ArtifactStore.Checkout init = checkoutInit(paths);
+             JobImageCache images = prepare(paths)) {
+            TrainingSpec spec = spec(images, init);
             evaluateData(spec.training());
             RunListener listener = new RunListener(run, lastReportedStep());
             TrainingOutcome outcome = run.env().trainer().train(spec, listener);
@@ -81,15 +86,34 @@ final class JobRun {
             LOG.error("job {} failed unexpectedly", run.jobId(), e);
             outcomes.fail(new JobError("internal_error", "Training failed unexpectedly: " + e
                     + ". The job can be created again; if this repeats, report it with the service log.", null));
+        } finally {
+            paths.releaseWorkDir(claimed.id()); // where the store is elsewhere, everything kept is stored by now
         }
     }
 
-    private TrainingSpec spec(JobImageCache images) {
+    /** The work folder with the job's stored state (resume point, newest checkpoint), and its image cache. */
+    private JobImageCache prepare(JobPaths paths) {
+        List<Checkpoint> checkpoints = run.env().stores().checkpoints().all(claimed.id());
+        paths.prepareWorkDir(claimed.id(), checkpoints.isEmpty() ? null : checkpoints.getLast().dir());
+        return new JobImageCache(run.env().images(), paths.workDir(claimed.id()).resolve(JobImageCache.FOLDER));
+    }
+
+    /** The adapter or checkpoint a continued job starts from, pinned in the cache for the run; null for a base. */
+    private ArtifactStore.Checkout checkoutInit(JobPaths paths) {
+        if (model.initDir() == null) return null;
+        try {
+            return paths.artifacts().checkout(model.initDir());
+        } catch (IOException e) {
+            throw ApiException.invalid("model", "The model to continue from, '" + model.name()
+                    + "', could not be read from storage: " + e.getMessage());
+        }
+    }
+
+    private TrainingSpec spec(JobImageCache images, ArtifactStore.Checkout init) {
         List<TrainingExample> training = read(claimed.trainingFile(), "training_file");
         List<TrainingExample> validation = claimed.validationFile() == null ? List.of()
                 : read(claimed.validationFile(), "validation_file");
-        Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
-        return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
+        return new TrainingSpec(model.base().dir(), init == null ? null : init.dir(), training, validation, claimed.requested(), claimed.method(),
                 claimed.seed(), run.env().paths().workDir(claimed.id()), images, rewards());
     }
 

@@ -81,9 +81,16 @@ final class RunListener implements TrainingListener {
     public void onCheckpoint(CheckpointInfo c) {
         String name = ModelNames.checkpoint(run.fineTunedModel(), c.step());
         if (keeper.has(c.step())) return;
+        run.env().paths().publish(c.dir()); // stored before its record exists: a listed checkpoint is always readable
         keeper.add(new Checkpoint(Ids.newId("ftchkpt-"), run.jobId(), run.nowSeconds(), c.step(), name,
                 MetricsRow.of(c.metrics()).checkpointMetrics(), run.env().paths().relative(c.dir())));
         run.events().info(run.jobId(), "Checkpoint created at step " + c.step() + " (epoch " + c.epoch() + "): " + name);
+    }
+
+    /** Stored at once, so the job resumes from here on any worker if this one dies. */
+    @Override
+    public void onResumePoint(java.nio.file.Path dir, int stepsDone) {
+        run.env().paths().publish(dir);
     }
 
     @Override

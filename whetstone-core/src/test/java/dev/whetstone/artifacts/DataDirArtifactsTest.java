@@ -43,6 +43,6 @@ class DataDirArtifactsTest {
         assertThat(copy.resolve("config.json")).exists();
         assertThat(store.delete("models/m")).isTrue();
         assertThat(store.exists("models/m")).isFalse();
-        assertThatThrownBy(() -> store.checkout("models/m")).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> store.copyTo("models/m", copy)).isInstanceOf(NoSuchFileException.class);
     }
 }

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param serving    batch, queue and time-out of the inference engine
  * @param safety     default classifiers and whether jobs evaluate their data and model (docs/safety.md)
  * @param management HTTPS, and the subscription and tenant of the Resource Manager sign-in (docs/deployments.md)
+ * @param artifacts  where checkpoints, models and resume points are stored: the data folder (one machine) or the
+ *                   object store with a local cache (several machines; docs/operations.md)
  */
 public record ServerConfig(
         String host,
@@ -42,7 +44,8 @@ public record ServerConfig(
         AccessOptions access,
         ServingOptions serving,
         SafetySettings safety,
-        ManagementOptions management) {
+        ManagementOptions management,
+        ArtifactOptions artifacts) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -54,11 +57,23 @@ public record ServerConfig(
         if (serving == null) serving = ServingOptions.DEFAULTS;
         if (safety == null) safety = SafetySettings.defaults();
         if (management == null) management = ManagementOptions.DEFAULTS;
+        if (artifacts == null) artifacts = ArtifactOptions.DATA_FOLDER;
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
             throw new IllegalArgumentException("the worker lease must be at least 1 second, got " + workerLease);
         }
+    }
+
+    /** The configuration with artifacts in the data folder (one machine). */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
+                        Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
+                        Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
+                        Duration workerLease, AccessOptions access, ServingOptions serving, SafetySettings safety,
+                        ManagementOptions management) {
+        this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
+                importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety,
+                management, null);
     }
 
     /** The configuration with the default management options: plain HTTP only. */
@@ -105,39 +120,45 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, artifacts);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, artifacts);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management, artifacts);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management, artifacts);
     }
 
     public ServerConfig withServing(ServingOptions newServing) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management, artifacts);
     }
 
     public ServerConfig withSafety(SafetySettings newSafety) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                newSafety, management);
+                newSafety, management, artifacts);
     }
 
     public ServerConfig withManagement(ManagementOptions newManagement) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                safety, newManagement);
+                safety, newManagement, artifacts);
+    }
+
+    public ServerConfig withArtifacts(ArtifactOptions newArtifacts) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, management, newArtifacts);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

@@ -23,6 +23,9 @@ import dev.whetstone.server.auth.Credentials;
 import dev.whetstone.server.auth.OidcTokens;
 import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.BlobStore;
+import dev.whetstone.artifacts.ArtifactStore;
+import dev.whetstone.artifacts.BlobFolderArtifacts;
+import dev.whetstone.artifacts.FolderCache;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.sql.Database;
@@ -312,7 +315,17 @@ final class Wiring {
             ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
                     config.modelAliases());
             ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
-            return new Core(files, models, resolver, new JobPaths(config.dataDir()));
+            return new Core(files, models, resolver, new JobPaths(config.dataDir(), artifacts(config, blobs)));
+        }
+
+        /**
+         * The data folder itself (null: JobPaths' default) on one machine; the shared blob store with this
+         * process's cache in {@code <data>/artifact-cache} when processes share no disk.
+         */
+        private static ArtifactStore artifacts(ServerConfig config, BlobStore blobs) throws java.io.IOException {
+            if (!config.artifacts().objectStore()) return null;
+            return new BlobFolderArtifacts(blobs, new FolderCache(config.dataDir().resolve("artifact-cache"),
+                    config.artifacts().cacheBytes()));
         }
     }
 
