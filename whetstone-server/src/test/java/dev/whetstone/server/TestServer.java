@@ -19,6 +19,7 @@ import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.InMemoryAccountKeyStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
+import dev.whetstone.store.BlobStore;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryDeploymentStore;
@@ -105,6 +106,23 @@ final class TestServer implements AutoCloseable {
                 Clock.systemUTC(), 20, newShared(), w -> w.withInference(lookup, options));
     }
 
+    /**
+     * A cluster member: its own data folder (nothing else on its disk is shared), the cluster's database stores and
+     * {@code cluster}'s blob store, which holds every artifact (read through this server's own cache).
+     */
+    static TestServer clusterMember(Path dataDir, Shared cluster, FakeTrainer trainer, int workers, Clock clock)
+            throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, 20,
+                cluster, w -> w, c -> c.withArtifacts(ArtifactOptions.objectStore(1L << 30)), new FakeInferenceEngine());
+    }
+
+    /** Database stores in memory and {@code objectStore} for blobs: what the machines of a cluster share. */
+    static Shared clusterStores(BlobStore objectStore) {
+        return new Shared(new InMemoryFileStore(), objectStore, new JobStores(new InMemoryJobStore(),
+                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
+    }
+
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
@@ -159,7 +177,7 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
+    record Shared(InMemoryFileStore files, BlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
                   InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
 
     /**

@@ -1,0 +1,111 @@
+package dev.whetstone.server;
+
+import static dev.whetstone.server.ArmClient.howToBody;
+import static dev.whetstone.server.JobClient.V;
+import static dev.whetstone.server.JobClient.chatLines;
+import static dev.whetstone.server.JobClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whetstone.Folders;
+import dev.whetstone.engine.inference.ServingSpec;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Role;
+import dev.whetstone.store.blob.LocalBlobStore;
+import dev.whetstone.testing.FakeTrainer;
+import dev.whetstone.testing.ManualClock;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Machines that share no disk (issue #17): every server has its own data folder and they have only the database
+ * stores and one object store in common (a local blob folder of its own stands in for S3). A job started on worker
+ * A is interrupted after a resume point; worker B, with an empty data folder, finishes it from the stored resume
+ * point with the results.csv of an uninterrupted twin; a third server deploys the fine-tuned model from the object
+ * store into its own cache and answers chat.
+ */
+class NoSharedDiskTest {
+    private static final String JOB = "{\"model\":\"gpt-35-turbo-0613\",\"training_file\":\"%s\",\"seed\":42,"
+            + "\"hyperparameters\":{\"n_epochs\":2,\"batch_size\":2}}";
+
+    @TempDir Path dir;
+    final ManualClock clock = new ManualClock();
+    TestServer twin;
+    TestServer a;
+    TestServer b;
+    TestServer c;
+
+    @AfterEach
+    void stop() {
+        for (TestServer s : new TestServer[] {c, b, a, twin}) if (s != null) s.close();
+    }
+
+    @Test
+    void aJobInterruptedOnOneWorkerFinishesOnAnotherAndDeploysOnAThirdWithNoCommonFolder() throws Exception {
+        String uninterrupted = uninterruptedResults();
+
+        TestServer.Shared cluster = TestServer.clusterStores(LocalBlobStore.open(dir.resolve("object-store")));
+        FakeTrainer trainerA = new FakeTrainer().crashAfterStep(7); // resume points at steps 4 and 5 (the epoch end)
+        a = TestServer.clusterMember(dir.resolve("machine-a"), cluster, trainerA, 1, clock);
+        JobClient client = new JobClient(a);
+        String id = client.createOk(JOB.formatted(client.upload("training_set.jsonl", chatLines(10))));
+        assertThat(trainerA.awaitCrash(Duration.ofSeconds(20))).isTrue();
+        a.close();
+        a = null;
+        Folders.deleteTree(dir.resolve("machine-a")); // the machine is gone, and its disk with it
+
+        FakeTrainer trainerB = new FakeTrainer();
+        b = TestServer.clusterMember(dir.resolve("machine-b"), cluster, trainerB, 1, clock);
+        clock.advance(TestServer.WORKER_SETTINGS.lease());
+        JobClient clientB = new JobClient(b);
+        JsonNode done = clientB.awaitStatus(id, "succeeded");
+        assertThat(trainerB.specs()).hasSize(1);
+        assertThat(trainerB.specs().getFirst().workDir().startsWith(dir.resolve("machine-b"))).isTrue();
+        assertThat(events(b, id)).contains("Training continues at step 6 of 10.");
+        String resumed = b.get("/openai/files/" + done.get("result_files").get(0).asText() + "/content?" + V).body();
+        assertThat(resumed).isEqualTo(uninterrupted);
+        // B's work folder was scratch: what the job produced lives in the object store only
+        assertThat(dir.resolve("machine-b/jobs").resolve(id)).doesNotExist();
+
+        c = TestServer.clusterMember(dir.resolve("machine-c"), cluster, new FakeTrainer(), 0, Clock.systemUTC());
+        ArmClient arm = new ArmClient(c.base, AccessTokens.forDataDir(dir.resolve("machine-c"), Clock.systemUTC())
+                .mint(Role.ADMIN, Duration.ofHours(1)));
+        String model = done.get("fine_tuned_model").asText();
+        assertThat(arm.put("bot", howToBody(model)).statusCode()).isEqualTo(201);
+        assertThat(arm.awaitTerminal("bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+        ServingSpec served = c.engine.spec("bot");
+        assertThat(served.weightsDir()).startsWith(dir.resolve("machine-c/artifact-cache"));
+        assertThat(Files.readString(served.weightsDir().resolve("adapter_config.json"))).contains("\"seed\":42");
+        HttpResponse<String> chat = c.post("/openai/deployments/bot/chat/completions?api-version=2024-10-21",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
+        assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+        assertThat(json(chat).at("/choices/0/message/content").asText()).isNotEmpty();
+    }
+
+    /** The same job on a single machine that is never interrupted. */
+    private String uninterruptedResults() throws Exception {
+        twin = TestServer.withJobs(dir.resolve("twin"), new FakeTrainer(), 1, Clock.systemUTC(), 20);
+        JobClient client = new JobClient(twin);
+        String id = client.createOk(JOB.formatted(client.upload("training_set.jsonl", chatLines(10))));
+        JsonNode done = client.awaitStatus(id, "succeeded");
+        String csv = twin.get("/openai/files/" + done.get("result_files").get(0).asText() + "/content?" + V).body();
+        assertThat(csv.lines().count()).isEqualTo(11); // header and ten steps
+        twin.close();
+        twin = null;
+        return csv;
+    }
+
+    private static String events(TestServer s, String id) throws Exception {
+        StringBuilder all = new StringBuilder();
+        for (JsonNode e : json(s.get("/openai/fine_tuning/jobs/" + id + "/events?limit=100&" + V)).get("data")) {
+            all.append(e.get("message").asText()).append('\n');
+        }
+        return all.toString();
+    }
+}
