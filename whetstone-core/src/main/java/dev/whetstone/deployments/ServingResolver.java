@@ -40,21 +40,25 @@ final class ServingResolver {
      */
     Served checkout(String deploymentName, String modelName) {
         ResolvedModel model = check(modelName);
-        if (model.initDir() == null) return new Served(new ServingSpec(deploymentName, model.base().dir(), null), null);
-        ArtifactStore.Checkout weights;
+        ArtifactStore.Checkout base = null;
         try {
-            weights = paths.artifacts().checkout(model.initDir());
+            base = model.base().checkout(paths.artifacts());
+            ArtifactStore.Checkout weights = model.initDir() == null ? null : paths.artifacts().checkout(model.initDir());
+            return new Served(new ServingSpec(deploymentName, base.dir(), weights == null ? null : weights.dir()),
+                    base, weights);
         } catch (IOException e) {
+            if (base != null) base.close();
             throw new UncheckedIOException("the weights of '" + modelName + "' could not be read from storage: "
                     + e.getMessage(), e);
         }
-        return new Served(new ServingSpec(deploymentName, model.base().dir(), weights.dir()), weights);
     }
 
-    /** A deployment's loaded spec and the checkout that keeps its weights in the cache while it is served. */
-    record Served(ServingSpec spec, ArtifactStore.Checkout weights) implements AutoCloseable {
+    /** A deployment's loaded spec and the checkouts that keep its folders in the cache while it is served. */
+    record Served(ServingSpec spec, ArtifactStore.Checkout base, ArtifactStore.Checkout weights)
+            implements AutoCloseable {
         @Override
         public void close() {
+            base.close();
             if (weights != null) weights.close();
         }
     }

@@ -2,6 +2,7 @@ package dev.whetstone.server;
 
 import dev.whetstone.engine.Trainer;
 import dev.whetstone.jobs.JobStores;
+import dev.whetstone.store.BaseModelStore;
 import dev.whetstone.worker.WorkerSettings;
 import java.time.Clock;
 
@@ -11,12 +12,19 @@ import java.time.Clock;
  *
  * @param maxActiveJobs unfinished jobs allowed at once; more is 429 quotaExceeded
  * @param clock         leases, timestamps and ETAs (tests pass a manual clock)
+ * @param baseModels    base models registered in the object store, listed beside the models directory's
  */
 record JobWiring(JobStores stores, Trainer trainer, int workers, int maxActiveJobs,
-                 WorkerSettings workerSettings, Clock clock) {
+                 WorkerSettings workerSettings, Clock clock, BaseModelStore baseModels) {
+    /** Without base models in the object store: the models directory only. */
+    JobWiring(JobStores stores, Trainer trainer, int workers, int maxActiveJobs, WorkerSettings workerSettings,
+              Clock clock) {
+        this(stores, trainer, workers, maxActiveJobs, workerSettings, clock, BaseModelStore.NONE);
+    }
+
     /** Workers, quota and lease as {@code config} says, on the system clock. */
-    static JobWiring of(ServerConfig config, JobStores stores, Trainer trainer) {
+    static JobWiring of(ServerConfig config, JobStores stores, Trainer trainer, BaseModelStore baseModels) {
         return new JobWiring(stores, trainer, config.workers(), config.maxActiveJobs(), config.workerSettings(),
-                Clock.systemUTC());
+                Clock.systemUTC(), baseModels);
     }
 }

@@ -155,6 +155,13 @@ public record ServerConfig(
                 safety, newManagement, artifacts);
     }
 
+    /** This configuration with another database URL and models folder (null: the defaults in the data folder). */
+    public ServerConfig withStorage(String newDbUrl, Path newModelsDir) {
+        return new ServerConfig(host, port, dataDir, newDbUrl, newModelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, management, artifacts);
+    }
+
     public ServerConfig withArtifacts(ArtifactOptions newArtifacts) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,

@@ -36,6 +36,7 @@ import dev.whetstone.store.sql.JdbiFileStore;
 import dev.whetstone.store.sql.JdbiJobEventStore;
 import dev.whetstone.store.sql.JdbiJobStore;
 import dev.whetstone.store.sql.JdbiModelStore;
+import dev.whetstone.store.sql.JdbiBaseModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
 import dev.whetstone.safety.ContentFilter;
 import dev.whetstone.safety.LexiconClassifier;
@@ -290,12 +291,32 @@ final class Wiring {
             TorchEngine.useNativeCache(config.dataDir().resolve("cache"));
             if (config.createDemoModels()) DemoModels.ensure(config.effectiveModelsDir());
             Database database = Database.open(config.effectiveDbUrl());
-            BlobStore blobs = LocalBlobStore.open(config.dataDir().resolve("blobs"));
+            BlobStore blobs = blobStore(config);
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = TorchEngine.trainer();
-            JobWiring jobs = JobWiring.of(config, stores, trainer);
+            JobWiring jobs = JobWiring.of(config, stores, trainer, new JdbiBaseModelStore(database));
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.of(database));
+        }
+    }
+
+    /** The blob store every process of the service shares (files, and artifacts with --artifacts blob-store). */
+    private static BlobStore blobStore(ServerConfig config) throws java.io.IOException {
+        return LocalBlobStore.open(config.dataDir().resolve("blobs"));
+    }
+
+    /**
+     * {@code whetstone models add --to-store}: publishes {@code folder} (described as the models-directory scan
+     * would) to the object store and records it in the database, where every process lists it.
+     */
+    static dev.whetstone.models.BaseModel addToStore(ServerConfig config, dev.whetstone.models.BaseModel described,
+                                                     java.nio.file.Path folder) throws Exception {
+        Files.createDirectories(config.dataDir());
+        try (Database database = Database.open(config.effectiveDbUrl())) {
+            ArtifactStore artifacts = Core.artifacts(config, blobStore(config));
+            if (artifacts == null) artifacts = new dev.whetstone.artifacts.DataDirArtifacts(config.dataDir());
+            return new dev.whetstone.models.StoredBaseModels(new JdbiBaseModelStore(database), artifacts)
+                    .add(described, folder);
         }
     }
 
@@ -312,8 +333,8 @@ final class Wiring {
             JobStores stores = jobWiring.stores();
             FileService files = new FileService(fileStore, blobs, validation, JobService.fileUsage(stores.jobs()),
                     background, Clock.systemUTC(), config.maxUploadBytes());
-            ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
-                    config.modelAliases());
+            ModelCatalog models = ModelCatalog.of(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
+                    jobWiring.baseModels(), config.modelAliases());
             ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
             return new Core(files, models, resolver, new JobPaths(config.dataDir(), artifacts(config, blobs)));
         }
@@ -322,7 +343,7 @@ final class Wiring {
          * The data folder itself (null: JobPaths' default) on one machine; the shared blob store with this
          * process's cache in {@code <data>/artifact-cache} when processes share no disk.
          */
-        private static ArtifactStore artifacts(ServerConfig config, BlobStore blobs) throws java.io.IOException {
+        static ArtifactStore artifacts(ServerConfig config, BlobStore blobs) throws java.io.IOException {
             if (!config.artifacts().objectStore()) return null;
             return new BlobFolderArtifacts(blobs, new FolderCache(config.dataDir().resolve("artifact-cache"),
                     config.artifacts().cacheBytes()));

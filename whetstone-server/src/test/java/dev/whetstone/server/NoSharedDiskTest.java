@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.Folders;
+import dev.whetstone.artifacts.BlobFolderArtifacts;
+import dev.whetstone.artifacts.FolderCache;
+import dev.whetstone.models.StoredBaseModels;
+import dev.whetstone.testing.FakeModels;
 import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Role;
@@ -86,6 +90,41 @@ class NoSharedDiskTest {
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         assertThat(json(chat).at("/choices/0/message/content").asText()).isNotEmpty();
+    }
+
+    @Test
+    void aBaseModelAddedToTheStoreIsListedTrainedOnAndServedByMachinesThatNeverHadItsFolder() throws Exception {
+        TestServer.Shared cluster = TestServer.clusterStores(LocalBlobStore.open(dir.resolve("object-store")));
+        Path folder = FakeModels.create(dir.resolve("operator-laptop"), "store-chat", true);
+        // what `whetstone models add --to-store` does, against the cluster's stores
+        new StoredBaseModels(cluster.baseModels(), new BlobFolderArtifacts(cluster.blobs(),
+                new FolderCache(dir.resolve("operator-laptop/cache"), 1L << 30)))
+                .add(ModelDirectoryScanner.read(folder).orElseThrow(), folder);
+        Folders.deleteTree(dir.resolve("operator-laptop"));
+
+        FakeTrainer trainer = new FakeTrainer();
+        a = TestServer.clusterMember(dir.resolve("machine-a"), cluster, trainer, 1, Clock.systemUTC());
+        JsonNode models = json(a.get("/openai/models?" + V)).get("data");
+        assertThat(models.findValuesAsText("id")).contains("store-chat", "tiny-chat");
+        JobClient client = new JobClient(a);
+        String id = client.createOk("{\"model\":\"store-chat\",\"training_file\":\""
+                + client.upload("training_set.jsonl", chatLines(10)) + "\"}");
+        JsonNode done = client.awaitStatus(id, "succeeded");
+        assertThat(done.get("model").asText()).isEqualTo("store-chat");
+        Path trainedOn = trainer.specs().getFirst().baseModelDir();
+        assertThat(trainedOn.startsWith(dir.resolve("machine-a/artifact-cache"))).isTrue();
+
+        c = TestServer.clusterMember(dir.resolve("machine-c"), cluster, new FakeTrainer(), 0, Clock.systemUTC());
+        ArmClient arm = new ArmClient(c.base, AccessTokens.forDataDir(dir.resolve("machine-c"), Clock.systemUTC())
+                .mint(Role.ADMIN, Duration.ofHours(1)));
+        assertThat(arm.put("base-bot", howToBody("store-chat")).statusCode()).isEqualTo(201);
+        assertThat(arm.put("tuned-bot", howToBody(done.get("fine_tuned_model").asText())).statusCode()).isEqualTo(201);
+        assertThat(arm.awaitTerminal("base-bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+        assertThat(arm.awaitTerminal("tuned-bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+        Path servedBase = c.engine.spec("base-bot").baseModelDir();
+        assertThat(servedBase.startsWith(dir.resolve("machine-c/artifact-cache"))).isTrue();
+        assertThat(servedBase.resolve("config.json")).exists();
+        assertThat(c.engine.spec("tuned-bot").baseModelDir()).isEqualTo(servedBase); // one cached copy for both
     }
 
     /** The same job on a single machine that is never interrupted. */

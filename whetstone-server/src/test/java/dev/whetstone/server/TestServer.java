@@ -19,7 +19,9 @@ import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.InMemoryAccountKeyStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
+import dev.whetstone.store.BaseModelStore;
 import dev.whetstone.store.BlobStore;
+import dev.whetstone.testing.InMemoryBaseModelStore;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryDeploymentStore;
@@ -120,13 +122,15 @@ final class TestServer implements AutoCloseable {
     static Shared clusterStores(BlobStore objectStore) {
         return new Shared(new InMemoryFileStore(), objectStore, new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
+                new InMemoryBaseModelStore());
     }
 
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
-                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore());
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
+                new InMemoryBaseModelStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -169,7 +173,8 @@ final class TestServer implements AutoCloseable {
                 Map.of("gpt-35-turbo-0613", "tiny-chat"), maxUploadBytes, false, Duration.ofSeconds(30), false));
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
-        JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock);
+        JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock,
+                shared.baseModels());
         ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock);
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
                 config.apiKeys(), List.of(engine)));
@@ -178,7 +183,7 @@ final class TestServer implements AutoCloseable {
 
     /** The stores a server keeps its state in. */
     record Shared(InMemoryFileStore files, BlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys) {}
+                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, BaseModelStore baseModels) {}
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and

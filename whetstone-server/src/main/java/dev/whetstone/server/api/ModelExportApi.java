@@ -99,10 +99,10 @@ public final class ModelExportApi {
      * The folder to export and, for a fine-tuned model, the base model folder its adapter would apply to; a
      * fine-tuned model's folder is checked out of the artifact store (cached here) until the export is sent.
      */
-    private record Source(Path dir, Path base, ArtifactStore.Checkout checkout) implements AutoCloseable {
+    private record Source(Path dir, Path base, List<ArtifactStore.Checkout> checkouts) implements AutoCloseable {
         @Override
         public void close() {
-            if (checkout != null) checkout.close();
+            checkouts.forEach(ArtifactStore.Checkout::close);
         }
     }
 
@@ -117,14 +117,16 @@ public final class ModelExportApi {
         }
         ResolvedModel r = resolver.resolve(id);
         // the engine tells an adapter (which needs the base) from a full checkpoint (which ignores it)
-        if (r.initDir() == null) return new Source(r.base().dir(), null, null);
-        ArtifactStore.Checkout weights;
+        ArtifactStore.Checkout base = null;
         try {
-            weights = paths.artifacts().checkout(r.initDir());
+            base = r.base().checkout(paths.artifacts());
+            if (r.initDir() == null) return new Source(base.dir(), null, List.of(base));
+            ArtifactStore.Checkout weights = paths.artifacts().checkout(r.initDir());
+            return new Source(weights.dir(), base.dir(), List.of(weights, base));
         } catch (IOException e) {
+            if (base != null) base.close();
             throw ApiException.wrongState("Model '" + id + "' could not be read from storage: " + e.getMessage());
         }
-        return new Source(weights.dir(), r.base().dir(), weights);
     }
 
     private static String choice(Call call, String param, List<String> allowed, String fallback) {
