@@ -24,12 +24,12 @@ public final class StoredBaseModels {
     /**
      * @param described the model as the models-directory scan describes {@code folder} (id, architecture, chat,
      *                  vision); its id names the stored model
-     * @throws IllegalArgumentException when a stored model has that id already
-     * @throws IllegalStateException    when the artifacts live in the data folder (one machine: nothing to share)
+     * @throws IllegalArgumentException when a stored model has that id already, or when the artifacts live in the
+     *                                  data folder (one machine: nothing to share; a configuration to change)
      */
     public BaseModel add(BaseModel described, Path folder) throws IOException {
         if (artifacts.inPlace()) {
-            throw new IllegalStateException("--to-store needs the object store (--artifacts blob-store); on one machine"
+            throw new IllegalArgumentException("--to-store needs the object store (--artifacts blob-store); on one machine"
                     + " add the folder to the models directory instead");
         }
         if (store.find(described.id()).isPresent()) {

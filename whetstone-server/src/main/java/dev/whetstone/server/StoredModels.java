@@ -10,8 +10,8 @@ public final class StoredModels {
     /**
      * Publishes the model folder {@code folder} under the id {@code id} and records it in {@code config}'s database.
      *
-     * @throws IllegalArgumentException when {@code folder} is not a model folder or the id is taken
-     * @throws IllegalStateException    when {@code config} keeps artifacts in the data folder
+     * @throws IllegalArgumentException when {@code folder} is not a model folder, the id is taken, or {@code config}
+     *                                  keeps artifacts in the data folder
      */
     public static BaseModel add(ServerConfig config, String id, Path folder) throws Exception {
         BaseModel described = ModelDirectoryScanner.read(folder).orElseThrow(() -> new IllegalArgumentException(
