@@ -23,6 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import dev.whetstone.jobs.Checkpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +128,22 @@ class NoSharedDiskTest {
         assertThat(servedBase.startsWith(dir.resolve("machine-c/artifact-cache"))).isTrue();
         assertThat(servedBase.resolve("config.json")).exists();
         assertThat(c.engine.spec("tuned-bot").baseModelDir()).isEqualTo(servedBase); // one cached copy for both
+    }
+
+    @Test
+    void deletingAFineTunedModelDeletesItsFoldersFromTheObjectStore() throws Exception {
+        TestServer.Shared cluster = TestServer.clusterStores(LocalBlobStore.open(dir.resolve("object-store")));
+        a = TestServer.clusterMember(dir.resolve("machine-a"), cluster, new FakeTrainer(), 1, Clock.systemUTC());
+        JobClient client = new JobClient(a);
+        String id = client.createOk(JOB.formatted(client.upload("training_set.jsonl", chatLines(10))));
+        String model = client.awaitStatus(id, "succeeded").get("fine_tuned_model").asText();
+        List<String> stored = new ArrayList<>(cluster.jobs().checkpoints().all(id).stream().map(Checkpoint::dir).toList());
+        stored.add(cluster.jobs().models().find(model).orElseThrow().dir());
+        stored.add("jobs/" + id + "/resume");
+        for (String key : stored) assertThat(cluster.blobs().open(key + "/manifest.json")).as(key).isPresent();
+
+        assertThat(a.send(a.request("/openai/models/" + model + "?" + V).DELETE().build()).statusCode()).isEqualTo(200);
+        for (String key : stored) assertThat(cluster.blobs().open(key + "/manifest.json")).as(key).isEmpty();
     }
 
     /** The same job on a single machine that is never interrupted. */
