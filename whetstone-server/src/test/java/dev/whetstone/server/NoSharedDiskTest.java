@@ -93,6 +93,12 @@ class NoSharedDiskTest {
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}");
         assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
         assertThat(json(chat).at("/choices/0/message/content").asText()).isNotEmpty();
+
+        // The export reads the adapter from the object store too: the engine's real exporter gets as far as the
+        // adapter's tensors, which the FakeTrainer leaves empty (a missing folder would be another message).
+        HttpResponse<String> peft = c.get("/openai/models/" + model + "/export?format=peft&" + V);
+        assertThat(peft.statusCode()).isEqualTo(409);
+        assertThat(json(peft).at("/error/message").asText()).contains("adapter_model.safetensors holds no lora_A/lora_B");
     }
 
     @Test
