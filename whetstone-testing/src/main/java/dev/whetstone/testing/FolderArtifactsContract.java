@@ -179,6 +179,30 @@ public abstract class FolderArtifactsContract {
     }
 
     @Test
+    void concurrentCheckoutsOfOneFolderDownloadItOnce() throws Exception {
+        BlobFolderArtifacts store = artifacts(1 << 20);
+        store.publish("models/m", folder("m", "a", 5000));
+        int threads = 8;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Path>> dirs = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                dirs.add(pool.submit(() -> {
+                    start.await();
+                    try (ArtifactStore.Checkout c = store.checkout("models/m")) {
+                        assertThat(Files.size(c.dir().resolve("weights.bin"))).isEqualTo(5000);
+                        return c.dir();
+                    }
+                }));
+            }
+            start.countDown();
+            for (var d : dirs) assertThat(d.get()).isEqualTo(dirs.getFirst().get());
+        }
+        assertThat(store.cache().misses()).isEqualTo(1);
+        assertThat(store.cache().hits()).isEqualTo(threads - 1);
+    }
+
+    @Test
     void aRestartedCacheKeepsCompleteFoldersAndDropsInterruptedFills() throws Exception {
         BlobFolderArtifacts store = artifacts(1 << 20);
         store.publish("models/m", folder("m", "a", 100));
