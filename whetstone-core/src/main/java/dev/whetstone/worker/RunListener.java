@@ -87,10 +87,18 @@ final class RunListener implements TrainingListener {
         run.events().info(run.jobId(), "Checkpoint created at step " + c.step() + " (epoch " + c.epoch() + "): " + name);
     }
 
-    /** Stored at once, so the job resumes from here on any worker if this one dies. */
+    /**
+     * Stored at once, so the job resumes from here on any worker if this one dies. A failed upload only costs the
+     * steps since the previous resume point, which stays whole in the store: a warning, not a failed job.
+     */
     @Override
     public void onResumePoint(java.nio.file.Path dir, int stepsDone) {
-        run.env().paths().publish(dir);
+        try {
+            run.env().paths().publish(dir);
+        } catch (java.io.UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(RunListener.class).warn("job {}: resume point after step {} not stored: {}",
+                    run.jobId(), stepsDone, e.getMessage());
+        }
     }
 
     @Override
