@@ -3,7 +3,6 @@ package dev.whetstone.deployments;
 import dev.whetstone.Ids;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.engine.inference.ServedModel;
-import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.store.DeploymentStore;
 import java.time.Clock;
 import java.util.Map;

@@ -2,7 +2,6 @@ package dev.whetstone.deployments;
 
 import dev.whetstone.Ids;
 import dev.whetstone.engine.inference.InferenceEngine;
-import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.jobs.JobPaths;
