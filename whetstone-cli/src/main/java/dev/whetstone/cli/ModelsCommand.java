@@ -2,7 +2,10 @@ package dev.whetstone.cli;
 
 import dev.whetstone.Folders;
 import dev.whetstone.engine.torch.TorchEngine;
+import dev.whetstone.models.BaseModel;
 import dev.whetstone.server.ModelDirectoryScanner;
+import dev.whetstone.server.ServerConfig;
+import dev.whetstone.server.StoredModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
@@ -86,7 +89,9 @@ final class ModelsCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = "Check a local Hugging Face model folder as the service will read it, then copy it into the"
-                    + " models folder (hard links where the file system allows), where the service lists it.")
+                    + " models folder (hard links where the file system allows), where the service lists it; with"
+                    + " --to-store, publish it to the object store and record it in the database instead, so every"
+                    + " machine of a cluster lists it.")
     static final class Add implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "PATH", description = "The model folder (config.json, *.safetensors, tokenizer.json).")
         Path source;
@@ -94,21 +99,32 @@ final class ModelsCommand {
         @Option(names = "--name", description = "Model id (default: the folder's name).")
         String name;
 
-        @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}", description = "Data folder (default ${DEFAULT-VALUE}).")
-        Path data;
+        @Mixin
+        StorageOptions storage = new StorageOptions();
 
-        @Option(names = "--models-dir", defaultValue = "${env:WHETSTONE_MODELS_DIR}", description = "Models folder (default <data>/models).")
-        Path modelsDir;
+        @Option(names = "--to-store", negatable = true, defaultValue = "${env:WHETSTONE_TO_STORE:-false}",
+                description = "Publish the folder to the object store and record it in the database (needs"
+                        + " --artifacts blob-store and the cluster's --db), instead of copying it into the models folder.")
+        boolean toStore;
 
         @Override
         public Integer call() throws Exception {
-            Path target = add(source, name, modelsDir != null ? modelsDir : data.resolve("models"));
+            if (toStore) {
+                String id = checkedId(source, name);
+                TorchEngine.checkModel(source);
+                ServerConfig config = ServerConfig.defaults(storage.data).withStorage(storage.dbOrNull(), storage.modelsDir)
+                        .withArtifacts(storage.artifactOptions());
+                BaseModel added = StoredModels.add(config, id, source);
+                System.out.println("added " + added.id() + " to the object store (" + added.storeKey() + ")");
+                return 0;
+            }
+            Path target = add(source, name, storage.modelsDir != null ? storage.modelsDir : storage.data.resolve("models"));
             System.out.println("added " + target.getFileName() + " (" + target + ")");
             return 0;
         }
 
-        /** Checks, then copies into {@code <models>/.<name>-…} and renames into place, so no half folder is listed. */
-        static Path add(Path source, String name, Path models) throws IOException {
+        /** The model id ({@code name}, else the folder's name), once the folder is checked to be a model folder. */
+        static String checkedId(Path source, String name) {
             if (!Files.isDirectory(source)) throw new IllegalArgumentException(source + " is not a folder");
             String id = name != null ? name : source.toAbsolutePath().normalize().getFileName().toString();
             if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
@@ -120,6 +136,12 @@ final class ModelsCommand {
                 throw new IllegalArgumentException(source + " is not a Hugging Face model folder: missing "
                         + String.join(", ", missing));
             }
+            return id;
+        }
+
+        /** Checks, then copies into {@code <models>/.<name>-…} and renames into place, so no half folder is listed. */
+        static Path add(Path source, String name, Path models) throws IOException {
+            String id = checkedId(source, name);
             TorchEngine.checkModel(source);
             Files.createDirectories(models);
             Path target = models.resolve(id);

@@ -154,7 +154,8 @@ final class ServeCommand implements Callable<Integer> {
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 access(),
                 new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
-                safety.settings(), management(), storage.s3OrNull(this));
+                safety.settings(), management(), storage.s3OrNull(this),
+                storage.artifactOptions());
     }
 
     private AccessOptions access() {

@@ -2,6 +2,7 @@ package dev.whetstone.cli;
 
 import dev.whetstone.store.blob.S3Location;
 import dev.whetstone.store.blob.S3Settings;
+import dev.whetstone.server.ArtifactOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine;
@@ -45,6 +46,29 @@ final class StorageOptions {
             description = "Start-up aborts S3 multipart uploads older than this; younger ones may be another process's "
                     + "upload in flight (default ${DEFAULT-VALUE}).")
     double s3IncompleteUploadHours;
+
+    @Option(names = "--artifacts", defaultValue = "${env:WHETSTONE_ARTIFACTS}",
+            description = "Where checkpoints, resume points and fine-tuned models live: data-folder (one machine; the"
+                    + " default without --blob-store s3://…) or blob-store (shared by serve and worker processes on machines without a common disk;"
+                    + " each reads through its own cache; the default with --blob-store s3://…).")
+    String artifacts;
+
+    @Option(names = "--cache-size", defaultValue = "${env:WHETSTONE_CACHE_SIZE:-20g}",
+            description = "With --artifacts blob-store: the most the local cache of downloaded models and checkpoints"
+                    + " may hold, e.g. 20g or 500m (default ${DEFAULT-VALUE}); folders in use are never evicted.")
+    String cacheSize;
+
+    ArtifactOptions artifactOptions() {
+        long bytes = ArtifactOptions.parseSize(cacheSize);
+        String mode = artifacts == null || artifacts.isBlank() ? (blobStore == null || blobStore.isBlank() ? "data-folder" : "blob-store")
+                : artifacts.strip();
+        return switch (mode) {
+            case "data-folder" -> new ArtifactOptions(false, bytes);
+            case "blob-store" -> ArtifactOptions.objectStore(bytes);
+            default -> throw new IllegalArgumentException("--artifacts must be data-folder or blob-store, got '"
+                    + artifacts + "'");
+        };
+    }
 
     String dbOrNull() { return db == null || db.isBlank() ? null : db; }
 

@@ -60,6 +60,7 @@ final class WorkerCommand implements Callable<Integer> {
         return new ServerConfig(base.host(), base.port(), storage.data, storage.dbOrNull(), storage.modelsDir, Set.of(), Map.of(),
                 base.maxUploadBytes(), false, base.importTimeout(), storage.demoModels,
                 workers, ServerConfig.DEFAULT_MAX_ACTIVE_JOBS, Duration.ofSeconds(storage.workerLeaseSeconds))
-                .withSafety(safety.settings()).withS3(storage.s3OrNull(this));
+                .withSafety(safety.settings()).withS3(storage.s3OrNull(this))
+                .withArtifacts(storage.artifactOptions());
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.whetstone.safety.GuardFormat;
 import dev.whetstone.safety.SafetySettings;
+import dev.whetstone.server.ArtifactOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.ServingOptions;
 import dev.whetstone.store.blob.S3Location;
@@ -187,6 +188,28 @@ class CommandLineParsingTest {
                 .isInstanceOf(CommandLine.ParameterException.class)
                 .hasMessage("--s3-endpoint needs --blob-store s3://BUCKET[/PREFIX]");
         assertThat(WhetstoneCli.run("serve", "--data", dir.toString(), "--blob-store", "s3://x")).isEqualTo(2);
+    }
+
+    @Test
+    void artifactsStayInTheDataFolderUnlessTheBlobStoreIsChosenWithACacheSize() {
+        ServerConfig defaults = parse(ServeCommand.class, "serve", "--data", dir.toString()).config();
+        assertThat(defaults.artifacts().objectStore()).isFalse();
+        assertThat(parse(WorkerCommand.class, "worker", "--data", dir.toString(), "--blob-store", "s3://b-1")
+                .config().artifacts().objectStore()).as("an S3 blob store keeps the artifacts too").isTrue();
+        ServerConfig serve = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--artifacts", "blob-store",
+                "--cache-size", "512m").config();
+        assertThat(serve.artifacts()).isEqualTo(ArtifactOptions.objectStore(512L << 20));
+        ServerConfig worker = parse(WorkerCommand.class, "worker", "--data", dir.toString(), "--artifacts",
+                "blob-store", "--cache-size", "2g").config();
+        assertThat(worker.artifacts()).isEqualTo(ArtifactOptions.objectStore(2L << 30));
+        assertThat(parse(WorkerCommand.class, "worker", "--data", dir.toString(), "--artifacts", "blob-store",
+                "--cache-size", "1048576").config().artifacts().cacheBytes()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--artifacts", "s3").config())
+                .hasMessageContaining("--artifacts must be data-folder or blob-store");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--cache-size", "lots").config())
+                .hasMessageContaining("'lots' is not a size");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--cache-size", "-5g").config())
+                .hasMessageContaining("is not a size");
     }
 
     @Test

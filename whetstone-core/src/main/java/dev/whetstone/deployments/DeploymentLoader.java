@@ -3,7 +3,6 @@ package dev.whetstone.deployments;
 import dev.whetstone.Ids;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.engine.inference.ServedModel;
-import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.store.DeploymentStore;
 import java.time.Clock;
 import java.util.Map;
@@ -23,8 +22,8 @@ import org.slf4j.LoggerFactory;
 final class DeploymentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentLoader.class);
 
-    /** What this process serves for one deployment name. */
-    record Live(String modelName, ServedModel model, BucketQuota quota) {}
+    /** What this process serves for one deployment name; {@code folders} keeps its weights cached until unloaded. */
+    record Live(String modelName, ServedModel model, BucketQuota quota, ServingResolver.Served folders) {}
 
     private final DeploymentStore store;
     private final InferenceEngine engine;
@@ -75,22 +74,29 @@ final class DeploymentLoader {
      * lock, so a delete never waits for a load: a load in flight finds its deployment gone and unloads itself.
      */
     void unload(String name) {
-        live.remove(name);
+        release(live.remove(name));
         engine.unload(name);
     }
 
     /** Stops serving {@code name} without waiting for the engine (a model change: the new load replaces it). */
-    void forget(String name) { live.remove(name); }
+    void forget(String name) { release(live.remove(name)); }
+
+    private static void release(Live gone) {
+        if (gone != null) gone.folders().close();
+    }
 
     private void load(String name, String etag, ServingSpecSource specSource) {
         synchronized (lock(name)) {
             Optional<Deployment> current = store.find(name).filter(d -> d.etag().equals(etag));
             if (current.isEmpty()) return; // changed or deleted before we started: a newer load (if any) follows
             Deployment d = current.get();
+            ServingResolver.Served served = null;
             try {
-                ServedModel model = engine.load(specSource.spec(d));
+                served = specSource.spec(d);
+                ServedModel model = engine.load(served.spec());
                 // Served before the outcome is stored, so a delete racing with us always finds it to remove.
-                live.put(name, new Live(d.model().name(), model, new BucketQuota(d.sku().capacity(), clock)));
+                release(live.put(name, new Live(d.model().name(), model, new BucketQuota(d.sku().capacity(), clock),
+                        served)));
                 if (record(d, ProvisioningState.SUCCEEDED, null)) {
                     LOG.info("deployment {} serves {}", name, d.model().name());
                 } else {
@@ -99,6 +105,7 @@ final class DeploymentLoader {
             } catch (RuntimeException e) {
                 LOG.warn("deployment {} failed to load {}: {}", name, d.model().name(), e.getMessage());
                 unload(name);
+                if (served != null) served.close(); // not live (unload released only what was)
                 record(d, ProvisioningState.FAILED, "Loading model '" + d.model().name() + "' failed: " + e.getMessage());
             }
         }
@@ -123,6 +130,6 @@ final class DeploymentLoader {
     /** Resolves what to serve when the load runs (the model may have gone since the PUT). */
     @FunctionalInterface
     interface ServingSpecSource {
-        ServingSpec spec(Deployment d);
+        ServingResolver.Served spec(Deployment d);
     }
 }

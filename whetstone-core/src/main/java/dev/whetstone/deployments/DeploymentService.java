@@ -2,7 +2,6 @@ package dev.whetstone.deployments;
 
 import dev.whetstone.Ids;
 import dev.whetstone.engine.inference.InferenceEngine;
-import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.error.ErrorCode;
 import dev.whetstone.jobs.JobPaths;
@@ -78,7 +77,7 @@ public final class DeploymentService implements DeploymentLookup {
         String name = RequestChecks.name(request.name());
         Deployment.ModelRef model = RequestChecks.model(request.model());
         Deployment.Sku sku = RequestChecks.sku(request.sku());
-        resolver.spec(name, model.name()); // 400 naming properties.model.name now, not a Failed deployment later
+        resolver.check(model.name()); // 400 naming properties.model.name now, not a Failed deployment later
         if (owners != null) owners.requireDeployable(account, model, resolver.ownerJob(model.name()), request.caller());
         policies.require(account, request.raiPolicyName());
         String policy = request.raiPolicyName();
@@ -239,8 +238,8 @@ public final class DeploymentService implements DeploymentLookup {
         }
     }
 
-    private ServingSpec spec(Deployment d) {
-        return resolver.spec(d.name(), d.model().name());
+    private ServingResolver.Served spec(Deployment d) {
+        return resolver.checkout(d.name(), d.model().name());
     }
 
     private static String etag() { return Ids.hexOf(Ids.newId("e-")); }

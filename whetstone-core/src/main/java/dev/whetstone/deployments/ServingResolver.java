@@ -1,6 +1,9 @@
 package dev.whetstone.deployments;
 
+import dev.whetstone.artifacts.ArtifactStore;
 import dev.whetstone.engine.inference.ServingSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.FineTuningJob;
@@ -29,8 +32,39 @@ final class ServingResolver {
         this.paths = paths;
     }
 
+    /**
+     * What the engine loads, with the fine-tuned weights checked out of the artifact store (on another machine's
+     * store: downloaded into this process's cache) and pinned there until the result is closed.
+     *
+     * @throws ApiException 400 naming properties.model.name when the model is unknown or not deployable
+     */
+    Served checkout(String deploymentName, String modelName) {
+        ResolvedModel model = check(modelName);
+        ArtifactStore.Checkout base = null;
+        try {
+            base = model.base().checkout(paths.artifacts());
+            ArtifactStore.Checkout weights = model.initDir() == null ? null : paths.artifacts().checkout(model.initDir());
+            return new Served(new ServingSpec(deploymentName, base.dir(), weights == null ? null : weights.dir()),
+                    base, weights);
+        } catch (IOException e) {
+            if (base != null) base.close();
+            throw new UncheckedIOException("the weights of '" + modelName + "' could not be read from storage: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** A deployment's loaded spec and the checkouts that keep its folders in the cache while it is served. */
+    record Served(ServingSpec spec, ArtifactStore.Checkout base, ArtifactStore.Checkout weights)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            base.close();
+            if (weights != null) weights.close();
+        }
+    }
+
     /** @throws ApiException 400 naming properties.model.name when the model is unknown or not deployable */
-    ServingSpec spec(String deploymentName, String modelName) {
+    ResolvedModel check(String modelName) {
         ResolvedModel model;
         try {
             model = resolver.resolve(modelName);
@@ -39,8 +73,7 @@ final class ServingResolver {
                     + "' cannot be deployed: " + e.getMessage());
         }
         requireEvaluationPassed(modelName);
-        return new ServingSpec(deploymentName, model.base().dir(),
-                model.initDir() == null ? null : paths.resolve(model.initDir()));
+        return model;
     }
 
     /**

@@ -10,6 +10,12 @@ public interface TrainingListener {
 
     void onWarning(String message);
 
+    /**
+     * A complete resume point is now in {@code dir} ({@code workDir/}{@link Trainer#RESUME_FOLDER}): a run started
+     * from it continues after step {@code stepsDone}. Called after the checkpoint of the same step, if any.
+     */
+    default void onResumePoint(java.nio.file.Path dir, int stepsDone) {}
+
     /** Polled at every step boundary. */
     default Control control() { return Control.CONTINUE; }
 

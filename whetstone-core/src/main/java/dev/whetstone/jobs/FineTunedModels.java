@@ -31,7 +31,7 @@ public final class FineTunedModels {
         checkUnused(model.id());
         checkCheckpointsUnused(model.jobId());
         stores.models().delete(model.id());
-        deleteCheckpointsAndFolder(model.jobId());
+        deleteCheckpointsAndFolder(model.jobId(), model.dir());
     }
 
     /** The model, checkpoints and work folder of a finished job that is being deleted. */
@@ -39,8 +39,9 @@ public final class FineTunedModels {
         boolean hasModel = job.fineTunedModel() != null && find(job.fineTunedModel()).isPresent();
         if (hasModel) checkUnused(job.fineTunedModel());
         checkCheckpointsUnused(job.id());
+        String modelDir = hasModel ? find(job.fineTunedModel()).map(FineTunedModel::dir).orElse(null) : null;
         if (hasModel) stores.models().delete(job.fineTunedModel());
-        deleteCheckpointsAndFolder(job.id());
+        deleteCheckpointsAndFolder(job.id(), modelDir);
     }
 
     private void checkUnused(String modelId) {
@@ -54,8 +55,14 @@ public final class FineTunedModels {
         for (Checkpoint c : stores.checkpoints().all(jobId)) checkUnused(c.id());
     }
 
-    private void deleteCheckpointsAndFolder(String jobId) {
-        for (Checkpoint c : stores.checkpoints().all(jobId)) stores.checkpoints().delete(c.id());
-        paths.deleteWorkDir(jobId);
+    /** Records first, so nothing lists a folder being deleted; then the stored folders and the local work folder. */
+    private void deleteCheckpointsAndFolder(String jobId, String modelDir) {
+        List<String> folders = new java.util.ArrayList<>();
+        if (modelDir != null) folders.add(modelDir);
+        for (Checkpoint c : stores.checkpoints().all(jobId)) {
+            stores.checkpoints().delete(c.id());
+            folders.add(c.dir());
+        }
+        paths.deleteJob(jobId, folders);
     }
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The models clients can name: the base models found in the models directory, reachable also through
+ * The models clients can name: the base models found in the models directory or registered in the object store
+ * ({@link #of}), reachable also through
  * operator-given aliases (so clients that hard-code Azure names such as gpt-35-turbo-0613 find a local model).
  */
 public final class ModelCatalog {
@@ -17,6 +18,21 @@ public final class ModelCatalog {
     public ModelCatalog(Supplier<List<BaseModel>> baseModels, Map<String, String> aliases) {
         this.baseModels = baseModels;
         this.aliases = Map.copyOf(aliases);
+    }
+
+    /**
+     * The models-directory folders, then the models registered in the object store whose id no folder has (a local
+     * folder of the same model is read without a download).
+     */
+    public static ModelCatalog of(Supplier<List<BaseModel>> folders, dev.whetstone.store.BaseModelStore stored,
+                                  Map<String, String> aliases) {
+        return new ModelCatalog(() -> {
+            List<BaseModel> all = new java.util.ArrayList<>(folders.get());
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            all.forEach(m -> ids.add(m.id()));
+            for (BaseModel m : stored.list()) if (ids.add(m.id())) all.add(m);
+            return all;
+        }, aliases);
     }
 
     public List<BaseModel> baseModels() { return baseModels.get(); }

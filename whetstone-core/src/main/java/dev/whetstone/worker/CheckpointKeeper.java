@@ -1,6 +1,5 @@
 package dev.whetstone.worker;
 
-import dev.whetstone.Folders;
 import dev.whetstone.Ids;
 import dev.whetstone.jobs.Checkpoint;
 import dev.whetstone.jobs.JobPaths;
@@ -63,9 +62,9 @@ final class CheckpointKeeper {
         for (Checkpoint old : all.subList(0, Math.max(0, excess))) {
             store.delete(old.id());
             boolean shared = all.stream().anyMatch(c -> c != old && c.dir().equals(old.dir()));
-            if (!shared && paths.insideWorkDir(run.jobId(), old.dir())) {
+            if (!shared) {
                 try {
-                    Folders.deleteTree(paths.resolve(old.dir()));
+                    paths.deleteFolder(run.jobId(), old.dir());
                 } catch (RuntimeException e) {
                     LOG.warn("could not delete the folder of checkpoint {}: {}", old.id(), e.getMessage());
                 }

@@ -27,7 +27,9 @@ final class JobOutcomes {
     void settle(TrainingOutcome outcome, SafetyCheck evaluation) {
         Optional<FineTuningJob> job = run.current();
         if (job.isEmpty()) {
-            run.env().paths().deleteWorkDir(run.jobId()); // deleted while it ran: drop what it wrote since
+            // deleted while it ran: drop what it wrote since (its checkpoint records went with the job)
+            run.env().paths().deleteJob(run.jobId(), run.env().stores().checkpoints().all(run.jobId()).stream()
+                    .map(dev.whetstone.jobs.Checkpoint::dir).toList());
             return;
         }
         if (!run.owned(job.get())) return;
@@ -50,6 +52,7 @@ final class JobOutcomes {
         run.events().info(run.jobId(), "Postprocessing started.");
         List<MetricsRow> rows = run.env().stores().events().metrics(run.jobId());
         MetricsRow last = rows.isEmpty() ? null : rows.getLast();
+        run.env().paths().publishOnce(outcome.modelDir()); // the model is stored before anything names it
         new CheckpointKeeper(run).finish(last == null ? 0 : last.step(), outcome.modelDir(), last);
         FineTunedModel model = new FineTunedModel(run.fineTunedModel(), run.nowSeconds(),
                 run.rootBase(), run.jobId(),

@@ -15,6 +15,9 @@ import dev.whetstone.graders.GradingSample;
 import dev.whetstone.jobs.FineTuningJob;
 import dev.whetstone.jobs.JobError;
 import dev.whetstone.jobs.JobEvent;
+import dev.whetstone.jobs.JobPaths;
+import dev.whetstone.jobs.Checkpoint;
+import dev.whetstone.artifacts.ArtifactStore;
 import dev.whetstone.jobs.ResolvedModel;
 import dev.whetstone.safety.DataEvaluation;
 import dev.whetstone.safety.ModelEvaluation;
@@ -61,15 +64,19 @@ final class JobRun {
 
     void execute() {
         JobOutcomes outcomes = new JobOutcomes(run);
+        JobPaths paths = run.env().paths();
         // The job's fetched images live in its work folder while it runs; a paused job keeps them for its resume.
-        try (JobImageCache images = new JobImageCache(run.env().images(),
-                run.env().paths().workDir(claimed.id()).resolve(JobImageCache.FOLDER))) {
-            TrainingSpec spec = spec(images);
+        // The folder to continue from (continuous fine-tuning) stays checked out of the artifact cache meanwhile.
+        try (ArtifactStore.Checkout base = checkoutBase(paths);
+             ArtifactStore.Checkout init = checkoutInit(paths);
+             JobImageCache images = prepare(paths)) {
+            TrainingSpec spec = spec(base.dir(), images, init);
             evaluateData(spec.training());
             RunListener listener = new RunListener(run, lastReportedStep());
             TrainingOutcome outcome = run.env().trainer().train(spec, listener);
             if (outcome.status() == TrainingOutcome.Status.PAUSED) images.keepOnClose();
-            SafetyCheck evaluation = outcome.status() == TrainingOutcome.Status.COMPLETED ? evaluateModel(outcome) : null;
+            SafetyCheck evaluation = outcome.status() == TrainingOutcome.Status.COMPLETED
+                    ? evaluateModel(base.dir(), outcome) : null;
             outcomes.settle(outcome, evaluation);
         } catch (TrainingException e) {
             outcomes.fail(new JobError(errorCode(e.param()), e.getMessage(), e.param()));
@@ -81,15 +88,44 @@ final class JobRun {
             LOG.error("job {} failed unexpectedly", run.jobId(), e);
             outcomes.fail(new JobError("internal_error", "Training failed unexpectedly: " + e
                     + ". The job can be created again; if this repeats, report it with the service log.", null));
+        } finally {
+            paths.releaseWorkDir(claimed.id()); // where the store is elsewhere, everything kept is stored by now
         }
     }
 
-    private TrainingSpec spec(JobImageCache images) {
+    /** The work folder with the job's stored state (resume point, newest checkpoint), and its image cache. */
+    private JobImageCache prepare(JobPaths paths) {
+        List<Checkpoint> checkpoints = run.env().stores().checkpoints().all(claimed.id());
+        paths.prepareWorkDir(claimed.id(), checkpoints.isEmpty() ? null : checkpoints.getLast().dir());
+        return new JobImageCache(run.env().images(), paths.workDir(claimed.id()).resolve(JobImageCache.FOLDER));
+    }
+
+    /** The base model's folder, from the models directory or the object store (cached, pinned for the run). */
+    private ArtifactStore.Checkout checkoutBase(JobPaths paths) {
+        try {
+            return model.base().checkout(paths.artifacts());
+        } catch (IOException e) {
+            throw ApiException.invalid("model", "Base model '" + model.base().id() + "' could not be read from"
+                    + " storage: " + e.getMessage());
+        }
+    }
+
+    /** The adapter or checkpoint a continued job starts from, pinned in the cache for the run; null for a base. */
+    private ArtifactStore.Checkout checkoutInit(JobPaths paths) {
+        if (model.initDir() == null) return null;
+        try {
+            return paths.artifacts().checkout(model.initDir());
+        } catch (IOException e) {
+            throw ApiException.invalid("model", "The model to continue from, '" + model.name()
+                    + "', could not be read from storage: " + e.getMessage());
+        }
+    }
+
+    private TrainingSpec spec(Path baseDir, JobImageCache images, ArtifactStore.Checkout init) {
         List<TrainingExample> training = read(claimed.trainingFile(), "training_file");
         List<TrainingExample> validation = claimed.validationFile() == null ? List.of()
                 : read(claimed.validationFile(), "validation_file");
-        Path init = model.initDir() == null ? null : run.env().paths().resolve(model.initDir());
-        return new TrainingSpec(model.base().dir(), init, training, validation, claimed.requested(), claimed.method(),
+        return new TrainingSpec(baseDir, init == null ? null : init.dir(), training, validation, claimed.requested(), claimed.method(),
                 claimed.seed(), run.env().paths().workDir(claimed.id()), images, rewards());
     }
 
@@ -155,7 +191,7 @@ final class JobRun {
      * evaluation policy judges the answers. A failed model is registered but not deployable; the job still
      * succeeds, as on Azure. Null when the job ended meanwhile (cancelled, taken over): nothing to evaluate for.
      */
-    private SafetyCheck evaluateModel(TrainingOutcome outcome) {
+    private SafetyCheck evaluateModel(Path baseDir, TrainingOutcome outcome) {
         var job = run.current();
         if (job.isEmpty() || !run.owned(job.get()) || job.get().status().isTerminal()) return null;
         ModelEvaluation evaluation = run.env().modelEvaluation();
@@ -167,7 +203,7 @@ final class JobRun {
                 + " probe prompts (" + evaluation.probes().version() + ").");
         SafetyCheck check;
         try {
-            check = evaluation.evaluate("model-evaluation-" + run.jobId(), model.base().dir(), outcome.modelDir());
+            check = evaluation.evaluate("model-evaluation-" + run.jobId(), baseDir, outcome.modelDir());
         } catch (InterruptedException e) { // the worker is stopping: the job goes back to the queue, unevaluated
             Thread.currentThread().interrupt();
             return null;

@@ -82,9 +82,24 @@ final class RunListener implements TrainingListener {
     public void onCheckpoint(CheckpointInfo c) {
         String name = ModelNames.checkpoint(run.fineTunedModel(), c.step());
         if (keeper.has(c.step())) return;
+        run.env().paths().publish(c.dir()); // stored before its record exists: a listed checkpoint is always readable
         keeper.add(new Checkpoint(Ids.newId("ftchkpt-"), run.jobId(), run.nowSeconds(), c.step(), name,
                 MetricsRow.of(c.metrics()).checkpointMetrics(), run.env().paths().relative(c.dir())));
         run.events().info(run.jobId(), "Checkpoint created at step " + c.step() + " (epoch " + c.epoch() + "): " + name);
+    }
+
+    /**
+     * Stored at once, so the job resumes from here on any worker if this one dies. A failed upload only costs the
+     * steps since the previous resume point, which stays whole in the store: a warning, not a failed job.
+     */
+    @Override
+    public void onResumePoint(java.nio.file.Path dir, int stepsDone) {
+        try {
+            run.env().paths().publish(dir);
+        } catch (java.io.UncheckedIOException e) {
+            org.slf4j.LoggerFactory.getLogger(RunListener.class).warn("job {}: resume point after step {} not stored: {}",
+                    run.jobId(), stepsDone, e.getMessage());
+        }
     }
 
     @Override

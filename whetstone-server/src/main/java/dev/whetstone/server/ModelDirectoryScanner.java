@@ -38,7 +38,8 @@ public final class ModelDirectoryScanner {
         return models;
     }
 
-    private static java.util.Optional<BaseModel> read(Path dir) {
+    /** How the service describes the model folder {@code dir} (named by the folder); empty when it is not one. */
+    public static java.util.Optional<BaseModel> read(Path dir) {
         Path config = dir.resolve("config.json");
         if (!missingFiles(dir).isEmpty()) return java.util.Optional.empty();
         try {

@@ -26,6 +26,8 @@ import java.util.Set;
  * @param management HTTPS, and the subscription and tenant of the Resource Manager sign-in (docs/deployments.md)
  * @param s3         the S3-compatible store that holds the blobs (uploaded files); null means the local folder
  *                   {@code <data>/blobs}, which only this process can use (docs/operations.md, "S3")
+ * @param artifacts  where checkpoints, models and resume points are stored: the data folder (one machine) or the
+ *                   object store with a local cache (several machines; docs/operations.md)
  */
 public record ServerConfig(
         String host,
@@ -46,7 +48,8 @@ public record ServerConfig(
         ServingOptions serving,
         SafetySettings safety,
         ManagementOptions management,
-        S3Settings s3) {
+        S3Settings s3,
+        ArtifactOptions artifacts) {
 
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 512L * 1024 * 1024;
     public static final int DEFAULT_WORKERS = 1;
@@ -58,6 +61,7 @@ public record ServerConfig(
         if (serving == null) serving = ServingOptions.DEFAULTS;
         if (safety == null) safety = SafetySettings.defaults();
         if (management == null) management = ManagementOptions.DEFAULTS;
+        if (artifacts == null) artifacts = ArtifactOptions.DATA_FOLDER;
         if (workers < 0) throw new IllegalArgumentException("workers must be 0 (API only) or more, got " + workers);
         if (maxActiveJobs < 1) throw new IllegalArgumentException("max active jobs must be at least 1, got " + maxActiveJobs);
         if (workerLease.toMillis() < 1000) {
@@ -65,7 +69,7 @@ public record ServerConfig(
         }
     }
 
-    /** The configuration with blobs in the data folder. */
+    /** The configuration with blobs and artifacts in the data folder (one machine). */
     public ServerConfig(String host, int port, Path dataDir, String dbUrl, Path modelsDir, Set<String> apiKeys,
                         Map<String, String> modelAliases, long maxUploadBytes, boolean importAllowPrivate,
                         Duration importTimeout, boolean createDemoModels, int workers, int maxActiveJobs,
@@ -73,7 +77,7 @@ public record ServerConfig(
                         ManagementOptions management) {
         this(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes, importAllowPrivate,
                 importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety,
-                management, null);
+                management, null, null);
     }
 
     /** The configuration with the default management options: plain HTTP only. */
@@ -120,46 +124,59 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3, artifacts);
     }
 
     public ServerConfig withApiKeys(Set<String> keys) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, keys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving, safety, management, s3, artifacts);
     }
 
     public ServerConfig withJobs(int newWorkers, int newMaxActiveJobs, Duration newWorkerLease) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management, s3);
+                importAllowPrivate, importTimeout, createDemoModels, newWorkers, newMaxActiveJobs, newWorkerLease, access, serving, safety, management, s3, artifacts);
     }
 
     public ServerConfig withAccess(AccessOptions newAccess) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management, s3);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, newAccess, serving, safety, management, s3, artifacts);
     }
 
     public ServerConfig withServing(ServingOptions newServing) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
-                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management, s3);
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, newServing, safety, management, s3, artifacts);
     }
 
     public ServerConfig withSafety(SafetySettings newSafety) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                newSafety, management, s3);
+                newSafety, management, s3, artifacts);
     }
 
     public ServerConfig withManagement(ManagementOptions newManagement) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                safety, newManagement, s3);
+                safety, newManagement, s3, artifacts);
     }
 
     /** This configuration with blobs in {@code newS3}, or in the data folder when null. */
     public ServerConfig withS3(S3Settings newS3) {
         return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
                 importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
-                safety, management, newS3);
+                safety, management, newS3, artifacts);
+    }
+
+    /** This configuration with another database URL and models folder (null: the defaults in the data folder). */
+    public ServerConfig withStorage(String newDbUrl, Path newModelsDir) {
+        return new ServerConfig(host, port, dataDir, newDbUrl, newModelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, management, s3, artifacts);
+    }
+
+    public ServerConfig withArtifacts(ArtifactOptions newArtifacts) {
+        return new ServerConfig(host, port, dataDir, dbUrl, modelsDir, apiKeys, modelAliases, maxUploadBytes,
+                importAllowPrivate, importTimeout, createDemoModels, workers, maxActiveJobs, workerLease, access, serving,
+                safety, management, s3, newArtifacts);
     }
 
     /** Lease, heartbeat (a quarter of it) and idle poll (at most 2 s) for this configuration's workers. */

@@ -24,6 +24,9 @@ import dev.whetstone.server.auth.Credentials;
 import dev.whetstone.server.auth.OidcTokens;
 import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.BlobStore;
+import dev.whetstone.artifacts.ArtifactStore;
+import dev.whetstone.artifacts.BlobFolderArtifacts;
+import dev.whetstone.artifacts.FolderCache;
 import dev.whetstone.store.FileStore;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.store.blob.S3BlobStore;
@@ -39,7 +42,10 @@ import dev.whetstone.store.sql.JdbiProcessStore;
 import dev.whetstone.cluster.ProcessRecord;
 import dev.whetstone.cluster.RegistrySettings;
 import dev.whetstone.server.ops.ProcessOps;
+import dev.whetstone.artifacts.BlobFolderArtifacts;
+import dev.whetstone.artifacts.FolderCache;
 import dev.whetstone.store.sql.JdbiModelStore;
+import dev.whetstone.store.sql.JdbiBaseModelStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
 import dev.whetstone.safety.ContentFilter;
 import dev.whetstone.safety.LexiconClassifier;
@@ -151,6 +157,7 @@ final class Wiring {
                 adapters.jobs().stores().jobs(), adapters.blobs(), adapters.jobs().clock(), RegistrySettings.DEFAULTS,
                 () -> runningJobs(workers), List::of);
         resources.add(ops.registry()); // closed after the workers: the row says "draining" until they handed back
+        bindArtifactCache(ops, core);
         // no deployments in a worker-only process: model graders are refused (the job fails saying so)
         workers.set(startWorkers(config, core, adapters.jobs(), engine, safety::evaluationFilter,
                 new Graders(GraderModel.NONE, PythonSandbox.detect()), ops));
@@ -205,6 +212,7 @@ final class Wiring {
         ProcessOps ops = ProcessOps.create(ProcessRecord.Kind.SERVE, jobWiring.processes(), stores.jobs(), blobs,
                 jobWiring.clock(), RegistrySettings.DEFAULTS, () -> runningJobs(workers), deployments::loaded);
         resources.add(ops.registry()); // closed after the workers: the row says "draining" until they handed back
+        bindArtifactCache(ops, core);
         if (jobWiring.workers() > 0) {
             workers.set(startWorkers(config, core, jobWiring, serving.engine(), safety::evaluationFilter, graders, ops));
             resources.add(workers.get());
@@ -312,6 +320,13 @@ final class Wiring {
         return workers;
     }
 
+    /** The artifact cache's hits and misses as Prometheus counters, where artifacts come from the object store. */
+    private static void bindArtifactCache(ProcessOps ops, Core core) {
+        if (core.paths().artifacts() instanceof BlobFolderArtifacts stored) {
+            ops.metrics().bindCache("artifacts", stored.cache(), FolderCache::hits, FolderCache::misses);
+        }
+    }
+
     /** The production adapters: database, blob folder, job stores and the libtorch trainer. */
     private record Adapters(FileStore fileStore, BlobStore blobs, JobWiring jobs, Database database,
                             List<AutoCloseable> resources) {
@@ -332,7 +347,8 @@ final class Wiring {
             JobStores stores = new JobStores(new JdbiJobStore(database), new JdbiJobEventStore(database),
                     new JdbiCheckpointStore(database), new JdbiModelStore(database));
             Trainer trainer = TorchEngine.trainer();
-            JobWiring jobs = JobWiring.of(config, stores, new JdbiProcessStore(database), trainer);
+            JobWiring jobs = JobWiring.of(config, stores, new JdbiProcessStore(database), trainer,
+                    new JdbiBaseModelStore(database));
             return new Adapters(new JdbiFileStore(database), blobs, jobs, database, List.copyOf(resources));
         }
 
@@ -340,12 +356,30 @@ final class Wiring {
          * The S3-compatible store when configured (shared by every process of a cluster), else the local folder.
          * Opening S3 checks the bucket and credentials, so a wrong one stops the start with one line.
          */
-        private static BlobStore blobStore(ServerConfig config, List<AutoCloseable> resources) throws IOException {
+        static BlobStore blobStore(ServerConfig config, List<AutoCloseable> resources) throws IOException {
             if (config.s3() == null) return LocalBlobStore.open(config.dataDir().resolve("blobs"));
             S3BlobStore s3 = S3BlobStore.open(config.s3());
             resources.add(s3);
             LoggerFactory.getLogger(Wiring.class).info("Blobs are kept in {}", config.s3().location());
             return s3;
+        }
+    }
+
+    /**
+     * {@code whetstone models add --to-store}: publishes {@code folder} (described as the models-directory scan
+     * would) to the object store and records it in the database, where every process lists it.
+     */
+    static dev.whetstone.models.BaseModel addToStore(ServerConfig config, dev.whetstone.models.BaseModel described,
+                                                     java.nio.file.Path folder) throws Exception {
+        Files.createDirectories(config.dataDir());
+        List<AutoCloseable> resources = new ArrayList<>();
+        try (Database database = Database.open(config.effectiveDbUrl())) {
+            ArtifactStore artifacts = Core.artifacts(config, Adapters.blobStore(config, resources));
+            if (artifacts == null) artifacts = new dev.whetstone.artifacts.DataDirArtifacts(config.dataDir());
+            return new dev.whetstone.models.StoredBaseModels(new JdbiBaseModelStore(database), artifacts)
+                    .add(described, folder);
+        } finally {
+            for (AutoCloseable opened : resources) opened.close();
         }
     }
 
@@ -362,10 +396,20 @@ final class Wiring {
             JobStores stores = jobWiring.stores();
             FileService files = new FileService(fileStore, blobs, validation, JobService.fileUsage(stores.jobs()),
                     background, Clock.systemUTC(), config.maxUploadBytes());
-            ModelCatalog models = new ModelCatalog(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
-                    config.modelAliases());
+            ModelCatalog models = ModelCatalog.of(() -> ModelDirectoryScanner.scan(config.effectiveModelsDir()),
+                    jobWiring.baseModels(), config.modelAliases());
             ModelResolver resolver = new ModelResolver(models, stores.models(), stores.checkpoints(), stores.jobs());
-            return new Core(files, models, resolver, new JobPaths(config.dataDir()));
+            return new Core(files, models, resolver, new JobPaths(config.dataDir(), artifacts(config, blobs)));
+        }
+
+        /**
+         * The data folder itself (null: JobPaths' default) on one machine; the shared blob store with this
+         * process's cache in {@code <data>/artifact-cache} when processes share no disk.
+         */
+        static ArtifactStore artifacts(ServerConfig config, BlobStore blobs) throws java.io.IOException {
+            if (!config.artifacts().objectStore()) return null;
+            return new BlobFolderArtifacts(blobs, new FolderCache(config.dataDir().resolve("artifact-cache"),
+                    config.artifacts().cacheBytes()));
         }
     }
 }

@@ -21,6 +21,9 @@ import dev.whetstone.testing.InMemoryProcessStore;
 import dev.whetstone.testing.InMemoryAccountStore;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.FakeTrainer;
+import dev.whetstone.store.BaseModelStore;
+import dev.whetstone.store.BlobStore;
+import dev.whetstone.testing.InMemoryBaseModelStore;
 import dev.whetstone.testing.InMemoryBlobStore;
 import dev.whetstone.testing.InMemoryCheckpointStore;
 import dev.whetstone.testing.InMemoryDeploymentStore;
@@ -110,11 +113,30 @@ final class TestServer implements AutoCloseable {
                 Clock.systemUTC(), 20, newShared(), w -> w.withInference(lookup, options));
     }
 
+    /**
+     * A cluster member: its own data folder (nothing else on its disk is shared), the cluster's database stores and
+     * {@code cluster}'s blob store, which holds every artifact (read through this server's own cache).
+     */
+    static TestServer clusterMember(Path dataDir, Shared cluster, FakeTrainer trainer, int workers, Clock clock)
+            throws Exception {
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, trainer, workers, clock, 20,
+                cluster, w -> w, c -> c.withArtifacts(ArtifactOptions.objectStore(1L << 30)), new FakeInferenceEngine());
+    }
+
+    /** Database stores in memory and {@code objectStore} for blobs: what the machines of a cluster share. */
+    static Shared clusterStores(BlobStore objectStore) {
+        return new Shared(new InMemoryFileStore(), objectStore, new JobStores(new InMemoryJobStore(),
+                new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
+                new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
+                new InMemoryProcessStore(), new InMemoryAccountStore(), new InMemoryBaseModelStore());
+    }
+
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
                 new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
-                new InMemoryProcessStore(), new InMemoryAccountStore());
+                new InMemoryProcessStore(), new InMemoryAccountStore(),
+                new InMemoryBaseModelStore());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -158,7 +180,7 @@ final class TestServer implements AutoCloseable {
         FakeModels.create(config.effectiveModelsDir(), "tiny-chat", true);
         FakeModels.create(config.effectiveModelsDir(), "tiny-base", false);
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock,
-                shared.processes());
+                shared.processes(), shared.baseModels());
         ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock,
                 shared.accounts());
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
@@ -167,9 +189,9 @@ final class TestServer implements AutoCloseable {
     }
 
     /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, InMemoryBlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
+    record Shared(InMemoryFileStore files, BlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
                   InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryProcessStore processes,
-                  InMemoryAccountStore accounts) {}
+                  InMemoryAccountStore accounts, BaseModelStore baseModels) {}
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and

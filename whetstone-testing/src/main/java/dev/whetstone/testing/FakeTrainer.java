@@ -100,7 +100,7 @@ public final class FakeTrainer implements Trainer {
             switch (listener.control()) {
                 case CANCEL -> { return new TrainingOutcome(TrainingOutcome.Status.CANCELLED, null, 0, h); }
                 case PAUSE -> {
-                    writeResume(spec.workDir(), step - 1);
+                    writeResume(spec.workDir(), step - 1, listener);
                     return new TrainingOutcome(TrainingOutcome.Status.PAUSED, null, 0, h);
                 }
                 case CONTINUE -> { }
@@ -114,10 +114,10 @@ public final class FakeTrainer implements Trainer {
             listener.onStep(m);
             if (step % stepsPerEpoch == 0) {
                 Path dir = writeAdapter(spec, spec.workDir().resolve("checkpoints").resolve("step-" + step));
-                writeResume(spec.workDir(), step);
                 listener.onCheckpoint(new CheckpointInfo(step / stepsPerEpoch, step, dir, m));
+                writeResume(spec.workDir(), step, listener);
             } else if (step % RESUME_EVERY == 0) {
-                writeResume(spec.workDir(), step);
+                writeResume(spec.workDir(), step, listener);
             }
             if (step == crashAfterStep) {
                 crashAfterStep = -1;
@@ -221,7 +221,7 @@ public final class FakeTrainer implements Trainer {
     }
 
     private static int readResume(Path workDir) throws TrainingException {
-        Path file = workDir.resolve(RESUME_FILE);
+        Path file = workDir.resolve(Trainer.RESUME_FOLDER).resolve(RESUME_FILE);
         try {
             return Files.exists(file) ? Integer.parseInt(Files.readString(file).strip()) : 0;
         } catch (IOException | NumberFormatException e) {
@@ -229,13 +229,15 @@ public final class FakeTrainer implements Trainer {
         }
     }
 
-    private static void writeResume(Path workDir, int step) throws TrainingException {
+    /** The resume point in {@code workDir/resume}, announced to the listener as the real trainer does. */
+    private static void writeResume(Path workDir, int step, TrainingListener listener) throws TrainingException {
         try {
-            Files.createDirectories(workDir);
-            Path tmp = workDir.resolve(RESUME_FILE + ".tmp");
+            Path dir = Files.createDirectories(workDir.resolve(Trainer.RESUME_FOLDER));
+            Path tmp = dir.resolve(RESUME_FILE + ".tmp");
             Files.writeString(tmp, Integer.toString(step));
-            Files.move(tmp, workDir.resolve(RESUME_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(tmp, dir.resolve(RESUME_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            listener.onResumePoint(dir, step);
         } catch (IOException e) {
             throw new TrainingException("Could not write the resume state: " + e.getMessage(), null, e);
         }

@@ -3,6 +3,7 @@ package dev.whetstone.server.api;
 import dev.whetstone.Folders;
 import dev.whetstone.error.ApiException;
 import dev.whetstone.jobs.FineTunedModels;
+import dev.whetstone.artifacts.ArtifactStore;
 import dev.whetstone.jobs.JobPaths;
 import dev.whetstone.jobs.JobStatus;
 import dev.whetstone.jobs.ModelResolver;
@@ -65,7 +66,7 @@ public final class ModelExportApi {
         Source source = source(id);
         Path scratch = Files.createDirectories(paths.dataDir().resolve("tmp"));
         Path work = Files.createTempDirectory(scratch, "export-");
-        try {
+        try (source) {
             String stem = id.replaceAll("[^A-Za-z0-9._-]", "_");
             Path out = format.equals("gguf") ? work.resolve(stem + "-" + ggufType + ".gguf") : work.resolve(stem);
             try {
@@ -94,8 +95,16 @@ public final class ModelExportApi {
         }
     }
 
-    /** The folder to export and, for a fine-tuned model, the base model folder its adapter would apply to. */
-    private record Source(Path dir, Path base) {}
+    /**
+     * The folder to export and, for a fine-tuned model, the base model folder its adapter would apply to; a
+     * fine-tuned model's folder is checked out of the artifact store (cached here) until the export is sent.
+     */
+    private record Source(Path dir, Path base, List<ArtifactStore.Checkout> checkouts) implements AutoCloseable {
+        @Override
+        public void close() {
+            checkouts.forEach(ArtifactStore.Checkout::close);
+        }
+    }
 
     private Source source(String id) {
         Optional<FineTunedModel> ft = fineTuned.find(id);
@@ -108,8 +117,16 @@ public final class ModelExportApi {
         }
         ResolvedModel r = resolver.resolve(id);
         // the engine tells an adapter (which needs the base) from a full checkpoint (which ignores it)
-        return r.initDir() == null ? new Source(r.base().dir(), null)
-                : new Source(paths.resolve(r.initDir()), r.base().dir());
+        ArtifactStore.Checkout base = null;
+        try {
+            base = r.base().checkout(paths.artifacts());
+            if (r.initDir() == null) return new Source(base.dir(), null, List.of(base));
+            ArtifactStore.Checkout weights = paths.artifacts().checkout(r.initDir());
+            return new Source(weights.dir(), base.dir(), List.of(weights, base));
+        } catch (IOException e) {
+            if (base != null) base.close();
+            throw ApiException.wrongState("Model '" + id + "' could not be read from storage: " + e.getMessage());
+        }
     }
 
     private static String choice(Call call, String param, List<String> allowed, String fallback) {

@@ -63,8 +63,10 @@ public final class ModelsApi {
             return;
         }
         BaseModel m = catalog.getBase(id);
-        throw ApiException.invalid("model", "'" + id + "' is a base model (folder '" + m.dir().getFileName()
-                + "' of the models directory); only fine-tuned models can be deleted through the API.");
+        String where = m.dir() != null ? "folder '" + m.dir().getFileName() + "' of the models directory"
+                : "registered in the object store";
+        throw ApiException.invalid("model", "'" + id + "' is a base model (" + where + "); only fine-tuned models"
+                + " can be deleted through the API.");
     }
 
     static ObjectNode json(String id, BaseModel m) {

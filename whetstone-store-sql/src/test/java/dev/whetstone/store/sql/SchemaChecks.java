@@ -40,6 +40,7 @@ final class SchemaChecks {
         TABLES.put("rai_policies", List.of("account", "name", "mode", "base_policy_name", "content_filters",
                 "custom_blocklists", "classifiers", "created_at", "updated_at", "etag"));
         TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));
+        TABLES.put("base_models", List.of("id", "store_key", "architecture", "chat", "vision", "created_at"));
         TABLES.put("rai_blocklist_items", List.of("account", "blocklist", "name", "pattern", "is_regex", "created_at",
                 "updated_at", "etag"));
         TABLES.put("processes", List.of("id", "kind", "host", "pid", "version", "started_at", "heartbeat_at", "state",

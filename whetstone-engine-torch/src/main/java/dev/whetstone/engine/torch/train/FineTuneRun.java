@@ -210,6 +210,7 @@ public final class FineTuneRun {
             store.write(new ResumeStore.State(nextStep, tokensSeen, optimizer.steps(), plan.fingerprint(),
                     List.copyOf(checkpoints), throughput.elapsedSeconds()), trainable.parameters(), optimizer.state());
         }
+        listener.onResumePoint(request.workDir().resolve(ResumeStore.DIR), nextStep);
     }
 
     private void restore(ResumeStore.State s) throws IOException {

@@ -20,7 +20,7 @@ import org.bytedeco.pytorch.Tensor;
  * so a crash mid-write leaves the previous resume point intact.
  */
 final class ResumeStore {
-    static final String DIR = "resume";
+    static final String DIR = dev.whetstone.engine.Trainer.RESUME_FOLDER;
 
     /**
      * @param nextStep    the first step the resumed run executes

@@ -14,6 +14,8 @@ class RecordingListener implements TrainingListener {
     final List<StepMetrics> steps = new ArrayList<>();
     final List<CheckpointInfo> checkpoints = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
+    /** Each announced resume point: its folder and the steps done. */
+    final List<java.util.Map.Entry<java.nio.file.Path, Integer>> resumePoints = new ArrayList<>();
     private final IntFunction<Control> control;
 
     RecordingListener() { this(n -> Control.CONTINUE); }
@@ -27,6 +29,10 @@ class RecordingListener implements TrainingListener {
     @Override public void onCheckpoint(CheckpointInfo checkpoint) { checkpoints.add(checkpoint); }
 
     @Override public void onWarning(String message) { warnings.add(message); }
+
+    @Override public void onResumePoint(java.nio.file.Path dir, int stepsDone) {
+        resumePoints.add(java.util.Map.entry(dir, stepsDone));
+    }
 
     @Override public Control control() { return control.apply(steps.size()); }
 

@@ -74,6 +74,31 @@ class ReproducibilityTest {
                 whole.checkpoints.get(1).dir().resolve("adapter_model.safetensors")));
     }
 
+    /**
+     * What a worker on another machine relies on (docs/architecture.md, "Artifacts"): the announced resume folder,
+     * copied alone into an empty work folder elsewhere, continues the run exactly.
+     */
+    @Test
+    void theAnnouncedResumeFolderAloneContinuesTheRunInAnotherWorkFolder() throws Exception {
+        RecordingListener whole = run("whole", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        RecordingListener first = run("machine-a", TrainingSpec.Method.LORA, options(), Control.PAUSE, 4);
+        assertThat(first.resumePoints).hasSize(1);
+        assertThat(first.resumePoints.getFirst().getKey()).isEqualTo(dir.resolve("machine-a").resolve(
+                dev.whetstone.engine.Trainer.RESUME_FOLDER));
+        assertThat(first.resumePoints.getFirst().getValue()).isEqualTo(4);
+        Path target = Files.createDirectories(dir.resolve("machine-b").resolve(dev.whetstone.engine.Trainer.RESUME_FOLDER));
+        try (var files = Files.list(first.resumePoints.getFirst().getKey())) {
+            for (Path f : files.toList()) Files.copy(f, target.resolve(f.getFileName()));
+        }
+        RecordingListener second = run("machine-b", TrainingSpec.Method.LORA, options(), Control.CONTINUE, -1);
+        assertThat(second.plans.get(0).startStep()).isEqualTo(4);
+        assertThat(numbers(second.steps)).isEqualTo(numbers(whole.steps.subList(4, 12)));
+        // epoch ends announce a resume point after their checkpoint: steps 6 and 12
+        assertThat(second.resumePoints).extracting(java.util.Map.Entry::getValue).containsExactly(6, 12);
+        assertThat(Files.readAllBytes(second.checkpoints.getLast().dir().resolve("adapter_model.safetensors")))
+                .isEqualTo(Files.readAllBytes(whole.checkpoints.get(1).dir().resolve("adapter_model.safetensors")));
+    }
+
     @Test
     void aPausedAndResumedFullRunEndsExactlyLikeAnUninterruptedOne() throws Exception {
         RecordingListener whole = run("whole", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
