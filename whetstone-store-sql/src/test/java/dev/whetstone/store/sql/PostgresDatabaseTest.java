@@ -27,10 +27,10 @@ class PostgresDatabaseTest {
     void migrationsAreIdempotentAndCreateEveryTable() {
         try (Database first = Database.open(schema.url())) {
             assertThat(first.dialect()).isEqualTo(Database.Dialect.POSTGRES);
-            assertThat(SchemaChecks.appliedVersions(first.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            assertThat(SchemaChecks.appliedVersions(first.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
         }
         try (Database second = Database.open(schema.url())) {
-            assertThat(SchemaChecks.appliedVersions(second.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+            assertThat(SchemaChecks.appliedVersions(second.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
             SchemaChecks.assertAllTablesExist(second.jdbi());
         }
     }

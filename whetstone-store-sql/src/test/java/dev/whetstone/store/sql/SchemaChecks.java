@@ -40,6 +40,9 @@ final class SchemaChecks {
         TABLES.put("rai_blocklists", List.of("account", "name", "description", "created_at", "updated_at", "etag"));
         TABLES.put("rai_blocklist_items", List.of("account", "blocklist", "name", "pattern", "is_regex", "created_at",
                 "updated_at", "etag"));
+        TABLES.put("quota_buckets", List.of("deployment", "token_limit", "request_limit", "tokens", "requests",
+                "refilled_at", "version"));
+        TABLES.put("service_secrets", List.of("name", "value", "created_at"));
     }
 
     private SchemaChecks() {}
