@@ -134,12 +134,17 @@ class CommandLineParsingTest {
     }
 
     @Test
-    void withoutAKeyTheServersKeyFileInDataIsUsed() throws Exception {
-        Files.writeString(dir.resolve("api-key"), "from-file\n", StandardCharsets.UTF_8);
+    void withoutAKeyTheServersKeyInItsDatabaseIsUsed() throws Exception {
+        try (dev.whetstone.store.sql.Database db = dev.whetstone.store.sql.Database.open(
+                dev.whetstone.server.ServerConfig.effectiveDbUrl(dir, null))) {
+            new dev.whetstone.store.sql.JdbiServiceSecretStore(db).insert(dev.whetstone.store.ServiceSecretStore.API_KEY,
+                    "from-db", 1);
+        }
         assertThat(parse(JobsCommand.Show.class, "jobs", "show", "ftjob-x", "--data", dir.toString()).endpoint.key())
-                .isEqualTo("from-file");
+                .isEqualTo("from-db");
         assertThat(parse(JobsCommand.Show.class, "jobs", "show", "ftjob-x", "--data", dir.resolve("none").toString())
                 .endpoint.key()).isNull();
+        assertThat(dir.resolve("none")).doesNotExist(); // no database is created just to look for a key
     }
 
     @Test
