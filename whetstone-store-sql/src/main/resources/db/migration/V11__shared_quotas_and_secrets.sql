@@ -2,7 +2,10 @@
 -- allows N x 1000 tokens and N x 6 requests a minute across the whole cluster. Each charge reads the row and writes
 -- it back only if version is unchanged (compare-and-set), so replicas charging at once never spend the same tokens.
 -- tokens and requests are fractional (continuous refill); refilled_at is epoch milliseconds and never goes back.
-CREATE TABLE quota_buckets (
+-- UNLOGGED on PostgreSQL: no WAL, so a charge's commit waits for no disk flush (the cost per request is the round
+-- trips); after a database crash or on a promoted standby the table is empty and the buckets start full, exactly
+-- as one process's buckets do after a restart.
+CREATE ${unlogged} TABLE quota_buckets (
     deployment    TEXT PRIMARY KEY,
     token_limit   BIGINT NOT NULL,
     request_limit BIGINT NOT NULL,

@@ -42,6 +42,22 @@ class PostgresDatabaseTest {
         }
     }
 
+    /** Quota buckets are rebuilt after a crash, so their writes skip the WAL and its flush; secrets are kept. */
+    @Test
+    void quotaBucketsAreUnloggedAndSecretsAreNot() {
+        try (Database db = Database.open(schema.url())) {
+            assertThat(persistence(db, "quota_buckets")).isEqualTo("u");
+            assertThat(persistence(db, "service_secrets")).isEqualTo("p");
+        }
+    }
+
+    private String persistence(Database db, String table) {
+        return db.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT c.relpersistence FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                + "WHERE n.nspname = :schema AND c.relname = :table")
+                .bind("schema", schema.name()).bind("table", table).mapTo(String.class).one());
+    }
+
     /** Cursor pagination needs ids ordered by code point, whatever the database's locale. */
     @Test
     void idsUseTheBinaryCollation() {
