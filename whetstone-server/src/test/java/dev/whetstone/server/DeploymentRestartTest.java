@@ -59,8 +59,18 @@ class DeploymentRestartTest {
             ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
             assertThat(arm.put("kept", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
             assertThat(arm.awaitTerminal("kept").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+            var chat = arm.send("POST", "/openai/deployments/kept/chat/completions?api-version=2024-10-21",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}],\"max_tokens\":5}");
+            assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+            assertThat(chat.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
         }
         assertThat(first.loadedKeys()).as("closing the service closes the engine").isEmpty();
+        // On PostgreSQL the replicas share the buckets in the database; one process on SQLite keeps them in memory.
+        try (dev.whetstone.store.sql.Database db = dev.whetstone.store.sql.Database.open(config(dbUrl).effectiveDbUrl())) {
+            int buckets = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM quota_buckets WHERE deployment = 'kept'")
+                    .mapTo(Integer.class).one());
+            assertThat(buckets).isEqualTo(dbUrl == null ? 0 : 1);
+        }
 
         FakeInferenceEngine second = new FakeInferenceEngine();
         try (WhetstoneServer server = WhetstoneServer.start(config(dbUrl), c -> second)) {
