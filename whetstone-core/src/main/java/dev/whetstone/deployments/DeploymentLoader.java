@@ -24,19 +24,22 @@ final class DeploymentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentLoader.class);
 
     /** What this process serves for one deployment name. */
-    record Live(String modelName, ServedModel model, BucketQuota quota) {}
+    record Live(String modelName, ServedModel model, DeploymentQuota quota) {}
 
     private final DeploymentStore store;
     private final InferenceEngine engine;
     private final Executor executor;
     private final Clock clock;
+    private final DeploymentQuotas quotas;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Loads queued or running per name, so a lookup miss does not queue a second one. */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
 
-    DeploymentLoader(DeploymentStore store, InferenceEngine engine, Executor executor, Clock clock) {
+    DeploymentLoader(DeploymentStore store, InferenceEngine engine, Executor executor, Clock clock,
+                     DeploymentQuotas quotas) {
         this.store = store;
+        this.quotas = quotas;
         this.engine = engine;
         this.executor = executor;
         this.clock = clock;
@@ -90,7 +93,7 @@ final class DeploymentLoader {
             try {
                 ServedModel model = engine.load(specSource.spec(d));
                 // Served before the outcome is stored, so a delete racing with us always finds it to remove.
-                live.put(name, new Live(d.model().name(), model, new BucketQuota(d.sku().capacity(), clock)));
+                live.put(name, new Live(d.model().name(), model, quotas.open(name, d.sku().capacity())));
                 if (record(d, ProvisioningState.SUCCEEDED, null)) {
                     LOG.info("deployment {} serves {}", name, d.model().name());
                 } else {
