@@ -123,7 +123,7 @@ function showSignIn(message) {
   const form = h('form', {id: 'sign-in', class: 'card narrow', onsubmit: e => signIn(e, input, error)},
     h('h1', {tabindex: -1}, 'Sign in'),
     h('p', {}, 'Enter the API key of this service. ', h('code', {}, './whetstone serve'),
-      ' printed it on first start and keeps it in ', h('code', {}, 'data/api-key'), '.'),
+      ' printed it on first start; ', h('code', {}, './whetstone api-key'), ' prints it again.'),
     h('div', {class: 'field'}, h('label', {for: 'api-key'}, 'API key'), input,
       h('small', {id: 'api-key-hint', class: 'hint'}, 'Kept in this browser tab only, until you sign out or close it.')),
     error,
@@ -139,7 +139,7 @@ async function signIn(event, input, error) {
   try {
     await get(azure('/models'), {key});
   } catch (e) {
-    fill(error, errorBox(e.status === 401 ? {message: 'The key was not accepted. Check data/api-key.'} : e));
+    fill(error, errorBox(e.status === 401 ? {message: 'The key was not accepted. Check it with ./whetstone api-key.'} : e));
     input.focus();
     return;
   }

@@ -1,11 +1,7 @@
 package dev.whetstone.cli;
 
-import dev.whetstone.server.ServerConfig;
-import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Role;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +18,12 @@ final class ArmOptions {
     String token;
 
     @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}",
-            description = "The server's data folder: its token secret (or api-key file) authenticates when no token is given (default ${DEFAULT-VALUE}).")
+            description = "The server's data folder: when no token is given, one is signed with the secret in its database (default ${DEFAULT-VALUE}).")
     Path data;
+
+    @Option(names = "--db", defaultValue = "${env:WHETSTONE_DB}",
+            description = "The server's JDBC URL (as `serve --db`), when it is not the SQLite file in --data.")
+    String db;
 
     @Option(names = "--subscription", defaultValue = "00000000-0000-0000-0000-000000000000",
             description = "Subscription id; any value is accepted (default ${DEFAULT-VALUE}).")
@@ -46,13 +46,10 @@ final class ArmOptions {
         return new ArmClient(endpoint, credential());
     }
 
-    /** The given token; else a short-lived one signed with the data folder's secret; else its api-key. */
+    /** The given token; else a short-lived one signed with the secret in the service's database; else none. */
     String credential() throws IOException {
         if (token != null && !token.isBlank()) return token.strip();
-        if (Files.isRegularFile(AccessTokens.secretFile(data))) {
-            return AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofMinutes(30));
-        }
-        Path keyFile = ServerConfig.apiKeyFile(data);
-        return Files.isReadable(keyFile) ? Files.readString(keyFile, StandardCharsets.UTF_8).strip() : null;
+        if (!ServiceDatabase.exists(data, db)) return null;
+        return ServiceDatabase.tokens(data, db, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofMinutes(30));
     }
 }

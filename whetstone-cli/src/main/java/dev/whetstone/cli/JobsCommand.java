@@ -2,10 +2,7 @@ package dev.whetstone.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.whetstone.server.ServerConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,8 +28,12 @@ final class JobsCommand {
         String apiKey;
 
         @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}",
-                description = "The server's data folder, to read its api-key file when no key is given (default ${DEFAULT-VALUE}).")
+                description = "The server's data folder, to read its API key from its database when no key is given (default ${DEFAULT-VALUE}).")
         Path data;
+
+        @Option(names = "--db", defaultValue = "${env:WHETSTONE_DB}",
+                description = "The server's JDBC URL (as `serve --db`), when it is not the SQLite file in --data.")
+        String db;
 
         ApiClient client() throws IOException {
             return new ApiClient(url, key());
@@ -40,8 +41,7 @@ final class JobsCommand {
 
         String key() throws IOException {
             if (apiKey != null && !apiKey.isBlank()) return apiKey.strip();
-            Path file = ServerConfig.apiKeyFile(data);
-            return Files.isReadable(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null;
+            return ServiceDatabase.apiKey(data, db).orElse(null);
         }
     }
 

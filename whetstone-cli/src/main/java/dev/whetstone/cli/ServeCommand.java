@@ -4,6 +4,7 @@ import dev.whetstone.deployments.DeploymentLifecycle;
 import dev.whetstone.server.AccessOptions;
 import dev.whetstone.server.ManagementOptions;
 import dev.whetstone.server.auth.Role;
+import dev.whetstone.server.auth.ServiceSecrets;
 import dev.whetstone.server.ServingOptions;
 import dev.whetstone.server.ServerConfig;
 import dev.whetstone.server.WhetstoneServer;
@@ -34,8 +35,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:WHETSTONE_PORT:-8080}", description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--api-key", defaultValue = "${env:WHETSTONE_API_KEY}", description = "API key clients must send; default a key generated on first start and kept in the data folder.")
+    @Option(names = "--api-key", defaultValue = "${env:WHETSTONE_API_KEY}", description = "API key clients must send; default a key generated on first start and kept in the database (every replica accepts it).")
     String apiKey;
+
+    @Option(names = "--token-secret", defaultValue = "${env:WHETSTONE_TOKEN_SECRET}",
+            description = "Secret (hex, at least 32 bytes: `openssl rand -hex 32`) that signs and checks the service's bearer tokens; default one generated on first start and kept in the database.")
+    String tokenSecret;
 
     @Option(names = "--model-alias", split = ",", defaultValue = "${env:WHETSTONE_MODEL_ALIAS}",
             description = "NAME=MODEL, repeatable: lets clients that hard-code a model name (gpt-35-turbo-0613) reach a local model.")
@@ -184,7 +189,16 @@ final class ServeCommand implements Callable<Integer> {
             oidc = new AccessOptions.Oidc(oidcIssuer.strip(), oidcAudience.strip(), oidcRolesClaim,
                     Duration.ofSeconds(oidcSkewSeconds));
         }
-        return new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts), byRole, oidc);
+        String secret = null;
+        if (tokenSecret != null && !tokenSecret.isBlank()) {
+            try {
+                ServiceSecrets.parseSecret(tokenSecret, "--token-secret");
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            secret = tokenSecret.strip();
+        }
+        return new AccessOptions(nonBlank(inferenceKeys), nonBlank(accounts), byRole, oidc, secret);
     }
 
     private ManagementOptions management() {

@@ -2,6 +2,7 @@ package dev.whetstone.cli;
 
 import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Role;
+import dev.whetstone.server.auth.ServiceSecrets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,17 +14,26 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code whetstone token}: a bearer token for the Resource Manager calls (deployments) of the service using a data
- * folder, signed with the secret kept there. The token alone is the last line of stdout: {@code | tail -1}.
+ * {@code whetstone token}: a bearer token for the Resource Manager calls (deployments) of the service using a
+ * database, signed with the secret every replica reads there (or the one given with --token-secret). The token
+ * alone is the last line of stdout: {@code | tail -1}.
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Print a bearer token for the service that uses --data (the token alone on the last line).")
+        description = "Print a bearer token for the service that uses --db or --data (the token alone on the last line).")
 final class TokenCommand implements Callable<Integer> {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
 
     @Option(names = "--data", defaultValue = "${env:WHETSTONE_DATA:-./data}",
-            description = "The service's data folder (default ${DEFAULT-VALUE}); its token-secret is created if missing.")
+            description = "The service's data folder (default ${DEFAULT-VALUE}): its SQLite database when --db is not given.")
     Path data;
+
+    @Option(names = "--db", defaultValue = "${env:WHETSTONE_DB}",
+            description = "The service's JDBC URL (as `serve --db`); the token secret is read there, created if missing.")
+    String db;
+
+    @Option(names = "--token-secret", defaultValue = "${env:WHETSTONE_TOKEN_SECRET}",
+            description = "The secret the service was given with `serve --token-secret` (hex); then no database is read.")
+    String tokenSecret;
 
     @Option(names = "--role", defaultValue = "admin",
             description = "admin (every route), openai-contributor, openai-user, contributor, reader (the Azure roles, "
@@ -52,10 +62,23 @@ final class TokenCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--account '" + account
                     + "' is not an account name: 2 to 64 characters matching ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$");
         }
-        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(r, ttl, null, null, account);
+        AccessTokens tokens;
+        String service;
+        if (tokenSecret != null && !tokenSecret.isBlank()) {
+            try {
+                tokens = new AccessTokens(ServiceSecrets.parseSecret(tokenSecret, "--token-secret"), Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            service = "with that --token-secret";
+        } else {
+            tokens = ServiceDatabase.tokens(data, db, Clock.systemUTC());
+            service = db != null && !db.isBlank() ? "using its --db" : "using " + data.toAbsolutePath().normalize();
+        }
+        String token = tokens.mint(r, ttl, null, null, account);
         System.out.println("Bearer token (role " + r.wireName() + (account == null ? "" : ", account " + account)
                 + ", expires " + Instant.now().plus(ttl).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + ") for the service using " + data.toAbsolutePath().normalize() + ":");
+                + ") for the service " + service + ":");
         System.out.println(token);
         return 0;
     }

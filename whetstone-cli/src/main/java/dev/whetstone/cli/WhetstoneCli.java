@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "whetstone", mixinStandardHelpOptions = true, version = "whetstone 0.1.0",
         description = "Self-hosted fine-tuning service with the Azure OpenAI fine-tuning API.",
         subcommands = {ServeCommand.class, WorkerCommand.class, JobsCommand.class, ModelsCommand.class, BenchCommand.class,
-                DeploymentsCommand.class, TokenCommand.class, PrepareDataCommand.class, StatusCommand.class})
+                DeploymentsCommand.class, TokenCommand.class, ApiKeyCommand.class, PrepareDataCommand.class, StatusCommand.class})
 public final class WhetstoneCli {
     public static void main(String[] args) {
         System.exit(run(args));

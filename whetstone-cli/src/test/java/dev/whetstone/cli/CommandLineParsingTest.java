@@ -53,6 +53,16 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void serveTakesATokenSecretOfAtLeast32HexBytes() {
+        String secret = "0f".repeat(32);
+        assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString(), "--token-secret", secret).config()
+                .access().tokenSecret()).isEqualTo(secret);
+        assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString()).config().access().tokenSecret()).isNull();
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--token-secret", "0f0f").config())
+                .hasMessageContaining("--token-secret must have at least 32 bytes (64 hex digits), got 2");
+    }
+
+    @Test
     void serveTakesInferenceKeysAndAllowedAccounts() {
         ServerConfig config = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--inference-key", "k1,k2",
                 "--accounts", "team-a, team-b").config();
@@ -86,7 +96,7 @@ class CommandLineParsingTest {
         }
         assertThat(exit).isZero();
         String[] lines = printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip().split("\n");
-        var verified = dev.whetstone.server.auth.AccessTokens.forDataDir(dir, java.time.Clock.systemUTC())
+        var verified = ServiceDatabase.tokens(dir, null, java.time.Clock.systemUTC())
                 .verifyAll(lines[lines.length - 1].strip());
         assertThat(verified.account()).isEqualTo("team-a");
         assertThat(verified.role().wireName()).isEqualTo("contributor");
@@ -239,12 +249,32 @@ class CommandLineParsingTest {
     }
 
     @Test
-    void withoutAKeyTheServersKeyFileInDataIsUsed() throws Exception {
-        Files.writeString(dir.resolve("api-key"), "from-file\n", StandardCharsets.UTF_8);
+    void withoutAKeyTheServersKeyInItsDatabaseIsUsed() throws Exception {
+        try (dev.whetstone.store.sql.Database db = dev.whetstone.store.sql.Database.open(
+                dev.whetstone.server.ServerConfig.effectiveDbUrl(dir, null))) {
+            new dev.whetstone.store.sql.JdbiServiceSecretStore(db).insert(dev.whetstone.store.ServiceSecretStore.API_KEY,
+                    "from-db", 1);
+        }
         assertThat(parse(JobsCommand.Show.class, "jobs", "show", "ftjob-x", "--data", dir.toString()).endpoint.key())
-                .isEqualTo("from-file");
+                .isEqualTo("from-db");
         assertThat(parse(JobsCommand.Show.class, "jobs", "show", "ftjob-x", "--data", dir.resolve("none").toString())
                 .endpoint.key()).isNull();
+        assertThat(dir.resolve("none")).doesNotExist(); // no database is created just to look for a key
+    }
+
+    @Test
+    void apiKeyPrintsTheGeneratedKeyFromTheDatabaseOrSaysThereIsNone() throws Exception {
+        DeploymentsCliTest.Run none = DeploymentsCliTest.cli("api-key", "--data", dir.toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).contains("No generated API key").contains("start `whetstone serve` once");
+        try (dev.whetstone.store.sql.Database db = dev.whetstone.store.sql.Database.open(
+                dev.whetstone.server.ServerConfig.effectiveDbUrl(dir, null))) {
+            new dev.whetstone.store.sql.JdbiServiceSecretStore(db).insert(dev.whetstone.store.ServiceSecretStore.API_KEY,
+                    "wst-stored", 1);
+        }
+        DeploymentsCliTest.Run run = DeploymentsCliTest.cli("api-key", "--data", dir.toString());
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.lastLine()).isEqualTo("wst-stored");
     }
 
     @Test

@@ -54,10 +54,18 @@ class DeploymentsCliTest {
         assertThat(run.code()).as(run.err()).isZero();
         String token = run.lastLine();
         assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-        assertThat(AccessTokens.forDataDir(data, Clock.systemUTC()).verify(token)).isEqualTo(Role.INFERENCE);
+        // signed with the secret now kept in the data folder's database, where `serve` reads it
+        assertThat(data.resolve("token-secret")).doesNotExist();
+        assertThat(ServiceDatabase.tokens(data, null, Clock.systemUTC()).verify(token)).isEqualTo(Role.INFERENCE);
         Clock inAnHour = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AccessTokens.forDataDir(data, inAnHour).verify(token))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServiceDatabase.tokens(data, null, inAnHour).verify(token))
                 .hasMessageContaining("expired");
+
+        String secret = "a1".repeat(32);
+        String given = cli("token", "--token-secret", secret, "--role", "reader").lastLine();
+        assertThat(new AccessTokens(java.util.HexFormat.of().parseHex(secret), Clock.systemUTC()).verify(given))
+                .isEqualTo(Role.READER);
+        assertThat(cli("token", "--token-secret", "abcd").err()).contains("--token-secret must have at least 32 bytes");
 
         Run bad = cli("token", "--data", data.toString(), "--expires", "soon");
         assertThat(bad.code()).isEqualTo(2);

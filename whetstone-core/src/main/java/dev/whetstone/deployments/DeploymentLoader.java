@@ -23,19 +23,22 @@ final class DeploymentLoader {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentLoader.class);
 
     /** What this process serves for one deployment name; {@code folders} keeps its weights cached until unloaded. */
-    record Live(String modelName, ServedModel model, BucketQuota quota, ServingResolver.Served folders) {}
+    record Live(String modelName, ServedModel model, DeploymentQuota quota, ServingResolver.Served folders) {}
 
     private final DeploymentStore store;
     private final InferenceEngine engine;
     private final Executor executor;
     private final Clock clock;
+    private final DeploymentQuotas quotas;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Loads queued or running per name, so a lookup miss does not queue a second one. */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
 
-    DeploymentLoader(DeploymentStore store, InferenceEngine engine, Executor executor, Clock clock) {
+    DeploymentLoader(DeploymentStore store, InferenceEngine engine, Executor executor, Clock clock,
+                     DeploymentQuotas quotas) {
         this.store = store;
+        this.quotas = quotas;
         this.engine = engine;
         this.executor = executor;
         this.clock = clock;
@@ -95,7 +98,7 @@ final class DeploymentLoader {
                 served = specSource.spec(d);
                 ServedModel model = engine.load(served.spec());
                 // Served before the outcome is stored, so a delete racing with us always finds it to remove.
-                release(live.put(name, new Live(d.model().name(), model, new BucketQuota(d.sku().capacity(), clock),
+                release(live.put(name, new Live(d.model().name(), model, quotas.open(name, d.sku().capacity()),
                         served)));
                 if (record(d, ProvisioningState.SUCCEEDED, null)) {
                     LOG.info("deployment {} serves {}", name, d.model().name());

@@ -41,6 +41,7 @@ public final class DeploymentService implements DeploymentLookup {
     private final Clock clock;
     private final DeploymentLifecycle lifecycle;
     private final Accounts owners;
+    private final DeploymentQuotas quotas;
 
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
                              InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
@@ -61,12 +62,21 @@ public final class DeploymentService implements DeploymentLookup {
     public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
                              InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
                              Clock clock, DeploymentLifecycle lifecycle, Accounts owners) {
+        this(store, models, jobStores, paths, engine, loads, accounts, policies, clock, lifecycle, owners,
+                DeploymentQuotas.local(clock));
+    }
+
+    /** @param quotas where the deployments' rate-limit buckets live (this process, or shared by the replicas) */
+    public DeploymentService(DeploymentStore store, ModelResolver models, JobStores jobStores, JobPaths paths,
+                             InferenceEngine engine, Executor loads, AccountNames accounts, PolicyCheck policies,
+                             Clock clock, DeploymentLifecycle lifecycle, Accounts owners, DeploymentQuotas quotas) {
         this.owners = owners;
+        this.quotas = quotas;
         this.lifecycle = lifecycle;
         this.store = store;
         this.resolver = new ServingResolver(models, jobStores, paths);
         this.accounts = accounts;
-        this.loader = new DeploymentLoader(store, engine, loads, clock);
+        this.loader = new DeploymentLoader(store, engine, loads, clock, quotas);
         this.policies = policies;
         this.clock = clock;
     }
@@ -145,6 +155,7 @@ public final class DeploymentService implements DeploymentLookup {
         if (d.isEmpty()) return false;
         store.delete(name);
         loader.unload(name);
+        quotas.forget(name);
         return true;
     }
 
@@ -224,6 +235,7 @@ public final class DeploymentService implements DeploymentLookup {
             if (again.isEmpty() || now.isBefore(again.get().at())) continue;
             if (store.delete(d.name())) {
                 loader.unload(d.name());
+                quotas.forget(d.name());
                 LOG.info(lifecycle.describe(current.get(), again.get()));
                 deleted.add(current.get());
             }

@@ -13,9 +13,11 @@ import java.util.Set;
  * @param accounts      the only account names deployments may use; empty: any valid name, created on first use
  * @param roleKeys      more API keys, each with one of the roles (reader, openai-user, …)
  * @param oidc          an external OpenID Connect issuer whose tokens are accepted, or null
+ * @param tokenSecret   the secret (hex, at least 32 bytes) that signs and checks the service's own tokens, or null
+ *                      for the one kept in the database (docs/security.md)
  */
 public record AccessOptions(Set<String> inferenceKeys, Set<String> accounts, Map<Role, Set<String>> roleKeys,
-                            Oidc oidc) {
+                            Oidc oidc, String tokenSecret) {
     public static final AccessOptions NONE = new AccessOptions(Set.of(), Set.of());
 
     public AccessOptions {
@@ -28,6 +30,15 @@ public record AccessOptions(Set<String> inferenceKeys, Set<String> accounts, Map
 
     public AccessOptions(Set<String> inferenceKeys, Set<String> accounts) {
         this(inferenceKeys, accounts, Map.of(), null);
+    }
+
+    /** Without a token secret option: the one in the database signs. */
+    public AccessOptions(Set<String> inferenceKeys, Set<String> accounts, Map<Role, Set<String>> roleKeys, Oidc oidc) {
+        this(inferenceKeys, accounts, roleKeys, oidc, null);
+    }
+
+    public AccessOptions withTokenSecret(String secret) {
+        return new AccessOptions(inferenceKeys, accounts, roleKeys, oidc, secret);
     }
 
     /**

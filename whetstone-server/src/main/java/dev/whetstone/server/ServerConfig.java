@@ -14,7 +14,8 @@ import java.util.Set;
  *
  * @param dbUrl      JDBC URL; null means a SQLite file in the data folder
  * @param modelsDir  null means {@code <data>/models}
- * @param apiKeys    accepted keys; empty means: use the key kept in the data folder, generating it on first start
+ * @param apiKeys    accepted keys; empty means: use the service's key kept in the database, generated (or imported
+ *                   from the data folder's old api-key file) on first start
  * @param modelAliases alias → model id, for clients that hard-code Azure model names
  * @param workers    in-process training workers; 0 for an API-only replica
  * @param maxActiveJobs unfinished jobs allowed at once; more is 429 quotaExceeded
@@ -113,12 +114,12 @@ public record ServerConfig(
                 DEFAULT_MAX_UPLOAD_BYTES, false, Duration.ofMinutes(10), true);
     }
 
-    /** Where a generated API key is kept, so local tools (whetstone jobs) can read it. */
-    public static Path apiKeyFile(Path dataDir) { return dataDir.resolve("api-key"); }
-
     public Path effectiveModelsDir() { return modelsDir != null ? modelsDir : dataDir.resolve("models"); }
 
-    public String effectiveDbUrl() {
+    public String effectiveDbUrl() { return effectiveDbUrl(dataDir, dbUrl); }
+
+    /** {@code dbUrl}, or the SQLite file in the data folder when it is null (tools beside the service use it too). */
+    public static String effectiveDbUrl(Path dataDir, String dbUrl) {
         return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("whetstone.db").toAbsolutePath();
     }
 

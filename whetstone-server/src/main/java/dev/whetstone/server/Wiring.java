@@ -4,7 +4,9 @@ import dev.whetstone.deployments.DeploymentLookup;
 import dev.whetstone.deployments.AccountNames;
 import dev.whetstone.deployments.Accounts;
 import dev.whetstone.deployments.DeploymentLifecycle;
+import dev.whetstone.deployments.DeploymentQuotas;
 import dev.whetstone.deployments.DeploymentService;
+import dev.whetstone.deployments.SharedQuotas;
 import dev.whetstone.engine.inference.InferenceEngine;
 import dev.whetstone.files.FileImporter;
 import dev.whetstone.files.FileService;
@@ -23,6 +25,7 @@ import dev.whetstone.server.auth.AccountKeys;
 import dev.whetstone.server.auth.Credentials;
 import dev.whetstone.server.auth.OidcTokens;
 import dev.whetstone.server.auth.Role;
+import dev.whetstone.server.auth.ServiceSecrets;
 import dev.whetstone.store.BlobStore;
 import dev.whetstone.artifacts.ArtifactStore;
 import dev.whetstone.artifacts.BlobFolderArtifacts;
@@ -46,7 +49,9 @@ import dev.whetstone.artifacts.BlobFolderArtifacts;
 import dev.whetstone.artifacts.FolderCache;
 import dev.whetstone.store.sql.JdbiModelStore;
 import dev.whetstone.store.sql.JdbiBaseModelStore;
+import dev.whetstone.store.sql.JdbiQuotaStore;
 import dev.whetstone.store.sql.JdbiSafetyStore;
+import dev.whetstone.store.sql.JdbiServiceSecretStore;
 import dev.whetstone.safety.ContentFilter;
 import dev.whetstone.safety.LexiconClassifier;
 import dev.whetstone.safety.ModelEvaluation;
@@ -113,19 +118,30 @@ final class Wiring {
     /** SQLite or PostgreSQL by the JDBC URL, blobs in the data folder or an S3-compatible bucket. */
     static Wiring production(ServerConfig config, InferenceEngineFactory engines) throws Exception {
         Adapters adapters = Adapters.open(config);
-        ApiKeys.Resolved keys = ApiKeys.resolve(config);
+        JdbiServiceSecretStore secrets = new JdbiServiceSecretStore(adapters.database());
+        ApiKeys.Resolved keys = ApiKeys.resolve(config, new ServiceSecrets(secrets, config.dataDir(), Clock.systemUTC()));
         List<AutoCloseable> resources = new ArrayList<>(adapters.resources());
         InferenceEngine engine = engines.create(config);
         resources.add(engine);
         ServingWiring serving = new ServingWiring(new JdbiDeploymentStore(adapters.database()),
                 new JdbiSafetyStore(adapters.database()), new JdbiAccountKeyStore(adapters.database()), engine,
-                Clock.systemUTC(), new JdbiAccountStore(adapters.database()));
+                Clock.systemUTC(), new JdbiAccountStore(adapters.database()), secrets, quotas(adapters.database()));
         // Uploaded files' images are fetched and decoded under the same outbound rules as file imports.
         Wiring wiring = of(config, adapters.fileStore(), adapters.blobs(),
                 TrainingFileValidation.jsonl(UrlImageLoader.withDefaults(config.importAllowPrivate())),
                 adapters.jobs(), serving, keys.keys(), resources);
         wiring.generatedKey = keys;
         return wiring;
+    }
+
+    /**
+     * On PostgreSQL, the database several replicas share, deployments' buckets live there so that a capacity holds
+     * for the cluster; on SQLite one process serves and keeps them in memory (docs/deployments.md, "Rate limits").
+     */
+    private static DeploymentQuotas quotas(Database database) {
+        return database.dialect() == Database.Dialect.POSTGRES
+                ? new SharedQuotas(new JdbiQuotaStore(database), Clock.systemUTC())
+                : DeploymentQuotas.local(Clock.systemUTC());
     }
 
     /**
@@ -204,7 +220,8 @@ final class Wiring {
                 config.management().lifecycle(), resources);
         deploymentRef.set(deployments);
         AccountKeys accountKeys = new AccountKeys(serving.accountKeys(), serving.clock());
-        Credentials credentials = credentials(config, apiKeys, accountKeys);
+        Credentials credentials = credentials(config, apiKeys, accountKeys,
+                new ServiceSecrets(serving.secrets(), config.dataDir(), Clock.systemUTC()));
         PythonSandbox python = PythonSandbox.detect();
         // reinforcement jobs grade with the same graders as the API: model graders answer on this service's deployments
         Graders graders = new Graders(new DeploymentGraderModel(deployments, Graders.MODEL_TIMEOUT), python);
@@ -227,8 +244,8 @@ final class Wiring {
     }
 
     /** Keys by role (the service keys are admin), the service's tokens, and the identity provider's when configured. */
-    private static Credentials credentials(ServerConfig config, Set<String> apiKeys, AccountKeys accountKeys)
-            throws java.io.IOException {
+    private static Credentials credentials(ServerConfig config, Set<String> apiKeys, AccountKeys accountKeys,
+                                           ServiceSecrets secrets) throws java.io.IOException {
         java.util.Map<Role, Set<String>> keys = new java.util.EnumMap<>(Role.class);
         config.access().roleKeys().forEach((role, set) -> keys.put(role, new java.util.HashSet<>(set)));
         keys.computeIfAbsent(Role.ADMIN, r -> new java.util.HashSet<>()).addAll(apiKeys);
@@ -237,7 +254,11 @@ final class Wiring {
         OidcTokens oidc = o == null ? null : new OidcTokens(o.issuer(), o.audience(), o.rolesClaim(), o.skew(),
                 Clock.systemUTC(), java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
                         .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build());
-        return new Credentials(keys, AccessTokens.forDataDir(config.dataDir(), Clock.systemUTC()), oidc, accountKeys);
+        String secret = config.access().tokenSecret();
+        AccessTokens tokens = secret != null
+                ? new AccessTokens(ServiceSecrets.parseSecret(secret, "--token-secret"), Clock.systemUTC())
+                : secrets.tokens(Clock.systemUTC());
+        return new Credentials(keys, tokens, oidc, accountKeys);
     }
 
     /** The API's lower-case format names are the engine's enum constants. */
@@ -259,7 +280,7 @@ final class Wiring {
         });
         DeploymentService service = new DeploymentService(serving.store(), core.resolver(), jobWiring.stores(),
                 core.paths(), serving.engine(), loads, accounts, safety::requirePolicy, serving.clock(), lifecycle,
-                namespaces);
+                namespaces, serving.quotas());
         service.restore();
         resources.add(sweepExpired(service));
         return service;

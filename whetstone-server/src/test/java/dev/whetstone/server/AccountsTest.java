@@ -53,7 +53,7 @@ class AccountsTest {
     }
 
     String token(Role role, String account) throws Exception {
-        return AccessTokens.forDataDir(dir, Clock.systemUTC()).mint(role, Duration.ofHours(1), null, null, account);
+        return ts.tokens(Clock.systemUTC()).mint(role, Duration.ofHours(1), null, null, account);
     }
 
     @Test
@@ -167,7 +167,7 @@ class AccountsTest {
                         + key1 + "&scope=https%3A%2F%2Fexample.test%2F.default")).build());
         assertThat(adfs.statusCode()).as(adfs.body()).isEqualTo(200);
         String token = json(adfs).get("access_token").asText();
-        AccessTokens.Verified verified = AccessTokens.forDataDir(dir, Clock.systemUTC()).verifyAll(token);
+        AccessTokens.Verified verified = ts.tokens(Clock.systemUTC()).verifyAll(token);
         assertThat(verified.account()).isEqualTo("training");
         assertThat(verified.role()).isEqualTo(Role.OPENAI_CONTRIBUTOR);
         ArmClient training = new ArmClient(ts.base, token);
@@ -178,7 +178,7 @@ class AccountsTest {
         HttpResponse<String> msi = ts.send(HttpRequest.newBuilder(URI.create(ts.base
                 + "/msi/token?resource=https://example.test/&api-version=2017-09-01")).header("secret", key1).GET().build());
         assertThat(msi.statusCode()).as(msi.body()).isEqualTo(200);
-        assertThat(AccessTokens.forDataDir(dir, Clock.systemUTC()).verifyAll(json(msi).get("access_token").asText())
+        assertThat(ts.tokens(Clock.systemUTC()).verifyAll(json(msi).get("access_token").asText())
                 .account()).isEqualTo("training");
 
         HttpResponse<String> wrong = ts.send(HttpRequest.newBuilder(URI.create(ts.base + "/adfs/oauth2/token"))

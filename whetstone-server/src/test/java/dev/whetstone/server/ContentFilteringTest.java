@@ -43,7 +43,7 @@ class ContentFilteringTest {
     @BeforeEach
     void start() throws Exception {
         ts = TestServer.withJobs(dir, new FakeTrainer(), 0, Clock.systemUTC(), 20);
-        arm = new ArmClient(ts.base, AccessTokens.forDataDir(dir, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1)));
+        arm = new ArmClient(ts.base, ts.adminToken());
     }
 
     @AfterEach

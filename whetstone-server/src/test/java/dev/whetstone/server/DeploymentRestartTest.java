@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whetstone.server.auth.AccessTokens;
 import dev.whetstone.server.auth.Role;
+import dev.whetstone.server.auth.ServiceSecrets;
 import dev.whetstone.testing.FakeInferenceEngine;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.testing.PostgresSchema;
@@ -28,6 +29,17 @@ class DeploymentRestartTest {
                 .withJobs(0, 20, Duration.ofSeconds(60));
     }
 
+    /**
+     * A token signed with the token-secret file a data folder kept before the secret moved into the database: the
+     * first start imports it, so tokens minted before the upgrade keep working.
+     */
+    String tokenOfAnExistingInstall() throws Exception {
+        String hex = "5e".repeat(32);
+        java.nio.file.Files.createDirectories(data);
+        java.nio.file.Files.writeString(ServiceSecrets.tokenSecretFile(data), hex + "\n");
+        return new AccessTokens(java.util.HexFormat.of().parseHex(hex), Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+    }
+
     @Test
     void sqliteDeploymentsAreLoadedAgainAfterARestart() throws Exception {
         deployRestartAndServe(null);
@@ -41,14 +53,24 @@ class DeploymentRestartTest {
     }
 
     private void deployRestartAndServe(String dbUrl) throws Exception {
-        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+        String token = tokenOfAnExistingInstall();
         FakeInferenceEngine first = new FakeInferenceEngine();
         try (WhetstoneServer server = WhetstoneServer.start(config(dbUrl), c -> first)) {
             ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
             assertThat(arm.put("kept", howToBody("tiny-chat")).statusCode()).isEqualTo(201);
             assertThat(arm.awaitTerminal("kept").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
+            var chat = arm.send("POST", "/openai/deployments/kept/chat/completions?api-version=2024-10-21",
+                    "{\"messages\":[{\"role\":\"user\",\"content\":\"one two three\"}],\"max_tokens\":5}");
+            assertThat(chat.statusCode()).as(chat.body()).isEqualTo(200);
+            assertThat(chat.headers().firstValue("x-ratelimit-remaining-tokens")).isPresent();
         }
         assertThat(first.loadedKeys()).as("closing the service closes the engine").isEmpty();
+        // On PostgreSQL the replicas share the buckets in the database; one process on SQLite keeps them in memory.
+        try (dev.whetstone.store.sql.Database db = dev.whetstone.store.sql.Database.open(config(dbUrl).effectiveDbUrl())) {
+            int buckets = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM quota_buckets WHERE deployment = 'kept'")
+                    .mapTo(Integer.class).one());
+            assertThat(buckets).isEqualTo(dbUrl == null ? 0 : 1);
+        }
 
         FakeInferenceEngine second = new FakeInferenceEngine();
         try (WhetstoneServer server = WhetstoneServer.start(config(dbUrl), c -> second)) {
@@ -94,7 +116,7 @@ class DeploymentRestartTest {
 
     @Test
     void aDeploymentWhoseWeightsCannotBeLoadedFailsSayingWhy() throws Exception {
-        String token = AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+        String token = tokenOfAnExistingInstall();
         try (WhetstoneServer server = WhetstoneServer.start(config(null))) { // the torch engine; the fake tiny-chat folder has no real config
             ArmClient arm = new ArmClient("http://127.0.0.1:" + server.port(), token);
             assertThat(arm.put("unserved", howToBody("tiny-chat")).statusCode()).isEqualTo(201);

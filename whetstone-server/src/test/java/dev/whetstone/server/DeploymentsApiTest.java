@@ -49,7 +49,7 @@ class DeploymentsApiTest {
     }
 
     String token(Role role, Clock clock) throws Exception {
-        return AccessTokens.forDataDir(dir, clock).mint(role, Duration.ofHours(1));
+        return ts.tokens(clock).mint(role, Duration.ofHours(1));
     }
 
     @Test

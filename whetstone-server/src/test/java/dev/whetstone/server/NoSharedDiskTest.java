@@ -81,8 +81,7 @@ class NoSharedDiskTest {
         assertThat(dir.resolve("machine-b/jobs").resolve(id)).doesNotExist();
 
         c = TestServer.clusterMember(dir.resolve("machine-c"), cluster, new FakeTrainer(), 0, Clock.systemUTC());
-        ArmClient arm = new ArmClient(c.base, AccessTokens.forDataDir(dir.resolve("machine-c"), Clock.systemUTC())
-                .mint(Role.ADMIN, Duration.ofHours(1)));
+        ArmClient arm = new ArmClient(c.base, c.adminToken());
         String model = done.get("fine_tuned_model").asText();
         assertThat(arm.put("bot", howToBody(model)).statusCode()).isEqualTo(201);
         assertThat(arm.awaitTerminal("bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");
@@ -124,8 +123,7 @@ class NoSharedDiskTest {
         assertThat(trainedOn.startsWith(dir.resolve("machine-a/artifact-cache"))).isTrue();
 
         c = TestServer.clusterMember(dir.resolve("machine-c"), cluster, new FakeTrainer(), 0, Clock.systemUTC());
-        ArmClient arm = new ArmClient(c.base, AccessTokens.forDataDir(dir.resolve("machine-c"), Clock.systemUTC())
-                .mint(Role.ADMIN, Duration.ofHours(1)));
+        ArmClient arm = new ArmClient(c.base, c.adminToken());
         assertThat(arm.put("base-bot", howToBody("store-chat")).statusCode()).isEqualTo(201);
         assertThat(arm.put("tuned-bot", howToBody(done.get("fine_tuned_model").asText())).statusCode()).isEqualTo(201);
         assertThat(arm.awaitTerminal("base-bot").at("/properties/provisioningState").asText()).isEqualTo("Succeeded");

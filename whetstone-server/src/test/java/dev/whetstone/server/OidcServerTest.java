@@ -53,7 +53,7 @@ class OidcServerTest {
                     issuer.token("rsa-1", "RS256", issuer.claims("api://whetstone", now, "some-other-app-role")));
             assertThat(noRole.statusCode()).isEqualTo(403);
 
-            String own = AccessTokens.forDataDir(dir, Clock.systemUTC()).mint(Role.OPENAI_CONTRIBUTOR, Duration.ofMinutes(5));
+            String own = ts.tokens(Clock.systemUTC()).mint(Role.OPENAI_CONTRIBUTOR, Duration.ofMinutes(5));
             assertThat(call(ts, "GET", "/openai/files?api-version=2024-10-21", own).statusCode()).isEqualTo(200);
             assertThat(call(ts, "DELETE", ArmClient.deployment("x"), own).statusCode()).isEqualTo(403);
         }

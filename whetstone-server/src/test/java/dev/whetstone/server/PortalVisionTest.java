@@ -43,7 +43,7 @@ class PortalVisionTest {
         server = TestServer.start(data);
         FakeModels.createVision(data.resolve("models"), "tiny-vision");
         ArmClient arm = new ArmClient(server.base,
-                AccessTokens.forDataDir(data, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1)));
+                server.adminToken());
         deploy(arm, "eyes", "tiny-vision");
         deploy(arm, "words", "tiny-chat");
         BufferedImage red = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);

@@ -32,6 +32,34 @@ import dev.whetstone.testing.InMemoryFileStore;
 import dev.whetstone.testing.InMemoryJobEventStore;
 import dev.whetstone.testing.InMemoryJobStore;
 import dev.whetstone.testing.InMemoryModelStore;
+import dev.whetstone.testing.InMemoryServiceSecretStore;
+import dev.whetstone.deployments.DeploymentQuotas;
+import dev.whetstone.deployments.SharedQuotas;
+import dev.whetstone.server.auth.AccessTokens;
+import dev.whetstone.server.auth.Role;
+import dev.whetstone.server.auth.ServiceSecrets;
+import dev.whetstone.store.AccountKeyStore;
+import dev.whetstone.store.BlobStore;
+import dev.whetstone.store.DeploymentStore;
+import dev.whetstone.store.FileStore;
+import dev.whetstone.store.SafetyStore;
+import dev.whetstone.store.ServiceSecretStore;
+import dev.whetstone.store.sql.Database;
+import dev.whetstone.store.sql.JdbiAccountKeyStore;
+import dev.whetstone.store.sql.JdbiAccountStore;
+import dev.whetstone.store.sql.JdbiProcessStore;
+import dev.whetstone.store.ProcessStore;
+import dev.whetstone.store.AccountStore;
+import dev.whetstone.store.sql.JdbiCheckpointStore;
+import dev.whetstone.store.sql.JdbiDeploymentStore;
+import dev.whetstone.store.sql.JdbiFileStore;
+import dev.whetstone.store.sql.JdbiJobEventStore;
+import dev.whetstone.store.sql.JdbiJobStore;
+import dev.whetstone.store.sql.JdbiModelStore;
+import dev.whetstone.store.sql.JdbiQuotaStore;
+import dev.whetstone.store.sql.JdbiBaseModelStore;
+import dev.whetstone.store.sql.JdbiSafetyStore;
+import dev.whetstone.store.sql.JdbiServiceSecretStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -70,8 +98,14 @@ final class TestServer implements AutoCloseable {
     final FakeInferenceEngine engine;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestServer(WhetstoneServer server, Shared shared, FakeInferenceEngine engine) {
+    private final Path dataDir;
+    /** The admin key this server accepts: {@link #KEY}, or the service's own key from its database. */
+    final String key;
+
+    private TestServer(WhetstoneServer server, Shared shared, FakeInferenceEngine engine, Path dataDir, String key) {
         this.server = server;
+        this.dataDir = dataDir;
+        this.key = key;
         this.engine = engine;
         this.base = "http://127.0.0.1:" + server.port();
         this.shared = shared;
@@ -128,15 +162,32 @@ final class TestServer implements AutoCloseable {
         return new Shared(new InMemoryFileStore(), objectStore, new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
                 new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
-                new InMemoryProcessStore(), new InMemoryAccountStore(), new InMemoryBaseModelStore());
+                new InMemoryProcessStore(), new InMemoryAccountStore(), new InMemoryServiceSecretStore(), null,
+                new InMemoryBaseModelStore());
     }
 
     private static Shared newShared() {
         return new Shared(new InMemoryFileStore(), new InMemoryBlobStore(), new JobStores(new InMemoryJobStore(),
                 new InMemoryJobEventStore(), new InMemoryCheckpointStore(), new InMemoryModelStore()),
                 new InMemoryDeploymentStore(), new InMemorySafetyStore(), new InMemoryAccountKeyStore(),
-                new InMemoryProcessStore(), new InMemoryAccountStore(),
+                new InMemoryProcessStore(), new InMemoryAccountStore(), new InMemoryServiceSecretStore(), null,
                 new InMemoryBaseModelStore());
+    }
+
+    /**
+     * A replica on {@code database} as `whetstone serve` on PostgreSQL wires it: every store, the shared quota
+     * buckets and the service secrets in the database; only blobs stay in this server's memory. Each replica
+     * gets its own data folder, so nothing but the database is shared. Inference on the fake engine, no workers.
+     */
+    static TestServer onDatabase(Path dataDir, Database database, Clock clock) throws Exception {
+        Shared shared = new Shared(new JdbiFileStore(database), new InMemoryBlobStore(), new JobStores(
+                new JdbiJobStore(database), new JdbiJobEventStore(database), new JdbiCheckpointStore(database),
+                new JdbiModelStore(database)), new JdbiDeploymentStore(database), new JdbiSafetyStore(database),
+                new JdbiAccountKeyStore(database), new JdbiProcessStore(database), new JdbiAccountStore(database),
+                new JdbiServiceSecretStore(database), new SharedQuotas(new JdbiQuotaStore(database), clock),
+                new JdbiBaseModelStore(database));
+        return start(dataDir, ServerConfig.DEFAULT_MAX_UPLOAD_BYTES, TestServer::validate, new FakeTrainer(), 0, clock,
+                20, shared, w -> w, c -> c.withApiKeys(Set.of()), new FakeInferenceEngine());
     }
 
     private static TestServer start(Path dataDir, long maxUploadBytes, FileValidation validation, FakeTrainer trainer,
@@ -182,16 +233,38 @@ final class TestServer implements AutoCloseable {
         JobWiring jobs = new JobWiring(shared.jobs(), trainer, workers, maxActiveJobs, WORKER_SETTINGS, clock,
                 shared.processes(), shared.baseModels());
         ServingWiring serving = new ServingWiring(shared.deployments(), shared.safety(), shared.accountKeys(), engine, clock,
-                shared.accounts());
+                shared.accounts(), shared.secrets(),
+                shared.quotas() != null ? shared.quotas() : DeploymentQuotas.local(clock));
+        Set<String> apiKeys = config.apiKeys().isEmpty()
+                ? Set.of(new ServiceSecrets(shared.secrets(), dataDir, clock).apiKey().value()) : config.apiKeys();
         Wiring wiring = customize.apply(Wiring.of(config, shared.files(), shared.blobs(), validation, jobs, serving,
-                config.apiKeys(), List.of(engine)));
-        return new TestServer(WhetstoneServer.start(config, wiring, DRAIN), shared, engine);
+                apiKeys, List.of(engine)));
+        return new TestServer(WhetstoneServer.start(config, wiring, DRAIN), shared, engine, dataDir, apiKeys.iterator().next());
     }
 
-    /** The stores a server keeps its state in. */
-    record Shared(InMemoryFileStore files, BlobStore blobs, JobStores jobs, InMemoryDeploymentStore deployments,
-                  InMemorySafetyStore safety, InMemoryAccountKeyStore accountKeys, InMemoryProcessStore processes,
-                  InMemoryAccountStore accounts, BaseModelStore baseModels) {}
+    /**
+     * The stores a server keeps its state in.
+     *
+     * @param quotas the deployments' buckets shared with other replicas, or null for this server's own in memory
+ * @param baseModels base models registered in the object store
+     */
+    record Shared(FileStore files, BlobStore blobs, JobStores jobs, DeploymentStore deployments, SafetyStore safety,
+                  AccountKeyStore accountKeys, ProcessStore processes, AccountStore accounts, ServiceSecretStore secrets,
+                  DeploymentQuotas quotas, BaseModelStore baseModels) {}
+    /** The service's tokens, signed with the secret its replicas share (as `whetstone token` mints them). */
+    AccessTokens tokens(Clock clock) throws IOException {
+        return new ServiceSecrets(shared.secrets(), dataDir, clock).tokens(clock);
+    }
+
+    /** An admin token valid for an hour. */
+    String adminToken() throws IOException {
+        return tokens(Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1));
+    }
+
+    /** The service's own API key (generated once in its database when the config names none). */
+    String serviceKey() throws IOException {
+        return new ServiceSecrets(shared.secrets(), dataDir, Clock.systemUTC()).apiKey().value();
+    }
 
     /**
      * Counts lines and tells preference, reinforcement (messages ending with the user's turn), chat and
@@ -224,7 +297,7 @@ final class TestServer implements AutoCloseable {
 
     /** The official openai-java client in Azure LEGACY mode against this server, without retries. */
     OpenAIClient azureClient() {
-        return azureClient(base, KEY);
+        return azureClient(base, key);
     }
 
     /**
@@ -252,7 +325,7 @@ final class TestServer implements AutoCloseable {
     }
 
     HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).header("api-key", KEY).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create(base + path)).header("api-key", key).timeout(Duration.ofSeconds(30));
     }
 
     HttpResponse<String> send(HttpRequest request) throws Exception {

@@ -118,7 +118,7 @@ class VisionDataApiTest {
     @Test
     void aDeployedVisionModelSaysSoAndAnswersAboutTheAttachedImage() throws Exception {
         ArmClient arm = new ArmClient(ts.base,
-                AccessTokens.forDataDir(dir, Clock.systemUTC()).mint(Role.ADMIN, Duration.ofHours(1)));
+                ts.adminToken());
         assertThat(arm.put("eyes", ArmClient.howToBody("tiny-vision")).statusCode()).isEqualTo(201);
         assertThat(arm.put("words", ArmClient.howToBody("tiny-chat")).statusCode()).isEqualTo(201);
         assertThat(arm.awaitTerminal("eyes").at("/properties/capabilities/vision").asText()).isEqualTo("true");

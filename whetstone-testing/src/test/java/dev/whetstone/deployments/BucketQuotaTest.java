@@ -11,9 +11,14 @@ import org.junit.jupiter.api.Test;
 class BucketQuotaTest {
     final ManualClock clock = new ManualClock();
 
+    /** The quota under test; SharedQuotasTest runs the same rules on buckets kept in a store. */
+    DeploymentQuota quota(int capacity) {
+        return new BucketQuota(capacity, clock);
+    }
+
     @Test
     void admitsUpToAMinutesTokensThenRefusesWithTheWaitUntilEnoughRefilled() {
-        BucketQuota q = new BucketQuota(1, clock);
+        DeploymentQuota q = quota(1);
         QuotaState after = q.admit(600);
         assertThat(after).isEqualTo(new QuotaState(1000, 400, 6, 5, 36_000));
         assertThatThrownBy(() -> q.admit(500)).isInstanceOfSatisfying(RateLimitedException.class, e -> {
@@ -27,7 +32,7 @@ class BucketQuotaTest {
 
     @Test
     void requestsAreLimitedToSixPerMinutePerUnit() {
-        BucketQuota q = new BucketQuota(1, clock);
+        DeploymentQuota q = quota(1);
         for (int i = 0; i < 6; i++) q.admit(1);
         assertThatThrownBy(() -> q.admit(1)).isInstanceOfSatisfying(RateLimitedException.class,
                 e -> assertThat(e.retryAfterMillis()).isEqualTo(10_000));
@@ -37,7 +42,7 @@ class BucketQuotaTest {
 
     @Test
     void settleRefundsWhatWasNotUsed() {
-        BucketQuota q = new BucketQuota(2, clock);
+        DeploymentQuota q = quota(2);
         q.admit(1500);
         q.settle(1500, 300);
         assertThat(q.state().remainingTokens()).isEqualTo(1700);
@@ -45,7 +50,7 @@ class BucketQuotaTest {
 
     @Test
     void useBeyondTheEstimateIsOwedAndDelaysTheNextRequest() {
-        BucketQuota q = new BucketQuota(1, clock);
+        DeploymentQuota q = quota(1);
         q.admit(300);
         q.settle(300, 1500);
         assertThat(q.state().remainingTokens()).isZero();
@@ -57,7 +62,7 @@ class BucketQuotaTest {
 
     @Test
     void anEstimateAboveAMinutesBudgetWaitsForAFullBucketInsteadOfFailingForever() {
-        BucketQuota q = new BucketQuota(1, clock);
+        DeploymentQuota q = quota(1);
         assertThat(q.admit(4096).remainingTokens()).isZero();
         assertThatThrownBy(() -> q.admit(4096)).isInstanceOfSatisfying(RateLimitedException.class,
                 e -> assertThat(e.retryAfterMillis()).isEqualTo(60_000));
@@ -67,7 +72,7 @@ class BucketQuotaTest {
 
     @Test
     void aCapacityChangeMovesTheLimitsAtOnce() {
-        BucketQuota q = new BucketQuota(1, clock);
+        DeploymentQuota q = quota(1);
         q.admit(800);
         q.setCapacity(3);
         assertThat(q.state()).extracting(QuotaState::limitTokens, QuotaState::remainingTokens, QuotaState::limitRequests)

@@ -5,17 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,41 +33,6 @@ public final class AccessTokens {
         if (secret.length < 32) throw new IllegalArgumentException("the token secret must have at least 32 bytes");
         this.secret = secret.clone();
         this.clock = clock;
-    }
-
-    /** The secret file of a data folder: {@code <data>/token-secret}. */
-    public static Path secretFile(Path dataDir) { return dataDir.resolve("token-secret"); }
-
-    /** Tokens of the service using {@code dataDir}; its secret is generated (owner-readable only) on first use. */
-    public static AccessTokens forDataDir(Path dataDir, Clock clock) throws IOException {
-        Path file = secretFile(dataDir);
-        if (!Files.isRegularFile(file)) create(file);
-        String hex = Files.readString(file, StandardCharsets.UTF_8).strip();
-        try {
-            return new AccessTokens(HexFormat.of().parseHex(hex), clock);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("the token secret " + file + " is damaged (" + e.getMessage() + "); delete it to "
-                    + "generate a new one (tokens minted before stop working)", e);
-        }
-    }
-
-    private static void create(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        Path tmp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        Files.writeString(tmp, HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the folder's own permissions protect it
-        }
-        try {
-            // No replace: when two processes race on first use, the first secret wins and both read it.
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     public String mint(Role role, Duration ttl) {
@@ -133,7 +92,7 @@ public final class AccessTokens {
         }
         if (!MessageDigest.isEqual(sign(parts[0] + "." + parts[1]), presented)) {
             throw new InvalidTokenException("the bearer token was not signed by this service (mint one with "
-                    + "`whetstone token --data <the service's data folder>`)");
+                    + "`whetstone token` and the service's --data or --db)");
         }
         JsonNode claims = claims(parts[1]);
         long exp = claims.path("exp").asLong(0);

@@ -18,15 +18,17 @@ import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 public final class Database implements AutoCloseable {
     /** The SQL engine behind a JDBC URL; the queue code needs it where SQL differs (e.g. SKIP LOCKED). */
     public enum Dialect {
-        SQLITE("jdbc:sqlite:", "COLLATE BINARY"),
-        POSTGRES("jdbc:postgresql:", "COLLATE \"C\"");
+        SQLITE("jdbc:sqlite:", "COLLATE BINARY", ""),
+        POSTGRES("jdbc:postgresql:", "COLLATE \"C\"", "UNLOGGED");
 
         private final String urlPrefix;
         private final String binaryCollation;
+        private final String unlogged;
 
-        Dialect(String urlPrefix, String binaryCollation) {
+        Dialect(String urlPrefix, String binaryCollation, String unlogged) {
             this.urlPrefix = urlPrefix;
             this.binaryCollation = binaryCollation;
+            this.unlogged = unlogged;
         }
 
         /** The dialect of a JDBC URL; throws naming the supported prefixes when there is none. */
@@ -41,6 +43,12 @@ public final class Database implements AutoCloseable {
 
         /** The column collation that orders text by code point, as Java and cursor pagination expect. */
         String binaryCollation() { return binaryCollation; }
+
+        /**
+         * For tables whose rows may be lost in a database crash (they start over as after a restart): PostgreSQL
+         * writes no WAL for them, so their commits wait for no disk flush. SQLite has no such tables.
+         */
+        String unlogged() { return unlogged; }
     }
 
     private final HikariDataSource dataSource;
@@ -85,7 +93,7 @@ public final class Database implements AutoCloseable {
                     .dataSource(dataSource)
                     .locations("classpath:db/migration")
                     .failOnMissingLocations(true)
-                    .placeholders(Map.of("binary_collation", dialect.binaryCollation()))
+                    .placeholders(Map.of("binary_collation", dialect.binaryCollation(), "unlogged", dialect.unlogged()))
                     .load()
                     .migrate();
         } catch (FlywayException e) {

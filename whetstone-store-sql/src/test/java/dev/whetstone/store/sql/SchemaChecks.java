@@ -45,6 +45,9 @@ final class SchemaChecks {
                 "updated_at", "etag"));
         TABLES.put("processes", List.of("id", "kind", "host", "pid", "version", "started_at", "heartbeat_at", "state",
                 "jobs", "deployments"));
+        TABLES.put("quota_buckets", List.of("deployment", "token_limit", "request_limit", "tokens", "requests",
+                "refilled_at", "version"));
+        TABLES.put("service_secrets", List.of("name", "value", "created_at"));
     }
 
     private SchemaChecks() {}

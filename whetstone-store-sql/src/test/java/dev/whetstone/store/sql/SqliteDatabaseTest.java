@@ -49,10 +49,10 @@ class SqliteDatabaseTest {
                 null, null, null, null);
         try (Database first = Database.open(url("same.db"))) {
             new JdbiFileStore(first).insert(file);
-            assertThat(SchemaChecks.appliedVersions(first.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "12", "13", "14");
+            assertThat(SchemaChecks.appliedVersions(first.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
         }
         try (Database second = Database.open(url("same.db"))) {
-            assertThat(SchemaChecks.appliedVersions(second.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "12", "13", "14");
+            assertThat(SchemaChecks.appliedVersions(second.jdbi())).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(new JdbiFileStore(second).find("file-1")).contains(file);
         }
     }
