@@ -68,7 +68,7 @@ class ClusterTest {
         env.put("WHETSTONE_BLOB_STORE", "s3://" + BUCKET + "/" + PREFIX);
         env.put("WHETSTONE_S3_ENDPOINT", s3.endpoint().toString());
         env.put("WHETSTONE_S3_PATH_STYLE", "true");
-        env.put("WHETSTONE_WORKER_LEASE_SECONDS", "5"); // short, so the killed worker's job is taken over soon
+        env.put("WHETSTONE_WORKER_LEASE_SECONDS", "10"); // short, so the killed worker's job is taken over soon
 
         Path data1 = root.resolve("replica-1");
         Path data2 = root.resolve("replica-2");
