@@ -46,6 +46,27 @@ final class ChildService implements AutoCloseable {
         return child;
     }
 
+    /**
+     * {@code serve --data DATA --port P} plus {@code args}, configured otherwise by {@code environment} alone, as a
+     * production replica is: no {@code --api-key}, so it uses the key in the database ({@code whetstone api-key}).
+     * Returns once {@code /readyz} answers 200; reach it with {@link #client(String)}.
+     */
+    static ChildService replica(Path data, Map<String, String> environment, String... args) throws Exception {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of("serve", "--data", data.toString(), "--port", String.valueOf(port)));
+        command.addAll(List.of(args));
+        ChildService child = start(data, port, command, environment);
+        child.awaitPath("/readyz", Duration.ofSeconds(120), null);
+        return child;
+    }
+
+    /** {@code worker --data DATA} plus {@code args}, configured otherwise by {@code environment}; returns at once. */
+    static ChildService worker(Path data, Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("worker", "--data", data.toString()));
+        command.addAll(List.of(args));
+        return start(data, -1, command, environment);
+    }
+
     /** {@code worker} with a short lease; returns at once (it has no HTTP to wait for). */
     static ChildService worker(Path data, Duration lease) throws Exception {
         return start(data, -1, List.of("worker", "--data", data.toString(), "--worker-lease-seconds",
@@ -77,6 +98,8 @@ final class ChildService implements AutoCloseable {
     String endpoint() { return "http://127.0.0.1:" + port; }
 
     ServiceClient client() { return new ServiceClient(endpoint(), KEY); }
+
+    ServiceClient client(String apiKey) { return new ServiceClient(endpoint(), apiKey); }
 
     Process process() { return process; }
 
