@@ -27,14 +27,21 @@ final class ModelStep implements AutoCloseable {
     private final RowKernelChoice.Choice kernels;
 
     ModelStep(CausalLm model, int slots, int maxContext) {
-        this(model, null, slots, maxContext);
+        this(model, null, slots, maxContext, -1);
     }
 
-    /** @param vision the vision-language model whose decoder {@code model} is, or null */
     ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext) {
+        this(model, vision, slots, maxContext, -1);
+    }
+
+    /**
+     * @param vision     the vision-language model whose decoder {@code model} is, or null
+     * @param kernelRows up to how many rows the decode kernels serve (0: none); negative: measured at load
+     */
+    ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext, int kernelRows) {
         this.model = model;
         this.vision = vision;
-        this.kernels = model.prepareDecode();
+        this.kernels = model.prepareDecode(kernelRows);
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));

@@ -25,10 +25,14 @@ public final class RowProducts {
 
     private RowProducts() {}
 
-    /** Whether the kernels run here: the vector module is present and the CPU has ≥ 256-bit float vectors. */
+    /**
+     * Whether the kernels run here: the vector module is present, the CPU has ≥ 256-bit float vectors, and the
+     * system property {@code whetstone.decodeKernels} is not {@code off} (benchmarks compare with libtorch alone).
+     */
     public static boolean available() { return AVAILABLE; }
 
     private static boolean probe() {
+        if ("off".equals(System.getProperty("whetstone.decodeKernels"))) return false;
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {
             return VectorProducts.lanes() >= 8;

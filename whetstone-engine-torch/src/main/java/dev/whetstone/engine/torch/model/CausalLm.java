@@ -127,10 +127,25 @@ public final class CausalLm implements AutoCloseable {
      *
      * @return the measured choice, or null when the kernels are not available here (libtorch serves everything)
      */
-    public synchronized RowKernelChoice.Choice prepareDecode() {
+    public synchronized RowKernelChoice.Choice prepareDecode() { return prepareDecode(-1); }
+
+    /**
+     * As {@link #prepareDecode()}, with the kernels' row count fixed instead of measured (tests, benchmarks).
+     *
+     * @param maxRows the most input rows the kernels serve; 0: none (libtorch serves all, as without the
+     *                kernels; int8 weights are still quantised); negative: measured
+     */
+    public synchronized RowKernelChoice.Choice prepareDecode(int maxRows) {
         fuseProjections();
-        if (closed || !RowProducts.available() || computeType() == ScalarType.Double) return null;
+        if (closed || !RowProducts.available() || computeType() == ScalarType.Double) {
+            if (options.precision() == Precision.INT8) {
+                throw new UnsupportedModelException("int8 serving needs the decode kernels: start java with "
+                        + "--add-modules jdk.incubator.vector on a CPU with 256-bit vectors (AVX2 or wider)");
+            }
+            return null;
+        }
         boolean int8 = options.precision() == Precision.INT8;
+        if (maxRows == 0 && !int8) return RowKernelChoice.Choice.always(0);
         try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
             List<Linear> linears = new ArrayList<>();
             for (DecoderLayer l : layers) linears.addAll(l.decodeLinears());
@@ -146,7 +161,12 @@ public final class CausalLm implements AutoCloseable {
                 }
             }
             headRows = int8 ? RowProducts.quantizeInPlace(head) : RowProducts.copyOf(head);
-            RowKernelChoice.Choice choice = RowKernelChoice.measure(largestCopy, largest.weight());
+            RowKernelChoice.Choice choice = maxRows >= 0 ? RowKernelChoice.Choice.always(maxRows)
+                    : RowKernelChoice.measure(largestCopy, largest.weight());
+            if (choice.maxRows() == 0 && !int8) {
+                headRows = null; // libtorch won at every row count: drop the copies
+                return choice;
+            }
             for (int i = 0; i < linears.size(); i++) linears.get(i).serveRows(copies.get(i), choice.maxRows());
             headMaxRows = choice.maxRows();
             return choice;
