@@ -127,7 +127,10 @@ public final class CausalLm implements AutoCloseable {
      *
      * @return the measured choice, or null when the kernels are not available here (libtorch serves everything)
      */
-    public synchronized RowKernelChoice.Choice prepareDecode() { return prepareDecode(-1); }
+    public synchronized RowKernelChoice.Choice prepareDecode() {
+        // benchmarks: -Dwhetstone.decodeKernelRows=N fixes the row count instead of measuring it
+        return prepareDecode(Integer.getInteger("whetstone.decodeKernelRows", -1));
+    }
 
     /**
      * As {@link #prepareDecode()}, with the kernels' row count fixed instead of measured (tests, benchmarks).

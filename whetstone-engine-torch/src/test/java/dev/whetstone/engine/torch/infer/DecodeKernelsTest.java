@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * on a batch of three rows with two different adapters and one bare row (LoRA added per row by the kernels),
  * prefilled by libtorch in both. Both compute the same sums in another order and round the projections' outputs
  * to the compute dtype, so they agree within {@link Tolerances#rounding} of that dtype over the forward pass's
- * reduction chain. Then int8 serving against bf16 serving, bounded as a rounding of int8's step.
+ * reduction chain (in bf16 that bound is loose — docs/testing.md, "Where bf16 is not compared" — so the fp32 case
+ * carries the comparison; each dtype's products are checked tightly against float64 in RowProductsTest).
  */
 @ExtendWith(PinnedThreads.class)
 class DecodeKernelsTest {
@@ -55,27 +56,27 @@ class DecodeKernelsTest {
     }
 
     /**
-     * int8 weights move each weight by at most half a step, scale / 2 = max|w_row| / 254: a rounding of relative
-     * size eps = max|w_row| / (127 · |w|) against the weight, which for the tiny model's Gaussian rows (64 inputs,
-     * max ≈ 2.5–3 σ, typical |w| ≈ 0.8 σ) is below 2⁻⁵ = 1/32; bounded as a rounding with that eps over the
-     * forward pass's chain, against bf16 serving (whose own rounding, 2⁻⁸, is 8× smaller and covered by it).
+     * int8 serving: the kernels multiply by q (int8) and scale the row's sum; libtorch (kernels off) multiplies by the
+     * dequantised weights q · scale rounded to bf16 — the same weights up to one bf16 rounding each, so the two
+     * agree within bf16's rounding over the forward chain. A scale applied twice or not at all moves the logits by
+     * orders of magnitude (q is up to 127, the weights about 0.05). int8 is also not bf16: the logits differ.
      */
     @Test
-    void int8ServingStaysWithinTheRoundingOfItsStepOfBf16Serving() throws Exception {
+    void int8KernelStepsEqualLibtorchStepsOnTheDequantisedWeights() throws Exception {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
         Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0);
+        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8);
         float[][][] bf16 = steps(base, null, null, Precision.BF16, 8);
-        float[][][] int8 = steps(base, null, null, Precision.INT8, 8);
-        boolean anyDiffers = false;
+        boolean differsFromBf16 = false;
         for (int r = 0; r < PROMPTS.length; r++) {
             for (int s = 0; s < STEPS; s++) {
-                double d = maxDiff(int8[r][s], bf16[r][s]);
-                assertThat(d).as("row %d step %d", r, s)
-                        .isLessThan(Tolerances.rounding(0x1p-5, maxAbs(bf16[r][s]), FORWARD_OPS));
-                anyDiffers |= d > 0;
+                assertThat(maxDiff(viaKernels[r][s], viaTorch[r][s])).as("row %d step %d", r, s)
+                        .isLessThan(Tolerances.bf16(maxAbs(viaTorch[r][s]), FORWARD_OPS));
+                differsFromBf16 |= maxDiff(viaKernels[r][s], bf16[r][s]) > 0;
             }
         }
-        assertThat(anyDiffers).as("int8 weights are not bf16's").isTrue();
+        assertThat(differsFromBf16).as("int8 weights are not bf16's").isTrue();
     }
 
     /**
