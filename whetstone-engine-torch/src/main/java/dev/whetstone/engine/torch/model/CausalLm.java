@@ -149,6 +149,21 @@ public final class CausalLm implements AutoCloseable {
         }
         boolean int8 = options.precision() == Precision.INT8;
         if (maxRows == 0 && !int8) return RowKernelChoice.Choice.always(0);
+        try {
+            return copyForDecode(maxRows, int8);
+        } catch (OutOfMemoryError e) {
+            // the heap copies did not fit the JVM's heap (-Xmx): serve through libtorch, as without the kernels
+            headRows = null;
+            for (DecoderLayer l : layers) l.decodeLinears().forEach(x -> x.serveRows(null, 0));
+            if (int8) {
+                throw new UnsupportedModelException("int8 serving needs the decode kernels' copy of the weights"
+                        + " (one byte per parameter) in the Java heap, which is full; raise -Xmx (WHETSTONE_JAVA_OPTS)");
+            }
+            return RowKernelChoice.Choice.always(0);
+        }
+    }
+
+    private RowKernelChoice.Choice copyForDecode(int maxRows, boolean int8) {
         try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
             List<Linear> linears = new ArrayList<>();
             for (DecoderLayer l : layers) linears.addAll(l.decodeLinears());
