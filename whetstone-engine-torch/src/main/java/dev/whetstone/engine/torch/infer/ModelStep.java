@@ -41,7 +41,7 @@ final class ModelStep implements AutoCloseable {
     ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext, int kernelRows) {
         this.model = model;
         this.vision = vision;
-        this.kernels = model.prepareDecode(kernelRows);
+        this.kernels = kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));
