@@ -141,7 +141,7 @@ final class BenchCommand {
         "the inference engine: time to first token (128-token prompt), batch-1 decode tokens/s bare and through a",
         "LoRA adapter, aggregate tokens/s of 8 streams over two adapters, and adapter deployment time."})
     static final class Infer implements Callable<Integer> {
-        @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure (default ${DEFAULT-VALUE}).")
+        @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure: bf16, fp32, int8 (int8 weight-only decoding; default ${DEFAULT-VALUE}).")
         List<String> precisions;
 
         @Option(names = "--model", defaultValue = "smollm2-135m-shape", description = "Model to serve: smollm2-135m-shape or qwen3-0.6b-shape (default ${DEFAULT-VALUE}).")
@@ -171,6 +171,12 @@ final class BenchCommand {
                         r.dtype(), r.ttftS(), r.batch1TokensPerS(), r.batch1AdapterTokensPerS(), 100 * r.adapterCost(),
                         r.streams8BareTokensPerS(), r.streams8TokensPerS(), r.streamsSpeedup(), r.adapterLoadMs(), r.bandwidthBoundTokensPerS(),
                         100 * r.batch1OfBound());
+            }
+            for (InferBench.Result r : report.results()) {
+                System.out.printf("%-6s %s; bound from %.1f MB of weights a token%s%n", r.dtype(), r.decodeKernels(),
+                        r.weightBytesPerToken() / 1e6, r.int8LogprobMeanRelativeDifference() == null ? ""
+                                : String.format("; log-probabilities vs bf16: mean relative difference %.3f %%",
+                                        100 * r.int8LogprobMeanRelativeDifference()));
             }
         }
     }

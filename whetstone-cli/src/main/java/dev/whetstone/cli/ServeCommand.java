@@ -107,6 +107,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "A chat or completion request unfinished after this long ends with 503 (default ${DEFAULT-VALUE}).")
     long inferenceTimeoutSeconds;
 
+    @Option(names = "--inference-weights", defaultValue = "${env:WHETSTONE_INFERENCE_WEIGHTS:-fp32}",
+            description = "Format base weights are served in: fp32, bf16 or int8 (weight-only; default ${DEFAULT-VALUE}).")
+    String inferenceWeights;
+
     @Option(names = "--tls-port", defaultValue = "${env:WHETSTONE_TLS_PORT:--1}",
             description = "Also serve HTTPS on this port (0 picks a free one; default: no HTTPS). The Azure CLI needs it.")
     int tlsPort;
@@ -158,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
                 maxUploadMb * 1024 * 1024, importAllowPrivate, Duration.ofMinutes(10), storage.demoModels,
                 workers, maxActiveJobs, Duration.ofSeconds(storage.workerLeaseSeconds),
                 access(),
-                new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds)),
+                new ServingOptions(inferenceMaxBatch, inferenceMaxWaiting, Duration.ofSeconds(inferenceTimeoutSeconds),
+                        inferenceWeights),
                 safety.settings(), management(), storage.s3OrNull(this),
                 storage.artifactOptions());
     }

@@ -115,6 +115,17 @@ class CommandLineParsingTest {
     }
 
     @Test
+    void serveTakesTheServedWeightFormat() {
+        ServerConfig config = parse(ServeCommand.class, "serve", "--data", dir.toString(), "--inference-weights", "int8")
+                .config();
+        assertThat(config.serving().weights()).isEqualTo("int8");
+        assertThat(parse(ServeCommand.class, "serve", "--data", dir.toString()).config().serving().weights())
+                .isEqualTo("fp32");
+        assertThatThrownBy(() -> parse(ServeCommand.class, "serve", "--inference-weights", "q4").config())
+                .hasMessageContaining("the served weight format must be one of [fp32, bf16, int8], got 'q4'");
+    }
+
+    @Test
     void serveTakesTheSafetyPhasesEvaluationPolicyAndGuardFormat() {
         SafetySettings defaults = parse(ServeCommand.class, "serve", "--data", dir.toString()).config().safety();
         assertThat(defaults).isEqualTo(SafetySettings.defaults());

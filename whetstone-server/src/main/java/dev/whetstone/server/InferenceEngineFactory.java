@@ -8,9 +8,9 @@ import dev.whetstone.engine.torch.TorchEngine;
 public interface InferenceEngineFactory {
     InferenceEngine create(ServerConfig config) throws Exception;
 
-    /** The production engine: the torch inference engine, batch, queue and time-out as configured. */
+    /** The production engine: the torch inference engine, batch, queue, time-out and weight format as configured. */
     static InferenceEngineFactory production() {
         return config -> TorchEngine.inferenceEngine(config.serving().maxBatch(), config.serving().maxWaiting(),
-                config.serving().timeout());
+                config.serving().timeout(), config.serving().weights());
     }
 }

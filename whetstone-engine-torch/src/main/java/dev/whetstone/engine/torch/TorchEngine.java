@@ -68,8 +68,24 @@ public final class TorchEngine {
      * @param maxGenerationTime a generation running longer is ended
      */
     public static InferenceEngine inferenceEngine(int maxBatch, int maxWaiting, Duration maxGenerationTime) {
+        return inferenceEngine(maxBatch, maxWaiting, maxGenerationTime, "fp32");
+    }
+
+    /**
+     * As {@link #inferenceEngine(int, int, Duration)}, serving base weights in {@code weights}: fp32, bf16, or
+     * int8 (weight-only: bf16 compute, int8 weights with per-row scales in decode steps; docs/inference.md).
+     */
+    public static InferenceEngine inferenceEngine(int maxBatch, int maxWaiting, Duration maxGenerationTime,
+                                                  String weights) {
+        dev.whetstone.engine.torch.model.Precision p = switch (weights) {
+            case "fp32" -> dev.whetstone.engine.torch.model.Precision.FP32;
+            case "bf16" -> dev.whetstone.engine.torch.model.Precision.BF16;
+            case "int8" -> dev.whetstone.engine.torch.model.Precision.INT8;
+            default -> throw new IllegalArgumentException("unknown served weight format '" + weights
+                    + "'; one of fp32, bf16, int8");
+        };
         return new TorchInferenceEngine(InferenceOptions.defaults().withMaxBatch(maxBatch).withMaxWaiting(maxWaiting)
-                .withMaxGenerationTime(maxGenerationTime));
+                .withMaxGenerationTime(maxGenerationTime).withPrecision(p));
     }
 
     /** The built-in demo models' folder names ({@code tiny-chat}, {@code tiny-completion}). */

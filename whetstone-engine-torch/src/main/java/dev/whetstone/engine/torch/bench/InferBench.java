@@ -35,15 +35,16 @@ public final class InferBench {
     public record Result(String model, String dtype, double ttftS, double batch1TokensPerS,
                          double batch1AdapterTokensPerS, double adapterCost, double streams8BareTokensPerS,
                          double streams8TokensPerS,
-                         double streamsSpeedup, double adapterLoadMs, double bandwidthBoundTokensPerS,
-                         double batch1OfBound) {}
+                         double streamsSpeedup, double adapterLoadMs, long weightBytesPerToken,
+                         double bandwidthBoundTokensPerS, double batch1OfBound, String decodeKernels,
+                         Double int8LogprobMeanRelativeDifference) {}
 
     public record Report(double memoryGbPerS, List<Result> results) {}
 
     private InferBench() {}
 
     /** Precision names as the command line takes them. */
-    public static final List<String> PRECISIONS = List.of("bf16", "fp32");
+    public static final List<String> PRECISIONS = List.of("bf16", "fp32", "int8");
 
     /** The models {@code bench infer --model} serves, by the name it takes. */
     public static final List<String> MODELS = BenchModel.INFER_MODELS;
@@ -71,6 +72,7 @@ public final class InferBench {
             Precision precision = switch (p) {
                 case "bf16" -> Precision.BF16;
                 case "fp32" -> Precision.FP32;
+                case "int8" -> Precision.INT8;
                 default -> throw new IllegalArgumentException("precision '" + p + "' is not one of " + PRECISIONS);
             };
             results.add(measure(model, a1, a2, threads, precision, gbs));
@@ -78,7 +80,8 @@ public final class InferBench {
         return new Report(gbs, results);
     }
 
-    private static Result measure(Path model, Path a1, Path a2, int threads, Precision p, double gbs) {
+    private static Result measure(Path model, Path a1, Path a2, int threads, Precision p, double gbs)
+            throws java.io.IOException {
         InferenceOptions o = InferenceOptions.defaults().withThreads(threads).withMaxBatch(STREAMS)
                 .withMaxContext(1024).withPrecision(p);
         try (TorchInferenceEngine engine = new TorchInferenceEngine(o)) {
@@ -95,11 +98,16 @@ public final class InferBench {
             double adapterRate = medianRate(m1, prompt, greedy);
             double bareAggregate = streams(List.of(bare), greedy);
             double aggregate = streams(List.of(m1, m2), greedy);
-            long weightBytes = bare.config().parameterCount() * (p == Precision.BF16 ? 2 : 4);
+            // the bytes a decode step reads: the decode kernels' copies where they serve it, else the libtorch weights
+            long weightBytes = bare.decodeWeightBytes() > 0 ? bare.decodeWeightBytes()
+                    : bare.config().parameterCount() * (p == Precision.FP32 ? 4 : 2);
             double bound = gbs * 1e9 / weightBytes;
-            return new Result("SmolLM2-135M-shape", p == Precision.BF16 ? "bf16" : "fp32", median(ttft), bareRate,
-                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs, bound,
-                    bareRate / bound);
+            Double int8Diff = p == Precision.INT8 ? Int8Accuracy.measure(model, 2, PROMPT, 32).meanRelativeDifference()
+                    : null;
+            String kernels = bare.decodeKernels() == null ? "none (libtorch)" : bare.decodeKernels().describe();
+            return new Result("SmolLM2-135M-shape", p.name().toLowerCase(java.util.Locale.ROOT), median(ttft), bareRate,
+                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs,
+                    weightBytes, bound, bareRate / bound, kernels, int8Diff);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.Linear;
 import dev.whetstone.engine.torch.model.Tensors;
+import dev.whetstone.engine.torch.kernel.RowWeights;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,8 +18,11 @@ import org.bytedeco.pytorch.Tensor;
  * base model's compute dtype. Scaling is folded into B at load, so a row's delta is two small matmuls.
  */
 final class LoraWeights implements AutoCloseable {
-    /** One layer's pair. */
-    record Pair(Tensor a, Tensor scaledB, boolean fp32) {}
+    /**
+     * One layer's pair; {@code aRows} and {@code bRows} are fp32 host copies of A (r, in) and s·B (out, r) for
+     * the decode kernels (a few hundred KB per adapter for the SmolLM2-135M shape), or null without them.
+     */
+    record Pair(Tensor a, Tensor scaledB, boolean fp32, RowWeights.F32 aRows, RowWeights.F32 bRows) {}
 
     private final Map<String, Pair> byLinear;
     private final int rank;
@@ -50,14 +54,21 @@ final class LoraWeights implements AutoCloseable {
                 double r = a.size(0);
                 double scaling = saved.config().rsLora() ? saved.config().alpha() / Math.sqrt(r)
                         : saved.config().alpha() / r;
+                Tensor scaledB = b.mul(Tensors.scalar(scaling));
+                boolean rows = base.servesDecodeRows();
                 out.put(l.name(), new Pair(Tensors.retain(a.to(base.computeType()).contiguous()),
-                        Tensors.retain(b.mul(Tensors.scalar(scaling)).to(base.computeType()).contiguous()),
-                        base.computeType() == org.bytedeco.pytorch.global.torch.ScalarType.Float));
+                        Tensors.retain(scaledB.to(base.computeType()).contiguous()),
+                        base.computeType() == org.bytedeco.pytorch.global.torch.ScalarType.Float,
+                        rows ? hostCopy(a) : null, rows ? hostCopy(scaledB) : null));
             }
         } catch (IOException e) {
             throw new InferenceException("cannot load the adapter in " + dir + ": " + e.getMessage(), e);
         }
         return new LoraWeights(out);
+    }
+
+    private static RowWeights.F32 hostCopy(Tensor t) {
+        return new RowWeights.F32(Tensors.toFloats(t), (int) t.size(0), (int) t.size(1));
     }
 
     /** The pair of linear layer {@code name}, or null when the adapter leaves it alone. */

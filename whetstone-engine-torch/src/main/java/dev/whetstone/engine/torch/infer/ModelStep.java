@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.infer;
 
+import dev.whetstone.engine.torch.kernel.RowKernelChoice;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.KvCache;
 import dev.whetstone.engine.torch.model.Linear;
@@ -23,22 +24,33 @@ final class ModelStep implements AutoCloseable {
     private final List<Linear> linears;
     private final List<AdapterRouter> routers = new ArrayList<>();
     private boolean routed;
+    private final RowKernelChoice.Choice kernels;
 
     ModelStep(CausalLm model, int slots, int maxContext) {
-        this(model, null, slots, maxContext);
+        this(model, null, slots, maxContext, -1);
     }
 
-    /** @param vision the vision-language model whose decoder {@code model} is, or null */
     ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext) {
+        this(model, vision, slots, maxContext, -1);
+    }
+
+    /**
+     * @param vision     the vision-language model whose decoder {@code model} is, or null
+     * @param kernelRows up to how many rows the decode kernels serve (0: none); negative: measured at load
+     */
+    ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext, int kernelRows) {
         this.model = model;
         this.vision = vision;
-        model.fuseProjections();
+        this.kernels = kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));
     }
 
     CausalLm model() { return model; }
+
+    /** What the decode kernels serve on this machine (measured at load), or null when libtorch serves all. */
+    RowKernelChoice.Choice kernels() { return kernels; }
 
     int vocabSize() { return model.config().vocabSize(); }
 

@@ -15,10 +15,12 @@ final class RowRouting {
     private LoraWeights single;
     private List<LoraWeights> set = List.of();
     private Tensor mask;
+    private LoraWeights[] perRow = new LoraWeights[0];
 
     /** Routes {@code perRow} (null = no adapter); the mask belongs to the caller's scope. */
     void route(LoraWeights[] perRow, ScalarType type) {
         clear();
+        this.perRow = perRow.clone();
         List<LoraWeights> distinct = new ArrayList<>();
         boolean bare = false;
         for (LoraWeights w : perRow) {
@@ -46,7 +48,11 @@ final class RowRouting {
     /** (B, 1, R) in the compute dtype, R = Σ ranks of {@link #set()}: 1 on row b's own adapter block, else 0. */
     Tensor mask() { return mask; }
 
+    /** Each row's adapter (null: none), in batch order. */
+    LoraWeights[] perRow() { return perRow; }
+
     void clear() {
+        perRow = new LoraWeights[0];
         single = null;
         set = List.of();
         mask = null;

@@ -86,6 +86,8 @@ final class ServingBase implements AutoCloseable {
 
     CausalLm model() { return step.model(); }
 
+    dev.whetstone.engine.torch.kernel.RowKernelChoice.Choice kernels() { return step.kernels(); }
+
     HfTokenizer tokenizer() { return tokenizer; }
 
     private volatile TokenBytes tokenBytes;

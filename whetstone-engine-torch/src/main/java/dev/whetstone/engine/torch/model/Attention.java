@@ -68,6 +68,16 @@ final class Attention {
         return out;
     }
 
+    /** The projections a decode step runs: the stacked q/k/v (or the separate ones), then o. */
+    List<Linear> decodeLinears() {
+        List<Linear> out = new ArrayList<>();
+        if (fusedQkv != null) out.add(fusedQkv.stacked());
+        else if (qkv != null) out.add(qkv);
+        else out.addAll(List.of(q, k, v));
+        out.add(o);
+        return out;
+    }
+
     /** Stacks separate q/k/v weights into one product for inference passes without adapters (idempotent). */
     void fuseProjections() {
         if (qkv == null && fusedQkv == null) fusedQkv = FusedLinear.of(List.of(q, k, v));

@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import dev.whetstone.engine.torch.kernel.RowKernelChoice;
+import dev.whetstone.engine.torch.kernel.RowProducts;
+import dev.whetstone.engine.torch.kernel.RowWeights;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Tensor;
@@ -37,6 +40,8 @@ public final class CausalLm implements AutoCloseable {
     private final Rope localRope;
     private final double embeddingScale;
     private boolean closed;
+    private RowWeights headRows;
+    private int headMaxRows;
 
     CausalLm(ModelConfig config, Path sourceDir, WeightLayout layout, LoadOptions options,
              Map<String, Tensor> parameters, Tensor embedding, Tensor positionEmbedding, List<DecoderLayer> layers,
@@ -112,6 +117,91 @@ public final class CausalLm implements AutoCloseable {
         try (NoGrad g = NoGrad.enter()) {
             for (DecoderLayer l : layers) l.fuseProjections();
         }
+    }
+
+    /**
+     * Prepares decode steps (serving): stacks the projections, gives every projection a decode step runs and the
+     * head a copy of its weight for the decode kernels in the served format — for {@link Precision#INT8}, int8
+     * with per-row scales, whose dequantised values replace the weights libtorch's prefill products read — and
+     * measures up to how many rows those kernels beat libtorch on this machine.
+     *
+     * @return the measured choice, or null when the kernels are not available here (libtorch serves everything)
+     */
+    public synchronized RowKernelChoice.Choice prepareDecode() {
+        // benchmarks: -Dwhetstone.decodeKernelRows=N fixes the row count instead of measuring it
+        return prepareDecode(Integer.getInteger("whetstone.decodeKernelRows", -1));
+    }
+
+    /**
+     * As {@link #prepareDecode()}, with the kernels' row count fixed instead of measured (tests, benchmarks).
+     *
+     * @param maxRows the most input rows the kernels serve; 0: none (libtorch serves all, as without the
+     *                kernels; int8 weights are still quantised); negative: measured
+     */
+    public synchronized RowKernelChoice.Choice prepareDecode(int maxRows) {
+        fuseProjections();
+        if (closed || !RowProducts.available() || computeType() == ScalarType.Double) {
+            if (options.precision() == Precision.INT8) {
+                throw new UnsupportedModelException("int8 serving needs the decode kernels: start java with "
+                        + "--add-modules jdk.incubator.vector on a CPU with 256-bit vectors (AVX2 or wider)");
+            }
+            return null;
+        }
+        boolean int8 = options.precision() == Precision.INT8;
+        if (maxRows == 0 && !int8) return RowKernelChoice.Choice.always(0);
+        try {
+            return copyForDecode(maxRows, int8);
+        } catch (OutOfMemoryError e) {
+            // the heap copies did not fit the JVM's heap (-Xmx): serve through libtorch, as without the kernels
+            headRows = null;
+            for (DecoderLayer l : layers) l.decodeLinears().forEach(x -> x.serveRows(null, 0));
+            if (int8) {
+                throw new UnsupportedModelException("int8 serving needs the decode kernels' copy of the weights"
+                        + " (one byte per parameter) in the Java heap, which is full; raise -Xmx (WHETSTONE_JAVA_OPTS)");
+            }
+            return RowKernelChoice.Choice.always(0);
+        }
+    }
+
+    private RowKernelChoice.Choice copyForDecode(int maxRows, boolean int8) {
+        try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
+            List<Linear> linears = new ArrayList<>();
+            for (DecoderLayer l : layers) linears.addAll(l.decodeLinears());
+            List<RowWeights> copies = new ArrayList<>();
+            Linear largest = linears.get(0);
+            RowWeights largestCopy = null;
+            for (Linear l : linears) {
+                RowWeights c = int8 ? RowProducts.quantizeInPlace(l.weight()) : RowProducts.copyOf(l.weight());
+                copies.add(c);
+                if (largestCopy == null || c.bytes() > largestCopy.bytes()) {
+                    largest = l;
+                    largestCopy = c;
+                }
+            }
+            headRows = int8 ? RowProducts.quantizeInPlace(head) : RowProducts.copyOf(head);
+            RowKernelChoice.Choice choice = maxRows >= 0 ? RowKernelChoice.Choice.always(maxRows)
+                    : RowKernelChoice.measure(largestCopy, largest.weight());
+            if (choice.maxRows() == 0 && !int8) {
+                headRows = null; // libtorch won at every row count: drop the copies
+                return choice;
+            }
+            for (int i = 0; i < linears.size(); i++) linears.get(i).serveRows(copies.get(i), choice.maxRows());
+            headMaxRows = choice.maxRows();
+            return choice;
+        }
+    }
+
+    /** Whether {@link #prepareDecode} gave this model's decode steps to the decode kernels. */
+    public synchronized boolean servesDecodeRows() { return headRows != null; }
+
+    /** Bytes of weights one decode step reads through the decode kernels (0 when they are not prepared). */
+    public synchronized long decodeWeightBytes() {
+        if (headRows == null) return 0;
+        long bytes = headRows.bytes();
+        for (DecoderLayer l : layers) {
+            for (Linear x : l.decodeLinears()) bytes += x.rowWeights() == null ? 0 : x.rowWeights().bytes();
+        }
+        return bytes;
     }
 
     /**
@@ -253,7 +343,14 @@ public final class CausalLm implements AutoCloseable {
     /** Logits (…, V) for hidden states (…, D), in fp32 (fp64 for an fp64 model); soft-capped where configured. */
     public Tensor logits(Tensor hidden) {
         Tensor logits;
-        if (hidden.numel() == head.size(1) && Tensors.type(head) == ScalarType.Float) {
+        long rows = hidden.numel() / head.size(1);
+        if (headRows != null && rows <= headMaxRows && !hidden.requires_grad()) {
+            // decode steps: the decode kernels read the (V, D) head once for all rows
+            long[] shape = hidden.shape();
+            shape[shape.length - 1] = head.size(0);
+            logits = RowProducts.tensor(RowProducts.multiply(headRows, RowProducts.read(hidden), (int) rows), shape,
+                    accumulationType());
+        } else if (hidden.numel() == head.size(1) && Tensors.type(head) == ScalarType.Float) {
             // one row (batch-1 decoding): mv reads the (V, D) head at the memory's rate, linear's GEMM at a fifth
             long[] shape = hidden.shape();
             shape[shape.length - 1] = head.size(0);

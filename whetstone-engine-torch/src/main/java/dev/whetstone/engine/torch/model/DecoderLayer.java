@@ -39,6 +39,12 @@ final class DecoderLayer {
     }
 
     /** Inference: stacked q/k/v and gate/up products (see FusedLinear). */
+    List<Linear> decodeLinears() {
+        List<Linear> out = new java.util.ArrayList<>(attention.decodeLinears());
+        out.addAll(mlp.decodeLinears());
+        return out;
+    }
+
     void fuseProjections() {
         attention.fuseProjections();
         mlp.fuseProjections();

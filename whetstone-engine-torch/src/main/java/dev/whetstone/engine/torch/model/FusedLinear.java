@@ -52,6 +52,19 @@ final class FusedLinear {
      * adds its delta into its view in place.
      */
     Tensor[] forward(Tensor x) {
+        List<LinearAdapter> adapters = new ArrayList<>(parts.size());
+        for (Linear p : parts) adapters.add(p.adapter());
+        Tensor rows = fused.rowProduct(x, adapters, sizes);
+        if (rows != null) {
+            // the decode kernels added the adapters already
+            Tensor[] out = new Tensor[sizes.length];
+            long col = 0;
+            for (int i = 0; i < sizes.length; i++) {
+                out[i] = rows.narrow(-1, col, sizes[i]);
+                col += sizes[i];
+            }
+            return out;
+        }
         Tensor y = fused.forward(x);
         Tensor[] out = new Tensor[sizes.length];
         long col = 0;
@@ -63,6 +76,9 @@ final class FusedLinear {
         }
         return out;
     }
+
+    /** The stacked projection (the one decode steps run). */
+    Linear stacked() { return fused; }
 
     /** Drops the stacked tensors' handles (the parts' weights keep the storage alive while they live). */
     void release() {

@@ -14,4 +14,13 @@ public interface LinearAdapter {
     default Tensor apply(Tensor x, Tensor y) {
         return y.add_(delta(x));
     }
+
+    /**
+     * The decode kernels' form of {@link #apply}: adds this adapter's contribution for m input rows {@code x}
+     * (m · in fp32 values) into columns {@code offset …} of the m output rows of {@code y} (row stride
+     * {@code stride}). @return false when this adapter only works on tensors (the caller then applies it there)
+     */
+    default boolean addRows(float[] x, int m, float[] y, int stride, int offset) {
+        return false;
+    }
 }

@@ -10,6 +10,9 @@ sealed interface Mlp permits Mlp.Gated, Mlp.FusedGated, Mlp.Gelu {
 
     List<Linear> linears();
 
+    /** The projections a decode step runs (stacked ones in place of their parts). */
+    default List<Linear> decodeLinears() { return linears(); }
+
     /** Stacks projections that read the same input into one product for inference (idempotent); see FusedLinear. */
     default void fuseProjections() {}
 
@@ -46,6 +49,9 @@ sealed interface Mlp permits Mlp.Gated, Mlp.FusedGated, Mlp.Gelu {
 
         @Override
         public List<Linear> linears() { return List.of(gate, up, down); }
+
+        @Override
+        public List<Linear> decodeLinears() { return gateUp == null ? linears() : List.of(gateUp.stacked(), down); }
 
         @Override
         public void fuseProjections() {

@@ -11,6 +11,12 @@ public enum Precision {
     FP32(DType.F32),
     /** Frozen weights on CPUs with native bf16 dot products (AVX-512 BF16 / AMX): about 2× the fp32 GEMM rate. */
     BF16(DType.BF16),
+    /**
+     * Serving only: int8 weight-only decoding. Weights load and compute in bf16; decode steps multiply by int8
+     * weights with one fp32 scale per output row (symmetric, max |w| / 127), whose dequantised values also
+     * replace the bf16 weights that prefill reads (see {@code CausalLm.prepareDecode}).
+     */
+    INT8(DType.BF16),
     /** Tests only: finite-difference gradient checks need the precision. */
     FP64(DType.F64);
 

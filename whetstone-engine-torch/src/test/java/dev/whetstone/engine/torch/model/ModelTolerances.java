@@ -11,7 +11,7 @@ public final class ModelTolerances {
     public static double eps(Precision p) {
         return switch (p) {
             case FP32 -> Tolerances.FP32_EPS;
-            case BF16 -> Tolerances.BF16_EPS;
+            case BF16, INT8 -> Tolerances.BF16_EPS;
             case FP64 -> Tolerances.FP64_EPS;
         };
     }

@@ -1,0 +1,122 @@
+package dev.whetstone.engine.torch.kernel;
+
+import dev.whetstone.engine.torch.model.Tensors;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Decode-step products y = x·Wᵀ for a few input rows (batch-1 and small-batch decoding) with hand-written Vector
+ * API kernels over {@link RowWeights} in the served format (fp32, bf16, int8), output rows split over the
+ * process's threads. libtorch 2.7.1 reads one-row bf16 weights at 7–8 GB/s here, a quarter of the memory's rate,
+ * and packs the weights on every small-batch fp32 GEMM call (docs/BENCHMARKS.md, "Inference"); these loops read
+ * each weight once per step at close to the memory's rate. Which batch sizes take this path is measured per
+ * machine ({@link RowKernelChoice}). Needs the {@code jdk.incubator.vector} module
+ * ({@code --add-modules jdk.incubator.vector}, as the launcher starts java); without it, {@link #available()} is
+ * false and every caller keeps libtorch's path.
+ */
+public final class RowProducts {
+    /** Output rows per chunk handed to a thread: about 150 KB of bf16 weights at 576 columns. */
+    private static final int CHUNK_ROWS = 128;
+    private static final boolean AVAILABLE = probe();
+    private static volatile RowWorkers workers;
+
+    private RowProducts() {}
+
+    /**
+     * Whether the kernels run here: the vector module is present, the CPU has ≥ 256-bit float vectors, and the
+     * system property {@code whetstone.decodeKernels} is not {@code off} (benchmarks compare with libtorch alone).
+     */
+    public static boolean available() { return AVAILABLE; }
+
+    private static boolean probe() {
+        if ("off".equals(System.getProperty("whetstone.decodeKernels"))) return false;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
+        try {
+            return VectorProducts.lanes() >= 8;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Threads the products split over: libtorch's intra-op thread count when the pool was first needed. */
+    private static RowWorkers workers() {
+        RowWorkers w = workers;
+        if (w == null) {
+            synchronized (RowProducts.class) {
+                if (workers == null) workers = new RowWorkers(torch.get_num_threads());
+                w = workers;
+            }
+        }
+        return w;
+    }
+
+    /** A decode copy of a 2-D weight tensor in its own dtype (fp32, or bf16 bit patterns for bf16). */
+    public static RowWeights copyOf(Tensor weight) {
+        int rows = (int) weight.size(0);
+        int cols = (int) weight.size(1);
+        Tensor w = weight.detach().contiguous();
+        if (Tensors.type(w) == ScalarType.BFloat16) {
+            short[] s = new short[rows * cols];
+            new ShortPointer(w.data_ptr()).capacity(s.length).get(s);
+            return new RowWeights.Bf16(s, rows, cols);
+        }
+        return new RowWeights.F32(Tensors.toFloats(w), rows, cols);
+    }
+
+    /**
+     * Quantises {@code weight} (rows, cols) to int8 with per-row scales and writes the dequantised values back into
+     * it (rounded to its dtype), so libtorch's prefill products use the same weights as the decode kernels.
+     */
+    public static RowWeights.Int8 quantizeInPlace(Tensor weight) {
+        int rows = (int) weight.size(0);
+        int cols = (int) weight.size(1);
+        RowWeights.Int8 q = RowWeights.Int8.quantize(Tensors.toFloats(weight), rows, cols);
+        weight.copy_(Tensors.floats(q.dequantized(), rows, cols).to(Tensors.type(weight)));
+        return q;
+    }
+
+    /** x (…, in) in any floating dtype, as m·in fp32 values row after row. */
+    public static float[] read(Tensor x) { return Tensors.toFloats(x); }
+
+    /** y = x·Wᵀ: x m rows of w.cols() values, y m rows of w.rows() values; fp32 accumulation. */
+    public static float[] multiply(RowWeights w, float[] x, int m) {
+        float[] y = new float[m * w.rows()];
+        multiply(w, x, m, y);
+        return y;
+    }
+
+    /** As {@link #multiply(RowWeights, float[], int)} into {@code y}. */
+    public static void multiply(RowWeights w, float[] x, int m, float[] y) {
+        multiply(w, x, m, y, null);
+    }
+
+    /** @param pool the threads to split over, or null for the process's pool */
+    static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool) {
+        int rows = w.rows();
+        int chunks = Math.max(1, (rows + CHUNK_ROWS - 1) / CHUNK_ROWS);
+        if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
+            VectorProducts.multiply(w, x, m, y, 0, rows);
+            return;
+        }
+        (pool != null ? pool : workers()).run(chunks, c -> VectorProducts.multiply(w, x, m, y, c * CHUNK_ROWS,
+                Math.min(rows, (c + 1) * CHUNK_ROWS)));
+    }
+
+    /** A new tensor of {@code shape} in {@code type} (fp32 or bf16, rounded to nearest even) holding {@code y}. */
+    public static Tensor tensor(float[] y, long[] shape, ScalarType type) {
+        Tensor t = torch.empty(shape, Tensors.options(type), new MemoryFormatOptional());
+        if (type == ScalarType.BFloat16) {
+            short[] s = new short[y.length];
+            for (int i = 0; i < y.length; i++) s[i] = RowWeights.toBf16(y[i]);
+            new ShortPointer(t.data_ptr()).capacity(s.length).put(s);
+        } else if (type == ScalarType.Float) {
+            t.data_ptr_float().capacity(y.length).put(y);
+        } else {
+            return Tensors.floats(y, shape).to(type);
+        }
+        return t;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.whetstone.engine.torch.infer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.whetstone.engine.torch.PinnedThreads;
+import dev.whetstone.engine.torch.demo.TinyModelFactory;
+import dev.whetstone.engine.torch.kernel.RowProducts;
+import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.LoadOptions;
+import dev.whetstone.engine.torch.model.ModelTolerances;
+import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.testing.Tolerances;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Decode steps through the decode kernels against the same steps through libtorch (the kernels switched off),
+ * on a batch of three rows with two different adapters and one bare row (LoRA added per row by the kernels),
+ * prefilled by libtorch in both. Both compute the same sums in another order and round the projections' outputs
+ * to the compute dtype, so they agree within {@link Tolerances#rounding} of that dtype over the forward pass's
+ * reduction chain (in bf16 that bound is loose — docs/testing.md, "Where bf16 is not compared" — so the fp32 case
+ * carries the comparison; each dtype's products are checked tightly against float64 in RowProductsTest).
+ */
+@ExtendWith(PinnedThreads.class)
+class DecodeKernelsTest {
+    private static final long FORWARD_OPS = ModelTolerances.forwardOps(InferFixtures.spec(TinyModelFactory.Arch.LLAMA));
+    private static final int[][] PROMPTS = {{5, 80, 300, 41, 7, 99, 12}, {17, 3}, {250, 251, 252, 9, 60}};
+    private static final int STEPS = 6;
+
+    @TempDir Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP32", "BF16"})
+    void kernelStepsWithMixedAdaptersEqualLibtorchSteps(Precision precision) throws Exception {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        Path a = InferFixtures.adapter(base, dir.resolve("a"), 1);
+        Path b = InferFixtures.adapter(base, dir.resolve("b"), 2);
+        float[][][] viaTorch = steps(base, a, b, precision, 0);
+        float[][][] viaKernels = steps(base, a, b, precision, 8);
+        double eps = ModelTolerances.eps(precision);
+        for (int r = 0; r < PROMPTS.length; r++) {
+            for (int s = 0; s < STEPS; s++) {
+                double tol = Tolerances.rounding(eps, maxAbs(viaTorch[r][s]), FORWARD_OPS);
+                assertThat(maxDiff(viaKernels[r][s], viaTorch[r][s])).as("%s row %d step %d", precision, r, s)
+                        .isLessThan(tol);
+            }
+        }
+        assertThat(maxDiff(viaKernels[0][1], viaKernels[1][1])).as("rows differ").isGreaterThan(1e-3);
+    }
+
+    /**
+     * int8 serving: the kernels multiply by q (int8) and scale the row's sum; libtorch (kernels off) multiplies by the
+     * dequantised weights q · scale rounded to bf16 — the same weights up to one bf16 rounding each, so the two
+     * agree within bf16's rounding over the forward chain. A scale applied twice or not at all moves the logits by
+     * orders of magnitude (q is up to 127, the weights about 0.05). int8 is also not bf16: the logits differ.
+     */
+    @Test
+    void int8KernelStepsEqualLibtorchStepsOnTheDequantisedWeights() throws Exception {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0);
+        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8);
+        float[][][] bf16 = steps(base, null, null, Precision.BF16, 8);
+        boolean differsFromBf16 = false;
+        for (int r = 0; r < PROMPTS.length; r++) {
+            for (int s = 0; s < STEPS; s++) {
+                assertThat(maxDiff(viaKernels[r][s], viaTorch[r][s])).as("row %d step %d", r, s)
+                        .isLessThan(Tolerances.bf16(maxAbs(viaTorch[r][s]), FORWARD_OPS));
+                differsFromBf16 |= maxDiff(viaKernels[r][s], bf16[r][s]) > 0;
+            }
+        }
+        assertThat(differsFromBf16).as("int8 weights are not bf16's").isTrue();
+    }
+
+    /**
+     * Prefills PROMPTS into slots 0–2 (adapters a, none, b), then decodes STEPS steps of all three, feeding fixed
+     * tokens (so both paths see the same inputs whatever their argmax).
+     */
+    private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows)
+            throws java.io.IOException {
+        try (NoGrad ng = NoGrad.enter();
+             ModelStep step = new ModelStep(CausalLm.load(base, new LoadOptions(precision, false)), null, 3, 512,
+                     kernelRows)) {
+            CausalLm model = step.model();
+            try (LoraWeights wa = a == null ? null : LoraWeights.load(a, model);
+                 LoraWeights wb = b == null ? null : LoraWeights.load(b, model)) {
+                LoraWeights[] adapters = {wa, null, wb};
+                int v = model.config().vocabSize();
+                float[][][] out = new float[PROMPTS.length][STEPS][];
+                int[] last = new int[PROMPTS.length];
+                long[] pos = new long[PROMPTS.length];
+                for (int r = 0; r < PROMPTS.length; r++) {
+                    out[r][0] = step.prefill(PROMPTS[r], r, adapters[r]);
+                    last[r] = (31 * r + 7) % v;
+                    pos[r] = PROMPTS[r].length;
+                }
+                for (int s = 1; s < STEPS; s++) {
+                    float[] logits = step.decode(last.clone(), pos.clone(), adapters);
+                    for (int r = 0; r < PROMPTS.length; r++) {
+                        out[r][s] = java.util.Arrays.copyOfRange(logits, r * v, (r + 1) * v);
+                        last[r] = (31 * r + 17 * s + 7) % v;
+                        pos[r]++;
+                    }
+                }
+                return out;
+            }
+        }
+    }
+
+    private static double maxAbs(float[] v) {
+        double m = 0;
+        for (float x : v) m = Math.max(m, Math.abs(x));
+        return m;
+    }
+
+    private static double maxDiff(float[] x, float[] y) {
+        double m = 0;
+        for (int i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+        return m;
+    }
+}

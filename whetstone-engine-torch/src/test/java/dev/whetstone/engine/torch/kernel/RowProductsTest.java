@@ -1,0 +1,101 @@
+package dev.whetstone.engine.torch.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.whetstone.testing.Tolerances;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The decode kernels against a float64 product of the exact weights they hold (fp32 values, bf16 values widened,
+ * int8 values times their scale): the only difference is the kernels' fp32 accumulation, bounded per output by
+ * {@link Tolerances#fp32} of Σ|w·x| over the row's length. Shapes cover the vector loops' tails (columns not a
+ * multiple of 16 or 32), rows over several chunks, and 1–8 input rows (the one-row and four-row loops).
+ */
+class RowProductsTest {
+    private static final RowWorkers THREE = new RowWorkers(3);
+
+    @ParameterizedTest
+    @CsvSource({"F32,1,300,576", "F32,3,300,37", "F32,8,1000,64", "BF16,1,300,576", "BF16,5,1000,37",
+            "BF16,8,130,16", "INT8,1,300,576", "INT8,4,1000,37", "INT8,7,130,48", "F32,2,16,7"})
+    void productsEqualTheFloat64ProductOfTheHeldWeights(String kind, int m, int rows, int cols) {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        SplittableRandom random = new SplittableRandom(rows * 31L + cols);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian() * 0.05f;
+        float[] x = new float[m * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        RowWeights held = switch (kind) {
+            case "F32" -> new RowWeights.F32(w, rows, cols);
+            case "BF16" -> {
+                short[] s = new short[w.length];
+                for (int i = 0; i < w.length; i++) s[i] = RowWeights.toBf16(w[i]);
+                yield new RowWeights.Bf16(s, rows, cols);
+            }
+            default -> RowWeights.Int8.quantize(w, rows, cols);
+        };
+        double[] exact = exactWeights(held);
+        float[] y = new float[m * rows];
+        RowProducts.multiply(held, x, m, y, THREE);
+        for (int i = 0; i < m; i++) {
+            for (int r = 0; r < rows; r++) {
+                double sum = 0;
+                double magnitude = 0;
+                for (int k = 0; k < cols; k++) {
+                    double p = exact[r * cols + k] * x[i * cols + k];
+                    sum += p;
+                    magnitude += Math.abs(p);
+                }
+                // int8: the row's sum is of q·x (magnitude Σ|w·x| / scale) and multiplied by the scale once more
+                assertThat((double) y[i * rows + r]).as("%s row %d output %d", kind, i, r)
+                        .isCloseTo(sum, org.assertj.core.data.Offset.offset(Tolerances.fp32(magnitude, cols + 1)));
+            }
+        }
+    }
+
+    private static double[] exactWeights(RowWeights w) {
+        double[] out = new double[w.rows() * w.cols()];
+        switch (w) {
+            case RowWeights.F32 f -> { for (int i = 0; i < out.length; i++) out[i] = f.w()[i]; }
+            case RowWeights.Bf16 b -> { for (int i = 0; i < out.length; i++) out[i] = RowWeights.fromBf16(b.w()[i]); }
+            case RowWeights.Int8 q -> {
+                for (int i = 0; i < out.length; i++) out[i] = (double) q.q()[i] * q.scale()[i / w.cols()];
+            }
+        }
+        return out;
+    }
+
+    /** Quantisation: every weight within half a step (scale / 2) of its int8 value times the scale; |q| ≤ 127. */
+    @ParameterizedTest
+    @CsvSource({"64,576", "3,37"})
+    void int8WeightsAreWithinHalfAStepOfTheOriginals(int rows, int cols) {
+        SplittableRandom random = new SplittableRandom(7);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (random.nextGaussian() * 0.05);
+        w[3] = 0.9f; // one outlier: its row's step is set by it
+        RowWeights.Int8 q = RowWeights.Int8.quantize(w, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            double max = 0;
+            for (int k = 0; k < cols; k++) max = Math.max(max, Math.abs(w[r * cols + k]));
+            assertThat((double) q.scale()[r]).isCloseTo(max / 127, org.assertj.core.data.Offset.offset(max * 1e-6));
+            for (int k = 0; k < cols; k++) {
+                int i = r * cols + k;
+                assertThat(Math.abs((int) q.q()[i])).isLessThanOrEqualTo(127);
+                // rounding to the nearest step, then the fp32 product q·s: half a step plus fp32 rounding
+                assertThat(Math.abs(q.q()[i] * (double) q.scale()[r] - w[i]))
+                        .isLessThanOrEqualTo(q.scale()[r] / 2.0 + Math.abs(w[i]) * 0x1p-22);
+            }
+        }
+    }
+
+    /** The bf16 cast rounds to nearest even, as libtorch's: ties go to the even neighbour. */
+    @org.junit.jupiter.api.Test
+    void bf16CastRoundsToNearestEven() {
+        assertThat(RowWeights.toBf16(Float.intBitsToFloat(0x3F808000))).isEqualTo((short) 0x3F80); // tie, even below
+        assertThat(RowWeights.toBf16(Float.intBitsToFloat(0x3F818000))).isEqualTo((short) 0x3F82); // tie, even above
+        assertThat(RowWeights.toBf16(Float.intBitsToFloat(0x3F808001))).isEqualTo((short) 0x3F81); // above the tie
+        assertThat(Float.isNaN(RowWeights.fromBf16(RowWeights.toBf16(Float.NaN)))).isTrue();
+    }
+}
