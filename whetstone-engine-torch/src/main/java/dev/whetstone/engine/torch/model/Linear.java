@@ -12,14 +12,19 @@ public final class Linear {
     private final String name;
     private final Tensor weight;
     private final Tensor bias;
+    private final torch.ScalarType castTo;
     private final boolean fp32;
     private LinearAdapter adapter;
 
-    Linear(String name, Tensor weight, Tensor bias) {
+    Linear(String name, Tensor weight, Tensor bias) { this(name, weight, bias, null); }
+
+    /** @param castTo the compute dtype when it differs from the weight's (mixed precision), else null */
+    Linear(String name, Tensor weight, Tensor bias, torch.ScalarType castTo) {
         this.name = name;
         this.weight = weight;
         this.bias = bias;
-        this.fp32 = Tensors.type(weight) == torch.ScalarType.Float;
+        this.castTo = castTo;
+        this.fp32 = castTo == null && Tensors.type(weight) == torch.ScalarType.Float;
     }
 
     /** A projection outside the decoder (the vision encoder's, the connector's); weight (out, in), bias or null. */
@@ -44,6 +49,12 @@ public final class Linear {
 
     /** x (…, in) → (…, out). */
     public Tensor forward(Tensor x) {
+        if (castTo != null) {
+            // mixed precision: a differentiable cast per use (autocast's rule), so the weight's gradient is fp32
+            Tensor w = weight.to(castTo);
+            Tensor y = bias == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(bias.to(castTo)));
+            return adapter == null ? y : adapter.apply(x, y);
+        }
         Tensor y = fp32 && x.numel() == weight.size(1) ? vector(x)
                 : bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));
         // in place: autograd keeps the projection's inputs, not its output

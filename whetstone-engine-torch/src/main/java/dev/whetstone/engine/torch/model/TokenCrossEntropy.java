@@ -46,14 +46,18 @@ public final class TokenCrossEntropy {
         return compute(hidden, head, targets, gradScale, headGrad, Math.max(1, CHUNK_BYTES / (4 * head.size(0))));
     }
 
-    static Result compute(Tensor hidden, Tensor head, Tensor targets, double gradScale, Tensor headGrad,
+    static Result compute(Tensor hidden, Tensor master, Tensor targets, double gradScale, Tensor headGrad,
                           long rows) {
         long m = hidden.size(0);
+        // mixed precision: an fp32 head is cast once to the hidden states' dtype (bf16) for the products; its
+        // gradient chunks, computed in bf16 as autocast would, are added into the fp32 .grad
+        boolean sameGradType = headGrad != null && Tensors.type(headGrad) == Tensors.type(hidden);
         boolean grads = gradScale != 0;
         ScalarType lossType = Tensors.type(hidden) == ScalarType.Double ? ScalarType.Double : ScalarType.Float;
         double lossSum = 0;
         long correct = 0;
         try (NoGrad ng = NoGrad.enter()) {
+            Tensor head = master.to(Tensors.type(hidden));
             Tensor gradHidden = grads ? torch.empty_like(hidden) : null;
             for (long s = 0; s < m; s += rows) {
                 long n = Math.min(rows, m - s);
@@ -69,7 +73,8 @@ public final class TokenCrossEntropy {
                     g.scatter_add_(1, tgt, torch.full(new long[] {n, 1}, Tensors.scalar(-gradScale), opts(lossType)));
                     g = g.to(Tensors.type(hidden));
                     gradHidden.narrow(0, s, n).copy_(g.mm(head));                     // (n, D)
-                    if (headGrad != null) headGrad.addmm_(g.t(), h);                  // (V, D)
+                    if (sameGradType) headGrad.addmm_(g.t(), h);                      // (V, D)
+                    else if (headGrad != null) headGrad.add_(g.t().mm(h));
                 }
             }
             return new Result(lossSum, correct, m, gradHidden);
