@@ -98,15 +98,6 @@ final class AdamW implements AutoCloseable {
         }
     }
 
-    void zeroGrad() {
-        try (PointerScope scope = new PointerScope()) {
-            for (Tensor p : params.values()) {
-                Tensor g = p.grad();
-                if (g.defined()) g.zero_();
-            }
-        }
-    }
-
     /** Moments by "name.exp_avg" / "name.exp_avg_sq", for the resume state. */
     Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();

@@ -190,9 +190,7 @@ public final class FineTuneRun {
             listener.onWarning("Step " + (step + 1) + " has no trained tokens (no assistant tokens); skipped.");
             return LossStep.Stats.ZERO;
         }
-        long t0 = System.nanoTime();
         optimizer.update(schedule.at(step), request.options().maxGradNorm());
-        if (LossStep.PROFILE) System.err.printf("PHASE opt=%.3f%n", (System.nanoTime() - t0) / 1e9);
         return stats;
     }
 

@@ -10,7 +10,6 @@ import dev.whetstone.engine.torch.vision.VisionLm;
 /** Forward (and backward) of one micro-batch: next-token cross-entropy over its target positions. */
 final class LossStep {
     private LossStep() {}
-    static final boolean PROFILE = Boolean.getBoolean("whetstone.phases");
 
     /**
      * Loss sum, correct arg-max predictions and target count of a batch; for DPO also its pairs, the pairs whose
@@ -64,16 +63,11 @@ final class LossStep {
         if (b.targets() == 0) return Stats.ZERO;
         try (PointerScope scope = new PointerScope()) {
             CausalLm m = t.model();
-            long t0 = System.nanoTime();
             Tensor rows = targetRows(t, b);
-            long t1 = System.nanoTime();
             Tensor head = m.headWeight();
             var r = TokenCrossEntropy.compute(rows.detach(), head, b.targetIds(), gradScale,
                     t.headTrainable() ? head.grad() : null);
-            long t2 = System.nanoTime();
             rows.mul(r.gradHidden()).sum().backward();
-            long t3 = System.nanoTime();
-            if (PROFILE) System.err.printf("PHASE fwd=%.3f ce=%.3f bwd=%.3f%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
             return new Stats(r.lossSum(), r.correct(), r.count());
         }
     }
