@@ -85,7 +85,7 @@ public final class CausalLm implements AutoCloseable {
 
     public LoadOptions options() { return options; }
 
-    /** The dtype activations are computed in (that of the weights). */
+    /** The dtype activations are computed in: that of the weights, or bf16 over fp32 weights (mixed precision). */
     public ScalarType computeType() { return options.compute().scalarType(); }
 
     /** Every weight by its Hugging Face name, in the engine's layout ((out, in) for all linear weights). */

@@ -55,7 +55,6 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
                 stepsPerEpoch, totalSteps, startStep);
     }
 
-    /** SHA-256 over everything that determines the run's result. */
     /**
      * The dtype the run computes activations in: full fine-tuning's (vision models: fp32), or the frozen base's. Part
      * of the fingerprint, so a resume never continues with other arithmetic.
@@ -66,6 +65,7 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
                 ? r.initDir() : r.baseModelDir()) ? Precision.FP32 : r.options().fullPrecision();
     }
 
+    /** SHA-256 over everything that determines the run's result. */
     private static String fingerprint(FineTuneRequest r, ResolvedHyperparameters hp, int maxLength,
                                       Precision compute) {
         try {
