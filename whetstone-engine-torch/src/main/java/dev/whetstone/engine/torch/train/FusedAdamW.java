@@ -8,9 +8,9 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * One AdamW update of one fp32 parameter as a single pass over its four buffers (parameter, gradient, first and
- * second moment), read and written in place through their native memory. libtorch 2.7.1's Java binding has no
- * fused or multi-tensor AdamW, and composing the update from tensor ops costs about three times the memory
- * traffic (see {@link AdamW#update}). Large tensors are split into blocks updated in parallel; each element's
+ * second moment), copied block by block from native memory into Java arrays, updated there, and copied back.
+ * libtorch 2.7.1's Java binding has no fused or multi-tensor AdamW, and composing the update from tensor ops costs
+ * about 2.5 times the memory traffic (see {@link AdamW#update}). Blocks are updated in parallel; each element's
  * result depends on its own values only, so the split does not change it.
  */
 final class FusedAdamW {
