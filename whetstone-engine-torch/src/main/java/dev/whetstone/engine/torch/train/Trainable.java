@@ -78,11 +78,9 @@ sealed interface Trainable extends AutoCloseable {
             if (full) return new Full(model, reference);
             LoraConfig cfg = r.options().lora() != null ? r.options().lora()
                     : LoraConfig.defaults(model.config().architecture());
-            LoraModel lora = LoraModel.attach(model, cfg, seed);
-            // the frozen base's q/k/v and gate/up as one product each (forward and input gradient): fewer, larger
-            // GEMMs; the adapters still add their deltas into their part of the product
-            model.fuseProjections();
-            return new Lora(model, lora, initIsAdapter ? r.initDir() : null);
+            // not fuseProjections(): under autograd the adapters' in-place adds into views of the stacked product
+            // cost a clone of its gradient each (CopySlices), and the fused runs measured no faster (BENCHMARKS.md)
+            return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
         } catch (IOException | RuntimeException e) {
             model.close();
             if (reference != null) reference.close();
