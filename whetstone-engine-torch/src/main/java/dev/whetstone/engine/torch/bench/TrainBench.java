@@ -33,8 +33,10 @@ import org.bytedeco.pytorch.global.torch;
  * The engine side of {@code whetstone bench train}: measures the machine's fp32 and bf16 GEMM peak, then trains the
  * demo model {@code tiny-chat} and a SmolLM2-135M-shaped Llama with random weights (hidden 576, 30 layers, 9 heads,
  * 3 KV heads, MLP 1536, vocab 49 152) on random batches of 4 × 256 tokens through the real training loop, LoRA on a
- * bf16 base and full fp32, and DPO with LoRA (half as many pairs a step, so the same tokens),
- * and reports tokens/s, step time, model FLOPs utilisation and peak RSS per configuration. The shapes, LoRA
+ * bf16 base and full fine-tuning in mixed precision (bf16 products over fp32 masters; both in fp32 where the CPU has
+ * no native bf16), and DPO with LoRA (half as many pairs a step, so the same tokens), and reports tokens/s, step
+ * time, model FLOPs utilisation (against the peak of the dtype the products ran in, and against each of the bf16 and
+ * fp32 peaks) and peak RSS per configuration. The shapes, LoRA
  * (rank 16, alpha 32, no dropout, all 7 projections) and loss mask (first 32 tokens untrained) match
  * {@code bench/torch_anchor.py}, so the figures compare directly.
  */
@@ -45,7 +47,7 @@ public final class TrainBench {
 
     /** One configuration's result; JSON field names as the CLI prints them. */
     public record Result(String model, String method, String dtype, int batch, int seq, double tokensPerS,
-                         double stepS, double mfu, long peakRssMb) {}
+                         double stepS, double mfu, double mfuBf16, double mfuFp32, long peakRssMb) {}
 
     /** The whole report: GEMM peaks (GFLOP/s) and one result per configuration. */
     public record Report(double fp32Gflops, double bf16Gflops, List<Result> results) {}
@@ -60,7 +62,7 @@ public final class TrainBench {
 
     /**
      * Runs the configurations ({@code lora}: LoRA on a bf16 base where the CPU has native bf16, {@code full}: full
-     * fine-tuning in fp32) of each model for {@code steps} steps each; the first step is warm-up, excluded from
+     * fine-tuning in mixed precision there, fp32 elsewhere) of each model for {@code steps} steps each; the first step is warm-up, excluded from
      * timings.
      */
     public static Report run(Path workDir, int steps, int threads, List<String> models, List<String> methods)
@@ -74,10 +76,9 @@ public final class TrainBench {
             for (String m : methods) {
                 if (!METHODS.contains(m)) throw new IllegalArgumentException("unknown method " + m + "; one of " + METHODS);
                 boolean lora = !m.equals("full");
-                double peak = lora && Precision.bestFrozen() == Precision.BF16 ? bf16 : fp32;
                 results.add(measure(name, model, workDir.resolve(name + "-" + m),
                         lora ? TrainingSpec.Method.LORA : TrainingSpec.Method.FULL, m.equals("dpo"), steps, threads,
-                        peak));
+                        bf16, fp32));
             }
         }
         return new Report(fp32, bf16, results);
@@ -98,12 +99,14 @@ public final class TrainBench {
     }
 
     private static Result measure(String name, Path model, Path work, TrainingSpec.Method method, boolean dpo,
-                                  int steps, int threads, double peakGflops) throws Exception {
+                                  int steps, int threads, double bf16Gflops, double fp32Gflops) throws Exception {
         Folders.deleteTree(work);
         resetPeakRss();
         boolean lora = method == TrainingSpec.Method.LORA;
-        Precision precision = lora ? Precision.bestFrozen() : Precision.FP32;
+        // the products' dtype: the frozen base's (LoRA), or full fine-tuning's compute precision
+        Precision precision = Precision.bestFrozen();
         TrainingOptions o = TrainingOptions.defaults().withThreads(threads).withResumeEvery(0)
+                .withFrozenPrecision(precision).withFullPrecision(precision)
                 .withLora(new LoraConfig(16, 32, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
         StepTimer timer = new StepTimer();
         ModelConfig config = ModelConfig.read(model);
@@ -121,9 +124,12 @@ public final class TrainBench {
         double[] times = timer.stepSeconds();
         double median = median(Arrays.copyOfRange(times, 1, times.length));
         double flops = stepFlops(config, lora, dpo);
+        double rate = flops / median / 1e9;
+        boolean bf16 = precision == Precision.BF16;
         return new Result(name, dpo ? "dpo" : lora ? "lora" : "full",
-                precision == Precision.BF16 ? "bf16" : "fp32", BATCH, SEQ, BATCH * SEQ / median, median,
-                flops / median / (peakGflops * 1e9), ProcessMemory.peakRssBytes() >> 20);
+                !bf16 ? "fp32" : lora ? "bf16" : "bf16-mixed", BATCH, SEQ, BATCH * SEQ / median, median,
+                rate / (bf16 ? bf16Gflops : fp32Gflops), rate / bf16Gflops, rate / fp32Gflops,
+                ProcessMemory.peakRssBytes() >> 20);
     }
 
     /**

@@ -90,8 +90,8 @@ public final class CausalLm implements AutoCloseable {
 
     public LoadOptions options() { return options; }
 
-    /** The dtype activations are computed in (that of the weights). */
-    public ScalarType computeType() { return options.precision().scalarType(); }
+    /** The dtype activations are computed in: that of the weights, or bf16 over fp32 weights (mixed precision). */
+    public ScalarType computeType() { return options.compute().scalarType(); }
 
     /** Every weight by its Hugging Face name, in the engine's layout ((out, in) for all linear weights). */
     public Map<String, Tensor> parameters() { return parameters; }
@@ -356,7 +356,7 @@ public final class CausalLm implements AutoCloseable {
             shape[shape.length - 1] = head.size(0);
             logits = head.mv(hidden.reshape(-1)).view(shape);
         } else {
-            logits = torch.linear(hidden, head).to(accumulationType());
+            logits = torch.linear(hidden, head.to(Tensors.type(hidden))).to(accumulationType());
         }
         Double cap = config.finalSoftcap();
         return cap == null ? logits : logits.div(Tensors.scalar(cap)).tanh().mul(Tensors.scalar(cap));
@@ -365,8 +365,11 @@ public final class CausalLm implements AutoCloseable {
     /** Token embeddings (B, T, D): Gemma scales them by √hidden; GPT-2 adds learned position embeddings. */
     private Tensor embed(Tensor inputIds, Tensor pos) {
         Tensor h = torch.embedding(embedding, inputIds);
+        if (options.mixed()) h = h.to(computeType());                   // only the looked-up rows are cast
         if (embeddingScale != 1) h = h.mul(Tensors.scalar(embeddingScale));
-        if (positionEmbedding != null) h = h.add(torch.embedding(positionEmbedding, pos));  // pos null: none
+        if (positionEmbedding != null) {                                                   // pos null: none
+            h = h.add(torch.embedding(positionEmbedding, pos).to(Tensors.type(h)));
+        }
         return h;
     }
 

@@ -15,17 +15,22 @@ public final class Linear {
     private final String name;
     private final Tensor weight;
     private final Tensor bias;
+    private final torch.ScalarType castTo;
     private final boolean fp32;
     private LinearAdapter adapter;
     private RowWeights rows;
     private int maxRows;
     private float[] hostBias;
 
-    Linear(String name, Tensor weight, Tensor bias) {
+    Linear(String name, Tensor weight, Tensor bias) { this(name, weight, bias, null); }
+
+    /** @param castTo the compute dtype when it differs from the weight's (mixed precision), else null */
+    Linear(String name, Tensor weight, Tensor bias, torch.ScalarType castTo) {
         this.name = name;
         this.weight = weight;
         this.bias = bias;
-        this.fp32 = Tensors.type(weight) == torch.ScalarType.Float;
+        this.castTo = castTo;
+        this.fp32 = castTo == null && Tensors.type(weight) == torch.ScalarType.Float;
     }
 
     /** A projection outside the decoder (the vision encoder's, the connector's); weight (out, in), bias or null. */
@@ -67,6 +72,12 @@ public final class Linear {
             Tensor y = rowProduct(x, adapter == null ? List.of() : java.util.Collections.singletonList(adapter),
                     new long[] {weight.size(0)});
             if (y != null) return y;
+        }
+        if (castTo != null) {
+            // mixed precision: a differentiable cast per use (autocast's rule), so the weight's gradient is fp32
+            Tensor w = weight.to(castTo);
+            Tensor y = bias == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(bias.to(castTo)));
+            return adapter == null ? y : adapter.apply(x, y);
         }
         Tensor y = fp32 && x.numel() == weight.size(1) ? vector(x)
                 : bias == null ? torch.linear(x, weight) : torch.linear(x, weight, new TensorOptional(bias));

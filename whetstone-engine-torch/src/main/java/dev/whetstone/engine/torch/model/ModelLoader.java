@@ -111,7 +111,8 @@ final class ModelLoader {
     }
 
     private Linear linear(String module, long in, long out, boolean bias) throws IOException {
-        return new Linear(module, weight(module + ".weight", out, in), bias ? weight(module + ".bias", out) : null);
+        return new Linear(module, weight(module + ".weight", out, in), bias ? weight(module + ".bias", out) : null,
+                options.mixed() ? options.compute().scalarType() : null);
     }
 
     private Norm norm(String module) throws IOException {

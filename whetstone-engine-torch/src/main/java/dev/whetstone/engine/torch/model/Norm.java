@@ -22,7 +22,8 @@ sealed interface Norm {
             Tensor xf = upcast ? x.to(ScalarType.Float) : x;
             Tensor r = xf.mul(xf.pow(Tensors.scalar(2)).mean(new long[] {-1}, true, new ScalarTypeOptional())
                     .add(Tensors.scalar(eps)).rsqrt());
-            return (upcast ? r.to(in) : r).mul(weight);
+            // a mixed-precision model's fp32 weight is cast to the input's dtype (a no-op otherwise)
+            return (upcast ? r.to(in) : r).mul(weight.to(in));
         }
     }
 
@@ -46,8 +47,9 @@ sealed interface Norm {
     record Layer(Tensor weight, Tensor bias, double eps) implements Norm {
         @Override
         public Tensor forward(Tensor x) {
-            return torch.layer_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight),
-                    new TensorOptional(bias), eps, false);
+            ScalarType in = Tensors.type(x);
+            return torch.layer_norm(x, new long[] {weight.size(0)}, new TensorOptional(weight.to(in)),
+                    new TensorOptional(bias.to(in)), eps, false);
         }
     }
 }

@@ -42,7 +42,20 @@ final class AdamW implements AutoCloseable {
 
     int steps() { return steps; }
 
-    void step(double lr) {
+    /**
+     * Clips the gradients to a global L2 norm of {@code maxGradNorm}, applies one AdamW update with rate {@code lr}
+     * and leaves the gradients zeroed; returns the norm before clipping.
+     *
+     * <p>Each fp32 parameter is updated by one fused pass over its parameter, gradient and moment buffers (the
+     * clipping factor folded in, the gradient zeroed as it is read): 9 array passes (the norm's read, then one read
+     * and one write of each buffer) instead of the ~23 that clip, the eight tensor ops of the update and the zeroing
+     * take one by one, with no temporaries. For full fine-tuning of a 135M model that is ~5 GB of memory traffic a
+     * step instead of ~12 GB. Every element's update depends on
+     * that element alone, so splitting the work over threads does not change the result.
+     */
+    double update(double lr, double maxGradNorm) {
+        double norm = gradNorm();
+        float scale = norm > maxGradNorm ? (float) (maxGradNorm / (norm + 1e-6)) : 1f;
         steps++;
         double bc1 = 1 - Math.pow(BETA1, steps);
         double bc2 = 1 - Math.pow(BETA2, steps);
@@ -50,19 +63,30 @@ final class AdamW implements AutoCloseable {
             params.forEach((n, p) -> {
                 Tensor g = p.grad();
                 if (!g.defined()) return;
-                if (weightDecay > 0 && p.dim() > 1) p.mul_(Tensors.scalar(1 - lr * weightDecay));
+                double decay = weightDecay > 0 && p.dim() > 1 ? 1 - lr * weightDecay : 1;
                 Tensor m = expAvg.get(n);
                 Tensor v = expAvgSq.get(n);
+                if (FusedAdamW.applies(p, g, m, v)) {
+                    FusedAdamW.update(p, g, m, v, new FusedAdamW.Coefficients(scale, (float) decay,
+                            (float) (1 - BETA1), (float) BETA2, (float) (1 - BETA2), (float) Math.sqrt(bc2),
+                            (float) EPS, (float) (-lr / bc1)));
+                    return;
+                }
+                // other dtypes (fp64 gradient checks): the same update as tensor ops
+                if (scale != 1f) g.mul_(Tensors.scalar(scale));
+                if (decay != 1) p.mul_(Tensors.scalar(decay));
                 m.lerp_(g, Tensors.scalar(1 - BETA1));
                 v.mul_(Tensors.scalar(BETA2)).addcmul_(g, g, Tensors.scalar(1 - BETA2));
                 Tensor denom = v.sqrt().div_(Tensors.scalar(Math.sqrt(bc2))).add_(Tensors.scalar(EPS));
                 p.addcdiv_(m, denom, Tensors.scalar(-lr / bc1));
+                g.zero_();
             });
         }
+        return norm;
     }
 
-    /** Scales all gradients so their global L2 norm is at most {@code max}; returns the norm before clipping. */
-    double clipGradNorm(double max) {
+    /** The global L2 norm of all gradients (per tensor in libtorch, summed in order here). */
+    private double gradNorm() {
         try (PointerScope scope = new PointerScope(); NoGrad ng = NoGrad.enter()) {
             double sq = 0;
             for (Tensor p : params.values()) {
@@ -71,24 +95,7 @@ final class AdamW implements AutoCloseable {
                 double n = Tensors.item(g.norm());
                 sq += n * n;
             }
-            double norm = Math.sqrt(sq);
-            if (norm > max) {
-                double coef = max / (norm + 1e-6);
-                for (Tensor p : params.values()) {
-                    Tensor g = p.grad();
-                    if (g.defined()) g.mul_(Tensors.scalar(coef));
-                }
-            }
-            return norm;
-        }
-    }
-
-    void zeroGrad() {
-        try (PointerScope scope = new PointerScope()) {
-            for (Tensor p : params.values()) {
-                Tensor g = p.grad();
-                if (g.defined()) g.zero_();
-            }
+            return Math.sqrt(sq);
         }
     }
 

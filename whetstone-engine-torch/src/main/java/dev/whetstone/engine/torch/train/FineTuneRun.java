@@ -190,9 +190,7 @@ public final class FineTuneRun {
             listener.onWarning("Step " + (step + 1) + " has no trained tokens (no assistant tokens); skipped.");
             return LossStep.Stats.ZERO;
         }
-        optimizer.clipGradNorm(request.options().maxGradNorm());
-        optimizer.step(schedule.at(step));
-        optimizer.zeroGrad();
+        optimizer.update(schedule.at(step), request.options().maxGradNorm());
         return stats;
     }
 

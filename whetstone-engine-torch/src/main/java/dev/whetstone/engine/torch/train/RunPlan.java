@@ -8,6 +8,7 @@ import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.engine.torch.model.Precision;
+import dev.whetstone.engine.torch.vision.Idefics3Config;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
         boolean initIsFull = r.initDir() != null && !PeftFiles.isAdapterDir(r.initDir());
         ModelConfig config = ModelConfig.read(initIsFull ? r.initDir() : r.baseModelDir());
         int maxLength = Math.min(r.options().maxSequenceLength(), config.maxPositions());
-        boolean full = r.method() == TrainingSpec.Method.FULL;
-        int elementBytes = full ? 4 : r.options().frozenPrecision().dtype().bytes();
+        Precision compute = computePrecision(r);
+        int elementBytes = compute.dtype().bytes();
         MicroBatcher mb = new MicroBatcher(config, elementBytes, r.options().activationMemoryBytes(), maxLength);
         List<TokenizedExample> train = r.training();
         int median = train.stream().mapToInt(TokenizedExample::length).sorted().skip(train.size() / 2).findFirst()
@@ -46,7 +47,7 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
             }
         }
         return new RunPlan(hp, stepsPerEpoch, stepsPerEpoch * hp.nEpochs(), maxLength, tokens, truncated, mb,
-                fingerprint(r, hp, maxLength));
+                fingerprint(r, hp, maxLength, compute));
     }
 
     TrainingPlan toPlan(FineTuneRequest r, int startStep) {
@@ -54,12 +55,24 @@ record RunPlan(ResolvedHyperparameters hyperparameters, int stepsPerEpoch, int t
                 stepsPerEpoch, totalSteps, startStep);
     }
 
+    /**
+     * The dtype the run computes activations in: full fine-tuning's (vision models: fp32), or the frozen base's. Part
+     * of the fingerprint, so a resume never continues with other arithmetic.
+     */
+    static Precision computePrecision(FineTuneRequest r) throws IOException {
+        if (r.method() != TrainingSpec.Method.FULL) return r.options().frozenPrecision();
+        return Idefics3Config.isVisionModel(r.initDir() != null && !PeftFiles.isAdapterDir(r.initDir())
+                ? r.initDir() : r.baseModelDir()) ? Precision.FP32 : r.options().fullPrecision();
+    }
+
     /** SHA-256 over everything that determines the run's result. */
-    private static String fingerprint(FineTuneRequest r, ResolvedHyperparameters hp, int maxLength) {
+    private static String fingerprint(FineTuneRequest r, ResolvedHyperparameters hp, int maxLength,
+                                      Precision compute) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String head = r.method() + "|" + r.seed() + "|" + hp + "|" + maxLength + "|" + name(r.baseModelDir())
-                    + "|" + name(r.initDir()) + "|" + r.options().lora() + "|" + r.options().packing();
+                    + "|" + name(r.initDir()) + "|" + r.options().lora() + "|" + r.options().packing()
+                    + "|" + compute;
             md.update(head.getBytes(StandardCharsets.UTF_8));
             digest(md, r.training());
             md.update((byte) '|');

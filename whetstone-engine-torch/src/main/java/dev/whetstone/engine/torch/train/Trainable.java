@@ -64,19 +64,22 @@ sealed interface Trainable extends AutoCloseable {
         Path base = r.initDir() != null && !initIsAdapter ? r.initDir() : r.baseModelDir();
         boolean full = r.method() == TrainingSpec.Method.FULL;
         if (Idefics3Config.isVisionModel(base)) return openVision(r, seed, base, full, initIsAdapter);
-        CausalLm model = CausalLm.load(base, full ? LoadOptions.fullTraining()
-                : new LoadOptions(r.options().frozenPrecision(), false));
+        LoadOptions training = full ? LoadOptions.fullTraining(r.options().fullPrecision())
+                : new LoadOptions(r.options().frozenPrecision(), false);
+        CausalLm model = CausalLm.load(base, training);
         CausalLm reference = null;
         try {
             if (initIsAdapter) LoraModel.load(model, r.initDir()).mergeIntoBase();
             if (full && (r.hyperparameters().preference() || r.hyperparameters().reinforcementRun())) {
-                // the policy's own precision, so that policy and reference agree exactly before the first update
-                reference = CausalLm.load(base, new LoadOptions(LoadOptions.fullTraining().precision(), false));
+                // the policy's own precisions, so that policy and reference agree exactly before the first update
+                reference = CausalLm.load(base, new LoadOptions(training.precision(), false, training.compute()));
                 if (initIsAdapter) LoraModel.load(reference, r.initDir()).mergeIntoBase();
             }
             if (full) return new Full(model, reference);
             LoraConfig cfg = r.options().lora() != null ? r.options().lora()
                     : LoraConfig.defaults(model.config().architecture());
+            // not fuseProjections(): under autograd the adapters' in-place adds into views of the stacked product
+            // cost a clone of its gradient each (CopySlices), and the fused runs measured no faster (BENCHMARKS.md)
             return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -149,8 +152,9 @@ sealed interface Trainable extends AutoCloseable {
     }
 
     /**
-     * Full fine-tuning: every weight trained in fp32 (a vision model's encoder excepted); {@code reference} the frozen
-     * start for DPO, else null.
+     * Full fine-tuning: every weight trained as an fp32 master (a vision model's encoder excepted), computed in fp32
+     * or bf16 ({@link TrainingOptions#fullPrecision()}; vision models in fp32); {@code reference} the frozen start
+     * for DPO, else null.
      */
     record Full(CausalLm model, CausalLm reference, VisionLm vision) implements Trainable {
         Full(CausalLm model, CausalLm reference) { this(model, reference, null); }

@@ -77,4 +77,22 @@ class TokenCrossEntropyTest {
             assertThat(r.lossSum()).isPositive();
         }
     }
+
+    /** A prediction counts as correct as argmax defines it: of tied maximal logits, the first index wins. */
+    @Test
+    void aTargetTiedWithAnEarlierMaximumIsNotCorrect() {
+        try (PointerScope s = new PointerScope()) {
+            // head rows 2 and 6 are equal, so both logits tie at the maximum for a hidden state along them
+            float[] head = new float[8 * 2];
+            head[2 * 2] = 3;
+            head[6 * 2] = 3;
+            head[1 * 2 + 1] = 1;
+            Tensor h = Tensors.floats(new float[] {1, 0, 1, 0, 1, 0, 0, 1}, 4, 2);
+            Tensor targets = Tensors.longs(new long[] {2, 6, 5, 1}, 4);
+            // row 0: target 2, the first of the tie (correct); row 1: target 6, the later one (argmax says 2);
+            // row 2: target 5, not maximal; row 3: target 1, the unique maximum (correct)
+            var r = TokenCrossEntropy.compute(h, Tensors.floats(head, 8, 2), targets, 0, null);
+            assertThat(r.correct()).isEqualTo(2);
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.whetstone.engine.torch.lora.LoraModel;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.GreedyDecoder;
 import dev.whetstone.engine.torch.model.LoadOptions;
+import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,6 +53,24 @@ class LearningTest {
                 TrainingFixtures.repeated(8), List.of(), hp, TrainingSpec.Method.FULL, TrainingFixtures.options()), l);
         assertThat(l.losses().get(39)).isLessThan(0.1);
         try (CausalLm m = CausalLm.load(out.modelDir(), LoadOptions.frozen())) {
+            int[] s = TrainingFixtures.SEQUENCE;
+            assertThat(GreedyDecoder.generate(m, new int[] {s[0]}, 20, List.of(2)))
+                    .containsExactly(Arrays.copyOfRange(s, 1, s.length));
+        }
+    }
+
+    /** Mixed precision (bf16 products over fp32 masters) learns as fp32 does (GPT-2: biases, LayerNorm, positions). */
+    @Test
+    void mixedPrecisionFullFineTuningLearnsTheSentenceToo() throws Exception {
+        Path base = dir.resolve("base");
+        TinyModelFactory.writeWeights(base, TinyModelFactory.Arch.GPT2, 32, 5);
+        RecordingListener l = new RecordingListener();
+        var hp = new TrainingSpec.Hyperparameters(20, 4, 100.0);         // full base 2e-5 × 100 = 2e-3
+        TrainingOutcome out = FineTuneRun.run(TrainingFixtures.request(base, dir.resolve("work"),
+                TrainingFixtures.repeated(8), List.of(), hp, TrainingSpec.Method.FULL,
+                TrainingFixtures.options().withFullPrecision(Precision.BF16)), l);
+        assertThat(l.losses().get(39)).isLessThan(0.1);
+        try (CausalLm m = CausalLm.load(out.modelDir(), new LoadOptions(Precision.FP32, false))) {
             int[] s = TrainingFixtures.SEQUENCE;
             assertThat(GreedyDecoder.generate(m, new int[] {s[0]}, 20, List.of(2)))
                     .containsExactly(Arrays.copyOfRange(s, 1, s.length));

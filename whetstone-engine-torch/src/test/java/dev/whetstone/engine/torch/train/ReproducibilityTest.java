@@ -9,6 +9,7 @@ import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.TrainingSpec;
 import dev.whetstone.engine.torch.lora.LoraConfig;
 import dev.whetstone.engine.torch.model.Architecture;
+import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.testing.Tolerances;
 import java.nio.file.Files;
@@ -105,6 +106,32 @@ class ReproducibilityTest {
         run("split", TrainingSpec.Method.FULL, options(), Control.PAUSE, 7);
         RecordingListener second = run("split", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
         assertThat(numbers(second.steps)).isEqualTo(numbers(whole.steps.subList(7, 12)));
+    }
+
+    @Test
+    void aPausedAndResumedMixedPrecisionFullRunEndsExactlyLikeAnUninterruptedOne() throws Exception {
+        TrainingOptions mixed = options().withFullPrecision(Precision.BF16);
+        RecordingListener whole = run("whole", TrainingSpec.Method.FULL, mixed, Control.CONTINUE, -1);
+        RecordingListener again = run("again", TrainingSpec.Method.FULL, mixed, Control.CONTINUE, -1);
+        run("split", TrainingSpec.Method.FULL, mixed, Control.PAUSE, 7);
+        RecordingListener second = run("split", TrainingSpec.Method.FULL, mixed, Control.CONTINUE, -1);
+        assertThat(numbers(again.steps)).isEqualTo(numbers(whole.steps));
+        assertThat(numbers(second.steps)).isEqualTo(numbers(whole.steps.subList(7, 12)));
+    }
+
+    @Test
+    void mixedPrecisionFollowsTheFp32TrajectoryWithinBf16Rounding() throws Exception {
+        RecordingListener fp32 = run("fp32", TrainingSpec.Method.FULL, options(), Control.CONTINUE, -1);
+        RecordingListener bf16 = run("bf16", TrainingSpec.Method.FULL, options().withFullPrecision(Precision.BF16),
+                Control.CONTINUE, -1);
+        assertThat(bf16.steps).hasSameSizeAs(fp32.steps);
+        // the same fp32 masters and optimizer; activations and products rounded to bf16 (8 significant bits)
+        double firstStep = Tolerances.bf16(fp32.steps.get(0).trainLoss(), TrainingFixtures.FORWARD_OPS);
+        for (int i = 0; i < fp32.steps.size(); i++) {
+            assertThat(bf16.steps.get(i).trainLoss()).as("step %d", i + 1)
+                    .isCloseTo(fp32.steps.get(i).trainLoss(), within(Tolerances.trajectory(firstStep, i)));
+        }
+        assertThat(bf16.steps.get(0).trainLoss()).isNotEqualTo(fp32.steps.get(0).trainLoss());  // it did run in bf16
     }
 
     @Test

@@ -51,11 +51,12 @@ final class TrainingFixtures {
     }
 
     /**
-     * Threads and the frozen base's dtype pinned, so a run computes the same way on every CPU (docs/testing.md):
-     * without the pin LoRA runs would use a bf16 base only where the CPU has native bf16.
+     * Threads and the precisions pinned, so a run computes the same way on every CPU (docs/testing.md): without the
+     * pins LoRA runs would use a bf16 base, and full fine-tuning mixed precision, only where the CPU has native bf16.
      */
     static TrainingOptions options() {
         return TrainingOptions.defaults().withThreads(PinnedThreads.THREADS).withFrozenPrecision(Precision.FP32)
+                .withFullPrecision(Precision.FP32)
                 .withValidEvery(2)
                 .withLora(new LoraConfig(8, 16, 0.0, LoraConfig.targets(Architecture.LLAMA, true), false));
     }
