@@ -26,7 +26,7 @@ public final class RowProducts {
     private RowProducts() {}
 
     /**
-     * Whether the kernels run here: the vector module is present, the CPU has 256- or 512-bit float vectors, and the
+     * Whether the kernels run here: the vector module is present, the CPU has ≥ 256-bit float vectors, and the
      * system property {@code whetstone.decodeKernels} is not {@code off} (benchmarks compare with libtorch alone).
      */
     public static boolean available() { return AVAILABLE; }
@@ -35,8 +35,7 @@ public final class RowProducts {
         if ("off".equals(System.getProperty("whetstone.decodeKernels"))) return false;
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return false;
         try {
-            int lanes = VectorProducts.lanes();
-            return lanes >= 8 && RowWeights.ROW_ALIGN_INTS % lanes == 0; // packed rows are whole vectors
+            return VectorProducts.lanes() >= 8;
         } catch (LinkageError e) {
             return false;
         }
@@ -62,7 +61,7 @@ public final class RowProducts {
         if (Tensors.type(w) == ScalarType.BFloat16) {
             short[] s = new short[rows * cols];
             new ShortPointer(w.data_ptr()).capacity(s.length).get(s);
-            return RowWeights.Bf16.pack(s, rows, cols);
+            return new RowWeights.Bf16(s, rows, cols);
         }
         return new RowWeights.F32(Tensors.toFloats(w), rows, cols);
     }
@@ -97,13 +96,12 @@ public final class RowProducts {
     /** @param pool the threads to split over, or null for the process's pool */
     static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool) {
         int rows = w.rows();
-        float[] xs = VectorProducts.strided(w, x, m); // once per call, shared by the threads' chunks
         int chunks = Math.max(1, (rows + CHUNK_ROWS - 1) / CHUNK_ROWS);
         if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
-            VectorProducts.multiply(w, xs, m, y, 0, rows);
+            VectorProducts.multiply(w, x, m, y, 0, rows);
             return;
         }
-        (pool != null ? pool : workers()).run(chunks, c -> VectorProducts.multiply(w, xs, m, y, c * CHUNK_ROWS,
+        (pool != null ? pool : workers()).run(chunks, c -> VectorProducts.multiply(w, x, m, y, c * CHUNK_ROWS,
                 Math.min(rows, (c + 1) * CHUNK_ROWS)));
     }
 

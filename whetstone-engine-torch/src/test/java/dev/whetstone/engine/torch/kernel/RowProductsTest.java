@@ -11,9 +11,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The decode kernels against a float64 product of the exact weights they hold (fp32 values, bf16 values widened,
  * int8 values times their scale): the only difference is the kernels' fp32 accumulation, bounded per output by
- * {@link Tolerances#fp32} of Σ|w·x| over the row's length. Shapes cover the packed rows' zero padding (columns not
- * a multiple of 2 or 4 per int, nor of the 16-int row alignment), rows over several chunks, and 1–8 input rows (the
- * one-row and four-row loops).
+ * {@link Tolerances#fp32} of Σ|w·x| over the row's length. Shapes cover the vector loops' tails (columns not a
+ * multiple of 16 or 32), rows over several chunks, and 1–8 input rows (the one-row and four-row loops).
  */
 class RowProductsTest {
     private static final RowWorkers THREE = new RowWorkers(3);
@@ -33,7 +32,7 @@ class RowProductsTest {
             case "BF16" -> {
                 short[] s = new short[w.length];
                 for (int i = 0; i < w.length; i++) s[i] = RowWeights.toBf16(w[i]);
-                yield RowWeights.Bf16.pack(s, rows, cols);
+                yield new RowWeights.Bf16(s, rows, cols);
             }
             default -> RowWeights.Int8.quantize(w, rows, cols);
         };
@@ -60,11 +59,9 @@ class RowProductsTest {
         double[] out = new double[w.rows() * w.cols()];
         switch (w) {
             case RowWeights.F32 f -> { for (int i = 0; i < out.length; i++) out[i] = f.w()[i]; }
-            case RowWeights.Bf16 b -> {
-                for (int i = 0; i < out.length; i++) out[i] = RowWeights.fromBf16(b.bits(i / w.cols(), i % w.cols()));
-            }
+            case RowWeights.Bf16 b -> { for (int i = 0; i < out.length; i++) out[i] = RowWeights.fromBf16(b.w()[i]); }
             case RowWeights.Int8 q -> {
-                for (int i = 0; i < out.length; i++) out[i] = (double) q.q(i / w.cols(), i % w.cols()) * q.scale()[i / w.cols()];
+                for (int i = 0; i < out.length; i++) out[i] = (double) q.q()[i] * q.scale()[i / w.cols()];
             }
         }
         return out;
@@ -85,35 +82,11 @@ class RowProductsTest {
             assertThat((double) q.scale()[r]).isCloseTo(max / 127, org.assertj.core.data.Offset.offset(max * 1e-6));
             for (int k = 0; k < cols; k++) {
                 int i = r * cols + k;
-                assertThat(Math.abs((int) q.q(r, k))).isLessThanOrEqualTo(127);
+                assertThat(Math.abs((int) q.q()[i])).isLessThanOrEqualTo(127);
                 // rounding to the nearest step, then the fp32 product q·s: half a step plus fp32 rounding
-                assertThat(Math.abs(q.q(r, k) * (double) q.scale()[r] - w[i]))
+                assertThat(Math.abs(q.q()[i] * (double) q.scale()[r] - w[i]))
                         .isLessThanOrEqualTo(q.scale()[r] / 2.0 + Math.abs(w[i]) * 0x1p-22);
             }
-        }
-    }
-
-    /** Packing keeps every value (bf16 two per int, int8 four per int, signs included) and pads rows with zeros. */
-    @org.junit.jupiter.api.Test
-    void packedRowsHoldEveryValueAndZeroPadding() {
-        int rows = 3, cols = 37;
-        short[] bits = new short[rows * cols];
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < bits.length; i++) {
-            bits[i] = (short) (0x8000 | i * 977); // sign bit set: the high half must not leak into the low
-            w[i] = (i % 2 == 0 ? -1 : 1) * (i % 7) / 7f;
-        }
-        RowWeights.Bf16 b = RowWeights.Bf16.pack(bits, rows, cols);
-        RowWeights.Int8 q = RowWeights.Int8.quantize(w, rows, cols);
-        assertThat(b.stride()).isEqualTo(32); // 19 ints rounded up to 16-int vectors
-        assertThat(q.stride()).isEqualTo(16); // 10 ints
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < cols; k++) {
-                assertThat(b.bits(r, k)).isEqualTo(bits[r * cols + k]);
-                assertThat((int) q.q(r, k)).isEqualTo(Math.round(w[r * cols + k] / q.scale()[r]));
-            }
-            for (int t = 19; t < 32; t++) assertThat(b.w()[r * 32 + t]).isZero();
-            for (int t = 10; t < 16; t++) assertThat(q.packed()[r * 16 + t]).isZero();
         }
     }
 
