@@ -13,7 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * input rows, fp32 accumulation in the CPU's widest float vector (16 lanes with AVX-512, 8 with AVX2), lane
  * partial sums reduced at the end of each row. bf16 weights widen to fp32 by a 16-bit shift (exact); int8 weights
  * convert exactly and the row's scale multiplies the finished sum. Each weight chunk is loaded and widened once
- * and multiplied into up to four input rows, so batches of 2–8 rows read the weights once per four rows.
+ * and multiplied into up to four input rows, so batches of 2–8 rows read the weights once per four rows. These
+ * loops already read at the memory's rate with two threads; weights packed in ints and widened with same-shape int
+ * ops only were measured slower (docs/BENCHMARKS.md, "Decode kernels: packed-int widening").
  * Loaded only when the jdk.incubator.vector module is present.
  */
 final class VectorProducts {
