@@ -13,8 +13,6 @@ import dev.whetstone.artifacts.FolderCache;
 import dev.whetstone.models.StoredBaseModels;
 import dev.whetstone.testing.FakeModels;
 import dev.whetstone.engine.inference.ServingSpec;
-import dev.whetstone.server.auth.AccessTokens;
-import dev.whetstone.server.auth.Role;
 import dev.whetstone.store.blob.LocalBlobStore;
 import dev.whetstone.testing.FakeTrainer;
 import dev.whetstone.testing.ManualClock;
