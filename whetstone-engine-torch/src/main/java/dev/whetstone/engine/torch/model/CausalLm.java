@@ -167,28 +167,26 @@ public final class CausalLm implements AutoCloseable {
         try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
             List<Linear> linears = new ArrayList<>();
             for (DecoderLayer l : layers) linears.addAll(l.decodeLinears());
-            List<RowWeights> copies = new ArrayList<>();
+            // The choice is measured on the largest weight alone (the first of equal sizes), so the other copies
+            // (the model's size again, in the served format) are made only when the kernels will read them.
             Linear largest = linears.get(0);
-            RowWeights largestCopy = null;
-            for (Linear l : linears) {
-                RowWeights c = int8 ? RowProducts.quantizeInPlace(l.weight()) : RowProducts.copyOf(l.weight());
-                copies.add(c);
-                if (largestCopy == null || c.bytes() > largestCopy.bytes()) {
-                    largest = l;
-                    largestCopy = c;
-                }
-            }
-            headRows = int8 ? RowProducts.quantizeInPlace(head) : RowProducts.copyOf(head);
+            for (Linear l : linears) if (l.weight().numel() > largest.weight().numel()) largest = l;
+            RowWeights largestCopy = decodeCopy(largest.weight(), int8);
             RowKernelChoice.Choice choice = maxRows >= 0 ? RowKernelChoice.Choice.always(maxRows)
                     : RowKernelChoice.measure(largestCopy, largest.weight());
-            if (choice.maxRows() == 0 && !int8) {
-                headRows = null; // libtorch won at every row count: drop the copies
-                return choice;
+            if (choice.maxRows() == 0 && !int8) return choice; // libtorch won at every row count: no copies
+            for (Linear l : linears) {
+                l.serveRows(l == largest ? largestCopy : decodeCopy(l.weight(), int8), choice.maxRows());
             }
-            for (int i = 0; i < linears.size(); i++) linears.get(i).serveRows(copies.get(i), choice.maxRows());
+            headRows = decodeCopy(head, int8);
             headMaxRows = choice.maxRows();
             return choice;
         }
+    }
+
+    /** The decode kernels' copy of {@code weight}: int8 quantises it in place (prefill then reads the same values). */
+    private static RowWeights decodeCopy(Tensor weight, boolean int8) {
+        return int8 ? RowProducts.quantizeInPlace(weight) : RowProducts.copyOf(weight);
     }
 
     /** Whether {@link #prepareDecode} gave this model's decode steps to the decode kernels. */
