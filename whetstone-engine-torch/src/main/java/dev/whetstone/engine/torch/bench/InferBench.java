@@ -104,7 +104,7 @@ public final class InferBench {
             double bound = gbs * 1e9 / weightBytes;
             Double int8Diff = p == Precision.INT8 ? Int8Accuracy.measure(model, 2, PROMPT, 32).meanRelativeDifference()
                     : null;
-            String kernels = bare.decodeKernels() == null ? "none (libtorch)" : bare.decodeKernels().describe();
+            String kernels = bare.decodePath();
             return new Result("SmolLM2-135M-shape", p.name().toLowerCase(java.util.Locale.ROOT), median(ttft), bareRate,
                     adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs,
                     weightBytes, bound, bareRate / bound, kernels, int8Diff);

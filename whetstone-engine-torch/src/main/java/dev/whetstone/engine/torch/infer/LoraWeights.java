@@ -5,7 +5,9 @@ import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.Linear;
 import dev.whetstone.engine.torch.model.Tensors;
+import dev.whetstone.engine.torch.kernel.RowProducts;
 import dev.whetstone.engine.torch.kernel.RowWeights;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -55,7 +57,7 @@ final class LoraWeights implements AutoCloseable {
                 double scaling = saved.config().rsLora() ? saved.config().alpha() / Math.sqrt(r)
                         : saved.config().alpha() / r;
                 Tensor scaledB = b.mul(Tensors.scalar(scaling));
-                boolean rows = base.servesDecodeRows();
+                boolean rows = RowProducts.available() && base.computeType() != ScalarType.Double;
                 out.put(l.name(), new Pair(Tensors.retain(a.to(base.computeType()).contiguous()),
                         Tensors.retain(scaledB.to(base.computeType()).contiguous()),
                         base.computeType() == org.bytedeco.pytorch.global.torch.ScalarType.Float,

@@ -2,6 +2,8 @@ package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.torch.kernel.RowKernelChoice;
 import dev.whetstone.engine.torch.model.CausalLm;
+import dev.whetstone.engine.torch.model.HostDecoder;
+import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.model.KvCache;
 import dev.whetstone.engine.torch.model.Linear;
 import dev.whetstone.engine.torch.model.Tensors;
@@ -24,7 +26,11 @@ final class ModelStep implements AutoCloseable {
     private final List<Linear> linears;
     private final List<AdapterRouter> routers = new ArrayList<>();
     private boolean routed;
+    /** Decode steps on the host (Llama-family blocks, where measured faster), or null. */
+    private final HostDecoder host;
+    /** Otherwise: up to how many rows libtorch's decode products go through the decode kernels, or null. */
     private final RowKernelChoice.Choice kernels;
+    private final String decodePath;
 
     ModelStep(CausalLm model, int slots, int maxContext) {
         this(model, null, slots, maxContext, -1);
@@ -35,13 +41,26 @@ final class ModelStep implements AutoCloseable {
     }
 
     /**
+     * Chooses how decode steps run. Where {@link HostDecoder} supports the model, whole steps on the host, when
+     * int8 is served (only the kernels read int8) or when they beat libtorch's batch-1 step, measured here at load
+     * (about a second for the SmolLM2-135M shape); otherwise libtorch's step, with the decode kernels serving its
+     * products up to the row count {@link CausalLm#prepareDecode} measures.
+     *
      * @param vision     the vision-language model whose decoder {@code model} is, or null
-     * @param kernelRows up to how many rows the decode kernels serve (0: none); negative: measured at load
+     * @param kernelRows 0: libtorch alone (tests compare against it); positive: the host decoder where supported,
+     *                   else the decode kernels up to that many rows; negative: measured at load
      */
     ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext, int kernelRows) {
         this.model = model;
         this.vision = vision;
-        this.kernels = kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
+        model.fuseProjections();
+        HostDecoder h = kernelRows == 0 ? null : HostDecoder.create(model, slots, maxContext);
+        if (h != null && kernelRows < 0 && model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) {
+            h = null;
+        }
+        this.host = h;
+        this.kernels = host != null ? null : kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
+        this.decodePath = host != null ? host.describe() : kernels != null ? kernels.describe() : "libtorch";
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));
@@ -49,8 +68,11 @@ final class ModelStep implements AutoCloseable {
 
     CausalLm model() { return model; }
 
-    /** What the decode kernels serve on this machine (measured at load), or null when libtorch serves all. */
-    RowKernelChoice.Choice kernels() { return kernels; }
+    /** What serves decode steps on this machine, and the measurement it was chosen on. */
+    String decodePath() { return decodePath; }
+
+    /** Bytes of weights a decode step reads through the host decoder or the decode kernels (0: libtorch's). */
+    long decodeWeightBytes() { return host != null ? host.weightBytes() : model.decodeWeightBytes(); }
 
     int vocabSize() { return model.config().vocabSize(); }
 
@@ -75,6 +97,7 @@ final class ModelStep implements AutoCloseable {
             route(new LoraWeights[] {adapter});
             Tensor h = embeds == null ? model.hiddenCached(input, new long[] {0}, cache, slot)
                     : model.hiddenCachedFromEmbeddings(embeds, new long[] {0}, cache, slot);
+            if (host != null) host.importSlot(cache, slot, prompt.length);
             return Tensors.toFloats(model.logits(h.select(1, prompt.length - 1)));
         } finally {
             unroute();
@@ -89,6 +112,7 @@ final class ModelStep implements AutoCloseable {
     float[] decode(int[] tokens, long[] positions, LoraWeights[] adapters) {
         try (PointerScope scope = new PointerScope()) {
             route(adapters);
+            if (host != null) return host.step(tokens, positions);
             long[] ids = new long[tokens.length];
             for (int i = 0; i < ids.length; i++) ids[i] = tokens[i];
             Tensor h = model.hiddenCached(Tensors.longs(ids, ids.length, 1), positions, cache, 0);
@@ -111,13 +135,17 @@ final class ModelStep implements AutoCloseable {
             for (int i = 0; i < ids.length; i++) ids[i] = tokens[i];
             model.hiddenCached(Tensors.longs(ids, 1, ids.length), new long[] {0}, cache, slot,
                     new long[] {ropeLength});
+            if (host != null) host.importSlot(cache, slot, tokens.length);
         } finally {
             unroute();
         }
     }
 
     /** Keeps running sequences in slots 0 … n−1: the last one moves into a freed slot. */
-    void moveSlot(int from, int to) { cache.moveSlot(from, to); }
+    void moveSlot(int from, int to) {
+        cache.moveSlot(from, to);
+        if (host != null) host.moveSlot(from, to);
+    }
 
     /** Adapters are hooked into the base only for a pass that has adapter rows: the bare base runs as trained. */
     private void route(LoraWeights[] perRow) {

@@ -86,7 +86,10 @@ final class ServingBase implements AutoCloseable {
 
     CausalLm model() { return step.model(); }
 
-    dev.whetstone.engine.torch.kernel.RowKernelChoice.Choice kernels() { return step.kernels(); }
+    /** What serves decode steps (see {@link ModelStep#decodePath()}). */
+    String decodePath() { return step.decodePath(); }
+
+    long decodeWeightBytes() { return step.decodeWeightBytes(); }
 
     HfTokenizer tokenizer() { return tokenizer; }
 

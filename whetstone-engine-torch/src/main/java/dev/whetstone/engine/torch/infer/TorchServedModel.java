@@ -1,6 +1,5 @@
 package dev.whetstone.engine.torch.infer;
 
-import dev.whetstone.engine.torch.kernel.RowKernelChoice;
 import dev.whetstone.data.image.ImageInput;
 import dev.whetstone.engine.torch.data.ImageFrames;
 import dev.whetstone.engine.torch.vision.VisionPrompts;
@@ -47,11 +46,11 @@ public final class TorchServedModel implements ServedModel {
     /** The served architecture's configuration (benchmarks size their bounds with it). */
     public ModelConfig config() { return base.model().config(); }
 
-    /** Bytes of weights a decode step reads through the decode kernels (benchmarks' bound), 0 without them. */
-    public long decodeWeightBytes() { return base.model().decodeWeightBytes(); }
+    /** Bytes of weights a decode step reads through the host decoder or the decode kernels (benchmarks' bound), 0 without them. */
+    public long decodeWeightBytes() { return base.decodeWeightBytes(); }
 
-    /** Up to how many rows the decode kernels serve on this machine, with the timings measured at load; or null. */
-    public RowKernelChoice.Choice decodeKernels() { return base.kernels(); }
+    /** What serves decode steps on this machine (host steps, the decode kernels, libtorch), with the timings measured at load. */
+    public String decodePath() { return base.decodePath(); }
 
     /** Token ids that end a generation. */
     public Set<Integer> eosIds() { return base.eosIds(); }

@@ -33,7 +33,7 @@ public final class RowKernelChoice {
             for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
             try (PointerScope scope = new PointerScope()) {
                 Tensor xt = Tensors.floats(x, 1, m, kernel.cols()).to(Tensors.type(weight));
-                warmUp(kernel, x, m);
+                warmUp(() -> RowProducts.multiply(kernel, x, m));
                 // alternated call by call, so both see the same moments of a loaded machine
                 double[] times = interleavedBest(() -> {
                     try (PointerScope s = new PointerScope()) {
@@ -55,12 +55,12 @@ public final class RowKernelChoice {
     }
 
     /**
-     * Runs the kernel until the JIT has compiled it: interpreted or C1-compiled Vector API code allocates every
+     * Runs {@code kernel} (Vector API code: one product, or a whole host decode step) until the JIT has compiled it: interpreted or C1-compiled Vector API code allocates every
      * vector and ran 100× slower here (69 ms against 0.5 ms for one row of the 3072 × 576 gate/up weight), and on
      * a loaded machine C2's compile thread may need seconds of wall time. Runs at least 0.3 s, then stops when
      * twenty calls in a row brought no new best below 95 % of the last, or after 5 s.
      */
-    private static void warmUp(RowWeights kernel, float[] x, int m) {
+    public static void warmUp(Runnable kernel) {
         long start = System.nanoTime();
         long deadline = start + 5_000_000_000L;
         long minimum = start + 300_000_000L;
@@ -68,7 +68,7 @@ public final class RowKernelChoice {
         int sinceImproved = 0;
         while ((sinceImproved < 20 || System.nanoTime() < minimum) && System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
-            RowProducts.multiply(kernel, x, m);
+            kernel.run();
             double s = (System.nanoTime() - t0) / 1e9;
             if (s < 0.95 * best) {
                 best = s;
@@ -80,7 +80,7 @@ public final class RowKernelChoice {
     }
 
     /** The best of 15 timed calls of each, alternating, after 2 untimed calls of each. */
-    private static double[] interleavedBest(Runnable a, Runnable b) {
+    public static double[] interleavedBest(Runnable a, Runnable b) {
         double[] best = {Double.MAX_VALUE, Double.MAX_VALUE};
         for (int i = 0; i < 17; i++) {
             long t0 = System.nanoTime();

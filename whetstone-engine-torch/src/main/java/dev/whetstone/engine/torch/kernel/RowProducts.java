@@ -105,6 +105,12 @@ public final class RowProducts {
                 Math.min(rows, (c + 1) * CHUNK_ROWS)));
     }
 
+    /** Runs body(0 … n−1) split over the decode threads (the caller among them); returns when all are done. */
+    static void parallel(int n, java.util.function.IntConsumer body) {
+        if (n == 1) body.accept(0);
+        else workers().run(n, body::accept);
+    }
+
     /** A new tensor of {@code shape} in {@code type} (fp32 or bf16, rounded to nearest even) holding {@code y}. */
     public static Tensor tensor(float[] y, long[] shape, ScalarType type) {
         Tensor t = torch.empty(shape, Tensors.options(type), new MemoryFormatOptional());

@@ -61,6 +61,18 @@ final class Attention {
         this.softcap = c.attentionSoftcap();
     }
 
+    /** The separate q, k, v projections, or null when one fused qkv projection holds them (GPT-2, Phi-3). */
+    List<Linear> separateQkv() { return qkv != null ? null : List.of(q, k, v); }
+
+    Linear output() { return o; }
+
+    ModelConfig.LayerKind kind() { return kind; }
+
+    /** The per-head norms of q and k before RoPE (Qwen3, Gemma 3), or null. */
+    Norm qNorm() { return qNorm; }
+
+    Norm kNorm() { return kNorm; }
+
     List<Linear> linears() {
         List<Linear> out = new ArrayList<>();
         if (qkv != null) out.add(qkv); else out.addAll(List.of(q, k, v));

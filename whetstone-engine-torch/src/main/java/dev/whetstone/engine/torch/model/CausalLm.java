@@ -101,6 +101,19 @@ public final class CausalLm implements AutoCloseable {
 
     public boolean storedTransposed(String name) { return layout.storedTransposed(name); }
 
+    /** The token embedding matrix (V, D). */
+    Tensor embeddingTable() { return embedding; }
+
+    /** Whether token embeddings are scaled or learned positions added to them (Gemma, GPT-2). */
+    boolean embeddingsTransformed() { return embeddingScale != 1 || positionEmbedding != null; }
+
+    List<DecoderLayer> layers() { return layers; }
+
+    Norm finalNorm() { return finalNorm; }
+
+    /** The rotary table of {@link ModelConfig.LayerRope#GLOBAL} layers, or null (GPT-2). */
+    Rope rope() { return rope; }
+
     /** Every linear projection of every layer, in layer order. */
     public List<Linear> linears() {
         List<Linear> out = new ArrayList<>();

@@ -32,6 +32,17 @@ final class DecoderLayer {
         this.mlpOutNorm = mlpOutNorm;
     }
 
+    Norm attentionNorm() { return attentionNorm; }
+
+    Attention attention() { return attention; }
+
+    Norm mlpNorm() { return mlpNorm; }
+
+    Mlp mlp() { return mlp; }
+
+    /** Whether the attention or MLP output is normed before its residual add (Gemma's sandwich norms). */
+    boolean sandwiched() { return attentionOutNorm != null || mlpOutNorm != null; }
+
     List<Linear> linears() {
         List<Linear> out = new ArrayList<>(attention.linears());
         out.addAll(mlp.linears());

@@ -50,6 +50,9 @@ sealed interface Mlp permits Mlp.Gated, Mlp.FusedGated, Mlp.Gelu {
         @Override
         public List<Linear> linears() { return List.of(gate, up, down); }
 
+        /** Whether the gate's non-linearity is SiLU (SwiGLU), not GELU(tanh). */
+        boolean silu() { return !geluTanh; }
+
         @Override
         public List<Linear> decodeLinears() { return gateUp == null ? linears() : List.of(gateUp.stacked(), down); }
 

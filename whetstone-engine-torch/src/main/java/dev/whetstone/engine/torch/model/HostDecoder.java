@@ -1,0 +1,390 @@
+package dev.whetstone.engine.torch.model;
+
+import dev.whetstone.engine.torch.kernel.HostOps;
+import dev.whetstone.engine.torch.kernel.RowProducts;
+import dev.whetstone.engine.torch.kernel.RowWeights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.ShortPointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * Decode steps computed entirely on the host, in Java arrays: embeddings, RMSNorm, the projections (the decode
+ * kernels over the served weight format: fp32, bf16 or int8), rotary positions, softmax attention over a host copy
+ * of the KV cache, SwiGLU and the output head, with per-row LoRA. For the Llama family of blocks (Llama, Mistral,
+ * Qwen2, Qwen3, SmolLM3; see {@link #unsupportedReason}).
+ *
+ * <p>Why: a libtorch decode step of a small model is a few hundred native calls of microseconds each (about 15
+ * per layer, plus reading each projection's input out of its tensor and writing its output into one), which cost
+ * more than reading the weights: at batch 1 on the SmolLM2-135M shape the int8 step read 135 MB in about 5 ms of
+ * memory time but took 20 ms (docs/BENCHMARKS.md, "Decode kernels"). Here a step is ~5 parallel loops per layer
+ * and nothing else.
+ *
+ * <p>Arithmetic: activations are fp32 throughout (as llama.cpp computes); weights in their served format; keys
+ * and values are cached as the libtorch cache holds them (rounded to bf16 for a bf16 model), so a sequence
+ * prefilled by libtorch continues here on the same cache. libtorch's bf16 path rounds every intermediate
+ * activation to bf16 instead, so the two differ by bf16 rounding (a test bounds it).
+ *
+ * <p>The cache: per layer and slot one array, position-major (capacity, KV, hd), grown by doubling up to the
+ * context limit; prefill runs through libtorch and {@link #importSlot} copies its keys and values here. Used by the
+ * serving scheduler's thread only.
+ */
+public final class HostDecoder {
+    /** A base projection's part whose adapter (serving's per-row LoRA, when routed) adds into columns offset…. */
+    private record Part(Linear linear, int offset) {}
+
+    /** Rows of one or more projections of the same input, stacked: one product per layer for q/k/v, one for gate/up. */
+    private record Product(RowWeights w, float[] bias, Part[] parts) {
+        int out() { return w.rows(); }
+    }
+
+    private record Layer(float[] attentionNorm, float[] qNorm, float[] kNorm, Product qkv, Product o,
+                         float[] mlpNorm, Product gateUp, Product down, boolean rope, boolean sliding) {}
+
+    private final ModelConfig config;
+    private final Tensor embedding;
+    private final boolean bf16Embedding;
+    private final Layer[] layers;
+    private final float[] finalNorm;
+    private final RowWeights head;
+    private final double[] invFreq;
+    private final boolean roundKv;
+    private final int slots;
+    private final int maxContext;
+    private final float[][] keys;
+    private final float[][] values;
+    private final int[] capacity;
+    private String description = "host decode steps";
+
+    private HostDecoder(CausalLm model, boolean int8, int slots, int maxContext) {
+        this.config = model.config();
+        this.embedding = model.embeddingTable();
+        this.bf16Embedding = Tensors.type(embedding) == ScalarType.BFloat16;
+        this.slots = slots;
+        this.maxContext = maxContext;
+        this.roundKv = model.computeType() == ScalarType.BFloat16;
+        Rope rope = model.rope();
+        this.invFreq = rope == null ? null : rope.inverseFrequencies();
+        List<DecoderLayer> ls = model.layers();
+        this.layers = new Layer[ls.size()];
+        for (int i = 0; i < layers.length; i++) {
+            DecoderLayer l = ls.get(i);
+            Attention a = l.attention();
+            Mlp.Gated mlp = (Mlp.Gated) l.mlp();
+            List<Linear> mlpParts = mlp.linears();
+            ModelConfig.LayerKind kind = a.kind();
+            layers[i] = new Layer(norm(l.attentionNorm()), a.qNorm() == null ? null : norm(a.qNorm()),
+                    a.kNorm() == null ? null : norm(a.kNorm()), product(a.separateQkv(), int8),
+                    product(List.of(a.output()), int8), norm(l.mlpNorm()),
+                    product(mlpParts.subList(0, 2), int8), product(List.of(mlpParts.get(2)), int8),
+                    kind.rope() == ModelConfig.LayerRope.GLOBAL, kind.sliding());
+        }
+        this.finalNorm = norm(model.finalNorm());
+        this.head = int8 ? RowProducts.quantizeInPlace(model.headWeight()) : RowProducts.copyOf(model.headWeight());
+        this.keys = new float[layers.length * slots][];
+        this.values = new float[layers.length * slots][];
+        this.capacity = new int[slots];
+    }
+
+    /**
+     * Why {@code model}'s decode steps cannot run here, or null when they can: the decode kernels must be available
+     * and the blocks Llama's (RMSNorm before attention and MLP, separate q/k/v, SwiGLU, full-width RoPE without
+     * longrope, no soft-capping, no scaled or learned-position embeddings) in fp32 or bf16.
+     */
+    public static String unsupportedReason(CausalLm model) {
+        if (!RowProducts.available()) return "the decode kernels are not available (jdk.incubator.vector, 256-bit vectors)";
+        ModelConfig c = model.config();
+        ScalarType t = model.computeType();
+        if (model.options().mixed() || (t != ScalarType.Float && t != ScalarType.BFloat16)) {
+            return "computes in " + t + (model.options().mixed() ? " over fp32 weights" : "");
+        }
+        if (model.embeddingsTransformed() || c.attentionSoftcap() != null || c.finalSoftcap() != null
+                || c.rotaryDim() != c.headDim() || c.longRope() != null || c.normForm() != ModelConfig.NormForm.STANDARD) {
+            return c.architecture() + "'s embeddings, soft-capping or rotary scheme";
+        }
+        if (c.layerKinds().stream().anyMatch(k -> k.rope() == ModelConfig.LayerRope.LOCAL)) {
+            return c.architecture() + "'s local rotary tables";
+        }
+        if (!(model.finalNorm() instanceof Norm.Rms)) return c.architecture() + "'s final norm";
+        if (!model.embeddingTable().is_contiguous()) return "the embedding table is not contiguous";
+        for (DecoderLayer l : model.layers()) {
+            Attention a = l.attention();
+            boolean ok = !l.sandwiched() && l.attentionNorm() instanceof Norm.Rms && l.mlpNorm() instanceof Norm.Rms
+                    && a.separateQkv() != null && (a.qNorm() == null || a.qNorm() instanceof Norm.Rms)
+                    && l.mlp() instanceof Mlp.Gated g && g.silu();
+            if (!ok) return c.architecture() + "'s block (norms, fused projections or MLP)";
+        }
+        return null;
+    }
+
+    /**
+     * The host decoder of {@code model} for {@code slots} sequences of up to {@code maxContext} tokens, or null
+     * when {@link #unsupportedReason} names a reason. Copies every decode weight into the heap in the served format
+     * (int8: quantised, and the dequantised values written back into the model's weights, which prefill reads).
+     */
+    public static HostDecoder create(CausalLm model, int slots, int maxContext) {
+        if (unsupportedReason(model) != null) return null;
+        try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
+            return new HostDecoder(model, model.options().precision() == Precision.INT8, slots, maxContext);
+        }
+    }
+
+    /**
+     * Times batch-1 decode steps here against libtorch's on this model (no decode kernels in libtorch's: the model
+     * as loaded), after a 16-token prompt prefilled by libtorch; the best of 15 alternating steps each after the
+     * host step's JIT warm-up (see {@link dev.whetstone.engine.torch.kernel.RowKernelChoice#warmUp}). Uses slot 0,
+     * so call it before serving.
+     *
+     * @return whether the host step was faster; {@link #describe()} then gives both timings
+     */
+    public boolean beatsLibtorch(CausalLm model) {
+        double[] s = timeAgainstLibtorch(model);
+        description = String.format(java.util.Locale.ROOT, "host decode steps (batch 1: %.2f ms against libtorch's"
+                + " %.2f ms)", s[0] * 1e3, s[1] * 1e3);
+        return s[0] < s[1];
+    }
+
+    /** {host seconds, libtorch seconds}. */
+    private double[] timeAgainstLibtorch(CausalLm model) {
+        int prompt = 16;
+        long[] ids = new long[prompt];
+        for (int i = 0; i < prompt; i++) ids[i] = (7L * i + 3) % config.vocabSize();
+        try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope();
+             KvCache cache = new KvCache(config, model.computeType(), 1, prompt + 1, prompt + 1)) {
+            model.hiddenCached(Tensors.longs(ids, 1, prompt), new long[] {0}, cache, 0);
+            importSlot(cache, 0, prompt);
+            int[] token = {1};
+            long[] position = {prompt};
+            Runnable host = () -> step(token, position);
+            dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(host);
+            return dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(host, () -> {
+                try (PointerScope s = new PointerScope()) {
+                    Tensor h = model.hiddenCached(Tensors.longs(new long[] {1}, 1, 1), position, cache, 0);
+                    Tensors.toFloats(model.logits(h.select(1, 0)));
+                }
+            });
+        }
+    }
+
+    private static float[] norm(Norm n) { return Tensors.toFloats(((Norm.Rms) n).weight()); }
+
+    private static Product product(List<Linear> parts, boolean int8) {
+        List<RowWeights> ws = new ArrayList<>();
+        Part[] ps = new Part[parts.size()];
+        int rows = 0;
+        boolean bias = false;
+        for (int i = 0; i < ps.length; i++) {
+            Linear l = parts.get(i);
+            ws.add(int8 ? RowProducts.quantizeInPlace(l.weight()) : RowProducts.copyOf(l.weight()));
+            ps[i] = new Part(l, rows);
+            rows += (int) l.outFeatures();
+            bias |= l.bias() != null;
+        }
+        float[] b = null;
+        if (bias) {
+            b = new float[rows];
+            for (Part p : ps) {
+                if (p.linear().bias() != null) {
+                    float[] pb = Tensors.toFloats(p.linear().bias());
+                    System.arraycopy(pb, 0, b, p.offset(), pb.length);
+                }
+            }
+        }
+        return new Product(ws.size() == 1 ? ws.get(0) : RowWeights.stack(ws), b, ps);
+    }
+
+    /** What serves the decode steps, with the measurement it was chosen on when there was one. */
+    public String describe() { return description; }
+
+    /** Bytes of weights one decode step reads (the numerator of the bandwidth bound). */
+    public long weightBytes() {
+        long b = head.bytes();
+        for (Layer l : layers) b += l.qkv.w.bytes() + l.o.w.bytes() + l.gateUp.w.bytes() + l.down.w.bytes();
+        return b;
+    }
+
+    /**
+     * Copies slot {@code slot}'s first {@code length} positions of every layer from libtorch's cache (after
+     * libtorch has prefilled or rebuilt the sequence there).
+     */
+    public void importSlot(KvCache cache, int slot, int length) {
+        ensureCapacity(slot, length);
+        int row = config.numKvHeads() * config.headDim();
+        try (PointerScope scope = new PointerScope()) {
+            for (int l = 0; l < layers.length; l++) {
+                copyIn(cache.keys(l), slot, length, keys[l * slots + slot], row);
+                copyIn(cache.values(l), slot, length, values[l * slots + slot], row);
+            }
+        }
+    }
+
+    /** (slots, KV, cap, hd) → this slot's positions 0 … length−1, position-major (length, KV, hd). */
+    private static void copyIn(Tensor layerCache, int slot, int length, float[] into, int row) {
+        Tensor t = layerCache.select(0, slot).narrow(1, 0, length).permute(1, 0, 2).to(ScalarType.Float).contiguous();
+        t.data_ptr_float().capacity((long) length * row).get(into, 0, length * row);
+    }
+
+    /** Slot {@code from}'s cache becomes slot {@code to}'s (the scheduler keeps running sequences in 0 … n−1). */
+    public void moveSlot(int from, int to) {
+        if (from == to) return;
+        for (int l = 0; l < layers.length; l++) {
+            swap(keys, l * slots + from, l * slots + to);
+            swap(values, l * slots + from, l * slots + to);
+        }
+        int c = capacity[to];
+        capacity[to] = capacity[from];
+        capacity[from] = c;
+    }
+
+    private static void swap(float[][] a, int i, int j) {
+        float[] t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+    }
+
+    private void ensureCapacity(int slot, int length) {
+        if (length <= capacity[slot]) return;
+        if (length > maxContext) {
+            throw new IllegalArgumentException("HostDecoder: " + length + " positions exceed the cache's maximum of "
+                    + maxContext + "; end sequences at the context limit");
+        }
+        int grown = Math.min(maxContext, Math.max(length, Math.max(64, 2 * capacity[slot])));
+        int row = config.numKvHeads() * config.headDim();
+        for (int l = 0; l < layers.length; l++) {
+            int i = l * slots + slot;
+            keys[i] = keys[i] == null ? new float[grown * row] : Arrays.copyOf(keys[i], grown * row);
+            values[i] = values[i] == null ? new float[grown * row] : Arrays.copyOf(values[i], grown * row);
+        }
+        capacity[slot] = grown;
+    }
+
+    /**
+     * One decode step for slots 0 … m−1: row i feeds {@code tokens[i]} at {@code positions[i]} (its sequence's
+     * earlier positions cached in slot i), with each part's routed adapter, if any, added per row.
+     *
+     * @return the logits, row after row (m · V fp32)
+     */
+    public float[] step(int[] tokens, long[] positions) {
+        int m = tokens.length;
+        int d = config.hiddenSize();
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int hd = config.headDim();
+        int group = heads / kvHeads;
+        int qDim = heads * hd;
+        int kvDim = kvHeads * hd;
+        int f = config.intermediateSize();
+        float eps = (float) config.normEps();
+        float scale = (float) config.attentionScale();
+        for (int i = 0; i < m; i++) ensureCapacity(i, (int) positions[i] + 1);
+        float[] x = embed(tokens, d);
+        float[] h = new float[m * d];
+        float[] qkv = new float[m * (qDim + 2 * kvDim)];
+        float[] attended = new float[m * qDim];
+        float[] out = new float[m * d];
+        float[] gateUp = new float[m * 2 * f];
+        float[] act = new float[m * f];
+        float[][] cos = new float[m][];
+        float[][] sin = new float[m][];
+        if (invFreq != null) {
+            for (int i = 0; i < m; i++) {
+                cos[i] = new float[hd / 2];
+                sin[i] = new float[hd / 2];
+                for (int k = 0; k < hd / 2; k++) {
+                    double angle = positions[i] * invFreq[k];
+                    cos[i][k] = (float) Math.cos(angle);
+                    sin[i][k] = (float) Math.sin(angle);
+                }
+            }
+        }
+        int qkvWidth = qDim + 2 * kvDim;
+        for (int li = 0; li < layers.length; li++) {
+            Layer layer = layers[li];
+            // 1. attention input: RMSNorm, the stacked q/k/v product, per-head q/k norms, rotary positions
+            for (int i = 0; i < m; i++) HostOps.rmsNorm(x, i * d, d, layer.attentionNorm, eps, h, i * d);
+            multiply(layer.qkv, h, m, qkv);
+            for (int i = 0; i < m; i++) {
+                int row = i * qkvWidth;
+                if (layer.qNorm != null) {
+                    for (int hh = 0; hh < heads; hh++) HostOps.rmsNorm(qkv, row + hh * hd, hd, layer.qNorm, eps, qkv, row + hh * hd);
+                    for (int hh = 0; hh < kvHeads; hh++) {
+                        int o = row + qDim + hh * hd;
+                        HostOps.rmsNorm(qkv, o, hd, layer.kNorm, eps, qkv, o);
+                    }
+                }
+                if (layer.rope) {
+                    HostOps.rope(qkv, row, heads, hd, cos[i], sin[i]);
+                    HostOps.rope(qkv, row + qDim, kvHeads, hd, cos[i], sin[i]);
+                }
+                // 2. this position's key and value into the slot's cache (rounded as libtorch's cache holds them)
+                int at = (int) positions[i] * kvDim;
+                store(qkv, row + qDim, keys[li * slots + i], at, kvDim);
+                store(qkv, row + qDim + kvDim, values[li * slots + i], at, kvDim);
+            }
+            // 3. softmax attention, one task per (row, query head); query head hh reads key/value head hh / G
+            int l = li;
+            HostOps.parallel(m * heads, task -> {
+                int i = task / heads;
+                int hh = task % heads;
+                int p = (int) positions[i];
+                int from = layer.sliding ? Math.max(0, p - config.slidingWindow() + 1) : 0;
+                HostOps.attendHead(qkv, i * qkvWidth + hh * hd, keys[l * slots + i], values[l * slots + i],
+                        (hh / group) * hd, kvDim, from, p, hd, scale, new float[p - from + 1], attended,
+                        i * qDim + hh * hd);
+            });
+            multiply(layer.o, attended, m, out);
+            HostOps.addInto(x, 0, out, 0, m * d);
+            // 4. the MLP: RMSNorm, stacked gate/up, silu(gate) · up, down, residual
+            for (int i = 0; i < m; i++) HostOps.rmsNorm(x, i * d, d, layer.mlpNorm, eps, h, i * d);
+            multiply(layer.gateUp, h, m, gateUp);
+            for (int i = 0; i < m; i++) HostOps.siluMul(gateUp, i * 2 * f, gateUp, i * 2 * f + f, f, act, i * f);
+            multiply(layer.down, act, m, out);
+            HostOps.addInto(x, 0, out, 0, m * d);
+        }
+        for (int i = 0; i < m; i++) HostOps.rmsNorm(x, i * d, d, finalNorm, eps, h, i * d);
+        return RowProducts.multiply(head, h, m);
+    }
+
+    /** y = x·Wᵀ + b for m rows, then each part's routed adapter added into its columns. */
+    private static void multiply(Product p, float[] x, int m, float[] y) {
+        RowProducts.multiply(p.w, x, m, y);
+        int out = p.out();
+        if (p.bias != null) {
+            for (int i = 0; i < m; i++) HostOps.addInto(y, i * out, p.bias, 0, out);
+        }
+        for (Part part : p.parts) {
+            LinearAdapter a = part.linear.adapter();
+            if (a != null && !a.addRows(x, m, y, out, part.offset)) {
+                throw new IllegalStateException("the adapter of " + part.linear.name() + " has no host copy");
+            }
+        }
+    }
+
+    private void store(float[] from, int off, float[] into, int at, int n) {
+        if (roundKv) {
+            for (int k = 0; k < n; k++) into[at + k] = RowWeights.fromBf16(RowWeights.toBf16(from[off + k]));
+        } else {
+            System.arraycopy(from, off, into, at, n);
+        }
+    }
+
+    /** The embedding rows of {@code tokens}, fp32, read straight from the (V, D) table's memory. */
+    private float[] embed(int[] tokens, int d) {
+        float[] x = new float[tokens.length * d];
+        for (int i = 0; i < tokens.length; i++) {
+            long at = (long) tokens[i] * d;
+            if (bf16Embedding) {
+                short[] s = new short[d];
+                new ShortPointer(embedding.data_ptr()).position(at).get(s, 0, d);
+                for (int k = 0; k < d; k++) x[i * d + k] = RowWeights.fromBf16(s[k]);
+            } else {
+                new FloatPointer(embedding.data_ptr()).position(at).get(x, i * d, d);
+            }
+        }
+        return x;
+    }
+}
