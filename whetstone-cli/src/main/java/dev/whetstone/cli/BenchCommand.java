@@ -141,7 +141,8 @@ final class BenchCommand {
         "Measures the machine's memory read rate, then serves a SmolLM2-135M-shaped Llama (or, with --model, a",
         "Qwen3-0.6B-shaped Qwen3; random weights) through",
         "the inference engine: time to first token (128-token prompt), batch-1 decode tokens/s bare and through a",
-        "LoRA adapter, aggregate tokens/s of 8 streams over two adapters, and adapter deployment time."})
+        "LoRA adapter, aggregate tokens/s of 8 streams (bare, over two adapters) and of 16 streams (bare, over 16",
+        "different adapters in one batch), and adapter deployment time."})
     static final class Infer implements Callable<Integer> {
         @Option(names = "--precision", split = ",", defaultValue = "bf16,fp32", description = "Base weight precisions to measure: bf16, fp32, int8 (int8 weight-only decoding; default ${DEFAULT-VALUE}).")
         List<String> precisions;
@@ -166,12 +167,16 @@ final class BenchCommand {
 
         private static void printTable(InferBench.Report report) {
             System.out.printf("memory read: %.1f GB/s%n", report.memoryGbPerS());
-            System.out.printf("%-6s %8s %10s %10s %8s %10s %10s %8s %9s %10s %8s%n", "dtype", "TTFT s", "b1 tok/s",
-                    "b1+LoRA", "LoRA %", "8x bare", "8x 2 LoRA", "8x/b1", "deploy ms", "bound t/s", "of bound");
+            System.out.printf("%-6s %8s %10s %10s %8s %10s %10s %8s %8s %10s %10s %8s %9s %10s %8s%n", "dtype",
+                    "TTFT s", "b1 tok/s", "b1+LoRA", "LoRA %", "8x bare", "8x 2 LoRA", "8x/b1", "LoRA %", "16x bare",
+                    "16x 16LoRA", "LoRA %", "deploy ms", "bound t/s", "of bound");
             for (InferBench.Result r : report.results()) {
-                System.out.printf("%-6s %8.3f %10.1f %10.1f %7.1f%% %10.1f %10.1f %7.1fx %9.1f %10.1f %7.0f%%%n",
+                System.out.printf("%-6s %8.3f %10.1f %10.1f %7.1f%% %10.1f %10.1f %7.1fx %7.1f%% %10.1f %10.1f %7.1f%%"
+                                + " %9.1f %10.1f %7.0f%%%n",
                         r.dtype(), r.ttftS(), r.batch1TokensPerS(), r.batch1AdapterTokensPerS(), 100 * r.adapterCost(),
-                        r.streams8BareTokensPerS(), r.streams8TokensPerS(), r.streamsSpeedup(), r.adapterLoadMs(), r.bandwidthBoundTokensPerS(),
+                        r.streams8BareTokensPerS(), r.streams8TokensPerS(), r.streams8BareSpeedup(),
+                        100 * r.streams8AdapterCost(), r.streams16BareTokensPerS(), r.streams16AdaptersTokensPerS(),
+                        100 * r.streams16AdapterCost(), r.adapterLoadMs(), r.bandwidthBoundTokensPerS(),
                         100 * r.batch1OfBound());
             }
             for (InferBench.Result r : report.results()) {

@@ -23,19 +23,22 @@ import java.util.SplittableRandom;
  * (scheduler, sampler, text decoding), on a SmolLM2-135M-shaped Llama with random weights (the shape of
  * {@code bench/torch_anchor.py decode}): time to first token for a 128-token prompt, batch-1 decode rate bare and
  * through a LoRA adapter (rank 16, all projections), the aggregate rate of 8 concurrent streams on the bare base and
- * over two adapters,
- * and the time to deploy an adapter on the loaded base. Per precision (bf16 and fp32 base weights).
+ * over two adapters, of 16 streams on the bare base and over 16 different adapters (one batch: the engine's batch is
+ * 16 here), and the time to deploy an adapter on the loaded base. Per precision (bf16, fp32, int8 base weights).
  */
 public final class InferBench {
     private static final int PROMPT = 128;
     private static final int NEW_TOKENS = 128;
     private static final int STREAMS = 8;
+    private static final int MANY = 16;
 
     /** One precision's figures; JSON field names as the CLI prints them. */
     public record Result(String model, String dtype, double ttftS, double batch1TokensPerS,
                          double batch1AdapterTokensPerS, double adapterCost, double streams8BareTokensPerS,
                          double streams8TokensPerS,
-                         double streamsSpeedup, double adapterLoadMs, long weightBytesPerToken,
+                         double streamsSpeedup, double streams8BareSpeedup, double streams8AdapterCost,
+                         double streams16BareTokensPerS, double streams16AdaptersTokensPerS,
+                         double streams16AdapterCost, double adapterLoadMs, long weightBytesPerToken,
                          double bandwidthBoundTokensPerS, double batch1OfBound, String decodeKernels,
                          Double int8LogprobMeanRelativeDifference) {}
 
@@ -67,6 +70,8 @@ public final class InferBench {
         workDir = workDir.resolve(name + "-adapters");
         Path a1 = BenchModel.adapter(model, workDir.resolve("adapter-1"), 1);
         Path a2 = BenchModel.adapter(model, workDir.resolve("adapter-2"), 2);
+        List<Path> many = new ArrayList<>();
+        for (int i = 1; i <= MANY; i++) many.add(BenchModel.adapter(model, workDir.resolve("adapter-" + i), i));
         List<Result> results = new ArrayList<>();
         for (String p : precisions) {
             Precision precision = switch (p) {
@@ -75,14 +80,14 @@ public final class InferBench {
                 case "int8" -> Precision.INT8;
                 default -> throw new IllegalArgumentException("precision '" + p + "' is not one of " + PRECISIONS);
             };
-            results.add(measure(model, a1, a2, threads, precision, gbs));
+            results.add(measure(model, a1, a2, many, threads, precision, gbs));
         }
         return new Report(gbs, results);
     }
 
-    private static Result measure(Path model, Path a1, Path a2, int threads, Precision p, double gbs)
+    private static Result measure(Path model, Path a1, Path a2, List<Path> many, int threads, Precision p, double gbs)
             throws java.io.IOException {
-        InferenceOptions o = InferenceOptions.defaults().withThreads(threads).withMaxBatch(STREAMS)
+        InferenceOptions o = InferenceOptions.defaults().withThreads(threads).withMaxBatch(MANY)
                 .withMaxContext(1024).withPrecision(p);
         try (TorchInferenceEngine engine = new TorchInferenceEngine(o)) {
             TorchServedModel bare = (TorchServedModel) engine.load(new ServingSpec("bare", model, null));
@@ -96,8 +101,12 @@ public final class InferBench {
             for (int i = 0; i < ttft.length; i++) ttft[i] = generate(bare, randomPrompt(bare, i + 1), noEos(bare, 1)).firstTokenSeconds();
             double bareRate = medianRate(bare, prompt, greedy);
             double adapterRate = medianRate(m1, prompt, greedy);
-            double bareAggregate = streams(List.of(bare), greedy);
-            double aggregate = streams(List.of(m1, m2), greedy);
+            double bareAggregate = streams(List.of(bare), STREAMS, greedy);
+            double aggregate = streams(List.of(m1, m2), STREAMS, greedy);
+            List<ServedModel> sixteen = new ArrayList<>();
+            for (int i = 0; i < many.size(); i++) sixteen.add(engine.load(new ServingSpec("many-" + i, model, many.get(i))));
+            double bare16 = streams(List.of(bare), MANY, greedy);
+            double adapters16 = streams(sixteen, MANY, greedy);
             // the bytes a decode step reads: the decode kernels' copies where they serve it, else the libtorch weights
             long weightBytes = bare.decodeWeightBytes() > 0 ? bare.decodeWeightBytes()
                     : bare.config().parameterCount() * (p == Precision.FP32 ? 4 : 2);
@@ -106,7 +115,9 @@ public final class InferBench {
                     : null;
             String kernels = bare.decodePath();
             return new Result("SmolLM2-135M-shape", p.name().toLowerCase(java.util.Locale.ROOT), median(ttft), bareRate,
-                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate, loadMs,
+                    adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate,
+                    bareAggregate / bareRate, bareAggregate / aggregate - 1, bare16, adapters16, bare16 / adapters16 - 1,
+                    loadMs,
                     weightBytes, bound, bareRate / bound, kernels, int8Diff);
         }
     }
@@ -129,10 +140,10 @@ public final class InferBench {
         return median(r);
     }
 
-    /** 8 streams at once, alternating models; tokens per second after the last stream's first token. */
-    private static double streams(List<ServedModel> models, SamplingOptions o) {
+    /** n streams at once, alternating models; tokens per second after the last stream's first token. */
+    private static double streams(List<ServedModel> models, int n, SamplingOptions o) {
         List<BenchStream> streams = new ArrayList<>();
-        for (int i = 0; i < STREAMS; i++) {
+        for (int i = 0; i < n; i++) {
             ServedModel m = models.get(i % models.size());
             BenchStream s = new BenchStream();
             m.generate(randomPrompt((TorchServedModel) m, 10 + i), o, s);

@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.infer;
 
 import dev.whetstone.engine.torch.kernel.RowProducts;
+import dev.whetstone.engine.torch.kernel.RowWeights;
 import dev.whetstone.engine.torch.model.LinearAdapter;
 import dev.whetstone.engine.torch.model.Tensors;
 import java.util.ArrayList;
@@ -88,6 +89,20 @@ final class AdapterRouter implements LinearAdapter {
             System.arraycopy(out, 0, y, i * stride, stride);
         }
         return true;
+    }
+
+    @Override
+    public RowWeights[][] rowFactors(int m) {
+        LoraWeights[] perRow = routing.perRow();
+        if (perRow.length != m) return null;
+        RowWeights[][] out = new RowWeights[m][];
+        for (int i = 0; i < m; i++) {
+            LoraWeights.Pair p = perRow[i] == null ? null : perRow[i].pair(linearName);
+            if (p == null) continue;
+            if (p.aRows() == null) return null;
+            out[i] = new RowWeights[] {p.aRows(), p.bRows()};
+        }
+        return out;
     }
 
     private static void addRows(LoraWeights.Pair p, float[] x, int m, float[] y, int stride, int offset) {

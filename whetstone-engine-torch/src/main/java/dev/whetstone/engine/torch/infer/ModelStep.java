@@ -33,11 +33,12 @@ final class ModelStep implements AutoCloseable {
     private final String decodePath;
 
     ModelStep(CausalLm model, int slots, int maxContext) {
-        this(model, null, slots, maxContext, -1);
+        this(model, null, slots, maxContext);
     }
 
+    /** The decode path measured at load, unless {@code -Dwhetstone.decodeKernelRows=N} fixes it (benchmarks). */
     ModelStep(CausalLm model, VisionLm vision, int slots, int maxContext) {
-        this(model, vision, slots, maxContext, -1);
+        this(model, vision, slots, maxContext, Integer.getInteger("whetstone.decodeKernelRows", -1));
     }
 
     /**
@@ -60,7 +61,9 @@ final class ModelStep implements AutoCloseable {
         }
         this.host = h;
         this.kernels = host != null ? null : kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
-        this.decodePath = host != null ? host.describe() : kernels != null ? kernels.describe() : "libtorch";
+        this.decodePath = host != null ? host.describe()
+                : kernels != null && kernels.maxRows() > 0 ? kernels.describe()
+                : "libtorch" + (kernels != null && kernels.rows().length > 0 ? "; " + kernels.describe() : "");
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));

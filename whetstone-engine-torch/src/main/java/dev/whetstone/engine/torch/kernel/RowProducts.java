@@ -18,8 +18,14 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * false and every caller keeps libtorch's path.
  */
 public final class RowProducts {
-    /** Output rows per chunk handed to a thread: about 150 KB of bf16 weights at 576 columns. */
+    /** At most this many output rows per chunk handed to a thread: about 150 KB of bf16 weights at 576 columns. */
     private static final int CHUNK_ROWS = 128;
+    /**
+     * Chunks per thread a product is cut into at least (down to 8 rows a chunk): with 5 chunks of 128 rows over 2
+     * threads (a 576-row projection) one thread idled a fifth of the product; chunks are taken from a shared
+     * counter, so more of them even out the threads at ~50 ns each.
+     */
+    private static final int CHUNKS_PER_THREAD = 8;
     private static final boolean AVAILABLE = probe();
     private static volatile RowWorkers workers;
 
@@ -90,19 +96,52 @@ public final class RowProducts {
 
     /** As {@link #multiply(RowWeights, float[], int)} into {@code y}. */
     public static void multiply(RowWeights w, float[] x, int m, float[] y) {
-        multiply(w, x, m, y, null);
+        multiply(w, x, m, y, (RowWorkers) null, null);
     }
 
     /** @param pool the threads to split over, or null for the process's pool */
     static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool) {
+        multiply(w, x, m, y, pool, null);
+    }
+
+
+    /**
+     * Rows r0 … r1−1 of a product's output are final: an epilogue adds into them on the thread that computed
+     * them, while they are in its cache (LoRA's B·t for those rows).
+     */
+    public interface Epilogue {
+        void apply(float[] y, int r0, int r1);
+    }
+
+    /** As {@link #multiply(RowWeights, float[], int, float[])}, then {@code epilogue} (or null) on each chunk. */
+    public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue) {
+        multiply(w, x, m, y, null, epilogue);
+    }
+
+    private static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Epilogue epilogue) {
         int rows = w.rows();
-        int chunks = Math.max(1, (rows + CHUNK_ROWS - 1) / CHUNK_ROWS);
+        RowWorkers workers = pool != null ? pool : workers();
+        int chunkRows = Math.max(8, Math.min(CHUNK_ROWS, rows / (workers.threads() * CHUNKS_PER_THREAD)));
+        int chunks = Math.max(1, (rows + chunkRows - 1) / chunkRows);
         if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
             VectorProducts.multiply(w, x, m, y, 0, rows);
+            if (epilogue != null) epilogue.apply(y, 0, rows);
             return;
         }
-        (pool != null ? pool : workers()).run(chunks, c -> VectorProducts.multiply(w, x, m, y, c * CHUNK_ROWS,
-                Math.min(rows, (c + 1) * CHUNK_ROWS)));
+        workers.run(chunks, c -> {
+            int r0 = c * chunkRows;
+            int r1 = Math.min(rows, r0 + chunkRows);
+            VectorProducts.multiply(w, x, m, y, r0, r1);
+            if (epilogue != null) epilogue.apply(y, r0, r1);
+        });
+    }
+
+    /**
+     * y[yo + r − r0] += W[r]·x[xo …] for rows r0 … r1−1 of fp32 or bf16 weights, on the calling thread (LoRA's
+     * rank-r factors: A·x before a product, B·t inside its epilogue).
+     */
+    public static void addRowsTimes(RowWeights w, float[] x, int xo, float[] y, int yo, int r0, int r1) {
+        VectorProducts.rowsTimes(w, x, xo, y, yo, r0, r1);
     }
 
     /** Runs body(0 … n−1) split over the decode threads (the caller among them); returns when all are done. */

@@ -50,6 +50,34 @@ final class VectorProducts {
         }
     }
 
+    /** y[yo + r − r0] += Σₖ W[r][k] · x[xo + k] for rows r0 … r1−1 of fp32 or bf16 weights (LoRA's small factors). */
+    static void rowsTimes(RowWeights w, float[] x, int xo, float[] y, int yo, int r0, int r1) {
+        int cols = w.cols();
+        int upper = cols - cols % L;
+        for (int r = r0; r < r1; r++) {
+            int wo = r * cols;
+            FloatVector a = FloatVector.zero(F);
+            int k = 0;
+            float s;
+            switch (w) {
+                case RowWeights.F32 f -> {
+                    float[] v = f.w();
+                    for (; k < upper; k += L) a = FloatVector.fromArray(F, v, wo + k).fma(FloatVector.fromArray(F, x, xo + k), a);
+                    s = a.reduceLanes(VectorOperators.ADD);
+                    for (; k < cols; k++) s += v[wo + k] * x[xo + k];
+                }
+                case RowWeights.Bf16 b -> {
+                    short[] v = b.w();
+                    for (; k < upper; k += L) a = bf16(v, wo + k).fma(FloatVector.fromArray(F, x, xo + k), a);
+                    s = a.reduceLanes(VectorOperators.ADD);
+                    for (; k < cols; k++) s += RowWeights.fromBf16(v[wo + k]) * x[xo + k];
+                }
+                case RowWeights.Int8 q -> throw new IllegalArgumentException("LoRA factors are fp32 or bf16");
+            }
+            y[yo + r - r0] += s;
+        }
+    }
+
     private static FloatVector bf16(short[] w, int off) {
         return ShortVector.fromArray(S, w, off).convertShape(VectorOperators.S2I, I, 0).reinterpretAsInts()
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();

@@ -1,5 +1,6 @@
 package dev.whetstone.engine.torch.model;
 
+import dev.whetstone.engine.torch.kernel.RowWeights;
 import org.bytedeco.pytorch.Tensor;
 
 /** A trainable addition to a frozen linear layer (LoRA): its output is added to the base projection's. */
@@ -22,5 +23,13 @@ public interface LinearAdapter {
      */
     default boolean addRows(float[] x, int m, float[] y, int stride, int offset) {
         return false;
+    }
+
+    /**
+     * Host decode steps ({@link HostDecoder}): each of the m rows' LoRA factors for this layer, {A (r × in),
+     * s·B (out × r)} as host copies, or null for a row this adapter leaves alone; null when it has no host copies.
+     */
+    default RowWeights[][] rowFactors(int m) {
+        return null;
     }
 }

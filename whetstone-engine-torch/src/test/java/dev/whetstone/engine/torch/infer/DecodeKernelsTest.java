@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Decode steps through the decode kernels against the same steps through libtorch (the kernels switched off),
+ * Decode steps through the decode kernels (whole host steps for the Llama family, the kernels inside libtorch's step
+ * for the others) against the same steps through libtorch alone,
  * on a batch of three rows with two different adapters and one bare row (LoRA added per row by the kernels),
  * prefilled by libtorch in both. Both compute the same sums in another order and round the projections' outputs
  * to the compute dtype, so they agree within {@link Tolerances#rounding} of that dtype over the forward pass's
@@ -35,15 +36,22 @@ class DecodeKernelsTest {
 
     @TempDir Path dir;
 
+    /**
+     * Llama and Qwen2 (q/k/v biases) decode on the host ({@link dev.whetstone.engine.torch.model.HostDecoder}: the
+     * LoRA deltas and biases added in the products' epilogues); Gemma 2 through libtorch's step with the decode
+     * kernels serving its products.
+     */
     @ParameterizedTest
-    @EnumSource(value = Precision.class, names = {"FP32", "BF16"})
-    void kernelStepsWithMixedAdaptersEqualLibtorchSteps(Precision precision) throws Exception {
+    @CsvSource({"LLAMA,FP32,host", "LLAMA,BF16,host", "QWEN2,FP32,host", "GEMMA2,FP32,decode kernels",
+            "GEMMA2,BF16,decode kernels"})
+    void kernelStepsWithMixedAdaptersEqualLibtorchSteps(TinyModelFactory.Arch arch, Precision precision, String path)
+            throws Exception {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
-        Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        Path base = InferFixtures.model(dir.resolve("m"), arch, 4);
         Path a = InferFixtures.adapter(base, dir.resolve("a"), 1);
         Path b = InferFixtures.adapter(base, dir.resolve("b"), 2);
-        float[][][] viaTorch = steps(base, a, b, precision, 0);
-        float[][][] viaKernels = steps(base, a, b, precision, 8);
+        float[][][] viaTorch = steps(base, a, b, precision, 0, "libtorch");
+        float[][][] viaKernels = steps(base, a, b, precision, 8, path);
         double eps = ModelTolerances.eps(precision);
         for (int r = 0; r < PROMPTS.length; r++) {
             for (int s = 0; s < STEPS; s++) {
@@ -65,9 +73,9 @@ class DecodeKernelsTest {
     void int8KernelStepsEqualLibtorchStepsOnTheDequantisedWeights() throws Exception {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
         Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
-        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0);
-        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8);
-        float[][][] bf16 = steps(base, null, null, Precision.BF16, 8);
+        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0, "libtorch");
+        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8, "host");
+        float[][][] bf16 = steps(base, null, null, Precision.BF16, 8, "host");
         boolean differsFromBf16 = false;
         for (int r = 0; r < PROMPTS.length; r++) {
             for (int s = 0; s < STEPS; s++) {
@@ -83,11 +91,12 @@ class DecodeKernelsTest {
      * Prefills PROMPTS into slots 0–2 (adapters a, none, b), then decodes STEPS steps of all three, feeding fixed
      * tokens (so both paths see the same inputs whatever their argmax).
      */
-    private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows)
+    private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows, String path)
             throws java.io.IOException {
         try (NoGrad ng = NoGrad.enter();
              ModelStep step = new ModelStep(CausalLm.load(base, new LoadOptions(precision, false)), null, 3, 512,
                      kernelRows)) {
+            assertThat(step.decodePath()).startsWith(path);
             CausalLm model = step.model();
             try (LoraWeights wa = a == null ? null : LoraWeights.load(a, model);
                  LoraWeights wb = b == null ? null : LoraWeights.load(b, model)) {
