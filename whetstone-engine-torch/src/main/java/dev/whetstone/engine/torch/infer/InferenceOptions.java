@@ -26,8 +26,9 @@ public record InferenceOptions(int threads, int maxBatch, int maxWaiting, int ma
     }
 
     /**
-     * All cores, batches of 8, 64 waiting, 4096-token contexts, 10 minutes per generation, fp32 weights (measured
-     * faster than bf16 for decoding on these CPUs: docs/BENCHMARKS.md, "Inference").
+     * All cores, batches of 8, 64 waiting, 4096-token contexts, 10 minutes per generation, fp32 weights: the
+     * checkpoint's values as trained, unrounded. bf16 decodes about twice as fast and int8 faster still, where the
+     * host decode steps serve the model (docs/BENCHMARKS.md, "Host decode steps"); they are a service option.
      */
     public static InferenceOptions defaults() {
         return new InferenceOptions(Runtime.getRuntime().availableProcessors(), 8, 64, 4096, Duration.ofMinutes(10),

@@ -374,10 +374,27 @@ public final class HostDecoder {
                     t = new float[p.parts.length][m][];
                 }
                 factors[pi] = f;
-                RowWeights aw = f[i][0];
-                t[pi][i] = new float[aw.rows()];
-                RowProducts.addRowsTimes(aw, x, i * in, t[pi][i], 0, 0, aw.rows());
+                t[pi][i] = new float[f[i][0].rows()];
             }
+        }
+        if (factors != null) {
+            // t = A·x per (part, row), each A's rows in two halves: tasks for both threads even for one part
+            List<int[]> tasks = new ArrayList<>();
+            for (int pi = 0; pi < p.parts.length; pi++) {
+                for (int i = 0; factors[pi] != null && i < m; i++) {
+                    if (factors[pi][i] == null) continue;
+                    int r = factors[pi][i][0].rows();
+                    tasks.add(new int[] {pi, i, 0, r / 2});
+                    tasks.add(new int[] {pi, i, r / 2, r});
+                }
+            }
+            RowWeights[][][] f = factors;
+            float[][][] tt = t;
+            HostOps.parallel(tasks.size(), k -> {
+                int[] job = tasks.get(k);
+                RowProducts.addRowsTimes(f[job[0]][job[1]][0], x, job[1] * in, tt[job[0]][job[1]], job[2], job[2],
+                        job[3]);
+            });
         }
         if (factors == null && p.bias == null) {
             RowProducts.multiply(p.w, x, m, y);
