@@ -56,8 +56,9 @@ final class ModelStep implements AutoCloseable {
         this.vision = vision;
         model.fuseProjections();
         HostDecoder h = kernelRows == 0 ? null : HostDecoder.create(model, slots, maxContext);
-        if (h != null && kernelRows < 0 && model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) {
-            h = null;
+        if (h != null && kernelRows < 0) {
+            if (model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) h = null;
+            else h.measureTorchProducts(slots);
         }
         this.host = h;
         this.kernels = host != null ? null : kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
@@ -70,6 +71,12 @@ final class ModelStep implements AutoCloseable {
     }
 
     CausalLm model() { return model; }
+
+    /** Host decode steps send products of at least {@code rows} rows through libtorch's GEMM (tests). */
+    void productsThroughLibtorchFrom(int rows) {
+        if (host == null) throw new IllegalStateException("no host decode steps: " + decodePath);
+        host.productsThroughLibtorchFrom(rows);
+    }
 
     /** What serves decode steps on this machine, and the measurement it was chosen on. */
     String decodePath() { return decodePath; }

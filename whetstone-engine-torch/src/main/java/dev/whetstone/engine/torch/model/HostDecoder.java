@@ -10,6 +10,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.ShortPointer;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
@@ -37,8 +38,12 @@ public final class HostDecoder {
     /** A base projection's part whose adapter (serving's per-row LoRA, when routed) adds into columns offset…. */
     private record Part(Linear linear, int offset) {}
 
-    /** Rows of one or more projections of the same input, stacked: one product per layer for q/k/v, one for gate/up. */
-    private record Product(RowWeights w, float[] bias, Part[] parts) {
+    /**
+     * Rows of one or more projections of the same input, stacked: one product per layer for q/k/v, one for
+     * gate/up. {@code torch}: the same rows as the model's libtorch weight (the stacked tensor inference fuses;
+     * for int8 the dequantised bf16 values), for batches large enough that libtorch's GEMM wins; or null.
+     */
+    private record Product(RowWeights w, float[] bias, Part[] parts, Tensor torch) {
         int out() { return w.rows(); }
     }
 
@@ -50,7 +55,9 @@ public final class HostDecoder {
     private final boolean bf16Embedding;
     private final Layer[] layers;
     private final float[] finalNorm;
-    private final RowWeights head;
+    private final Product head;
+    /** Products of at least this many rows go through libtorch's GEMM (measured, or fixed by tests); MAX: none. */
+    private int torchFromRows = Integer.MAX_VALUE;
     private final double[] invFreq;
     private final boolean roundKv;
     private final int slots;
@@ -77,14 +84,19 @@ public final class HostDecoder {
             Mlp.Gated mlp = (Mlp.Gated) l.mlp();
             List<Linear> mlpParts = mlp.linears();
             ModelConfig.LayerKind kind = a.kind();
+            List<Linear> attentionProducts = a.decodeLinears();           // [stacked q/k/v, o] once fused
+            List<Linear> mlpProducts = mlp.decodeLinears();               // [stacked gate/up, down]
             layers[i] = new Layer(norm(l.attentionNorm()), a.qNorm() == null ? null : norm(a.qNorm()),
-                    a.kNorm() == null ? null : norm(a.kNorm()), product(a.separateQkv(), int8),
-                    product(List.of(a.output()), int8), norm(l.mlpNorm()),
-                    product(mlpParts.subList(0, 2), int8), product(List.of(mlpParts.get(2)), int8),
+                    a.kNorm() == null ? null : norm(a.kNorm()),
+                    product(a.separateQkv(), int8, attentionProducts.size() == 2 ? attentionProducts.get(0) : null),
+                    product(List.of(a.output()), int8, a.output()), norm(l.mlpNorm()),
+                    product(mlpParts.subList(0, 2), int8, mlpProducts.size() == 2 ? mlpProducts.get(0) : null),
+                    product(List.of(mlpParts.get(2)), int8, mlpParts.get(2)),
                     kind.rope() == ModelConfig.LayerRope.GLOBAL, kind.sliding());
         }
         this.finalNorm = norm(model.finalNorm());
-        this.head = int8 ? RowProducts.quantizeInPlace(model.headWeight()) : RowProducts.copyOf(model.headWeight());
+        this.head = new Product(int8 ? RowProducts.quantizeInPlace(model.headWeight())
+                : RowProducts.copyOf(model.headWeight()), null, new Part[0], model.headWeight());
         this.keys = new float[layers.length * slots][];
         this.values = new float[layers.length * slots][];
         this.capacity = new int[slots];
@@ -128,6 +140,7 @@ public final class HostDecoder {
      */
     public static HostDecoder create(CausalLm model, int slots, int maxContext) {
         if (unsupportedReason(model) != null) return null;
+        model.fuseProjections();
         try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope()) {
             return new HostDecoder(model, model.options().precision() == Precision.INT8, slots, maxContext);
         }
@@ -172,7 +185,8 @@ public final class HostDecoder {
 
     private static float[] norm(Norm n) { return Tensors.toFloats(((Norm.Rms) n).weight()); }
 
-    private static Product product(List<Linear> parts, boolean int8) {
+    /** @param stacked the libtorch projection holding all the parts' rows in order, or null */
+    private static Product product(List<Linear> parts, boolean int8, Linear stacked) {
         List<RowWeights> ws = new ArrayList<>();
         Part[] ps = new Part[parts.size()];
         int rows = 0;
@@ -194,7 +208,8 @@ public final class HostDecoder {
                 }
             }
         }
-        return new Product(ws.size() == 1 ? ws.get(0) : RowWeights.stack(ws), b, ps);
+        boolean fits = stacked != null && stacked.outFeatures() == rows && (stacked.bias() != null) == bias;
+        return new Product(ws.size() == 1 ? ws.get(0) : RowWeights.stack(ws), b, ps, fits ? stacked.weight() : null);
     }
 
     /** What serves the decode steps, with the measurement it was chosen on when there was one. */
@@ -202,7 +217,7 @@ public final class HostDecoder {
 
     /** Bytes of weights one decode step reads (the numerator of the bandwidth bound). */
     public long weightBytes() {
-        long b = head.bytes();
+        long b = head.w.bytes();
         for (Layer l : layers) b += l.qkv.w.bytes() + l.o.w.bytes() + l.gateUp.w.bytes() + l.down.w.bytes();
         return b;
     }
@@ -346,7 +361,9 @@ public final class HostDecoder {
             HostOps.addInto(x, 0, out, 0, m * d);
         }
         for (int i = 0; i < m; i++) HostOps.rmsNorm(x, i * d, d, finalNorm, eps, h, i * d);
-        return RowProducts.multiply(head, h, m);
+        float[] logits = new float[m * head.out()];
+        multiply(head, h, m, logits);
+        return logits;
     }
 
     /**
@@ -355,7 +372,7 @@ public final class HostDecoder {
      * r = 16 on the SmolLM2 shape), then bias and B·t added to each chunk of output rows by the thread that
      * computed it, in the product's epilogue — so a LoRA row costs no extra pass over y nor extra hand-off.
      */
-    private static void multiply(Product p, float[] x, int m, float[] y) {
+    private void multiply(Product p, float[] x, int m, float[] y) {
         int out = p.out();
         int in = p.w.cols();
         RowWeights[][][] factors = null;                                            // [part][row] → {A, s·B}
@@ -396,13 +413,15 @@ public final class HostDecoder {
                         job[3]);
             });
         }
+        boolean torch = m >= torchFromRows && p.torch != null;
         if (factors == null && p.bias == null) {
-            RowProducts.multiply(p.w, x, m, y);
+            if (torch) torchProduct(p, x, m, y);
+            else RowProducts.multiply(p.w, x, m, y);
             return;
         }
         RowWeights[][][] fs = factors;
         float[][][] ts = t;
-        RowProducts.multiply(p.w, x, m, y, (yy, r0, r1) -> {
+        RowProducts.Epilogue epilogue = (yy, r0, r1) -> {
             for (int i = 0; i < m; i++) {
                 if (p.bias != null) HostOps.addInto(yy, i * out + r0, p.bias, r0, r1 - r0);
                 if (fs == null) continue;
@@ -415,7 +434,68 @@ public final class HostDecoder {
                     if (lo < hi) RowProducts.addRowsTimes(b, ts[pi][i], 0, yy, i * out + lo, lo - start, hi - start);
                 }
             }
-        });
+        };
+        if (torch) {
+            torchProduct(p, x, m, y);
+            epilogue.apply(y, 0, out);
+        } else {
+            RowProducts.multiply(p.w, x, m, y, epilogue);
+        }
+    }
+
+    /**
+     * y = x·Wᵀ through libtorch's GEMM on the model's own weight (x cast to its dtype, the product read back as
+     * fp32): a batch's products, where oneDNN's bf16 kernels (AVX512-BF16, AMX) outrun the Vector API's fp32 FMAs
+     * once the weights are no longer the bottleneck. Costs two copies of x and y and ~5 native calls.
+     */
+    private static void torchProduct(Product p, float[] x, int m, float[] y) {
+        int in = p.w.cols();
+        int out = p.out();
+        try (PointerScope scope = new PointerScope()) {
+            Tensor xt = Tensors.floats(x, m, in);
+            ScalarType type = Tensors.type(p.torch);
+            if (type != ScalarType.Float) xt = xt.to(type);
+            Tensor yt = torch.linear(xt, p.torch);
+            if (type != ScalarType.Float) yt = yt.to(ScalarType.Float);
+            yt.contiguous().data_ptr_float().capacity((long) m * out).get(y, 0, m * out);
+        }
+    }
+
+    /**
+     * Sends products of at least {@code rows} rows through libtorch's GEMM (tests; {@link #measureTorchProducts}
+     * otherwise); {@link Integer#MAX_VALUE}: none.
+     */
+    public void productsThroughLibtorchFrom(int rows) { torchFromRows = rows; }
+
+    /**
+     * From how many rows (2, 4, 8, 16, up to {@code maxRows}) libtorch's GEMM beats the kernels on this machine,
+     * timed on layer 0's stacked gate/up product (the largest a layer runs) with its copies in and out: from the
+     * smallest tested count where libtorch won at it and every larger one. Adds the figures to {@link #describe()}.
+     */
+    public void measureTorchProducts(int maxRows) {
+        Product p = layers[0].gateUp;
+        if (p.torch == null || maxRows < 2) return;
+        List<String> figures = new ArrayList<>();
+        int from = Integer.MAX_VALUE;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        try (NoGrad g = NoGrad.enter()) {
+            for (int m : new int[] {16, 8, 4, 2}) {                    // largest first: stop at the first loss
+                if (m > maxRows) continue;
+                float[] x = new float[m * p.w.cols()];
+                for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+                float[] y = new float[m * p.out()];
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(() -> RowProducts.multiply(p.w, x, m, y));
+                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(
+                        () -> RowProducts.multiply(p.w, x, m, y), () -> torchProduct(p, x, m, y));
+                figures.add(0, String.format(java.util.Locale.ROOT, "%d rows %.2f vs libtorch %.2f ms", m, s[0] * 1e3,
+                        s[1] * 1e3));
+                if (s[1] >= s[0]) break;
+                from = m;
+            }
+        }
+        torchFromRows = from;
+        description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
+                + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + ")";
     }
 
     private void store(float[] from, int off, float[] into, int at, int n) {

@@ -38,20 +38,21 @@ class DecodeKernelsTest {
 
     /**
      * Llama and Qwen2 (q/k/v biases) decode on the host ({@link dev.whetstone.engine.torch.model.HostDecoder}: the
-     * LoRA deltas and biases added in the products' epilogues); Gemma 2 through libtorch's step with the decode
-     * kernels serving its products.
+     * LoRA deltas and biases added in the products' epilogues), with the 3-row batch's products on the kernels or
+     * (torchFromRows 2) through libtorch's GEMM; Gemma 2 through libtorch's step with the decode kernels serving
+     * its products.
      */
     @ParameterizedTest
-    @CsvSource({"LLAMA,FP32,host", "LLAMA,BF16,host", "QWEN2,FP32,host", "GEMMA2,FP32,decode kernels",
-            "GEMMA2,BF16,decode kernels"})
-    void kernelStepsWithMixedAdaptersEqualLibtorchSteps(TinyModelFactory.Arch arch, Precision precision, String path)
-            throws Exception {
+    @CsvSource({"LLAMA,FP32,host,0", "LLAMA,BF16,host,0", "QWEN2,FP32,host,0", "LLAMA,FP32,host,2",
+            "QWEN2,BF16,host,2", "GEMMA2,FP32,decode kernels,0", "GEMMA2,BF16,decode kernels,0"})
+    void kernelStepsWithMixedAdaptersEqualLibtorchSteps(TinyModelFactory.Arch arch, Precision precision, String path,
+                                                         int torchFromRows) throws Exception {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
         Path base = InferFixtures.model(dir.resolve("m"), arch, 4);
         Path a = InferFixtures.adapter(base, dir.resolve("a"), 1);
         Path b = InferFixtures.adapter(base, dir.resolve("b"), 2);
-        float[][][] viaTorch = steps(base, a, b, precision, 0, "libtorch");
-        float[][][] viaKernels = steps(base, a, b, precision, 8, path);
+        float[][][] viaTorch = steps(base, a, b, precision, 0, "libtorch", 0);
+        float[][][] viaKernels = steps(base, a, b, precision, 8, path, torchFromRows);
         double eps = ModelTolerances.eps(precision);
         for (int r = 0; r < PROMPTS.length; r++) {
             for (int s = 0; s < STEPS; s++) {
@@ -73,9 +74,9 @@ class DecodeKernelsTest {
     void int8KernelStepsEqualLibtorchStepsOnTheDequantisedWeights() throws Exception {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
         Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
-        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0, "libtorch");
-        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8, "host");
-        float[][][] bf16 = steps(base, null, null, Precision.BF16, 8, "host");
+        float[][][] viaTorch = steps(base, null, null, Precision.INT8, 0, "libtorch", 0);
+        float[][][] viaKernels = steps(base, null, null, Precision.INT8, 8, "host", 0);
+        float[][][] bf16 = steps(base, null, null, Precision.BF16, 8, "host", 0);
         boolean differsFromBf16 = false;
         for (int r = 0; r < PROMPTS.length; r++) {
             for (int s = 0; s < STEPS; s++) {
@@ -91,12 +92,14 @@ class DecodeKernelsTest {
      * Prefills PROMPTS into slots 0–2 (adapters a, none, b), then decodes STEPS steps of all three, feeding fixed
      * tokens (so both paths see the same inputs whatever their argmax).
      */
-    private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows, String path)
-            throws java.io.IOException {
+    /** @param torchFromRows host steps send products of this many rows or more through libtorch (0: none) */
+    private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows, String path,
+                                     int torchFromRows) throws java.io.IOException {
         try (NoGrad ng = NoGrad.enter();
              ModelStep step = new ModelStep(CausalLm.load(base, new LoadOptions(precision, false)), null, 3, 512,
                      kernelRows)) {
             assertThat(step.decodePath()).startsWith(path);
+            if (torchFromRows > 0) step.productsThroughLibtorchFrom(torchFromRows);
             CausalLm model = step.model();
             try (LoraWeights wa = a == null ? null : LoraWeights.load(a, model);
                  LoraWeights wb = b == null ? null : LoraWeights.load(b, model)) {
