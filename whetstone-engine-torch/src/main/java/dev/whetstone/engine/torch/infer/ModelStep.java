@@ -43,7 +43,7 @@ final class ModelStep implements AutoCloseable {
 
     /**
      * Chooses how decode steps run. Where {@link HostDecoder} supports the model, whole steps on the host, when
-     * int8 is served (only the kernels read int8) or when they beat libtorch's batch-1 step, measured here at load
+     * int8 is served (only the kernels read int8) or unless libtorch's batch-1 step is more than 10 % faster, measured at load
      * (about a second for the SmolLM2-135M shape); otherwise libtorch's step, with the decode kernels serving its
      * products up to the row count {@link CausalLm#prepareDecode} measures.
      *

@@ -152,13 +152,15 @@ public final class HostDecoder {
      * host step's JIT warm-up (see {@link dev.whetstone.engine.torch.kernel.RowKernelChoice#warmUp}). Uses slot 0,
      * so call it before serving.
      *
-     * @return whether the host step was faster; {@link #describe()} then gives both timings
+     * @return false when libtorch's step was more than 10 % faster (the host steps also serve batches and adapters
+     *         without libtorch's per-call costs, and on a loaded machine the two bests move by more than the fp32
+     *         margin: 21 against 29 ms quiet, one loaded run the other way); {@link #describe()} gives both timings
      */
     public boolean beatsLibtorch(CausalLm model) {
         double[] s = timeAgainstLibtorch(model);
         description = String.format(java.util.Locale.ROOT, "host decode steps (batch 1: %.2f ms against libtorch's"
                 + " %.2f ms)", s[0] * 1e3, s[1] * 1e3);
-        return s[0] < s[1];
+        return s[1] >= 0.9 * s[0];
     }
 
     /** {host seconds, libtorch seconds}. */
