@@ -4,7 +4,6 @@ import dev.whetstone.engine.torch.kernel.HostOps;
 import dev.whetstone.engine.torch.kernel.RowProducts;
 import dev.whetstone.engine.torch.kernel.RowWeights;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -26,13 +25,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * and nothing else.
  *
  * <p>Arithmetic: activations are fp32 throughout (as llama.cpp computes); weights in their served format; keys
- * and values are cached as the libtorch cache holds them (rounded to bf16 for a bf16 model), so a sequence
- * prefilled by libtorch continues here on the same cache. libtorch's bf16 path rounds every intermediate
- * activation to bf16 instead, so the two differ by bf16 rounding (a test bounds it).
- *
- * <p>The cache: per layer and slot one array, position-major (capacity, KV, hd), grown by doubling up to the
- * context limit; prefill runs through libtorch and {@link #importSlot} copies its keys and values here. Used by the
- * serving scheduler's thread only.
+ * and values are cached as the libtorch cache holds them ({@link HostKvCache}), so a sequence prefilled by libtorch
+ * continues here on the same numbers. libtorch's bf16 path rounds every intermediate activation to bf16 instead,
+ * so the two differ by bf16 rounding (a test bounds it). Prefill runs through libtorch and {@link #importSlot}
+ * copies its keys and values into the host cache. Used by the serving scheduler's thread only.
  */
 public final class HostDecoder {
     /** A base projection's part whose adapter (serving's per-row LoRA, when routed) adds into columns offset…. */
@@ -59,21 +55,13 @@ public final class HostDecoder {
     /** Products of at least this many rows go through libtorch's GEMM (measured, or fixed by tests); MAX: none. */
     private int torchFromRows = Integer.MAX_VALUE;
     private final double[] invFreq;
-    private final boolean roundKv;
-    private final int slots;
-    private final int maxContext;
-    private final float[][] keys;
-    private final float[][] values;
-    private final int[] capacity;
+    private final HostKvCache cache;
     private String description = "host decode steps";
 
     private HostDecoder(CausalLm model, boolean int8, int slots, int maxContext) {
         this.config = model.config();
         this.embedding = model.embeddingTable();
         this.bf16Embedding = Tensors.type(embedding) == ScalarType.BFloat16;
-        this.slots = slots;
-        this.maxContext = maxContext;
-        this.roundKv = model.computeType() == ScalarType.BFloat16;
         Rope rope = model.rope();
         this.invFreq = rope == null ? null : rope.inverseFrequencies();
         List<DecoderLayer> ls = model.layers();
@@ -97,9 +85,7 @@ public final class HostDecoder {
         this.finalNorm = norm(model.finalNorm());
         this.head = new Product(int8 ? RowProducts.quantizeInPlace(model.headWeight())
                 : RowProducts.copyOf(model.headWeight()), null, new Part[0], model.headWeight());
-        this.keys = new float[layers.length * slots][];
-        this.values = new float[layers.length * slots][];
-        this.capacity = new int[slots];
+        this.cache = new HostKvCache(config, slots, maxContext, model.computeType() == ScalarType.BFloat16);
     }
 
     /**
@@ -169,16 +155,16 @@ public final class HostDecoder {
         long[] ids = new long[prompt];
         for (int i = 0; i < prompt; i++) ids[i] = (7L * i + 3) % config.vocabSize();
         try (NoGrad g = NoGrad.enter(); PointerScope scope = new PointerScope();
-             KvCache cache = new KvCache(config, model.computeType(), 1, prompt + 1, prompt + 1)) {
-            model.hiddenCached(Tensors.longs(ids, 1, prompt), new long[] {0}, cache, 0);
-            importSlot(cache, 0, prompt);
+             KvCache scratch = new KvCache(config, model.computeType(), 1, prompt + 1, prompt + 1)) {
+            model.hiddenCached(Tensors.longs(ids, 1, prompt), new long[] {0}, scratch, 0);
+            importSlot(scratch, 0, prompt);
             int[] token = {1};
             long[] position = {prompt};
             Runnable host = () -> step(token, position);
             dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(host);
             return dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(host, () -> {
                 try (PointerScope s = new PointerScope()) {
-                    Tensor h = model.hiddenCached(Tensors.longs(new long[] {1}, 1, 1), position, cache, 0);
+                    Tensor h = model.hiddenCached(Tensors.longs(new long[] {1}, 1, 1), position, scratch, 0);
                     Tensors.toFloats(model.logits(h.select(1, 0)));
                 }
             });
@@ -228,56 +214,10 @@ public final class HostDecoder {
      * Copies slot {@code slot}'s first {@code length} positions of every layer from libtorch's cache (after
      * libtorch has prefilled or rebuilt the sequence there).
      */
-    public void importSlot(KvCache cache, int slot, int length) {
-        ensureCapacity(slot, length);
-        int row = config.numKvHeads() * config.headDim();
-        try (PointerScope scope = new PointerScope()) {
-            for (int l = 0; l < layers.length; l++) {
-                copyIn(cache.keys(l), slot, length, keys[l * slots + slot], row);
-                copyIn(cache.values(l), slot, length, values[l * slots + slot], row);
-            }
-        }
-    }
-
-    /** (slots, KV, cap, hd) → this slot's positions 0 … length−1, position-major (length, KV, hd). */
-    private static void copyIn(Tensor layerCache, int slot, int length, float[] into, int row) {
-        Tensor t = layerCache.select(0, slot).narrow(1, 0, length).permute(1, 0, 2).to(ScalarType.Float).contiguous();
-        t.data_ptr_float().capacity((long) length * row).get(into, 0, length * row);
-    }
+    public void importSlot(KvCache libtorchCache, int slot, int length) { cache.importSlot(libtorchCache, slot, length); }
 
     /** Slot {@code from}'s cache becomes slot {@code to}'s (the scheduler keeps running sequences in 0 … n−1). */
-    public void moveSlot(int from, int to) {
-        if (from == to) return;
-        for (int l = 0; l < layers.length; l++) {
-            swap(keys, l * slots + from, l * slots + to);
-            swap(values, l * slots + from, l * slots + to);
-        }
-        int c = capacity[to];
-        capacity[to] = capacity[from];
-        capacity[from] = c;
-    }
-
-    private static void swap(float[][] a, int i, int j) {
-        float[] t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-    }
-
-    private void ensureCapacity(int slot, int length) {
-        if (length <= capacity[slot]) return;
-        if (length > maxContext) {
-            throw new IllegalArgumentException("HostDecoder: " + length + " positions exceed the cache's maximum of "
-                    + maxContext + "; end sequences at the context limit");
-        }
-        int grown = Math.min(maxContext, Math.max(length, Math.max(64, 2 * capacity[slot])));
-        int row = config.numKvHeads() * config.headDim();
-        for (int l = 0; l < layers.length; l++) {
-            int i = l * slots + slot;
-            keys[i] = keys[i] == null ? new float[grown * row] : Arrays.copyOf(keys[i], grown * row);
-            values[i] = values[i] == null ? new float[grown * row] : Arrays.copyOf(values[i], grown * row);
-        }
-        capacity[slot] = grown;
-    }
+    public void moveSlot(int from, int to) { cache.moveSlot(from, to); }
 
     /**
      * One decode step for slots 0 … m−1: row i feeds {@code tokens[i]} at {@code positions[i]} (its sequence's
@@ -297,7 +237,7 @@ public final class HostDecoder {
         int f = config.intermediateSize();
         float eps = (float) config.normEps();
         float scale = (float) config.attentionScale();
-        for (int i = 0; i < m; i++) ensureCapacity(i, (int) positions[i] + 1);
+        for (int i = 0; i < m; i++) cache.ensureCapacity(i, (int) positions[i] + 1);
         float[] x = embed(tokens, d);
         float[] h = new float[m * d];
         float[] qkv = new float[m * (qDim + 2 * kvDim)];
@@ -338,9 +278,7 @@ public final class HostDecoder {
                     HostOps.rope(qkv, row + qDim, kvHeads, hd, cos[i], sin[i]);
                 }
                 // 2. this position's key and value into the slot's cache (rounded as libtorch's cache holds them)
-                int at = (int) positions[i] * kvDim;
-                store(qkv, row + qDim, keys[li * slots + i], at, kvDim);
-                store(qkv, row + qDim + kvDim, values[li * slots + i], at, kvDim);
+                cache.store(li, i, (int) positions[i], qkv, row + qDim, row + qDim + kvDim);
             }
             // 3. softmax attention, one task per (row, query head); query head hh reads key/value head hh / G
             int l = li;
@@ -349,7 +287,7 @@ public final class HostDecoder {
                 int hh = task % heads;
                 int p = (int) positions[i];
                 int from = layer.sliding ? Math.max(0, p - config.slidingWindow() + 1) : 0;
-                HostOps.attendHead(qkv, i * qkvWidth + hh * hd, keys[l * slots + i], values[l * slots + i],
+                HostOps.attendHead(qkv, i * qkvWidth + hh * hd, cache.keys(l, i), cache.values(l, i),
                         (hh / group) * hd, kvDim, from, p, hd, scale, new float[p - from + 1], attended,
                         i * qDim + hh * hd);
             });
@@ -498,14 +436,6 @@ public final class HostDecoder {
         torchFromRows = from;
         description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
                 + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + ")";
-    }
-
-    private void store(float[] from, int off, float[] into, int at, int n) {
-        if (roundKv) {
-            for (int k = 0; k < n; k++) into[at + k] = RowWeights.fromBf16(RowWeights.toBf16(from[off + k]));
-        } else {
-            System.arraycopy(from, off, into, at, n);
-        }
     }
 
     /** The embedding rows of {@code tokens}, fp32, read straight from the (V, D) table's memory. */
