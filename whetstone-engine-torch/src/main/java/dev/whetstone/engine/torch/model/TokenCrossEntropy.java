@@ -46,15 +46,20 @@ public final class TokenCrossEntropy {
 
         private Workspace(Workspace previous) { this.previous = previous; }
 
-        /** The three buffers for (rows, v) chunks of these dtypes, kept while they fit. */
+        /**
+         * The buffers for (rows, v) chunks of these dtypes, kept while they fit: logits, exponentials and gradient;
+         * the last two null when the logits are already in the loss dtype (shifted and exponentiated in place).
+         */
         private Tensor[] buffers(long rows, long v, ScalarType type, ScalarType lossType) {
+            boolean widen = type != lossType;
             if (logits == null || logits.size(0) < rows || logits.size(1) != v || Tensors.type(logits) != type
-                    || Tensors.type(exp) != lossType) {
+                    || (exp == null) == widen || (widen && Tensors.type(exp) != lossType)) {
                 release();
-                TensorOptions o = Tensors.options(type);
-                logits = Tensors.retain(torch.zeros(new long[] {rows, v}, o));
-                exp = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(lossType)));
-                grad = Tensors.retain(torch.zeros(new long[] {rows, v}, o));
+                logits = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(type)));
+                if (widen) {
+                    exp = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(lossType)));
+                    grad = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(type)));
+                }
             }
             return new Tensor[] {logits, exp, grad};
         }
@@ -121,7 +126,8 @@ public final class TokenCrossEntropy {
                     Tensor tgt = targets.narrow(0, s, n).unsqueeze(1);                // (n, 1)
                     Tensor logits = buf == null ? torch.linear(h, head)
                             : torch.linear_out(buf[0].narrow(0, 0, n), h, head);
-                    Chunk c = chunk(logits, tgt, lossType, buf == null ? null : buf[1].narrow(0, 0, n));
+                    Tensor expBuffer = buf == null || buf[1] == null ? null : buf[1].narrow(0, 0, n);
+                    Chunk c = chunk(logits, tgt, lossType, expBuffer);
                     lossSum += c.lossSum();
                     correct += c.correct();
                     if (!grads) continue;
@@ -129,7 +135,8 @@ public final class TokenCrossEntropy {
                     Tensor g = c.exp().mul_(c.sumExp().reciprocal().mul_(Tensors.scalar(gradScale)));
                     g.scatter_add_(1, tgt, torch.full(new long[] {n, 1}, Tensors.scalar(-gradScale), opts(lossType)));
                     if (Tensors.type(g) != Tensors.type(hidden)) {
-                        g = buf == null ? g.to(Tensors.type(hidden)) : buf[2].narrow(0, 0, n).copy_(g);
+                        g = buf == null || buf[2] == null ? g.to(Tensors.type(hidden))
+                                : buf[2].narrow(0, 0, n).copy_(g);
                     }
                     torch.mm_out(gradHidden.narrow(0, s, n), g, head);                // (n, D)
                     if (sameGradType) headGrad.addmm_(g.t(), h);                      // (V, D)

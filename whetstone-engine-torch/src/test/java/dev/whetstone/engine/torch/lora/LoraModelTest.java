@@ -256,9 +256,10 @@ class LoraModelTest {
     private static double lossAndGrads(CausalLm m, LoraModel lora, java.util.Map<String, double[]> grads) {
         try (PointerScope step = new PointerScope()) {
             torch.manual_seed(11);
-            Tensor h = m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null).select(0, 0).narrow(0, 0, IDS.length - 1);
-            var r = dev.whetstone.engine.torch.model.TokenCrossEntropy.compute(h.detach(), m.headWeight(), targets(),
-                    1.0, null);
+            Tensor h = m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null).select(0, 0)
+                    .narrow(0, 0, IDS.length - 1);
+            var r = dev.whetstone.engine.torch.model.TokenCrossEntropy.compute(h.detach(), m.headWeight(),
+                    targets(), 1.0, null);
             h.mul(r.gradHidden()).sum().backward();
             lora.trainableParameters().forEach((n, p) -> {
                 grads.put(n, Tensors.toDoubles(p.grad()));
