@@ -42,10 +42,21 @@ final class LoraLinear implements LinearAdapter {
         return torch.linear(torch.linear(in, a.to(type)).mul(Tensors.scalar(scaling)), b.to(type));
     }
 
-    /** Leaves the base projection as it is while the adapters are switched off (DPO's reference pass). */
+    /**
+     * Leaves the base projection as it is while the adapters are switched off (DPO's reference pass). The scaling
+     * goes into the add (PEFT's {@code result + lora_B(lora_A(x)) * scaling} in one pass instead of two).
+     */
     @Override
     public Tensor apply(Tensor x, Tensor y) {
-        return enabled.getAsBoolean() ? y.add_(delta(x)) : y;
+        if (!enabled.getAsBoolean()) return y;
+        Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
+        var type = Tensors.type(x);
+        return y.add_(torch.linear(torch.linear(in, a.to(type)), b.to(type)), Tensors.scalar(scaling));
+    }
+
+    @Override
+    public LowRank lowRank() {
+        return enabled.getAsBoolean() ? new LowRank(a, b, scaling, training.getAsBoolean() ? dropout : 0) : null;
     }
 
     /** scaling · B·A (out, in) in fp32. */

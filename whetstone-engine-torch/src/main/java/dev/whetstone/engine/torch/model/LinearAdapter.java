@@ -32,4 +32,21 @@ public interface LinearAdapter {
     default RowWeights[][] rowFactors(int m) {
         return null;
     }
+
+    /**
+     * This adapter as plain LoRA while it is switched on: delta(x) = scaling · B·A·dropout(x), so that the adapters
+     * of projections reading the same input can run as one product each for A and B (training's stacked q/k/v and
+     * gate/up, {@link FusedLinear}); null when it is switched off or not of that form (callers then use
+     * {@link #apply}).
+     */
+    default LowRank lowRank() {
+        return null;
+    }
+
+    /**
+     * @param a       (r, in), the trained leaf (cast to the activations' dtype at use)
+     * @param b       (out, r)
+     * @param dropout the input dropout probability in effect now (0 outside training)
+     */
+    record LowRank(Tensor a, Tensor b, double scaling, double dropout) {}
 }

@@ -26,6 +26,63 @@ public final class TokenCrossEntropy {
 
     private TokenCrossEntropy() {}
 
+    private static final ThreadLocal<Workspace> OPEN = new ThreadLocal<>();
+
+    /**
+     * Buffers that every chunk of every {@link #compute} on this thread reuses while open (one training run): the
+     * chunk's logits and its gradient in the hidden states' dtype and its fp32 exponentials, (rows, V) each — for
+     * 320 rows of a 49 152 vocabulary 31 + 63 + 31 MB. Allocated per chunk instead, they come from glibc heaps
+     * that are unmapped whenever they fall wholly free (a thread's heaps ignore the trim threshold), so whether a
+     * step pays fresh, zeroed pages depends on what else the step allocated: with the stacked LoRA projections
+     * every step of the SmolLM2-135M-shaped benchmark took 43 000 page faults in the loss (176 MB, 0.07–0.1
+     * CPU-seconds of the loss's 0.62), with the separate ones none in some runs and 31 000 in some steps of
+     * others (BENCHMARKS.md #19). Not thread-safe: one per thread, opened and closed on it.
+     */
+    public static final class Workspace implements AutoCloseable {
+        private Tensor logits;
+        private Tensor exp;
+        private Tensor grad;
+        private final Workspace previous;
+
+        private Workspace(Workspace previous) { this.previous = previous; }
+
+        /**
+         * The buffers for (rows, v) chunks of these dtypes, kept while they fit: logits, exponentials and gradient;
+         * the last two null when the logits are already in the loss dtype (shifted and exponentiated in place).
+         */
+        private Tensor[] buffers(long rows, long v, ScalarType type, ScalarType lossType) {
+            boolean widen = type != lossType;
+            if (logits == null || logits.size(0) < rows || logits.size(1) != v || Tensors.type(logits) != type
+                    || (exp == null) == widen || (widen && Tensors.type(exp) != lossType)) {
+                release();
+                logits = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(type)));
+                if (widen) {
+                    exp = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(lossType)));
+                    grad = Tensors.retain(torch.zeros(new long[] {rows, v}, Tensors.options(type)));
+                }
+            }
+            return new Tensor[] {logits, exp, grad};
+        }
+
+        private void release() {
+            for (Tensor t : new Tensor[] {logits, exp, grad}) if (t != null) t.releaseReference();
+            logits = exp = grad = null;
+        }
+
+        @Override
+        public void close() {
+            release();
+            if (previous == null) OPEN.remove(); else OPEN.set(previous);
+        }
+    }
+
+    /** Opens this thread's workspace; {@link #compute} uses it until it is closed. */
+    public static Workspace openWorkspace() {
+        Workspace w = new Workspace(OPEN.get());
+        OPEN.set(w);
+        return w;
+    }
+
     /**
      * @param lossSum    sum of −log p(target) over the rows
      * @param correct    rows whose arg-max logit is the target
@@ -59,20 +116,29 @@ public final class TokenCrossEntropy {
         try (NoGrad ng = NoGrad.enter()) {
             Tensor head = master.to(Tensors.type(hidden));
             Tensor gradHidden = grads ? torch.empty_like(hidden) : null;
+            Workspace ws = OPEN.get();
+            Tensor[] buf = ws == null || m == 0 ? null
+                    : ws.buffers(Math.min(rows, m), head.size(0), Tensors.type(hidden), lossType);
             for (long s = 0; s < m; s += rows) {
                 long n = Math.min(rows, m - s);
                 try (PointerScope chunk = new PointerScope()) {
                     Tensor h = hidden.narrow(0, s, n);
                     Tensor tgt = targets.narrow(0, s, n).unsqueeze(1);                // (n, 1)
-                    Chunk c = chunk(torch.linear(h, head), tgt, lossType);
+                    Tensor logits = buf == null ? torch.linear(h, head)
+                            : torch.linear_out(buf[0].narrow(0, 0, n), h, head);
+                    Tensor expBuffer = buf == null || buf[1] == null ? null : buf[1].narrow(0, 0, n);
+                    Chunk c = chunk(logits, tgt, lossType, expBuffer);
                     lossSum += c.lossSum();
                     correct += c.correct();
                     if (!grads) continue;
                     // d lossSum / d logits = softmax − onehot(target), scaled, written over the exp buffer.
                     Tensor g = c.exp().mul_(c.sumExp().reciprocal().mul_(Tensors.scalar(gradScale)));
                     g.scatter_add_(1, tgt, torch.full(new long[] {n, 1}, Tensors.scalar(-gradScale), opts(lossType)));
-                    g = g.to(Tensors.type(hidden));
-                    gradHidden.narrow(0, s, n).copy_(g.mm(head));                     // (n, D)
+                    if (Tensors.type(g) != Tensors.type(hidden)) {
+                        g = buf == null || buf[2] == null ? g.to(Tensors.type(hidden))
+                                : buf[2].narrow(0, 0, n).copy_(g);
+                    }
+                    torch.mm_out(gradHidden.narrow(0, s, n), g, head);                // (n, D)
                     if (sameGradType) headGrad.addmm_(g.t(), h);                      // (V, D)
                     else if (headGrad != null) headGrad.add_(g.t().mm(h));
                 }
@@ -86,17 +152,18 @@ public final class TokenCrossEntropy {
 
     /**
      * One pass set over the (n, V) logits, which may be bf16: the max-shift subtraction also widens them to the
-     * loss dtype (one pass instead of a cast plus a subtraction; large fresh buffers are the cost here), then exp
+     * loss dtype (one pass instead of a cast plus a subtraction; into {@code expBuffer} when given), then exp
      * in place and a row sum. lse = max + log Σ exp; loss = lse − logit[target].
      */
-    private static Chunk chunk(Tensor logits, Tensor tgt, ScalarType lossType) {
+    private static Chunk chunk(Tensor logits, Tensor tgt, ScalarType lossType, Tensor expBuffer) {
         Tensor rawMax = logits.amax(new long[] {-1}, true);                          // (n, 1)
         Tensor rawPicked = logits.gather(1, tgt);                                   // (n, 1)
         long correct = correct(logits, tgt, rawMax, rawPicked);
         Tensor max = rawMax.to(lossType);
         Tensor picked = rawPicked.to(lossType);
         // fp32 logits are shifted in place (no second buffer); bf16 ones are widened by the subtraction.
-        Tensor e = Tensors.type(logits) == lossType ? logits.sub_(max) : logits.sub(max);
+        Tensor e = Tensors.type(logits) == lossType ? logits.sub_(max)
+                : expBuffer != null ? torch.sub_out(expBuffer, logits, max) : logits.sub(max);
         if (Tensors.type(e) != lossType) e = e.to(lossType);
         e.exp_();
         Tensor sum = e.sum(new long[] {-1}, true, new ScalarTypeOptional());          // (n, 1)

@@ -8,6 +8,7 @@ import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingOutcome;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.model.NoGrad;
+import dev.whetstone.engine.torch.model.TokenCrossEntropy;
 import dev.whetstone.engine.torch.model.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -78,7 +79,9 @@ public final class FineTuneRun {
             listener.onWarning(plan.truncated() + " training examples were longer than " + plan.maxLength()
                     + " tokens and were truncated.");
         }
-        try (Trainable t = Trainable.open(request, request.seed());
+        // the loss's chunk buffers are reused for the whole run (TokenCrossEntropy.Workspace)
+        try (TokenCrossEntropy.Workspace lossBuffers = TokenCrossEntropy.openWorkspace();
+             Trainable t = Trainable.open(request, request.seed());
              AdamW opt = new AdamW(t.parameters(), request.options().weightDecay())) {
             trainable = t;
             optimizer = opt;

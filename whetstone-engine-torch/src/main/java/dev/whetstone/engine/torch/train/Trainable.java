@@ -78,8 +78,8 @@ sealed interface Trainable extends AutoCloseable {
             if (full) return new Full(model, reference);
             LoraConfig cfg = r.options().lora() != null ? r.options().lora()
                     : LoraConfig.defaults(model.config().architecture());
-            // not fuseProjections(): under autograd the adapters' in-place adds into views of the stacked product
-            // cost a clone of its gradient each (CopySlices), and the fused runs measured no faster (BENCHMARKS.md)
+            // stacked q/k/v and gate/up products, their adapters stacked too (FusedLinear#forward; BENCHMARKS.md #19)
+            if (!Boolean.getBoolean("whetstone.unstackedLora")) model.fuseProjections();
             return new Lora(model, LoraModel.attach(model, cfg, seed), initIsAdapter ? r.initDir() : null);
         } catch (IOException | RuntimeException e) {
             model.close();

@@ -215,6 +215,60 @@ class LoraModelTest {
         }
     }
 
+    /**
+     * Training's stacked q/k/v and gate/up products with their adapters stacked (one product for the A's, one for
+     * the block-diagonal B's) give the separate projections' loss and adapter gradients: with every projection
+     * adapted, and with some not (zero blocks), with dropout (each adapter's own mask, drawn in the same order).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"all", "some"})
+    void stackedProjectionsTrainLikeTheSeparateOnes(String which) throws Exception {
+        Path base = base(TinyModelFactory.Arch.LLAMA);
+        List<String> targets = which.equals("all") ? LoraConfig.targets(Architecture.LLAMA, true)
+                : List.of("q_proj", "v_proj", "up_proj", "down_proj");
+        try (PointerScope s = new PointerScope(); CausalLm m = CausalLm.load(base, FP64);
+             LoraModel lora = LoraModel.attach(m, new LoraConfig(4, 8, 0.2, targets, false), 1)) {
+            randomizeB(lora, 6);
+            lora.setTraining(true);
+            java.util.Map<String, double[]> separate = new java.util.LinkedHashMap<>();
+            double lossSeparate = lossAndGrads(m, lora, separate);
+            m.fuseProjections();
+            java.util.Map<String, double[]> stacked = new java.util.LinkedHashMap<>();
+            double lossStacked = lossAndGrads(m, lora, stacked);
+            double tol = Tolerances.fp64(Math.abs(lossSeparate), FORWARD_OPS);
+            assertThat(lossStacked).isCloseTo(lossSeparate, within(tol));
+            assertThat(stacked.keySet()).isEqualTo(separate.keySet());
+            int live = 0;
+            for (var e : separate.entrySet()) {
+                double[] a = e.getValue();
+                double[] b = stacked.get(e.getKey());
+                double mag = 0;
+                for (double v : a) mag = Math.max(mag, Math.abs(v));
+                double gradTol = Tolerances.fp64(Math.max(mag, 1e-12), 3 * FORWARD_OPS);
+                for (int i = 0; i < a.length; i++) assertThat(b[i]).as(e.getKey()).isCloseTo(a[i], within(gradTol));
+                if (mag > 1e-9) live++;
+            }
+            assertThat(live).as("adapters with a live gradient").isEqualTo(separate.size());
+        }
+    }
+
+    /** Loss of one dropout-seeded pass over IDS, and every adapter tensor's gradient (then cleared). */
+    private static double lossAndGrads(CausalLm m, LoraModel lora, java.util.Map<String, double[]> grads) {
+        try (PointerScope step = new PointerScope()) {
+            torch.manual_seed(11);
+            Tensor h = m.hidden(Tensors.longs(IDS, 1, IDS.length), null, null).select(0, 0)
+                    .narrow(0, 0, IDS.length - 1);
+            var r = dev.whetstone.engine.torch.model.TokenCrossEntropy.compute(h.detach(), m.headWeight(),
+                    targets(), 1.0, null);
+            h.mul(r.gradHidden()).sum().backward();
+            lora.trainableParameters().forEach((n, p) -> {
+                grads.put(n, Tensors.toDoubles(p.grad()));
+                p.grad().zero_();
+            });
+            return r.lossSum();
+        }
+    }
+
     private static Tensor targets() { return Tensors.longs(IDS, IDS.length).narrow(0, 1, IDS.length - 1); }
 
     private static double lossWith(CausalLm m, Tensor p, long i, double delta) {

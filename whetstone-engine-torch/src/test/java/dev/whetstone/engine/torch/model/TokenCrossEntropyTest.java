@@ -48,6 +48,44 @@ class TokenCrossEntropyTest {
         }
     }
 
+    /**
+     * The workspace changes where the chunks' buffers live, not what is computed: bf16 results with it open are
+     * identical to those after it is closed, across calls that reuse its buffers (fewer rows) and that outgrow
+     * them (more rows, another vocabulary).
+     */
+    @Test
+    void theWorkspaceGivesIdenticalResults() {
+        try (PointerScope s = new PointerScope()) {
+            torch.manual_seed(5);
+            long[][] shapes = {{50, 700}, {20, 700}, {90, 900}};
+            Tensor[][] inputs = new Tensor[shapes.length][];
+            for (int i = 0; i < shapes.length; i++) {
+                inputs[i] = new Tensor[] {torch.randn(shapes[i][0], 16).to(torch.ScalarType.BFloat16),
+                        torch.randn(shapes[i][1], 16).to(torch.ScalarType.BFloat16),
+                        torch.randint(shapes[i][1], new long[] {shapes[i][0]})};
+            }
+            TokenCrossEntropy.Result[] with = new TokenCrossEntropy.Result[shapes.length];
+            Tensor[] headGradWith = new Tensor[shapes.length];
+            try (TokenCrossEntropy.Workspace ws = TokenCrossEntropy.openWorkspace()) {
+                for (int i = 0; i < shapes.length; i++) {
+                    headGradWith[i] = torch.zeros(shapes[i][1], 16);
+                    with[i] = TokenCrossEntropy.compute(inputs[i][0], inputs[i][1], inputs[i][2], 1.0 / shapes[i][0],
+                            headGradWith[i], 16);
+                }
+            }
+            for (int i = 0; i < shapes.length; i++) {
+                Tensor headGrad = torch.zeros(shapes[i][1], 16);
+                var without = TokenCrossEntropy.compute(inputs[i][0], inputs[i][1], inputs[i][2], 1.0 / shapes[i][0],
+                        headGrad, 16);
+                assertThat(with[i].lossSum()).isEqualTo(without.lossSum());
+                assertThat(with[i].correct()).isEqualTo(without.correct());
+                assertThat(Tensors.item(with[i].gradHidden().sub(without.gradHidden()).abs().max())).isZero();
+                assertThat(Tensors.item(headGradWith[i].sub(headGrad).abs().max())).isZero();
+                assertThat(Tensors.item(headGradWith[i].abs().max())).isGreaterThan(0);
+            }
+        }
+    }
+
     @Test
     void bf16InputsGiveTheFp32ResultUpToBf16Rounding() {
         try (PointerScope s = new PointerScope()) {
