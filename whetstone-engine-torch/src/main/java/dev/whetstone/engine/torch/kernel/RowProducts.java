@@ -20,12 +20,6 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public final class RowProducts {
     /** At most this many output rows per chunk handed to a thread: about 150 KB of bf16 weights at 576 columns. */
     private static final int CHUNK_ROWS = 128;
-    /**
-     * Chunks per thread a product is cut into at least (down to 8 rows a chunk): with 5 chunks of 128 rows over 2
-     * threads (a 576-row projection) one thread idled a fifth of the product; chunks are taken from a shared
-     * counter, so more of them even out the threads at ~50 ns each.
-     */
-    private static final int CHUNKS_PER_THREAD = 8;
     private static final boolean AVAILABLE = probe();
     private static volatile RowWorkers workers;
 
@@ -121,8 +115,13 @@ public final class RowProducts {
     private static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Epilogue epilogue) {
         int rows = w.rows();
         RowWorkers workers = pool != null ? pool : workers();
-        int chunkRows = Math.max(8, Math.min(CHUNK_ROWS, rows / (workers.threads() * CHUNKS_PER_THREAD)));
-        int chunks = Math.max(1, (rows + chunkRows - 1) / chunkRows);
+        // a multiple of the threads in chunks of equal rows, at most CHUNK_ROWS: a 576-row projection in 6 chunks of
+        // 96, not 4 of 128 and one of 64 (one thread idle a fifth of the product); not smaller, since chunks of
+        // 36 rows (20 KB of int8) slowed the int8 step by a fifth, measured (docs/BENCHMARKS.md)
+        int threads = workers.threads();
+        int chunks = threads * Math.max(1, (rows + threads * CHUNK_ROWS - 1) / (threads * CHUNK_ROWS));
+        int chunkRows = (rows + chunks - 1) / chunks;
+        chunks = (rows + chunkRows - 1) / chunkRows;
         if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
             VectorProducts.multiply(w, x, m, y, 0, rows);
             if (epilogue != null) epilogue.apply(y, 0, rows);
