@@ -308,9 +308,10 @@ public final class HostDecoder {
 
     /**
      * y = x·Wᵀ + b for m rows, plus each row's LoRA delta s·B·(A·x) in the columns of every part its adapter
-     * adapts: t = A·x (r values a row and part) first, on this thread (r·in multiply-adds: 27 K for q/k/v at
-     * r = 16 on the SmolLM2 shape), then bias and B·t added to each chunk of output rows by the thread that
-     * computed it, in the product's epilogue — so a LoRA row costs no extra pass over y nor extra hand-off.
+     * adapts: t = A·x (r values a row and part; r·in multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2
+     * shape) first, each A in two halves over the decode threads (one extra hand-off a product), then bias and
+     * B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue — no extra
+     * pass over y. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
      */
     private void multiply(Product p, float[] x, int m, float[] y) {
         int out = p.out();
