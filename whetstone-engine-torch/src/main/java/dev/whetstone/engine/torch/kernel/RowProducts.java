@@ -98,7 +98,6 @@ public final class RowProducts {
         multiply(w, x, m, y, pool, null);
     }
 
-
     /**
      * Rows r0 … r1−1 of a product's output are final: an epilogue adds into them on the thread that computed
      * them, while they are in its cache (LoRA's B·t for those rows).

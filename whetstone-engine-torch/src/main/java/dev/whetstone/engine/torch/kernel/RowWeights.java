@@ -57,55 +57,6 @@ public sealed interface RowWeights permits RowWeights.F32, RowWeights.Bf16, RowW
         }
     }
 
-    /**
-     * The parts' rows one after the other (the stacked q/k/v or gate/up product of a decode step); all parts in one
-     * format with the same columns.
-     */
-    static RowWeights stack(java.util.List<RowWeights> parts) {
-        int cols = parts.get(0).cols();
-        int rows = 0;
-        for (RowWeights p : parts) {
-            if (p.cols() != cols || p.getClass() != parts.get(0).getClass()) {
-                throw new IllegalArgumentException("stacked weights must share their format and columns");
-            }
-            rows += p.rows();
-        }
-        int at = 0;
-        int row = 0;
-        switch (parts.get(0)) {
-            case F32 f -> {
-                float[] w = new float[rows * cols];
-                for (RowWeights p : parts) {
-                    float[] s = ((F32) p).w();
-                    System.arraycopy(s, 0, w, at, s.length);
-                    at += s.length;
-                }
-                return new F32(w, rows, cols);
-            }
-            case Bf16 b -> {
-                short[] w = new short[rows * cols];
-                for (RowWeights p : parts) {
-                    short[] s = ((Bf16) p).w();
-                    System.arraycopy(s, 0, w, at, s.length);
-                    at += s.length;
-                }
-                return new Bf16(w, rows, cols);
-            }
-            case Int8 q -> {
-                byte[] w = new byte[rows * cols];
-                float[] scale = new float[rows];
-                for (RowWeights p : parts) {
-                    Int8 i = (Int8) p;
-                    System.arraycopy(i.q(), 0, w, at, i.q().length);
-                    System.arraycopy(i.scale(), 0, scale, row, i.rows());
-                    at += i.q().length;
-                    row += i.rows();
-                }
-                return new Int8(w, scale, rows, cols);
-            }
-        }
-    }
-
     /** The bf16 bit pattern of an fp32 value, rounded to nearest even (as libtorch's cast); NaN stays NaN. */
     public static short toBf16(float f) {
         int bits = Float.floatToRawIntBits(f);

@@ -36,10 +36,14 @@ final class LoraLinear implements LinearAdapter {
 
     @Override
     public Tensor delta(Tensor x) {
-        Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
-        var type = Tensors.type(x);
         // scale the rank-r intermediate (…, r), not the (…, out) result: r ≪ out
-        return torch.linear(torch.linear(in, a.to(type)).mul(Tensors.scalar(scaling)), b.to(type));
+        return torch.linear(down(x).mul(Tensors.scalar(scaling)), b.to(Tensors.type(x)));
+    }
+
+    /** A·dropout(x) (…, r) in x's dtype: the adapter's input side, unscaled. */
+    private Tensor down(Tensor x) {
+        Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
+        return torch.linear(in, a.to(Tensors.type(x)));
     }
 
     /**
@@ -49,9 +53,7 @@ final class LoraLinear implements LinearAdapter {
     @Override
     public Tensor apply(Tensor x, Tensor y) {
         if (!enabled.getAsBoolean()) return y;
-        Tensor in = dropout > 0 && training.getAsBoolean() ? torch.dropout(x, dropout, true) : x;
-        var type = Tensors.type(x);
-        return y.add_(torch.linear(torch.linear(in, a.to(type)), b.to(type)), Tensors.scalar(scaling));
+        return y.add_(torch.linear(down(x), b.to(Tensors.type(x))), Tensors.scalar(scaling));
     }
 
     @Override

@@ -198,12 +198,9 @@ public final class CausalLm implements AutoCloseable {
     }
 
     /** The decode kernels' copy of {@code weight}: int8 quantises it in place (prefill then reads the same values). */
-    private static RowWeights decodeCopy(Tensor weight, boolean int8) {
+    static RowWeights decodeCopy(Tensor weight, boolean int8) {
         return int8 ? RowProducts.quantizeInPlace(weight) : RowProducts.copyOf(weight);
     }
-
-    /** Whether {@link #prepareDecode} gave this model's decode steps to the decode kernels. */
-    public synchronized boolean servesDecodeRows() { return headRows != null; }
 
     /** Bytes of weights one decode step reads through the decode kernels (0 when they are not prepared). */
     public synchronized long decodeWeightBytes() {

@@ -26,10 +26,15 @@ final class FusedLinear {
         this.sizes = sizes;
     }
 
+    /** Whether {@link #of} can stack the parts: all of them have a bias, or none has. */
+    static boolean stackable(List<Linear> parts) {
+        return parts.stream().allMatch(p -> p.bias() != null) || parts.stream().allMatch(p -> p.bias() == null);
+    }
+
     /** Stacks the parts' weights (and biases, when all have one); null when they cannot be stacked. */
     static FusedLinear of(List<Linear> parts) {
-        boolean biases = parts.stream().allMatch(p -> p.bias() != null);
-        if (!biases && parts.stream().anyMatch(p -> p.bias() != null)) return null;
+        if (!stackable(parts)) return null;
+        boolean biases = parts.get(0).bias() != null;
         long[] sizes = new long[parts.size()];
         List<Tensor> weights = new ArrayList<>();
         List<Tensor> biasList = new ArrayList<>();

@@ -36,8 +36,8 @@ public final class HostDecoder {
 
     /**
      * Rows of one or more projections of the same input, stacked: one product per layer for q/k/v, one for
-     * gate/up. {@code torch}: the same rows as the model's libtorch weight (the stacked tensor inference fuses;
-     * for int8 the dequantised bf16 values), for batches large enough that libtorch's GEMM wins; or null.
+     * gate/up. {@code torch}: the model's libtorch weight that holds these rows (the stacked tensor inference
+     * fuses; for int8 the dequantised bf16 values), for batches large enough that libtorch's GEMM wins.
      */
     private record Product(RowWeights w, float[] bias, Part[] parts, Tensor torch) {
         int out() { return w.rows(); }
@@ -72,19 +72,19 @@ public final class HostDecoder {
             Mlp.Gated mlp = (Mlp.Gated) l.mlp();
             List<Linear> mlpParts = mlp.linears();
             ModelConfig.LayerKind kind = a.kind();
-            List<Linear> attentionProducts = a.decodeLinears();           // [stacked q/k/v, o] once fused
-            List<Linear> mlpProducts = mlp.decodeLinears();               // [stacked gate/up, down]
+            // fused (create): [stacked q/k/v, o] and [stacked gate/up, down], each read as one weight
+            List<Linear> attentionProducts = a.decodeLinears();
+            List<Linear> mlpProducts = mlp.decodeLinears();
             layers[i] = new Layer(norm(l.attentionNorm()), a.qNorm() == null ? null : norm(a.qNorm()),
                     a.kNorm() == null ? null : norm(a.kNorm()),
-                    product(a.separateQkv(), int8, attentionProducts.size() == 2 ? attentionProducts.get(0) : null),
-                    product(List.of(a.output()), int8, a.output()), norm(l.mlpNorm()),
-                    product(mlpParts.subList(0, 2), int8, mlpProducts.size() == 2 ? mlpProducts.get(0) : null),
-                    product(List.of(mlpParts.get(2)), int8, mlpParts.get(2)),
+                    product(attentionProducts.get(0), a.separateQkv(), int8),
+                    product(a.output(), List.of(a.output()), int8), norm(l.mlpNorm()),
+                    product(mlpProducts.get(0), mlpParts.subList(0, 2), int8),
+                    product(mlpParts.get(2), List.of(mlpParts.get(2)), int8),
                     kind.rope() == ModelConfig.LayerRope.GLOBAL, kind.sliding());
         }
         this.finalNorm = norm(model.finalNorm());
-        this.head = new Product(int8 ? RowProducts.quantizeInPlace(model.headWeight())
-                : RowProducts.copyOf(model.headWeight()), null, new Part[0], model.headWeight());
+        this.head = new Product(CausalLm.decodeCopy(model.headWeight(), int8), null, new Part[0], model.headWeight());
         this.cache = new HostKvCache(config, slots, maxContext, model.computeType() == ScalarType.BFloat16);
     }
 
@@ -112,9 +112,10 @@ public final class HostDecoder {
         for (DecoderLayer l : model.layers()) {
             Attention a = l.attention();
             boolean ok = !l.sandwiched() && l.attentionNorm() instanceof Norm.Rms && l.mlpNorm() instanceof Norm.Rms
-                    && a.separateQkv() != null && (a.qNorm() == null || a.qNorm() instanceof Norm.Rms)
-                    && l.mlp() instanceof Mlp.Gated g && g.silu();
-            if (!ok) return c.architecture() + "'s block (norms, fused projections or MLP)";
+                    && a.separateQkv() != null && FusedLinear.stackable(a.separateQkv())
+                    && (a.qNorm() == null || a.qNorm() instanceof Norm.Rms)
+                    && l.mlp() instanceof Mlp.Gated g && g.silu() && FusedLinear.stackable(g.linears().subList(0, 2));
+            if (!ok) return c.architecture() + "'s block (norms, q/k/v or gate/up that cannot be stacked, or MLP)";
         }
         return null;
     }
@@ -173,31 +174,20 @@ public final class HostDecoder {
 
     private static float[] norm(Norm n) { return Tensors.toFloats(((Norm.Rms) n).weight()); }
 
-    /** @param stacked the libtorch projection holding all the parts' rows in order, or null */
-    private static Product product(List<Linear> parts, boolean int8, Linear stacked) {
-        List<RowWeights> ws = new ArrayList<>();
+    /**
+     * The host copy of {@code holder}'s weight in the served format, its bias, and its {@code parts} (the
+     * projections whose adapters add into its columns, in row order; the holder itself when not stacked).
+     */
+    private static Product product(Linear holder, List<Linear> parts, boolean int8) {
         Part[] ps = new Part[parts.size()];
-        int rows = 0;
-        boolean bias = false;
+        int offset = 0;
         for (int i = 0; i < ps.length; i++) {
-            Linear l = parts.get(i);
-            ws.add(int8 ? RowProducts.quantizeInPlace(l.weight()) : RowProducts.copyOf(l.weight()));
-            ps[i] = new Part(l, rows);
-            rows += (int) l.outFeatures();
-            bias |= l.bias() != null;
+            ps[i] = new Part(parts.get(i), offset);
+            offset += (int) parts.get(i).outFeatures();
         }
-        float[] b = null;
-        if (bias) {
-            b = new float[rows];
-            for (Part p : ps) {
-                if (p.linear().bias() != null) {
-                    float[] pb = Tensors.toFloats(p.linear().bias());
-                    System.arraycopy(pb, 0, b, p.offset(), pb.length);
-                }
-            }
-        }
-        boolean fits = stacked != null && stacked.outFeatures() == rows && (stacked.bias() != null) == bias;
-        return new Product(ws.size() == 1 ? ws.get(0) : RowWeights.stack(ws), b, ps, fits ? stacked.weight() : null);
+        if (offset != holder.outFeatures()) throw new IllegalStateException(holder.name() + " does not stack its parts");
+        float[] bias = holder.bias() == null ? null : Tensors.toFloats(holder.bias());
+        return new Product(CausalLm.decodeCopy(holder.weight(), int8), bias, ps, holder.weight());
     }
 
     /** What serves the decode steps, with the measurement it was chosen on when there was one. */
@@ -354,7 +344,7 @@ public final class HostDecoder {
                         job[3]);
             });
         }
-        boolean torch = m >= torchFromRows && p.torch != null;
+        boolean torch = m >= torchFromRows;
         if (factors == null && p.bias == null) {
             if (torch) torchProduct(p, x, m, y);
             else RowProducts.multiply(p.w, x, m, y);
@@ -415,7 +405,7 @@ public final class HostDecoder {
      */
     public void measureTorchProducts(int maxRows) {
         Product p = layers[0].gateUp;
-        if (p.torch == null || maxRows < 2) return;
+        if (maxRows < 2) return;
         List<String> figures = new ArrayList<>();
         int from = Integer.MAX_VALUE;
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);
