@@ -166,7 +166,9 @@ final class BenchCommand {
         }
 
         private static void printTable(InferBench.Report report) {
-            System.out.printf("memory read: %.1f GB/s%n", report.memoryGbPerS());
+            System.out.printf("memory read: %.1f GB/s; vector FMA peak: %s%n", report.memoryGbPerS(),
+                    report.fmaPeakGflops() == null ? "(decode kernels off)"
+                            : String.format("%.1f GFLOP/s", report.fmaPeakGflops()));
             System.out.printf("%-6s %8s %10s %10s %8s %10s %10s %8s %8s %10s %10s %8s %9s %10s %8s%n", "dtype",
                     "TTFT s", "b1 tok/s", "b1+LoRA", "LoRA %", "8x bare", "8x 2 LoRA", "8x/b1", "LoRA %", "16x bare",
                     "16x 16LoRA", "LoRA %", "deploy ms", "bound t/s", "of bound");
@@ -180,8 +182,11 @@ final class BenchCommand {
                         100 * r.batch1OfBound());
             }
             for (InferBench.Result r : report.results()) {
-                System.out.printf("%-6s %s; bound from %.1f MB of weights a token%s%n", r.dtype(), r.decodeKernels(),
-                        r.weightBytesPerToken() / 1e6, r.int8LogprobMeanRelativeDifference() == null ? ""
+                System.out.printf("%-6s %s; bound from %.1f MB of weights a token; 8 streams %.1f GFLOP/s in the"
+                                + " products%s%s%n", r.dtype(), r.decodeKernels(), r.weightBytesPerToken() / 1e6,
+                        r.streams8Gflops(), r.streams8OfFmaPeak() == null ? ""
+                                : String.format(", %.0f %% of the FMA peak", 100 * r.streams8OfFmaPeak()),
+                        r.int8LogprobMeanRelativeDifference() == null ? ""
                                 : String.format("; log-probabilities vs bf16: mean relative difference %.3f %%",
                                         100 * r.int8LogprobMeanRelativeDifference()));
             }

@@ -8,6 +8,8 @@ import dev.whetstone.engine.inference.SamplingOptions;
 import dev.whetstone.engine.inference.ServedModel;
 import dev.whetstone.engine.inference.ServingSpec;
 import dev.whetstone.engine.torch.TorchNatives;
+import dev.whetstone.engine.torch.kernel.RowProducts;
+import dev.whetstone.engine.torch.model.ModelConfig;
 import dev.whetstone.engine.torch.model.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +41,15 @@ public final class InferBench {
                          double streamsSpeedup, double streams8BareSpeedup, double streams8AdapterCost,
                          double streams16BareTokensPerS, double streams16AdaptersTokensPerS,
                          double streams16AdapterCost, double adapterLoadMs, long weightBytesPerToken,
-                         double bandwidthBoundTokensPerS, double batch1OfBound, String decodeKernels,
-                         Double int8LogprobMeanRelativeDifference) {}
+                         double bandwidthBoundTokensPerS, double batch1OfBound, double streams8Gflops,
+                         Double streams8OfFmaPeak, String decodeKernels, Double int8LogprobMeanRelativeDifference) {}
 
-    public record Report(double memoryGbPerS, List<Result> results) {}
+    /**
+     * @param fmaPeakGflops the decode kernels' fp32 FMA rate on all threads ({@link RowProducts#fmaPeakGflops}), or
+     *                      null where the kernels are off or not available: the bound of batched decoding, which reads each
+     *                      weight once for all rows and is compute-bound from a few rows on
+     */
+    public record Report(double memoryGbPerS, Double fmaPeakGflops, List<Result> results) {}
 
     private InferBench() {}
 
@@ -62,11 +69,12 @@ public final class InferBench {
         TorchNatives.prepare();
         org.bytedeco.pytorch.global.torch.set_num_threads(threads);
         double gbs = MemoryBandwidth.readGbPerS(10);
-        return measureAll(workDir, threads, precisions, BenchModel.ensure(workDir, model), model, gbs);
+        Double peak = RowProducts.available() ? RowProducts.fmaPeakGflops() : null;
+        return measureAll(workDir, threads, precisions, BenchModel.ensure(workDir, model), model, gbs, peak);
     }
 
     private static Report measureAll(Path workDir, int threads, List<String> precisions, Path model, String name,
-                                     double gbs) throws Exception {
+                                     double gbs, Double peak) throws Exception {
         workDir = workDir.resolve(name + "-adapters");
         Path a1 = BenchModel.adapter(model, workDir.resolve("adapter-1"), 1);
         Path a2 = BenchModel.adapter(model, workDir.resolve("adapter-2"), 2);
@@ -80,13 +88,13 @@ public final class InferBench {
                 case "int8" -> Precision.INT8;
                 default -> throw new IllegalArgumentException("precision '" + p + "' is not one of " + PRECISIONS);
             };
-            results.add(measure(model, a1, a2, many, threads, precision, gbs));
+            results.add(measure(model, a1, a2, many, threads, precision, gbs, peak));
         }
-        return new Report(gbs, results);
+        return new Report(gbs, peak, results);
     }
 
-    private static Result measure(Path model, Path a1, Path a2, List<Path> many, int threads, Precision p, double gbs)
-            throws java.io.IOException {
+    private static Result measure(Path model, Path a1, Path a2, List<Path> many, int threads, Precision p, double gbs,
+                                  Double peak) throws java.io.IOException {
         InferenceOptions o = InferenceOptions.defaults().withThreads(threads).withMaxBatch(MANY)
                 .withMaxContext(1024).withPrecision(p);
         try (TorchInferenceEngine engine = new TorchInferenceEngine(o)) {
@@ -114,12 +122,26 @@ public final class InferBench {
             Double int8Diff = p == Precision.INT8 ? Int8Accuracy.measure(model, 2, PROMPT, 32).meanRelativeDifference()
                     : null;
             String kernels = bare.decodePath();
+            double streams8Gflops = bareAggregate * 2 * productMultiplyAdds(bare.config()) / 1e9;
             return new Result("SmolLM2-135M-shape", p.name().toLowerCase(java.util.Locale.ROOT), median(ttft), bareRate,
                     adapterRate, bareRate / adapterRate - 1, bareAggregate, aggregate, aggregate / bareRate,
                     bareAggregate / bareRate, bareAggregate / aggregate - 1, bare16, adapters16, bare16 / adapters16 - 1,
                     loadMs,
-                    weightBytes, bound, bareRate / bound, kernels, int8Diff);
+                    weightBytes, bound, bareRate / bound, streams8Gflops, peak == null ? null : streams8Gflops / peak, kernels, int8Diff);
         }
+    }
+
+    /**
+     * Multiply-adds of a decode step's products per token for the benchmark's Llama-family blocks: q/k/v, o and
+     * the three MLP projections of every layer, and the output head. Attention over the cache (under 5 % of it at
+     * these 128 + 128 tokens on the SmolLM2 shape) and the element-wise work are left out.
+     */
+    static long productMultiplyAdds(ModelConfig c) {
+        long d = c.hiddenSize();
+        long q = (long) c.numHeads() * c.headDim();
+        long kv = (long) c.numKvHeads() * c.headDim();
+        long layer = d * (q + 2 * kv) + q * d + 3 * d * c.intermediateSize();
+        return c.numLayers() * layer + (long) c.vocabSize() * d;
     }
 
     /** Median over 7 deployments of an adapter on the loaded base (the key is replaced each time). */
@@ -185,8 +207,11 @@ public final class InferBench {
 
     /** The report as JSON lines, snake_case: the bandwidth first, then one object per precision. */
     public static List<String> jsonLines(Report report) throws java.io.IOException {
-        return BenchJson.lines(Map.of("memory_read_gb_per_s", Math.round(report.memoryGbPerS() * 10) / 10.0),
-                report.results());
+        Map<String, Object> header = new java.util.LinkedHashMap<>();
+        header.put("memory_read_gb_per_s", Math.round(report.memoryGbPerS() * 10) / 10.0);
+        header.put("vector_fma_peak_gflops", report.fmaPeakGflops() == null ? null
+                : Math.round(report.fmaPeakGflops() * 10) / 10.0);
+        return BenchJson.lines(header, report.results());
     }
 
     /** {@code InferBench [workDir] [threads] [bf16,fp32] [model]}: prints the report as JSON lines. */

@@ -58,7 +58,7 @@ final class ModelStep implements AutoCloseable {
         HostDecoder h = kernelRows == 0 ? null : HostDecoder.create(model, slots, maxContext);
         if (h != null && kernelRows < 0) {
             if (model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) h = null;
-            else h.measureTorchProducts(slots);
+            else h.measureBatchProducts(slots);
         }
         this.host = h;
         this.kernels = host != null ? null : kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);

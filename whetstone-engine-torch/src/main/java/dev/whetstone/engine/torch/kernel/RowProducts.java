@@ -90,12 +90,12 @@ public final class RowProducts {
 
     /** As {@link #multiply(RowWeights, float[], int)} into {@code y}. */
     public static void multiply(RowWeights w, float[] x, int m, float[] y) {
-        multiply(w, x, m, y, (RowWorkers) null, null);
+        multiply(w, x, m, y, null, null, Blocks.FOUR_ROWS);
     }
 
     /** @param pool the threads to split over, or null for the process's pool */
     static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool) {
-        multiply(w, x, m, y, pool, null);
+        multiply(w, x, m, y, pool, null, Blocks.FOUR_ROWS);
     }
 
     /**
@@ -106,12 +106,31 @@ public final class RowProducts {
         void apply(float[] y, int r0, int r1);
     }
 
-    /** As {@link #multiply(RowWeights, float[], int, float[])}, then {@code epilogue} (or null) on each chunk. */
-    public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue) {
-        multiply(w, x, m, y, null, epilogue);
+    /**
+     * How the kernels group a batch's input rows: each weight vector, once loaded, is multiplied into a block of
+     * input rows. Which is faster depends on the CPU (its vector registers, loads and FMAs per cycle) and is
+     * measured per served model ({@code HostDecoder.measureBatchProducts}); the values are the same either way.
+     */
+    public enum Blocks {
+        /** Blocks of four input rows against two weight rows at a time (eight accumulators). */
+        FOUR_ROWS,
+        /** Blocks of eight input rows against one weight row at a time (eight accumulators), then fours. */
+        EIGHT_ROWS
     }
 
-    private static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Epilogue epilogue) {
+    /** As {@link #multiply(RowWeights, float[], int, float[])}, then {@code epilogue} (or null) on each chunk. */
+    public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue) {
+        multiply(w, x, m, y, null, epilogue, Blocks.FOUR_ROWS);
+    }
+
+    /** As {@link #multiply(RowWeights, float[], int, float[], Epilogue)}, input rows grouped as {@code blocks}. */
+    public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue, Blocks blocks) {
+        multiply(w, x, m, y, null, epilogue, blocks);
+    }
+
+    /** @param pool the threads to split over, or null for the process's pool */
+    static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Epilogue epilogue,
+                         Blocks blocks) {
         int rows = w.rows();
         RowWorkers workers = pool != null ? pool : workers();
         // a multiple of the threads in chunks of equal rows, at most CHUNK_ROWS: a 576-row projection in 6 chunks of
@@ -122,14 +141,14 @@ public final class RowProducts {
         int chunkRows = (rows + chunks - 1) / chunks;
         chunks = (rows + chunkRows - 1) / chunkRows;
         if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
-            VectorProducts.multiply(w, x, m, y, 0, rows);
+            VectorProducts.multiply(w, x, m, y, 0, rows, blocks);
             if (epilogue != null) epilogue.apply(y, 0, rows);
             return;
         }
         workers.run(chunks, c -> {
             int r0 = c * chunkRows;
             int r1 = Math.min(rows, r0 + chunkRows);
-            VectorProducts.multiply(w, x, m, y, r0, r1);
+            VectorProducts.multiply(w, x, m, y, r0, r1, blocks);
             if (epilogue != null) epilogue.apply(y, r0, r1);
         });
     }
@@ -140,6 +159,27 @@ public final class RowProducts {
      */
     public static void addRowsTimes(RowWeights w, float[] x, int xo, float[] y, int yo, int r0, int r1) {
         VectorProducts.rowsTimes(w, x, xo, y, yo, r0, r1);
+    }
+
+    /**
+     * The fp32 multiply-add rate of the kernels' vector FMAs on all decode threads at once, GFLOP/s (2 per lane and
+     * FMA): register-only chains, the best of three runs of about 0.2 s after one to compile them. What batched
+     * decoding is bounded by once the weights are read once for many rows (bench infer reports the fraction).
+     */
+    public static double fmaPeakGflops() {
+        RowWorkers w = workers();
+        int threads = w.threads();
+        long n = 50_000_000L / VectorProducts.lanes();
+        float[] sink = new float[threads];
+        w.run(threads, t -> sink[t] = VectorProducts.fmaChains(n / 10));
+        double best = 0;
+        for (int round = 0; round < 3; round++) {
+            long t0 = System.nanoTime();
+            w.run(threads, t -> sink[t] += VectorProducts.fmaChains(n));
+            double s = (System.nanoTime() - t0) / 1e9;
+            best = Math.max(best, 2.0 * VectorProducts.CHAINS * VectorProducts.lanes() * n * threads / s / 1e9);
+        }
+        return best;
     }
 
     /** Runs body(0 … n−1) split over the decode threads (the caller among them); returns when all are done. */

@@ -54,6 +54,8 @@ public final class HostDecoder {
     private final Product head;
     /** Products of at least this many rows go through libtorch's GEMM (measured, or fixed by tests); MAX: none. */
     private int torchFromRows = Integer.MAX_VALUE;
+    /** How the kernels group a batch's rows (measured at load for batches of 8+, or fixed by tests). */
+    private RowProducts.Blocks blocks = RowProducts.Blocks.FOUR_ROWS;
     private final double[] invFreq;
     private final HostKvCache cache;
     private String description = "host decode steps";
@@ -347,7 +349,7 @@ public final class HostDecoder {
         boolean torch = m >= torchFromRows;
         if (factors == null && p.bias == null) {
             if (torch) torchProduct(p, x, m, y);
-            else RowProducts.multiply(p.w, x, m, y);
+            else RowProducts.multiply(p.w, x, m, y, null, blocks);
             return;
         }
         RowWeights[][][] fs = factors;
@@ -370,7 +372,7 @@ public final class HostDecoder {
             torchProduct(p, x, m, y);
             epilogue.apply(y, 0, out);
         } else {
-            RowProducts.multiply(p.w, x, m, y, epilogue);
+            RowProducts.multiply(p.w, x, m, y, epilogue, blocks);
         }
     }
 
@@ -393,40 +395,64 @@ public final class HostDecoder {
     }
 
     /**
-     * Sends products of at least {@code rows} rows through libtorch's GEMM (tests; {@link #measureTorchProducts}
+     * Sends products of at least {@code rows} rows through libtorch's GEMM (tests; {@link #measureBatchProducts}
      * otherwise); {@link Integer#MAX_VALUE}: none.
      */
     public void productsThroughLibtorchFrom(int rows) { torchFromRows = rows; }
 
+    /** Groups batches' rows as {@code blocks} in the kernels (tests; {@link #measureBatchProducts} otherwise). */
+    public void kernelBlocks(RowProducts.Blocks blocks) { this.blocks = blocks; }
+
     /**
-     * From how many rows (2, 4, 8, 16, up to {@code maxRows}) libtorch's GEMM beats the kernels on this machine,
-     * timed on layer 0's stacked gate/up product (the largest a layer runs) with its copies in and out: from the
-     * smallest tested count where libtorch won at it and every larger one. Adds the figures to {@link #describe()}.
+     * How batches of up to {@code maxRows} rows multiply fastest on this machine, timed on layer 0's stacked gate/up
+     * product (the largest a layer runs): first, for batches of 8+, the kernels' blocks of four input rows against
+     * blocks of eight (the faster is kept; the values are the same); then from how many rows (2, 4, 8, 16) libtorch's
+     * GEMM, with its copies in and out, beats the kernels: from the smallest tested count where libtorch won at it
+     * and every larger one. Adds the figures to {@link #describe()}.
      */
-    public void measureTorchProducts(int maxRows) {
+    public void measureBatchProducts(int maxRows) {
         Product p = layers[0].gateUp;
         if (maxRows < 2) return;
-        List<String> figures = new ArrayList<>();
-        int from = Integer.MAX_VALUE;
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);
         try (NoGrad g = NoGrad.enter()) {
+            if (maxRows >= 8) {
+                float[] x = randomRows(random, 8, p.w.cols());
+                float[] y = new float[8 * p.out()];
+                Runnable four = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.FOUR_ROWS);
+                Runnable eight = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.EIGHT_ROWS);
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(four);
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(eight);
+                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(four, eight);
+                blocks = s[1] < s[0] ? RowProducts.Blocks.EIGHT_ROWS : RowProducts.Blocks.FOUR_ROWS;
+                description += String.format(java.util.Locale.ROOT, "; batches in blocks of %d rows (gate/up, 8 rows:"
+                        + " blocks of 4 %.2f, of 8 %.2f ms)", blocks == RowProducts.Blocks.EIGHT_ROWS ? 8 : 4,
+                        s[0] * 1e3, s[1] * 1e3);
+            }
+            List<String> figures = new ArrayList<>();
+            int from = Integer.MAX_VALUE;
             for (int m : new int[] {16, 8, 4, 2}) {                    // largest first: stop at the first loss
                 if (m > maxRows) continue;
-                float[] x = new float[m * p.w.cols()];
-                for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+                float[] x = randomRows(random, m, p.w.cols());
                 float[] y = new float[m * p.out()];
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(() -> RowProducts.multiply(p.w, x, m, y));
+                Runnable kernels = () -> RowProducts.multiply(p.w, x, m, y, null, blocks);
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(kernels);
                 double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(
-                        () -> RowProducts.multiply(p.w, x, m, y), () -> torchProduct(p, x, m, y));
+                        kernels, () -> torchProduct(p, x, m, y));
                 figures.add(0, String.format(java.util.Locale.ROOT, "%d rows %.2f vs libtorch %.2f ms", m, s[0] * 1e3,
                         s[1] * 1e3));
                 if (s[1] >= s[0]) break;
                 from = m;
             }
+            torchFromRows = from;
+            description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
+                    + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + ")";
         }
-        torchFromRows = from;
-        description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
-                + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + ")";
+    }
+
+    private static float[] randomRows(java.util.SplittableRandom random, int m, int cols) {
+        float[] x = new float[m * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+        return x;
     }
 
     /** The embedding rows of {@code tokens}, fp32, read straight from the (V, D) table's memory. */

@@ -65,6 +65,25 @@ class DecodeKernelsTest {
     }
 
     /**
+     * Measured at load (kernelRows −1) for 8 slots: host steps, the kernels' blocking for batches of 8+ rows, and
+     * from how many rows libtorch's GEMM takes a batch's products, each with the timings it was chosen on.
+     */
+    @Test
+    void theMeasuredDecodePathNamesItsChoicesAndTheirTimings() throws Exception {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        try (NoGrad ng = NoGrad.enter();
+             ModelStep step = new ModelStep(CausalLm.load(base, new LoadOptions(Precision.INT8, false)), null, 8, 64,
+                     -1)) {
+            assertThat(step.decodePath()).startsWith("host decode steps")
+                    .containsPattern("batches in blocks of [48] rows \\(gate/up, 8 rows: blocks of 4 [0-9.]+, of 8 "
+                            + "[0-9.]+ ms\\)")
+                    .containsPattern("products (all on the kernels|of \\d+\\+ rows through libtorch) \\(gate/up: "
+                            + "(\\d+ rows [0-9.]+ vs libtorch [0-9.]+ ms(, )?)+\\)");
+        }
+    }
+
+    /**
      * int8 serving: the kernels multiply by q (int8) and scale the row's sum; libtorch (kernels off) multiplies by the
      * dequantised weights q · scale rounded to bf16 — the same weights up to one bf16 rounding each, so the two
      * agree within bf16's rounding over the forward chain. A scale applied twice or not at all moves the logits by

@@ -12,33 +12,25 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The decode kernels against a float64 product of the exact weights they hold (fp32 values, bf16 values widened,
  * int8 values times their scale): the only difference is the kernels' fp32 accumulation, bounded per output by
  * {@link Tolerances#fp32} of Σ|w·x| over the row's length. Shapes cover the vector loops' tails (columns not a
- * multiple of 16 or 32), rows over several chunks, and 1–8 input rows (the one-row and four-row loops).
+ * multiple of 16 or 32), rows over several chunks, and 1–17 input rows (the one-, four- and eight-row loops).
  */
 class RowProductsTest {
     private static final RowWorkers THREE = new RowWorkers(3);
 
     @ParameterizedTest
-    @CsvSource({"F32,1,300,576", "F32,3,300,37", "F32,8,1000,64", "BF16,1,300,576", "BF16,5,1000,37",
-            "BF16,8,130,16", "INT8,1,300,576", "INT8,4,1000,37", "INT8,7,130,48", "F32,2,16,7"})
-    void productsEqualTheFloat64ProductOfTheHeldWeights(String kind, int m, int rows, int cols) {
+    @CsvSource({"F32,1,300,576,FOUR_ROWS", "F32,3,300,37,FOUR_ROWS", "F32,8,1000,64,FOUR_ROWS",
+            "BF16,1,300,576,FOUR_ROWS", "BF16,5,1000,37,FOUR_ROWS", "BF16,8,130,16,FOUR_ROWS",
+            "INT8,1,300,576,FOUR_ROWS", "INT8,4,1000,37,FOUR_ROWS", "INT8,7,130,48,FOUR_ROWS", "F32,2,16,7,FOUR_ROWS",
+            "F32,8,300,37,EIGHT_ROWS", "F32,13,130,576,EIGHT_ROWS", "BF16,16,1000,37,EIGHT_ROWS",
+            "BF16,9,300,576,EIGHT_ROWS", "INT8,8,130,576,EIGHT_ROWS", "INT8,15,1000,37,EIGHT_ROWS"})
+    void productsEqualTheFloat64ProductOfTheHeldWeights(String kind, int m, int rows, int cols,
+                                                        RowProducts.Blocks blocks) {
         assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
-        SplittableRandom random = new SplittableRandom(rows * 31L + cols);
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian() * 0.05f;
-        float[] x = new float[m * cols];
-        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
-        RowWeights held = switch (kind) {
-            case "F32" -> new RowWeights.F32(w, rows, cols);
-            case "BF16" -> {
-                short[] s = new short[w.length];
-                for (int i = 0; i < w.length; i++) s[i] = RowWeights.toBf16(w[i]);
-                yield new RowWeights.Bf16(s, rows, cols);
-            }
-            default -> RowWeights.Int8.quantize(w, rows, cols);
-        };
+        RowWeights held = weights(kind, rows, cols, new SplittableRandom(rows * 31L + cols));
+        float[] x = inputs(m, cols, new SplittableRandom(m));
         double[] exact = exactWeights(held);
         float[] y = new float[m * rows];
-        RowProducts.multiply(held, x, m, y, THREE);
+        RowProducts.multiply(held, x, m, y, THREE, null, blocks);
         for (int i = 0; i < m; i++) {
             for (int r = 0; r < rows; r++) {
                 double sum = 0;
@@ -53,6 +45,43 @@ class RowProductsTest {
                         .isCloseTo(sum, org.assertj.core.data.Offset.offset(Tolerances.fp32(magnitude, cols + 1)));
             }
         }
+    }
+
+    /**
+     * The blocking is a speed choice made per machine: blocks of eight input rows give the very values blocks of
+     * four give (the same accumulation order), so which one a machine measured faster never changes an output.
+     */
+    @ParameterizedTest
+    @CsvSource({"F32,13,300,37", "BF16,16,130,576", "BF16,11,300,40", "INT8,9,130,576", "INT8,17,300,37"})
+    void blocksOfEightRowsGiveTheValuesOfBlocksOfFour(String kind, int m, int rows, int cols) {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        RowWeights held = weights(kind, rows, cols, new SplittableRandom(rows * 31L + cols));
+        float[] x = inputs(m, cols, new SplittableRandom(m));
+        float[] four = new float[m * rows];
+        float[] eight = new float[m * rows];
+        RowProducts.multiply(held, x, m, four, THREE, null, RowProducts.Blocks.FOUR_ROWS);
+        RowProducts.multiply(held, x, m, eight, THREE, null, RowProducts.Blocks.EIGHT_ROWS);
+        assertThat(eight).containsExactly(four);
+    }
+
+    private static float[] inputs(int m, int cols, SplittableRandom random) {
+        float[] x = new float[m * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        return x;
+    }
+
+    private static RowWeights weights(String kind, int rows, int cols, SplittableRandom random) {
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian() * 0.05f;
+        return switch (kind) {
+            case "F32" -> new RowWeights.F32(w, rows, cols);
+            case "BF16" -> {
+                short[] s = new short[w.length];
+                for (int i = 0; i < w.length; i++) s[i] = RowWeights.toBf16(w[i]);
+                yield new RowWeights.Bf16(s, rows, cols);
+            }
+            default -> RowWeights.Int8.quantize(w, rows, cols);
+        };
     }
 
     private static double[] exactWeights(RowWeights w) {
