@@ -12,7 +12,8 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 
 /**
- * How far int8 weight-only serving moves token log-probabilities from bf16 serving, on the benchmark's prompts:
+ * How far int8 weight-only serving moves token log-probabilities from bf16 serving (each loaded as served: {@link
+ * LoadOptions#serving}), on the benchmark's prompts:
  * both models decode the same tokens one step at a time (host decode steps where the model has them, as served;
  * else libtorch's cached pass with the decode kernels) —
  * each random 128-token prompt, then 32 tokens bf16 chooses greedily — and every next token's log-probability is
@@ -25,8 +26,8 @@ public final class Int8Accuracy {
     private Int8Accuracy() {}
 
     public static Result measure(Path model, int prompts, int promptLength, int generated) throws java.io.IOException {
-        try (CausalLm bf16 = CausalLm.load(model, new LoadOptions(Precision.BF16, false));
-             CausalLm int8 = CausalLm.load(model, new LoadOptions(Precision.INT8, false));
+        try (CausalLm bf16 = CausalLm.load(model, LoadOptions.serving(Precision.BF16));
+             CausalLm int8 = CausalLm.load(model, LoadOptions.serving(Precision.INT8));
              NoGrad g = NoGrad.enter()) {
             HostDecoder host16 = HostDecoder.create(bf16, 1, promptLength + generated);
             HostDecoder host8 = HostDecoder.create(int8, 1, promptLength + generated);

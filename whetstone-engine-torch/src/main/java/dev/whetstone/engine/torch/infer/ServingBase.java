@@ -56,7 +56,7 @@ final class ServingBase implements AutoCloseable {
                 visionLm = VisionLm.load(dir, new LoadOptions(o.precision(), false));
                 model = visionLm.text();
             } else {
-                model = CausalLm.load(dir, new LoadOptions(o.precision(), false));
+                model = CausalLm.load(dir, LoadOptions.serving(o.precision()));
             }
             tokenizer = HfTokenizer.load(tokenizerDir);
             VisionPrompts prompts = visionLm == null ? null : VisionPrompts.of(dir, tokenizer);

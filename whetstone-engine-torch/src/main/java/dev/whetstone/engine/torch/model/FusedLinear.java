@@ -52,7 +52,8 @@ final class FusedLinear {
                 if (biases) parts.get(i).bias().set_(b.narrow(0, row, sizes[i]));
                 row += sizes[i];
             }
-            return new FusedLinear(new Linear(parts.get(0).name() + "+fused", w, b), List.copyOf(parts), sizes);
+            return new FusedLinear(new Linear(parts.get(0).name() + "+fused", w, b, parts.get(0).castTo()),
+                    List.copyOf(parts), sizes);
         }
     }
 

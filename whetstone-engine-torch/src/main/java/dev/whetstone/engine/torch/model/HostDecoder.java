@@ -93,14 +93,17 @@ public final class HostDecoder {
     /**
      * Why {@code model}'s decode steps cannot run here, or null when they can: the decode kernels must be available
      * and the blocks Llama's (RMSNorm before attention and MLP, separate q/k/v, SwiGLU, full-width RoPE without
-     * longrope, no soft-capping, no scaled or learned-position embeddings) in fp32 or bf16.
+     * longrope, no soft-capping, no scaled or learned-position embeddings) computing in fp32 (over fp32, bf16 or
+     * int8 weights) or in bf16 (over bf16 or int8 weights).
      */
     public static String unsupportedReason(CausalLm model) {
         if (!RowProducts.available()) return "the decode kernels are not available (jdk.incubator.vector, 256-bit vectors)";
         ModelConfig c = model.config();
         ScalarType t = model.computeType();
-        if (model.options().mixed() || (t != ScalarType.Float && t != ScalarType.BFloat16)) {
-            return "computes in " + t + (model.options().mixed() ? " over fp32 weights" : "");
+        if (t != ScalarType.Float && t != ScalarType.BFloat16) return "computes in " + t;
+        // bf16 products over fp32 master weights: training's mixed precision (fp32 over bf16 weights is served)
+        if (model.options().precision() == Precision.FP32 && model.options().mixed()) {
+            return "computes in " + t + " over fp32 weights";
         }
         if (model.embeddingsTransformed() || c.attentionSoftcap() != null || c.finalSoftcap() != null
                 || c.rotaryDim() != c.headDim() || c.longRope() != null || c.normForm() != ModelConfig.NormForm.STANDARD) {

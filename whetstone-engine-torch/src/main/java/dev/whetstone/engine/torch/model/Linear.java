@@ -33,6 +33,9 @@ public final class Linear {
         this.fp32 = castTo == null && Tensors.type(weight) == torch.ScalarType.Float;
     }
 
+    /** The compute dtype each use casts the weight to, or null when it computes in the weight's own. */
+    torch.ScalarType castTo() { return castTo; }
+
     /** A projection outside the decoder (the vision encoder's, the connector's); weight (out, in), bias or null. */
     public static Linear of(String name, Tensor weight, Tensor bias) { return new Linear(name, weight, bias); }
 

@@ -65,6 +65,52 @@ class DecodeKernelsTest {
     }
 
     /**
+     * Serving on a CPU without bf16 arithmetic ({@link LoadOptions#serving}): bf16 and int8 weights computed in fp32.
+     * Prefill (libtorch, each weight widened per use) and the host steps (the kernels widen as they multiply) both
+     * compute fp32 and keep fp32 keys and values. Over bf16 weights both read the very same weights: the two paths
+     * agree to fp32's rounding, with adapters. Over int8, libtorch reads the dequantised weights rounded to bf16 and
+     * the kernels q · scale: they agree to one bf16 rounding of the weights. Either way the result is not the
+     * bf16-computed one (the cache and prefill's activations are not rounded to bf16).
+     */
+    @ParameterizedTest
+    @CsvSource({"BF16", "INT8"})
+    void bf16AndInt8WeightsComputedInFp32DecodeAsLibtorchDoes(Precision precision) throws Exception {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        Path base = InferFixtures.model(dir.resolve("m"), TinyModelFactory.Arch.LLAMA, 4);
+        Path a = InferFixtures.adapter(base, dir.resolve("a"), 1);
+        Path b = InferFixtures.adapter(base, dir.resolve("b"), 2);
+        LoadOptions widened = new LoadOptions(precision, false, Precision.FP32);
+        // int8: libtorch alone still quantises (prepareDecode), so both read the dequantised weights
+        float[][][] viaTorch = steps(base, a, b, widened, 0, "libtorch", 0);
+        float[][][] viaHost = steps(base, a, b, widened, 8, "host", 0);
+        float[][][] computedInBf16 = steps(base, a, b, new LoadOptions(precision, false), 8, "host", 0);
+        boolean differsFromBf16 = false;
+        for (int r = 0; r < PROMPTS.length; r++) {
+            for (int s = 0; s < STEPS; s++) {
+                double tol = precision == Precision.INT8 ? Tolerances.bf16(maxAbs(viaTorch[r][s]), FORWARD_OPS)
+                        : Tolerances.rounding(ModelTolerances.eps(Precision.FP32), maxAbs(viaTorch[r][s]), FORWARD_OPS);
+                assertThat(maxDiff(viaHost[r][s], viaTorch[r][s])).as("%s row %d step %d", precision, r, s)
+                        .isLessThan(tol);
+                differsFromBf16 |= maxDiff(viaHost[r][s], computedInBf16[r][s]) > 0;
+            }
+        }
+        assertThat(differsFromBf16).as("fp32 compute is not bf16 compute").isTrue();
+    }
+
+    /** Serving computes in fp32 over bf16 or int8 weights exactly where the CPU has no bf16 arithmetic. */
+    @Test
+    void servingWidensBf16AndInt8OnlyWhereTheCpuHasNoBf16Arithmetic() {
+        Precision expected = Precision.cpuHasNativeBf16() ? null : Precision.FP32;
+        for (Precision p : new Precision[] {Precision.BF16, Precision.INT8}) {
+            assertThat(LoadOptions.serving(p).compute()).as("%s", p).isEqualTo(expected == null ? p : expected);
+            assertThat(LoadOptions.serving(p).precision()).isEqualTo(p);
+        }
+        assertThat(LoadOptions.serving(Precision.FP32).compute()).isEqualTo(Precision.FP32);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoadOptions(Precision.BF16, true, Precision.FP32))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trainable");
+    }
+
+    /**
      * Measured at load (kernelRows −1) for 8 slots: host steps, the kernels' blocking for batches of 8+ rows, and
      * from how many rows libtorch's GEMM takes a batch's products, each with the timings it was chosen on.
      */
@@ -114,9 +160,13 @@ class DecodeKernelsTest {
     /** @param torchFromRows host steps send products of this many rows or more through libtorch (0: none) */
     private static float[][][] steps(Path base, Path a, Path b, Precision precision, int kernelRows, String path,
                                      int torchFromRows) throws java.io.IOException {
+        return steps(base, a, b, new LoadOptions(precision, false), kernelRows, path, torchFromRows);
+    }
+
+    private static float[][][] steps(Path base, Path a, Path b, LoadOptions options, int kernelRows, String path,
+                                     int torchFromRows) throws java.io.IOException {
         try (NoGrad ng = NoGrad.enter();
-             ModelStep step = new ModelStep(CausalLm.load(base, new LoadOptions(precision, false)), null, 3, 512,
-                     kernelRows)) {
+             ModelStep step = new ModelStep(CausalLm.load(base, options), null, 3, 512, kernelRows)) {
             assertThat(step.decodePath()).startsWith(path);
             if (torchFromRows > 0) step.productsThroughLibtorchFrom(torchFromRows);
             CausalLm model = step.model();
