@@ -100,18 +100,16 @@ final class AdapterRouter implements LinearAdapter {
             LoraWeights.Pair p = perRow[i] == null ? null : perRow[i].pair(linearName);
             if (p == null) continue;
             if (p.aRows() == null) return null;
-            out[i] = new RowWeights[] {p.aRows(), p.bRows()};
+            out[i] = new RowWeights[] {p.aRows(), p.bColumns()};
         }
         return out;
     }
 
     private static void addRows(LoraWeights.Pair p, float[] x, int m, float[] y, int stride, int offset) {
         float[] t = RowProducts.multiply(p.aRows(), x, m);
-        float[] d = RowProducts.multiply(p.bRows(), t, m);
-        int out = p.bRows().rows();
-        for (int i = 0; i < m; i++) {
-            for (int o = 0; o < out; o++) y[i * stride + offset + o] += d[i * out + o];
-        }
+        int r = p.bColumns().rows();
+        int out = p.bColumns().cols();
+        for (int i = 0; i < m; i++) RowProducts.addColumnsTimes(p.bColumns(), t, i * r, y, i * stride + offset, 0, out);
     }
 
     /**

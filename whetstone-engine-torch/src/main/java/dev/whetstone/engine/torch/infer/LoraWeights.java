@@ -4,6 +4,7 @@ import dev.whetstone.engine.inference.InferenceException;
 import dev.whetstone.engine.torch.lora.PeftFiles;
 import dev.whetstone.engine.torch.model.CausalLm;
 import dev.whetstone.engine.torch.model.Linear;
+import dev.whetstone.engine.torch.model.Precision;
 import dev.whetstone.engine.torch.model.Tensors;
 import dev.whetstone.engine.torch.kernel.RowProducts;
 import dev.whetstone.engine.torch.kernel.RowWeights;
@@ -21,12 +22,12 @@ import org.bytedeco.pytorch.Tensor;
  */
 final class LoraWeights implements AutoCloseable {
     /**
-     * One layer's pair; {@code aRows} and {@code bRows} are host copies of A (r, in) and s·B (out, r) for the
-     * decode kernels and host decode steps, or null without them: fp32 over an fp32 base, else bf16 (an int8 base
-     * too: its adapter's bytes are 7.6 % of the base's in bf16, 15 % in fp32, for rank 16 on every projection of
-     * the SmolLM2-135M shape, and a step reads them all).
+     * One layer's pair; {@code aRows} and {@code bColumns} are host copies of A (r, in) and of s·B transposed,
+     * (r, out), for the decode kernels and host decode steps, or null without them: fp32 over fp32 base weights,
+     * else bf16 (an int8 base too: its adapter's bytes are 7.6 % of the base's in bf16, 15 % in fp32, for rank 16
+     * on every projection of the SmolLM2-135M shape, and a step reads them all).
      */
-    record Pair(Tensor a, Tensor scaledB, boolean fp32, RowWeights aRows, RowWeights bRows) {}
+    record Pair(Tensor a, Tensor scaledB, boolean fp32, RowWeights aRows, RowWeights bColumns) {}
 
     private final Map<String, Pair> byLinear;
     private final int rank;
@@ -60,10 +61,13 @@ final class LoraWeights implements AutoCloseable {
                         : saved.config().alpha() / r;
                 Tensor scaledB = b.mul(Tensors.scalar(scaling));
                 boolean rows = RowProducts.available() && base.computeType() != ScalarType.Double;
-                out.put(l.name(), new Pair(Tensors.retain(a.to(base.computeType()).contiguous()),
-                        Tensors.retain(scaledB.to(base.computeType()).contiguous()),
+                // held in the base weights' format (bf16 over bf16 or int8 weights, even where those compute in
+                // fp32), so prefill's tensors and the decode steps' host copies carry the same values
+                ScalarType held = heldType(base);
+                out.put(l.name(), new Pair(Tensors.retain(a.to(held).to(base.computeType()).contiguous()),
+                        Tensors.retain(scaledB.to(held).to(base.computeType()).contiguous()),
                         base.computeType() == org.bytedeco.pytorch.global.torch.ScalarType.Float,
-                        rows ? hostCopy(a, base) : null, rows ? hostCopy(scaledB, base) : null));
+                        rows ? hostCopy(a, base) : null, rows ? hostCopy(scaledB.t(), base) : null));
             }
         } catch (IOException e) {
             throw new InferenceException("cannot load the adapter in " + dir + ": " + e.getMessage(), e);
@@ -71,9 +75,13 @@ final class LoraWeights implements AutoCloseable {
         return new LoraWeights(out);
     }
 
-    private static RowWeights hostCopy(Tensor t, CausalLm base) {
-        return RowProducts.copyOf(t.to(base.computeType() == ScalarType.Float ? ScalarType.Float : ScalarType.BFloat16));
+    /** fp32 over fp32 (or float64) base weights, else bf16, whatever the compute dtype. */
+    private static ScalarType heldType(CausalLm base) {
+        Precision p = base.options().precision();
+        return p == Precision.BF16 || p == Precision.INT8 ? ScalarType.BFloat16 : base.computeType();
     }
+
+    private static RowWeights hostCopy(Tensor t, CausalLm base) { return RowProducts.copyOf(t.to(heldType(base))); }
 
     /** The pair of linear layer {@code name}, or null when the adapter leaves it alone. */
     Pair pair(String name) { return byLinear.get(name); }

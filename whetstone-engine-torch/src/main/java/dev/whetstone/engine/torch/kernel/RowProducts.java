@@ -162,6 +162,14 @@ public final class RowProducts {
     }
 
     /**
+     * y[yo + c − c0] += Σⱼ t[to + j] · W[j][c] for columns c0 … c1−1 of fp32 or bf16 weights W (r, cols), on the
+     * calling thread: LoRA's s·B·t with B held transposed, (r, out), inside a product's epilogue.
+     */
+    public static void addColumnsTimes(RowWeights w, float[] t, int to, float[] y, int yo, int c0, int c1) {
+        VectorProducts.columnsTimes(w, t, to, y, yo, c0, c1);
+    }
+
+    /**
      * The fp32 multiply-add rate of the kernels' vector FMAs on all decode threads at once, GFLOP/s (2 per lane and
      * FMA): register-only chains, the best of three runs of about 0.2 s after one to compile them. What batched
      * decoding is bounded by once the weights are read once for many rows (bench infer reports the fraction).

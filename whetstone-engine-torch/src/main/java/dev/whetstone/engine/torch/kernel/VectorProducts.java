@@ -127,6 +127,64 @@ final class VectorProducts {
         }
     }
 
+    /**
+     * y[yo + c − c0] += Σⱼ t[to + j] · W[j][c] for columns c0 … c1−1 of W (r, cols), fp32 or bf16: a product by
+     * the transpose of W, vectorised along the output columns — LoRA's s·B·t with B held transposed (r, out), r
+     * broadcast FMAs per vector of outputs and no lane reductions (a dot product per output of r = 16 values was
+     * mostly its reduction). Four vectors of outputs at a time, one FMA chain each.
+     */
+    static void columnsTimes(RowWeights w, float[] t, int to, float[] y, int yo, int c0, int c1) {
+        int r = w.rows();
+        int cols = w.cols();
+        int n = c1 - c0;
+        int upper4 = n - n % (4 * L);
+        int upper = n - n % L;
+        int k = 0;
+        for (; k < upper4; k += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(F, y, yo + k), a1 = FloatVector.fromArray(F, y, yo + k + L);
+            FloatVector a2 = FloatVector.fromArray(F, y, yo + k + 2 * L), a3 = FloatVector.fromArray(F, y, yo + k + 3 * L);
+            for (int j = 0; j < r; j++) {
+                FloatVector tj = FloatVector.broadcast(F, t[to + j]);
+                int o = j * cols + c0 + k;
+                a0 = column(w, o).fma(tj, a0);
+                a1 = column(w, o + L).fma(tj, a1);
+                a2 = column(w, o + 2 * L).fma(tj, a2);
+                a3 = column(w, o + 3 * L).fma(tj, a3);
+            }
+            a0.intoArray(y, yo + k);
+            a1.intoArray(y, yo + k + L);
+            a2.intoArray(y, yo + k + 2 * L);
+            a3.intoArray(y, yo + k + 3 * L);
+        }
+        for (; k < upper; k += L) {
+            FloatVector a = FloatVector.fromArray(F, y, yo + k);
+            for (int j = 0; j < r; j++) a = column(w, j * cols + c0 + k).fma(FloatVector.broadcast(F, t[to + j]), a);
+            a.intoArray(y, yo + k);
+        }
+        for (; k < n; k++) {
+            float s = y[yo + k];
+            for (int j = 0; j < r; j++) s += weight(w, j * cols + c0 + k) * t[to + j];
+            y[yo + k] = s;
+        }
+    }
+
+    /** L consecutive fp32 or bf16 weights from flat index {@code off}, as fp32. */
+    private static FloatVector column(RowWeights w, int off) {
+        return switch (w) {
+            case RowWeights.F32 f -> FloatVector.fromArray(F, f.w(), off);
+            case RowWeights.Bf16 b -> bf16(b.w(), off);
+            case RowWeights.Int8 q -> throw new IllegalArgumentException("LoRA factors are fp32 or bf16");
+        };
+    }
+
+    private static float weight(RowWeights w, int off) {
+        return switch (w) {
+            case RowWeights.F32 f -> f.w()[off];
+            case RowWeights.Bf16 b -> RowWeights.fromBf16(b.w()[off]);
+            case RowWeights.Int8 q -> throw new IllegalArgumentException("LoRA factors are fp32 or bf16");
+        };
+    }
+
     private static FloatVector bf16(short[] w, int off) {
         return ShortVector.fromArray(S, w, off).convertShape(VectorOperators.S2I, I, 0).reinterpretAsInts()
                 .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();

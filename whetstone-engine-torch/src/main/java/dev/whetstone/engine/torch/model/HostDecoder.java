@@ -305,13 +305,13 @@ public final class HostDecoder {
      * y = x·Wᵀ + b for m rows, plus each row's LoRA delta s·B·(A·x) in the columns of every part its adapter
      * adapts: t = A·x (r values a row and part; r·in multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2
      * shape) first, each A in two halves over the decode threads (one extra hand-off a product), then bias and
-     * B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue — no extra
-     * pass over y. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
+     * s·B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue — no extra
+     * pass over y; (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
      */
     private void multiply(Product p, float[] x, int m, float[] y) {
         int out = p.out();
         int in = p.w.cols();
-        RowWeights[][][] factors = null;                                            // [part][row] → {A, s·B}
+        RowWeights[][][] factors = null;                                            // [part][row] → {A, (s·B)ᵀ}
         float[][][] t = null;                                                       // [part][row] → A·x
         for (int pi = 0; pi < p.parts.length; pi++) {
             LinearAdapter a = p.parts[pi].linear.adapter();
@@ -364,10 +364,10 @@ public final class HostDecoder {
                 for (int pi = 0; pi < p.parts.length; pi++) {
                     if (fs[pi] == null || fs[pi][i] == null) continue;
                     int start = p.parts[pi].offset;
-                    RowWeights b = fs[pi][i][1];
+                    RowWeights bt = fs[pi][i][1];                           // (s·B)ᵀ: (r, the part's out)
                     int lo = Math.max(r0, start);
-                    int hi = Math.min(r1, start + b.rows());
-                    if (lo < hi) RowProducts.addRowsTimes(b, ts[pi][i], 0, yy, i * out + lo, lo - start, hi - start);
+                    int hi = Math.min(r1, start + bt.cols());
+                    if (lo < hi) RowProducts.addColumnsTimes(bt, ts[pi][i], 0, yy, i * out + lo, lo - start, hi - start);
                 }
             }
         };
@@ -411,7 +411,8 @@ public final class HostDecoder {
      * product (the largest a layer runs): first, for batches of 8+, the kernels' blocks of four input rows against
      * blocks of eight (the faster is kept; the values are the same); then from how many rows (2, 4, 8, 16) libtorch's
      * GEMM, with its copies in and out, beats the kernels: from the smallest tested count where libtorch won at it
-     * and every larger one. Adds the figures to {@link #describe()}.
+     * and every larger one — kept only if whole steps of the largest batch (≤ 16 rows) are faster that way too.
+     * Uses slots 0 … 15 of the cache, so call it before serving. Adds the figures to {@link #describe()}.
      */
     public void measureBatchProducts(int maxRows) {
         Product p = layers[0].gateUp;
@@ -446,9 +447,34 @@ public final class HostDecoder {
                 if (s[1] >= s[0]) break;
                 from = m;
             }
+            String confirmed = "";
+            if (from != Integer.MAX_VALUE) {
+                // confirmed on whole steps at the largest batch: on an AVX2-only EPYC libtorch won fp32 gate/up at
+                // 16 rows by 18 % (1.06 vs 1.29 ms) while 16 streams then decoded at 123 tok/s against 186 for 8
+                int m = Math.min(maxRows, 16);
+                int[] tokens = new int[m];
+                long[] positions = new long[m];
+                java.util.Arrays.fill(positions, 16);
+                int libtorchFrom = from;
+                Runnable kernels = () -> step(tokens, positions);
+                Runnable libtorch = () -> {
+                    torchFromRows = libtorchFrom;
+                    try {
+                        step(tokens, positions);
+                    } finally {
+                        torchFromRows = Integer.MAX_VALUE;
+                    }
+                };
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(kernels);
+                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(libtorch);
+                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(kernels, libtorch);
+                confirmed = String.format(java.util.Locale.ROOT, "; whole %d-row steps %.2f on the kernels vs %.2f ms",
+                        m, s[0] * 1e3, s[1] * 1e3);
+                if (s[1] >= s[0]) from = Integer.MAX_VALUE;
+            }
             torchFromRows = from;
             description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
-                    + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + ")";
+                    + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + confirmed + ")";
         }
     }
 

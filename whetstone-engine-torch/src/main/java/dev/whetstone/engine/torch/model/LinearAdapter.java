@@ -27,7 +27,7 @@ public interface LinearAdapter {
 
     /**
      * Host decode steps ({@link HostDecoder}): each of the m rows' LoRA factors for this layer, {A (r × in),
-     * s·B (out × r)} as host copies, or null for a row this adapter leaves alone; null when it has no host copies.
+     * (s·B)ᵀ (r × out)} as host copies, or null for a row this adapter leaves alone; null when it has no host copies.
      */
     default RowWeights[][] rowFactors(int m) {
         return null;

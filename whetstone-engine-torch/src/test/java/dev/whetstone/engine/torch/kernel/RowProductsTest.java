@@ -64,6 +64,34 @@ class RowProductsTest {
         assertThat(eight).containsExactly(four);
     }
 
+    /**
+     * LoRA's s·B·t with B held transposed (r, out): y[c] += Σⱼ t[j] · W[j][c] over a range of columns (vector
+     * blocks of four, single vectors and the scalar tail), against float64, and nothing outside the range touched.
+     */
+    @ParameterizedTest
+    @CsvSource({"F32,16,576,0,576", "BF16,16,576,96,480", "F32,8,37,3,37", "BF16,16,100,0,99", "BF16,4,9,1,8"})
+    void columnsTimesAddsTheTransposedProduct(String kind, int r, int cols, int c0, int c1) {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        RowWeights w = weights(kind, r, cols, new SplittableRandom(r * 7L + cols));
+        double[] exact = exactWeights(w);
+        float[] t = inputs(1, r + 3, new SplittableRandom(cols));
+        float[] y = inputs(1, c1 - c0 + 10, new SplittableRandom(c0));
+        float[] before = y.clone();
+        RowProducts.addColumnsTimes(w, t, 3, y, 5, c0, c1);
+        for (int c = c0; c < c1; c++) {
+            double sum = before[5 + c - c0];
+            double magnitude = Math.abs(sum);
+            for (int j = 0; j < r; j++) {
+                sum += t[3 + j] * exact[j * cols + c];
+                magnitude += Math.abs(t[3 + j] * exact[j * cols + c]);
+            }
+            assertThat((double) y[5 + c - c0]).as("%s column %d", kind, c)
+                    .isCloseTo(sum, org.assertj.core.data.Offset.offset(Tolerances.fp32(magnitude, r + 1)));
+        }
+        for (int i = 0; i < 5; i++) assertThat(y[i]).isEqualTo(before[i]);
+        for (int i = 5 + c1 - c0; i < y.length; i++) assertThat(y[i]).isEqualTo(before[i]);
+    }
+
     private static float[] inputs(int m, int cols, SplittableRandom random) {
         float[] x = new float[m * cols];
         for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
