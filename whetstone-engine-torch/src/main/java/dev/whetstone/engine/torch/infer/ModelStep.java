@@ -56,15 +56,21 @@ final class ModelStep implements AutoCloseable {
         this.vision = vision;
         model.fuseProjections();
         HostDecoder h = kernelRows == 0 ? null : HostDecoder.create(model, slots, maxContext);
+        String rejected = "";
         if (h != null && kernelRows < 0) {
-            if (model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) h = null;
-            else h.measureBatchProducts(slots);
+            if (model.options().precision() != Precision.INT8 && !h.beatsLibtorch(model)) {
+                rejected = " (not " + h.describe() + ")";
+                h = null;
+            } else {
+                h.measureBatchProducts(slots);
+            }
         }
         this.host = h;
         this.kernels = host != null ? null : kernelRows < 0 ? model.prepareDecode() : model.prepareDecode(kernelRows);
         this.decodePath = host != null ? host.describe()
-                : kernels != null && kernels.maxRows() > 0 ? kernels.describe()
-                : "libtorch" + (kernels != null && kernels.rows().length > 0 ? "; " + kernels.describe() : "");
+                : (kernels != null && kernels.maxRows() > 0 ? kernels.describe()
+                : "libtorch" + (kernels != null && kernels.rows().length > 0 ? "; " + kernels.describe() : ""))
+                + rejected;
         this.cache = new KvCache(model.config(), model.computeType(), slots, Math.min(256, maxContext), maxContext);
         this.linears = model.linears();
         for (Linear l : linears) routers.add(new AdapterRouter(l.name(), routing));

@@ -58,7 +58,8 @@ public final class RowKernelChoice {
      * Runs {@code kernel} (Vector API code: one product, or a whole host decode step) until the JIT has compiled it: interpreted or C1-compiled Vector API code allocates every
      * vector and ran 100× slower here (69 ms against 0.5 ms for one row of the 3072 × 576 gate/up weight), and on
      * a loaded machine C2's compile thread may need seconds of wall time. Runs at least 0.3 s, then stops when
-     * twenty calls in a row brought no new best below 95 % of the last, or after 5 s.
+     * twenty calls in a row brought no new best below 95 % of the last and the JIT has been quiet for 200 ms
+     * ({@link JitQuiet}), or after 5 s.
      */
     public static void warmUp(Runnable kernel) {
         long start = System.nanoTime();
@@ -66,7 +67,8 @@ public final class RowKernelChoice {
         long minimum = start + 300_000_000L;
         double best = Double.MAX_VALUE;
         int sinceImproved = 0;
-        while ((sinceImproved < 20 || System.nanoTime() < minimum) && System.nanoTime() < deadline) {
+        JitQuiet jit = new JitQuiet();
+        while ((sinceImproved < 20 || System.nanoTime() < minimum || !jit.quiet()) && System.nanoTime() < deadline) {
             long t0 = System.nanoTime();
             kernel.run();
             double s = (System.nanoTime() - t0) / 1e9;
@@ -76,6 +78,31 @@ public final class RowKernelChoice {
             } else {
                 sinceImproved++;
             }
+        }
+    }
+
+    /**
+     * Whether the JIT has compiled nothing for the last 200 ms (the process's total compilation time unchanged):
+     * on two cores the compiler threads take a core from the code being timed. Suspected, not proven, in one
+     * fp32 load on an AVX2 EPYC whose host step lost the load-time timing to libtorch's step by more than the
+     * margin, though it ran 17.6 ms against libtorch's ~30 ms when timed quiet. Always quiet where the JVM does
+     * not monitor compilation time.
+     */
+    private static final class JitQuiet {
+        private final java.lang.management.CompilationMXBean jit =
+                java.lang.management.ManagementFactory.getCompilationMXBean();
+        private long lastTotal = -1;
+        private long since = System.nanoTime();
+
+        boolean quiet() {
+            if (jit == null || !jit.isCompilationTimeMonitoringSupported()) return true;
+            long total = jit.getTotalCompilationTime();
+            long now = System.nanoTime();
+            if (total != lastTotal) {
+                lastTotal = total;
+                since = now;
+            }
+            return now - since >= 200_000_000L;
         }
     }
 

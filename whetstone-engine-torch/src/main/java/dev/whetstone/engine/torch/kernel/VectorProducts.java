@@ -234,22 +234,29 @@ final class VectorProducts {
         }
     }
 
+    /**
+     * One input row over int8 weights: four accumulators, since widening int8 makes this loop compute-bound, not
+     * memory-bound, where vectors are 8 lanes (AVX2: 11 GB/s of weights a core with two accumulators, 11.8 with four;
+     * two threads 21.0 against 22.5 GB/s, docs/BENCHMARKS.md).
+     */
     private static void int8x1(RowWeights.Int8 q8, int cols, float[] x, int i, float[] y, int rows, int r0, int r1) {
         byte[] q = q8.q();
         float[] scale = q8.scale();
         int xo = i * cols;
-        int upper = cols - cols % (2 * L);
+        int upper = cols - cols % (4 * L);
         int upper1 = cols - cols % L;
         for (int r = r0; r < r1; r++) {
             int wo = r * cols;
-            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F);
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
             int k = 0;
-            for (; k < upper; k += 2 * L) {
+            for (; k < upper; k += 4 * L) {
                 a0 = int8(q, wo + k).fma(FloatVector.fromArray(F, x, xo + k), a0);
                 a1 = int8(q, wo + k + L).fma(FloatVector.fromArray(F, x, xo + k + L), a1);
+                a2 = int8(q, wo + k + 2 * L).fma(FloatVector.fromArray(F, x, xo + k + 2 * L), a2);
+                a3 = int8(q, wo + k + 3 * L).fma(FloatVector.fromArray(F, x, xo + k + 3 * L), a3);
             }
             for (; k < upper1; k += L) a0 = int8(q, wo + k).fma(FloatVector.fromArray(F, x, xo + k), a0);
-            float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
             for (; k < cols; k++) s += q[wo + k] * x[xo + k];
             y[i * rows + r] = s * scale[r];
         }
