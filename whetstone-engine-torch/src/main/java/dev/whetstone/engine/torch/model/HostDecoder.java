@@ -1,6 +1,7 @@
 package dev.whetstone.engine.torch.model;
 
 import dev.whetstone.engine.torch.kernel.HostOps;
+import dev.whetstone.engine.torch.kernel.RowKernelChoice;
 import dev.whetstone.engine.torch.kernel.RowProducts;
 import dev.whetstone.engine.torch.kernel.RowWeights;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public final class HostDecoder {
     /**
      * Times batch-1 decode steps here against libtorch's on this model (no decode kernels in libtorch's: the model
      * as loaded), after a 16-token prompt prefilled by libtorch; the best of 15 alternating steps each after the
-     * host step's JIT warm-up (see {@link dev.whetstone.engine.torch.kernel.RowKernelChoice#warmUp}). Uses slot 0,
+     * host step's JIT warm-up (see {@link RowKernelChoice#warmUp}). Uses slot 0,
      * so call it before serving.
      *
      * @return false when libtorch's step was more than 10 % faster (the host steps also serve batches and adapters
@@ -167,8 +168,8 @@ public final class HostDecoder {
             int[] token = {1};
             long[] position = {prompt};
             Runnable host = () -> step(token, position);
-            dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(host);
-            return dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(host, () -> {
+            RowKernelChoice.warmUp(host);
+            return RowKernelChoice.interleavedBest(host, () -> {
                 try (PointerScope s = new PointerScope()) {
                     Tensor h = model.hiddenCached(Tensors.longs(new long[] {1}, 1, 1), position, scratch, 0);
                     Tensors.toFloats(model.logits(h.select(1, 0)));
@@ -306,7 +307,8 @@ public final class HostDecoder {
      * adapts: t = A·x (r values a row and part; r·in multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2
      * shape) first, each A in two halves over the decode threads (one extra hand-off a product), then bias and
      * s·B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue — no extra
-     * pass over y; (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
+     * pass over y; (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs. Batches from
+     * {@code torchFromRows} rows multiply through libtorch, the epilogue after.
      */
     private void multiply(Product p, float[] x, int m, float[] y) {
         int out = p.out();
@@ -424,9 +426,9 @@ public final class HostDecoder {
                 float[] y = new float[8 * p.out()];
                 Runnable four = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.FOUR_ROWS);
                 Runnable eight = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.EIGHT_ROWS);
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(four);
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(eight);
-                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(four, eight);
+                RowKernelChoice.warmUp(four);
+                RowKernelChoice.warmUp(eight);
+                double[] s = RowKernelChoice.interleavedBest(four, eight);
                 blocks = s[1] < s[0] ? RowProducts.Blocks.EIGHT_ROWS : RowProducts.Blocks.FOUR_ROWS;
                 description += String.format(java.util.Locale.ROOT, "; batches in blocks of %d rows (gate/up, 8 rows:"
                         + " blocks of 4 %.2f, of 8 %.2f ms)", blocks == RowProducts.Blocks.EIGHT_ROWS ? 8 : 4,
@@ -439,8 +441,8 @@ public final class HostDecoder {
                 float[] x = randomRows(random, m, p.w.cols());
                 float[] y = new float[m * p.out()];
                 Runnable kernels = () -> RowProducts.multiply(p.w, x, m, y, null, blocks);
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(kernels);
-                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(
+                RowKernelChoice.warmUp(kernels);
+                double[] s = RowKernelChoice.interleavedBest(
                         kernels, () -> torchProduct(p, x, m, y));
                 figures.add(0, String.format(java.util.Locale.ROOT, "%d rows %.2f vs libtorch %.2f ms", m, s[0] * 1e3,
                         s[1] * 1e3));
@@ -465,9 +467,9 @@ public final class HostDecoder {
                         torchFromRows = Integer.MAX_VALUE;
                     }
                 };
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(kernels);
-                dev.whetstone.engine.torch.kernel.RowKernelChoice.warmUp(libtorch);
-                double[] s = dev.whetstone.engine.torch.kernel.RowKernelChoice.interleavedBest(kernels, libtorch);
+                RowKernelChoice.warmUp(kernels);
+                RowKernelChoice.warmUp(libtorch);
+                double[] s = RowKernelChoice.interleavedBest(kernels, libtorch);
                 confirmed = String.format(java.util.Locale.ROOT, "; whole %d-row steps %.2f on the kernels vs %.2f ms",
                         m, s[0] * 1e3, s[1] * 1e3);
                 if (s[1] >= s[0]) from = Integer.MAX_VALUE;
