@@ -15,9 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * convert exactly and the row's scale multiplies the finished sum. Each weight chunk is loaded and widened once
  * and multiplied into up to four input rows, so batches of 2–8 rows read the weights once per four rows; the
  * four-row loops take two weight rows at a time, so each input vector they load serves eight FMAs, not four (the
- * loads of the input rows, not the weights, bound the batched loops: 1.5–1.75× faster at 8 and 16 rows, quiet). These
- * loops already read at the memory's rate with two threads; weights packed in ints and widened with same-shape int
- * ops only were measured slower (docs/BENCHMARKS.md, "Decode kernels: packed-int widening").
+ * loads of the input rows, not the weights, bound the batched loops: 1.5–1.75× faster at 8 and 16 rows, quiet). Or,
+ * chosen per model by timing ({@link RowProducts.Blocks}), blocks of eight input rows against one weight row. The
+ * one-row loops read at the memory's rate with two threads, except int8's on 8-lane vectors (compute-bound);
+ * weights packed in ints and widened with same-shape int ops only were measured slower (docs/BENCHMARKS.md,
+ * "Decode kernels: packed-int widening").
  * Loaded only when the jdk.incubator.vector module is present.
  */
 final class VectorProducts {
