@@ -29,8 +29,7 @@ public final class RowKernelChoice {
         SplittableRandom random = new SplittableRandom(1);
         for (int t = 0; t < TESTED.length; t++) {
             int m = TESTED[t];
-            float[] x = new float[m * kernel.cols()];
-            for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+            float[] x = randomRows(random, m, kernel.cols());
             try (PointerScope scope = new PointerScope()) {
                 Tensor xt = Tensors.floats(x, 1, m, kernel.cols()).to(Tensors.type(weight));
                 warmUp(() -> RowProducts.multiply(kernel, x, m));
@@ -104,6 +103,13 @@ public final class RowKernelChoice {
             }
             return now - since >= 200_000_000L;
         }
+    }
+
+    /** m rows of {@code cols} inputs uniform in [−1, 1): what the load-time timings multiply. */
+    public static float[] randomRows(SplittableRandom random, int m, int cols) {
+        float[] x = new float[m * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
+        return x;
     }
 
     /** The best of 15 timed calls of each, alternating, after 2 untimed calls of each. */

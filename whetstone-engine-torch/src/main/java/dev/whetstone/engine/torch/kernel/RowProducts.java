@@ -93,11 +93,6 @@ public final class RowProducts {
         multiply(w, x, m, y, null, null, Blocks.FOUR_ROWS);
     }
 
-    /** @param pool the threads to split over, or null for the process's pool */
-    static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool) {
-        multiply(w, x, m, y, pool, null, Blocks.FOUR_ROWS);
-    }
-
     /**
      * Rows r0 … r1−1 of a product's output are final: an epilogue adds into them on the thread that computed
      * them, while they are in its cache (LoRA's B·t for those rows).

@@ -422,7 +422,7 @@ public final class HostDecoder {
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);
         try (NoGrad g = NoGrad.enter()) {
             if (maxRows >= 8) {
-                float[] x = randomRows(random, 8, p.w.cols());
+                float[] x = RowKernelChoice.randomRows(random, 8, p.w.cols());
                 float[] y = new float[8 * p.out()];
                 Runnable four = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.FOUR_ROWS);
                 Runnable eight = () -> RowProducts.multiply(p.w, x, 8, y, null, RowProducts.Blocks.EIGHT_ROWS);
@@ -438,7 +438,7 @@ public final class HostDecoder {
             int from = Integer.MAX_VALUE;
             for (int m : new int[] {16, 8, 4, 2}) {                    // largest first: stop at the first loss
                 if (m > maxRows) continue;
-                float[] x = randomRows(random, m, p.w.cols());
+                float[] x = RowKernelChoice.randomRows(random, m, p.w.cols());
                 float[] y = new float[m * p.out()];
                 Runnable kernels = () -> RowProducts.multiply(p.w, x, m, y, null, blocks);
                 RowKernelChoice.warmUp(kernels);
@@ -478,12 +478,6 @@ public final class HostDecoder {
             description += "; products " + (from == Integer.MAX_VALUE ? "all on the kernels" : "of " + from
                     + "+ rows through libtorch") + " (gate/up: " + String.join(", ", figures) + confirmed + ")";
         }
-    }
-
-    private static float[] randomRows(java.util.SplittableRandom random, int m, int cols) {
-        float[] x = new float[m * cols];
-        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextDouble(-1, 1);
-        return x;
     }
 
     /** The embedding rows of {@code tokens}, fp32, read straight from the (V, D) table's memory. */
