@@ -106,10 +106,16 @@ final class AdapterRouter implements LinearAdapter {
     }
 
     private static void addRows(LoraWeights.Pair p, float[] x, int m, float[] y, int stride, int offset) {
-        float[] t = RowProducts.multiply(p.aRows(), x, m);
-        int r = p.bColumns().rows();
-        int out = p.bColumns().cols();
-        for (int i = 0; i < m; i++) RowProducts.addColumnsTimes(p.bColumns(), t, i * r, y, i * stride + offset, 0, out);
+        int r = p.aRows().rows();
+        float[] t = new float[m * r];
+        RowProducts.rowsTimes(p.aRows(), x, m, t, 0, r, RowProducts.Blocks.FOUR_ROWS);
+        int[] to = new int[m];
+        int[] yo = new int[m];
+        for (int i = 0; i < m; i++) {
+            to[i] = i * r;
+            yo[i] = i * stride + offset;
+        }
+        RowProducts.addColumnsTimes(p.bColumns(), t, to, y, yo, m, 0, p.bColumns().cols());
     }
 
     /**

@@ -90,7 +90,7 @@ public final class RowProducts {
 
     /** As {@link #multiply(RowWeights, float[], int)} into {@code y}. */
     public static void multiply(RowWeights w, float[] x, int m, float[] y) {
-        multiply(w, x, m, y, null, null, Blocks.FOUR_ROWS);
+        multiply(w, x, m, y, null, null, 0, null, Blocks.FOUR_ROWS);
     }
 
     /**
@@ -115,17 +115,34 @@ public final class RowProducts {
 
     /** As {@link #multiply(RowWeights, float[], int, float[])}, then {@code epilogue} (or null) on each chunk. */
     public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue) {
-        multiply(w, x, m, y, null, epilogue, Blocks.FOUR_ROWS);
+        multiply(w, x, m, y, null, null, 0, epilogue, Blocks.FOUR_ROWS);
     }
 
     /** As {@link #multiply(RowWeights, float[], int, float[], Epilogue)}, input rows grouped as {@code blocks}. */
     public static void multiply(RowWeights w, float[] x, int m, float[] y, Epilogue epilogue, Blocks blocks) {
-        multiply(w, x, m, y, null, epilogue, blocks);
+        multiply(w, x, m, y, null, null, 0, epilogue, blocks);
+    }
+
+    /** Small independent tasks 0 … n−1 that a product's epilogues need done first (LoRA's t = A·x). */
+    public interface Prologue {
+        void run(int task);
+    }
+
+    /**
+     * As {@link #multiply(RowWeights, float[], int, float[], Epilogue, Blocks)}, with {@code tasks} prologue tasks
+     * in the same hand-off: the threads take them before any chunk of the product (chunks are dealt in order), and
+     * each epilogue waits until all of them are done — by then long finished, a prologue task being microseconds
+     * and a chunk's product tens of them. A separate parallel call for them cost a hand-off per product: LoRA's A·x
+     * added 5–10 % to a batch-1 step that way, twice its bytes' share.
+     */
+    public static void multiply(RowWeights w, float[] x, int m, float[] y, Prologue prologue, int tasks,
+                                Epilogue epilogue, Blocks blocks) {
+        multiply(w, x, m, y, null, prologue, tasks, epilogue, blocks);
     }
 
     /** @param pool the threads to split over, or null for the process's pool */
-    static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Epilogue epilogue,
-                         Blocks blocks) {
+    static void multiply(RowWeights w, float[] x, int m, float[] y, RowWorkers pool, Prologue prologue, int tasks,
+                         Epilogue epilogue, Blocks blocks) {
         int rows = w.rows();
         RowWorkers workers = pool != null ? pool : workers();
         // a multiple of the threads in chunks of equal rows, at most CHUNK_ROWS: a 576-row projection in 6 chunks of
@@ -135,16 +152,27 @@ public final class RowProducts {
         int chunks = threads * Math.max(1, (rows + threads * CHUNK_ROWS - 1) / (threads * CHUNK_ROWS));
         int chunkRows = (rows + chunks - 1) / chunks;
         chunks = (rows + chunkRows - 1) / chunkRows;
+        int pre = prologue == null ? 0 : tasks;
         if (chunks == 1 || (long) rows * w.cols() * m < 32_768) {
+            for (int k = 0; k < pre; k++) prologue.run(k);
             VectorProducts.multiply(w, x, m, y, 0, rows, blocks);
             if (epilogue != null) epilogue.apply(y, 0, rows);
             return;
         }
-        workers.run(chunks, c -> {
-            int r0 = c * chunkRows;
+        java.util.concurrent.atomic.AtomicInteger prologueDone = new java.util.concurrent.atomic.AtomicInteger();
+        workers.run(pre + chunks, c -> {
+            if (c < pre) {
+                prologue.run(c);
+                prologueDone.incrementAndGet();
+                return;
+            }
+            int r0 = (c - pre) * chunkRows;
             int r1 = Math.min(rows, r0 + chunkRows);
             VectorProducts.multiply(w, x, m, y, r0, r1, blocks);
-            if (epilogue != null) epilogue.apply(y, r0, r1);
+            if (epilogue == null) return;
+            // every prologue task was taken before this chunk, by a thread now running it: this wait ends
+            while (prologueDone.get() < pre) Thread.onSpinWait();
+            epilogue.apply(y, r0, r1);
         });
     }
 
@@ -162,6 +190,23 @@ public final class RowProducts {
      */
     public static void addColumnsTimes(RowWeights w, float[] t, int to, float[] y, int yo, int c0, int c1) {
         VectorProducts.columnsTimes(w, t, to, y, yo, c0, c1);
+    }
+
+    /**
+     * t[i·rows + r] = W[r]·x[i] for the m rows of x and rows r0 … r1−1 of fp32 or bf16 weights W, on the calling
+     * thread: LoRA's A·x for the rows of a batch that share an adapter, each weight vector loaded once per block of
+     * rows. A row's values are those of {@link #addRowsTimes} on it alone (into zeros), whatever rows share the call.
+     */
+    public static void rowsTimes(RowWeights w, float[] x, int m, float[] t, int r0, int r1, Blocks blocks) {
+        VectorProducts.rowsTimes(w, x, m, t, r0, r1, blocks);
+    }
+
+    /**
+     * {@link #addColumnsTimes} for n rows sharing W (r, cols): row q's t from {@code to[q]}, its outputs from
+     * {@code yo[q]}; each vector of W loaded once per four rows. Same values as row by row.
+     */
+    public static void addColumnsTimes(RowWeights w, float[] t, int[] to, float[] y, int[] yo, int n, int c0, int c1) {
+        VectorProducts.columnsTimes(w, t, to, y, yo, n, c0, c1);
     }
 
     /**

@@ -72,7 +72,9 @@ final class VectorProducts {
      * As {@link #multiply(RowWeights, float[], int, float[], int, int)}, input rows in blocks of eight first when
      * {@code blocks} says so. Every block size accumulates y[i][r] in the same order (one vector accumulator per
      * weight row and input row, k ascending, lanes reduced, then the scalar tail), so the blocking changes the time
-     * of a product, never its value.
+     * of a product, not its value — once compiled: reduceLanes leaves the order of its float additions to the
+     * implementation, and a loop still interpreted sums the lanes in another order than a compiled one (a test
+     * that compared two blockings bit for bit failed when one of them had been compiled by an earlier test).
      */
     static void multiply(RowWeights w, float[] x, int m, float[] y, int r0, int r1, RowProducts.Blocks blocks) {
         int rows = w.rows();
@@ -127,6 +129,97 @@ final class VectorProducts {
             }
             y[yo + r - r0] += s;
         }
+    }
+
+    /**
+     * y[i·rows + r] = W[r]·x[i] for the m input rows of x and rows r0 … r1−1 of fp32 or bf16 weights W (rows, cols):
+     * LoRA's t = A·x for the rows of a batch that share an adapter. Blocks of four (or eight, as {@code blocks}
+     * says) input rows load and widen each weight vector once; the rows left over go one at a time through
+     * {@link #rowsTimes(RowWeights, float[], int, float[], int, int, int)}. Each y[i][r] accumulates as that loop
+     * does (one vector accumulator, k ascending, lanes reduced, then the scalar tail), so a row's t does not depend
+     * on the rows sharing its batch (in compiled code: see the lane reduction's order above).
+     */
+    static void rowsTimes(RowWeights w, float[] x, int m, float[] y, int r0, int r1, RowProducts.Blocks blocks) {
+        if (w instanceof RowWeights.Int8) throw new IllegalArgumentException("LoRA factors are fp32 or bf16");
+        int rows = w.rows();
+        int cols = w.cols();
+        int blocked = m - m % 4;
+        multiply(w, x, blocked, y, r0, r1, blocks);
+        for (int i = blocked; i < m; i++) {
+            java.util.Arrays.fill(y, i * rows + r0, i * rows + r1, 0f);
+            rowsTimes(w, x, i * cols, y, i * rows + r0, r0, r1);
+        }
+    }
+
+    /**
+     * As {@link #columnsTimes(RowWeights, float[], int, float[], int, int, int)} for n rows sharing W, row q's t at
+     * {@code to[q]} and its outputs at {@code yo[q]}: four rows at a time, each vector of W loaded (bf16: widened)
+     * once for all four instead of once a row, two vectors of outputs a row (eight accumulators). Every output
+     * accumulates as in the one-row loop (y, then + t[j]·W[j][c] for j ascending, fused below the vector width,
+     * separate multiply and add in the scalar tail), so the values are the same bits (no lane reduction here).
+     */
+    static void columnsTimes(RowWeights w, float[] t, int[] to, float[] y, int[] yo, int n, int c0, int c1) {
+        int r = w.rows();
+        int cols = w.cols();
+        int len = c1 - c0;
+        int upper2 = len - len % (2 * L);
+        int upper = len - len % L;
+        int q = 0;
+        for (; q + 4 <= n; q += 4) {
+            int t0 = to[q], t1 = to[q + 1], t2 = to[q + 2], t3 = to[q + 3];
+            int y0 = yo[q], y1 = yo[q + 1], y2 = yo[q + 2], y3 = yo[q + 3];
+            int k = 0;
+            for (; k < upper2; k += 2 * L) {
+                FloatVector a0 = FloatVector.fromArray(F, y, y0 + k), b0 = FloatVector.fromArray(F, y, y0 + k + L);
+                FloatVector a1 = FloatVector.fromArray(F, y, y1 + k), b1 = FloatVector.fromArray(F, y, y1 + k + L);
+                FloatVector a2 = FloatVector.fromArray(F, y, y2 + k), b2 = FloatVector.fromArray(F, y, y2 + k + L);
+                FloatVector a3 = FloatVector.fromArray(F, y, y3 + k), b3 = FloatVector.fromArray(F, y, y3 + k + L);
+                for (int j = 0; j < r; j++) {
+                    int o = j * cols + c0 + k;
+                    FloatVector u = column(w, o);
+                    FloatVector v = column(w, o + L);
+                    FloatVector s = FloatVector.broadcast(F, t[t0 + j]);
+                    a0 = u.fma(s, a0);
+                    b0 = v.fma(s, b0);
+                    s = FloatVector.broadcast(F, t[t1 + j]);
+                    a1 = u.fma(s, a1);
+                    b1 = v.fma(s, b1);
+                    s = FloatVector.broadcast(F, t[t2 + j]);
+                    a2 = u.fma(s, a2);
+                    b2 = v.fma(s, b2);
+                    s = FloatVector.broadcast(F, t[t3 + j]);
+                    a3 = u.fma(s, a3);
+                    b3 = v.fma(s, b3);
+                }
+                a0.intoArray(y, y0 + k);
+                b0.intoArray(y, y0 + k + L);
+                a1.intoArray(y, y1 + k);
+                b1.intoArray(y, y1 + k + L);
+                a2.intoArray(y, y2 + k);
+                b2.intoArray(y, y2 + k + L);
+                a3.intoArray(y, y3 + k);
+                b3.intoArray(y, y3 + k + L);
+            }
+            for (; k < upper; k += L) {
+                FloatVector a0 = FloatVector.fromArray(F, y, y0 + k), a1 = FloatVector.fromArray(F, y, y1 + k);
+                FloatVector a2 = FloatVector.fromArray(F, y, y2 + k), a3 = FloatVector.fromArray(F, y, y3 + k);
+                for (int j = 0; j < r; j++) {
+                    FloatVector u = column(w, j * cols + c0 + k);
+                    a0 = u.fma(FloatVector.broadcast(F, t[t0 + j]), a0);
+                    a1 = u.fma(FloatVector.broadcast(F, t[t1 + j]), a1);
+                    a2 = u.fma(FloatVector.broadcast(F, t[t2 + j]), a2);
+                    a3 = u.fma(FloatVector.broadcast(F, t[t3 + j]), a3);
+                }
+                a0.intoArray(y, y0 + k);
+                a1.intoArray(y, y1 + k);
+                a2.intoArray(y, y2 + k);
+                a3.intoArray(y, y3 + k);
+            }
+            if (k < len) {
+                for (int p = q; p < q + 4; p++) columnsTimes(w, t, to[p], y, yo[p] + k, c0 + k, c1);
+            }
+        }
+        for (; q < n; q++) columnsTimes(w, t, to[q], y, yo[q], c0, c1);
     }
 
     /**

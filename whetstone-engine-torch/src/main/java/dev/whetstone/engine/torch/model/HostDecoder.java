@@ -303,18 +303,17 @@ public final class HostDecoder {
     }
 
     /**
-     * y = x·Wᵀ + b for m rows, plus each row's LoRA delta s·B·(A·x) in the columns of every part its adapter
-     * adapts: t = A·x (r values a row and part; r·in multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2
-     * shape) first, each A in two halves over the decode threads (one extra hand-off a product), then bias and
-     * s·B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue — no extra
-     * pass over y; (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs. Batches from
-     * {@code torchFromRows} rows multiply through libtorch, the epilogue after.
+     * The rows of a batch whose adapter on one part of a product is the same: their inputs (gathered when they are
+     * not the whole batch), t = A·x for them (r values a row, row after row) and where each row's outputs start.
      */
-    private void multiply(Product p, float[] x, int m, float[] y) {
-        int out = p.out();
-        int in = p.w.cols();
-        RowWeights[][][] factors = null;                                            // [part][row] → {A, (s·B)ᵀ}
-        float[][][] t = null;                                                       // [part][row] → A·x
+    private record AdapterRows(int part, RowWeights a, RowWeights bt, int[] rows, float[] x, float[] t, int[] to) {}
+
+    /**
+     * The batch's rows grouped by the adapter each part applies to them (rows without one left out), in row order;
+     * null when no row has an adapter on this product.
+     */
+    private static List<AdapterRows> adapterRows(Product p, float[] x, int m, int in) {
+        List<AdapterRows> groups = null;
         for (int pi = 0; pi < p.parts.length; pi++) {
             LinearAdapter a = p.parts[pi].linear.adapter();
             if (a == null) continue;
@@ -322,62 +321,81 @@ public final class HostDecoder {
             if (f == null) {
                 throw new IllegalStateException("the adapter of " + p.parts[pi].linear.name() + " has no host copy");
             }
+            boolean[] taken = new boolean[m];
             for (int i = 0; i < m; i++) {
-                if (f[i] == null) continue;
-                if (factors == null) {
-                    factors = new RowWeights[p.parts.length][][];
-                    t = new float[p.parts.length][m][];
+                if (f[i] == null || taken[i]) continue;
+                int n = 0;
+                int[] rows = new int[m];
+                for (int j = i; j < m; j++) {
+                    if (f[j] != null && f[j][0] == f[i][0]) {
+                        rows[n++] = j;
+                        taken[j] = true;
+                    }
                 }
-                factors[pi] = f;
-                t[pi][i] = new float[f[i][0].rows()];
+                rows = java.util.Arrays.copyOf(rows, n);
+                float[] xs = x;
+                if (n < m) {
+                    xs = new float[n * in];
+                    for (int q = 0; q < n; q++) System.arraycopy(x, rows[q] * in, xs, q * in, in);
+                }
+                int r = f[i][0].rows();
+                int[] to = new int[n];
+                for (int q = 0; q < n; q++) to[q] = q * r;
+                if (groups == null) groups = new ArrayList<>();
+                groups.add(new AdapterRows(pi, f[i][0], f[i][1], rows, xs, new float[n * r], to));
             }
         }
-        if (factors != null) {
-            // t = A·x per (part, row), each A's rows in two halves: tasks for both threads even for one part
-            List<int[]> tasks = new ArrayList<>();
-            for (int pi = 0; pi < p.parts.length; pi++) {
-                for (int i = 0; factors[pi] != null && i < m; i++) {
-                    if (factors[pi][i] == null) continue;
-                    int r = factors[pi][i][0].rows();
-                    tasks.add(new int[] {pi, i, 0, r / 2});
-                    tasks.add(new int[] {pi, i, r / 2, r});
-                }
-            }
-            RowWeights[][][] f = factors;
-            float[][][] tt = t;
-            HostOps.parallel(tasks.size(), k -> {
-                int[] job = tasks.get(k);
-                RowProducts.addRowsTimes(f[job[0]][job[1]][0], x, job[1] * in, tt[job[0]][job[1]], job[2], job[2],
-                        job[3]);
-            });
-        }
+        return groups;
+    }
+
+    /**
+     * y = x·Wᵀ + b for m rows, plus each row's LoRA delta s·B·(A·x) in the columns of every part its adapter
+     * adapts. Rows sharing an adapter go together: t = A·x for all of them first (r values a row and part; r·in
+     * multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2 shape), each A in two halves, taken by the decode
+     * threads as the product's prologue (no hand-off of its own), each A vector loaded once per block of rows; then bias and s·B·t added to
+     * each chunk of output rows by the thread that computed it, in the product's epilogue — no extra pass over y;
+     * (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs, each vector of it loaded once per
+     * four rows. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
+     */
+    private void multiply(Product p, float[] x, int m, float[] y) {
+        int out = p.out();
+        int in = p.w.cols();
+        List<AdapterRows> groups = adapterRows(p, x, m, in);
+        // t = A·x per (part, group of rows), each A's rows in two halves: tasks for both threads even for one
+        int tasks = groups == null ? 0 : 2 * groups.size();
+        RowProducts.Prologue adapterInputs = k -> {
+            AdapterRows g = groups.get(k / 2);
+            int r = g.a.rows();
+            int r0 = k % 2 == 0 ? 0 : r / 2;
+            RowProducts.rowsTimes(g.a, g.x, g.rows.length, g.t, r0, k % 2 == 0 ? r / 2 : r, blocks);
+        };
         boolean torch = m >= torchFromRows;
-        if (factors == null && p.bias == null) {
+        if (groups == null && p.bias == null) {
             if (torch) torchProduct(p, x, m, y);
             else RowProducts.multiply(p.w, x, m, y, null, blocks);
             return;
         }
-        RowWeights[][][] fs = factors;
-        float[][][] ts = t;
         RowProducts.Epilogue epilogue = (yy, r0, r1) -> {
-            for (int i = 0; i < m; i++) {
-                if (p.bias != null) HostOps.addInto(yy, i * out + r0, p.bias, r0, r1 - r0);
-                if (fs == null) continue;
-                for (int pi = 0; pi < p.parts.length; pi++) {
-                    if (fs[pi] == null || fs[pi][i] == null) continue;
-                    int start = p.parts[pi].offset;
-                    RowWeights bt = fs[pi][i][1];                           // (s·B)ᵀ: (r, the part's out)
-                    int lo = Math.max(r0, start);
-                    int hi = Math.min(r1, start + bt.cols());
-                    if (lo < hi) RowProducts.addColumnsTimes(bt, ts[pi][i], 0, yy, i * out + lo, lo - start, hi - start);
-                }
+            if (p.bias != null) {
+                for (int i = 0; i < m; i++) HostOps.addInto(yy, i * out + r0, p.bias, r0, r1 - r0);
+            }
+            if (groups == null) return;
+            for (AdapterRows g : groups) {
+                int start = p.parts[g.part].offset;                            // (s·B)ᵀ: (r, the part's out)
+                int lo = Math.max(r0, start);
+                int hi = Math.min(r1, start + g.bt.cols());
+                if (lo >= hi) continue;
+                int[] yo = new int[g.rows.length];
+                for (int q = 0; q < yo.length; q++) yo[q] = g.rows[q] * out + lo;
+                RowProducts.addColumnsTimes(g.bt, g.t, g.to, yy, yo, yo.length, lo - start, hi - start);
             }
         };
         if (torch) {
+            if (tasks > 0) HostOps.parallel(tasks, adapterInputs::run);
             torchProduct(p, x, m, y);
             epilogue.apply(y, 0, out);
         } else {
-            RowProducts.multiply(p.w, x, m, y, epilogue, blocks);
+            RowProducts.multiply(p.w, x, m, y, adapterInputs, tasks, epilogue, blocks);
         }
     }
 

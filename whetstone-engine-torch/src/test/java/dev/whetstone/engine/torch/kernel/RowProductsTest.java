@@ -30,7 +30,7 @@ class RowProductsTest {
         float[] x = inputs(m, cols, new SplittableRandom(m));
         double[] exact = exactWeights(held);
         float[] y = new float[m * rows];
-        RowProducts.multiply(held, x, m, y, THREE, null, blocks);
+        RowProducts.multiply(held, x, m, y, THREE, null, 0, null, blocks);
         for (int i = 0; i < m; i++) {
             for (int r = 0; r < rows; r++) {
                 double sum = 0;
@@ -48,8 +48,10 @@ class RowProductsTest {
     }
 
     /**
-     * The blocking is a speed choice made per machine: blocks of eight input rows give the very values blocks of
-     * four give (the same accumulation order), so which one a machine measured faster never changes an output.
+     * The blocking is a speed choice made per machine: blocks of eight input rows give the values blocks of four
+     * give (the same accumulation order), so which one a machine measured faster does not change an output. Within
+     * fp32 rounding of the row, not bit for bit: reduceLanes' order of float additions differs between interpreted
+     * and compiled code, and an earlier test may have compiled one of the two loops and not the other.
      */
     @ParameterizedTest
     @CsvSource({"F32,13,300,37", "BF16,16,130,576", "BF16,11,300,40", "INT8,9,130,576", "INT8,17,300,37"})
@@ -59,9 +61,21 @@ class RowProductsTest {
         float[] x = inputs(m, cols, new SplittableRandom(m));
         float[] four = new float[m * rows];
         float[] eight = new float[m * rows];
-        RowProducts.multiply(held, x, m, four, THREE, null, RowProducts.Blocks.FOUR_ROWS);
-        RowProducts.multiply(held, x, m, eight, THREE, null, RowProducts.Blocks.EIGHT_ROWS);
-        assertThat(eight).containsExactly(four);
+        RowProducts.multiply(held, x, m, four, THREE, null, 0, null, RowProducts.Blocks.FOUR_ROWS);
+        RowProducts.multiply(held, x, m, eight, THREE, null, 0, null, RowProducts.Blocks.EIGHT_ROWS);
+        assertCloseInFp32(eight, four, exactWeights(held), x, m, rows, cols);
+    }
+
+    /** a and b (m rows of W·x) agree to fp32 rounding of each output's Σ|w·x| over cols products. */
+    private static void assertCloseInFp32(float[] a, float[] b, double[] w, float[] x, int m, int rows, int cols) {
+        for (int i = 0; i < m; i++) {
+            for (int r = 0; r < rows; r++) {
+                double magnitude = 0;
+                for (int k = 0; k < cols; k++) magnitude += Math.abs(w[r * cols + k] * x[i * cols + k]);
+                assertThat((double) a[i * rows + r]).as("row %d output %d", i, r).isCloseTo(b[i * rows + r],
+                        org.assertj.core.data.Offset.offset(2 * Tolerances.fp32(magnitude, cols + 1)));
+            }
+        }
     }
 
     /**
@@ -90,6 +104,46 @@ class RowProductsTest {
         }
         for (int i = 0; i < 5; i++) assertThat(y[i]).isEqualTo(before[i]);
         for (int i = 5 + c1 - c0; i < y.length; i++) assertThat(y[i]).isEqualTo(before[i]);
+    }
+
+    /**
+     * Rows of a batch that share an adapter go through LoRA's factors together (each vector of A and of (s·B)ᵀ
+     * loaded once per block of rows): every row's t = A·x must be what the one-row loop gives it alone (to fp32
+     * rounding: lane reductions, see above) and s·B·t added into its outputs the very bits (lane-wise FMAs in the
+     * same order), so sharing a batch does not change a sequence's tokens. Counts cover the four- and eight-row
+     * blocks and the rows left over; columns cover the two-vector, one-vector and scalar parts.
+     */
+    @ParameterizedTest
+    @CsvSource({"F32,1,16,576,0,576,FOUR_ROWS", "F32,6,8,37,3,37,FOUR_ROWS", "BF16,8,16,576,96,480,EIGHT_ROWS",
+            "BF16,9,16,100,0,99,FOUR_ROWS", "BF16,4,5,9,1,8,EIGHT_ROWS", "F32,13,16,1536,0,1536,EIGHT_ROWS",
+            "BF16,7,16,70,2,69,FOUR_ROWS"})
+    void rowsSharingFactorsGetTheBitsOfEachRowAlone(String kind, int m, int r, int cols, int c0, int c1,
+                                                     RowProducts.Blocks blocks) {
+        assumeTrue(RowProducts.available(), "jdk.incubator.vector is not present");
+        RowWeights a = weights(kind, r, cols, new SplittableRandom(r * 5L + cols));
+        RowWeights bt = weights(kind, r, cols, new SplittableRandom(r * 11L + cols));
+        float[] x = inputs(m, cols, new SplittableRandom(m * 3L));
+        // A·x: together (in two halves of A's rows, as the decoder splits them) against each row alone
+        float[] together = new float[m * r];
+        RowProducts.rowsTimes(a, x, m, together, 0, r / 2, blocks);
+        RowProducts.rowsTimes(a, x, m, together, r / 2, r, blocks);
+        float[] alone = new float[m * r];
+        for (int i = 0; i < m; i++) RowProducts.addRowsTimes(a, x, i * cols, alone, i * r, 0, r);
+        assertCloseInFp32(together, alone, exactWeights(a), x, m, r, cols);
+        // s·B·t into rows of a wider output (stride cols + 7), rows in scattered order
+        int stride = cols + 7;
+        float[] y = inputs(m, stride, new SplittableRandom(c0 + 1));
+        float[] expected = y.clone();
+        int[] to = new int[m];
+        int[] yo = new int[m];
+        for (int q = 0; q < m; q++) {
+            int row = (q * 5 + 2) % m;                     // a permutation of 0 … m−1 (m is never a multiple of 5)
+            to[q] = row * r;
+            yo[q] = row * stride + 3;
+            RowProducts.addColumnsTimes(bt, alone, to[q], expected, yo[q], c0, c1);
+        }
+        RowProducts.addColumnsTimes(bt, alone, to, y, yo, m, c0, c1);
+        assertThat(y).containsExactly(expected);
     }
 
     private static float[] inputs(int m, int cols, SplittableRandom random) {
