@@ -4,7 +4,9 @@
 # Each round runs, alternately: the anchor's LoRA (bf16 base), ours, the anchor's full fine-tuning, ours; every
 # process gets the launcher's GLIBC_TUNABLES and OMP_WAIT_POLICY and 2 threads. Prints one line per measurement
 # with the load average beside it, then the ratios of each round (ours / anchor, tokens per second).
-# WHETSTONE overrides the engine command (default: ./whetstone); ANCHOR the anchor script.
+# WHETSTONE overrides the engine command (default: ./whetstone); ANCHOR the anchor script; ANCHOR_LORA the anchor's
+# LoRA mode (default lorabf16; "lora" trains over an fp32 base, which is what the engine picks on CPUs without bf16
+# arithmetic, where PyTorch emulates bf16).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,6 +15,7 @@ steps=${STEPS:-6}
 whetstone=${WHETSTONE:-./whetstone}
 anchor=${ANCHOR:-../shared/bench/torch_anchor.py}
 python=${PYTHON:-/usr/bin/python3}
+anchor_lora=${ANCHOR_LORA:-lorabf16}
 # the launcher's own settings, read from it so the two stay the same
 eval "$(sed -n 's/^export \(OMP_WAIT_POLICY\|GLIBC_TUNABLES\)=.*/&/p' whetstone)"
 export OMP_WAIT_POLICY GLIBC_TUNABLES OMP_NUM_THREADS=2
@@ -32,8 +35,8 @@ theirs() { # mode → tokens/s
   echo "$out" | sed -n 's/^RESULT train.* tok\/s=\([0-9.]*\).*/\1/p'
 }
 for r in $(seq 1 "$rounds"); do
-  l0=$(load); a=$(theirs lorabf16); l1=$(load); o=$(ours lora); l2=$(load)
+  l0=$(load); a=$(theirs "$anchor_lora"); l1=$(load); o=$(ours lora); l2=$(load)
   b=$(theirs full); l3=$(load); f=$(ours full); l4=$(load)
-  echo "round $r: LoRA anchor $a tok/s (load $l0) whetstone $o tok/s (load $l1) ratio $(echo "scale=2; $o / $a" | bc)"
+  echo "round $r: LoRA anchor ($anchor_lora) $a tok/s (load $l0) whetstone $o tok/s (load $l1) ratio $(echo "scale=2; $o / $a" | bc)"
   echo "round $r: full anchor $b tok/s (load $l2) whetstone $f tok/s (load $l3) ratio $(echo "scale=2; $f / $b" | bc); load after $l4"
 done
