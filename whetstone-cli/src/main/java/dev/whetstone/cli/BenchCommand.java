@@ -130,9 +130,10 @@ final class BenchCommand {
             System.out.printf("%-22s %-6s %-10s %5s %4s %10s %8s %6s %9s %9s %8s%n", "model", "method", "dtype",
                     "batch", "seq", "tokens/s", "step s", "MFU", "MFU bf16", "MFU fp32", "RSS MB");
             for (TrainBench.Result r : report.results()) {
-                System.out.printf("%-22s %-6s %-10s %5d %4d %10.1f %8.2f %5.1f%% %8.1f%% %8.1f%% %8d%n", r.model(),
+                System.out.printf("%-22s %-6s %-10s %5d %4d %10.1f %8.2f %5.1f%% %9s %8.1f%% %8d%n", r.model(),
                         r.method(), r.dtype(), r.batch(), r.seq(), r.tokensPerS(), r.stepS(), 100 * r.mfu(),
-                        100 * r.mfuBf16(), 100 * r.mfuFp32(), r.peakRssMb());
+                        r.mfuBf16() == null ? "-" : String.format("%.1f%%", 100 * r.mfuBf16()), 100 * r.mfuFp32(),
+                        r.peakRssMb());
             }
         }
     }

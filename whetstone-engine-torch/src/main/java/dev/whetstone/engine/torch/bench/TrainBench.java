@@ -45,9 +45,13 @@ public final class TrainBench {
     private static final int SEQ = 256;
     private static final int PROMPT = 32;
 
-    /** One configuration's result; JSON field names as the CLI prints them. */
+    /**
+     * One configuration's result; JSON field names as the CLI prints them. {@code mfuBf16}: null where the CPU has
+     * no bf16 arithmetic — libtorch emulates bf16 products there (2 GFLOP/s on an AVX2 EPYC), the engine computes in
+     * fp32 instead, and a fraction of the emulation's rate (above 40 there) says nothing.
+     */
     public record Result(String model, String method, String dtype, int batch, int seq, double tokensPerS,
-                         double stepS, double mfu, double mfuBf16, double mfuFp32, long peakRssMb) {}
+                         double stepS, double mfu, Double mfuBf16, double mfuFp32, long peakRssMb) {}
 
     /** The whole report: GEMM peaks (GFLOP/s) and one result per configuration. */
     public record Report(double fp32Gflops, double bf16Gflops, List<Result> results) {}
@@ -128,7 +132,8 @@ public final class TrainBench {
         boolean bf16 = precision == Precision.BF16;
         return new Result(name, dpo ? "dpo" : lora ? "lora" : "full",
                 !bf16 ? "fp32" : lora ? "bf16" : "bf16-mixed", BATCH, SEQ, BATCH * SEQ / median, median,
-                rate / (bf16 ? bf16Gflops : fp32Gflops), rate / bf16Gflops, rate / fp32Gflops,
+                rate / (bf16 ? bf16Gflops : fp32Gflops), Precision.cpuHasNativeBf16() ? rate / bf16Gflops : null,
+                rate / fp32Gflops,
                 ProcessMemory.peakRssBytes() >> 20);
     }
 
