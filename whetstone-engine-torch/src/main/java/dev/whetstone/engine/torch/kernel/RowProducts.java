@@ -132,8 +132,8 @@ public final class RowProducts {
      * As {@link #multiply(RowWeights, float[], int, float[], Epilogue, Blocks)}, with {@code tasks} prologue tasks
      * in the same hand-off: the threads take them before any chunk of the product (chunks are dealt in order), and
      * each epilogue waits until all of them are done — by then long finished, a prologue task being microseconds
-     * and a chunk's product tens of them. A separate parallel call for them cost a hand-off per product: LoRA's A·x
-     * added 5–10 % to a batch-1 step that way, twice its bytes' share.
+     * and a chunk's product tens of them. A separate parallel call for them costs one more hand-off per adapted
+     * product, 120 a step on the SmolLM2 shape (whose saving was within the noise of this project's VMs).
      */
     public static void multiply(RowWeights w, float[] x, int m, float[] y, Prologue prologue, int tasks,
                                 Epilogue epilogue, Blocks blocks) {
@@ -195,7 +195,8 @@ public final class RowProducts {
     /**
      * t[i·rows + r] = W[r]·x[i] for the m rows of x and rows r0 … r1−1 of fp32 or bf16 weights W, on the calling
      * thread: LoRA's A·x for the rows of a batch that share an adapter, each weight vector loaded once per block of
-     * rows. A row's values are those of {@link #addRowsTimes} on it alone (into zeros), whatever rows share the call.
+     * rows. A row's values are those of {@link #addRowsTimes} on it alone (into zeros), whatever rows share the call
+     * (once both loops are compiled: the order of a lane sum's additions is the JIT's).
      */
     public static void rowsTimes(RowWeights w, float[] x, int m, float[] t, int r0, int r1, Blocks blocks) {
         VectorProducts.rowsTimes(w, x, m, t, r0, r1, blocks);

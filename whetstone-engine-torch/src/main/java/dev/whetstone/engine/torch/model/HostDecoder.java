@@ -352,8 +352,9 @@ public final class HostDecoder {
      * y = x·Wᵀ + b for m rows, plus each row's LoRA delta s·B·(A·x) in the columns of every part its adapter
      * adapts. Rows sharing an adapter go together: t = A·x for all of them first (r values a row and part; r·in
      * multiply-adds, 27 K for q/k/v at r = 16 on the SmolLM2 shape), each A in two halves, taken by the decode
-     * threads as the product's prologue (no hand-off of its own), each A vector loaded once per block of rows; then bias and s·B·t added to
-     * each chunk of output rows by the thread that computed it, in the product's epilogue — no extra pass over y;
+     * threads as the product's prologue (no hand-off of its own), each A vector loaded once per block of rows; then
+     * bias and s·B·t added to each chunk of output rows by the thread that computed it, in the product's epilogue —
+     * no extra pass over y;
      * (s·B)ᵀ is held (r, out), so that is r broadcast FMAs per vector of outputs, each vector of it loaded once per
      * four rows. Batches from {@code torchFromRows} rows multiply through libtorch, the epilogue after.
      */
