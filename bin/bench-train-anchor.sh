@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Training throughput against the plain-PyTorch anchor, under identical process settings, back to back.
 #   bin/bench-train-anchor.sh [rounds]        (default 2; run from the checkout, ../shared/bench next to it)
-# Each round runs, alternately: the anchor's LoRA (bf16 base), ours, the anchor's full fine-tuning, ours; every
-# process gets the launcher's GLIBC_TUNABLES and OMP_WAIT_POLICY and 2 threads. Prints one line per measurement
+# Each round runs, alternately: the anchor's LoRA (ANCHOR_LORA, default a bf16 base), ours, the anchor's full
+# fine-tuning, ours; every process gets the launcher's GLIBC_TUNABLES and OMP_WAIT_POLICY and 2 threads. Prints one line per measurement
 # with the load average beside it, then the ratios of each round (ours / anchor, tokens per second).
 # WHETSTONE overrides the engine command (default: ./whetstone); ANCHOR the anchor script; ANCHOR_LORA the anchor's
 # LoRA mode (default lorabf16; "lora" trains over an fp32 base, which is what the engine picks on CPUs without bf16

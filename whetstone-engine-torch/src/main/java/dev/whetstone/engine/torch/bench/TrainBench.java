@@ -132,7 +132,7 @@ public final class TrainBench {
         boolean bf16 = precision == Precision.BF16;
         return new Result(name, dpo ? "dpo" : lora ? "lora" : "full",
                 !bf16 ? "fp32" : lora ? "bf16" : "bf16-mixed", BATCH, SEQ, BATCH * SEQ / median, median,
-                rate / (bf16 ? bf16Gflops : fp32Gflops), Precision.cpuHasNativeBf16() ? rate / bf16Gflops : null,
+                rate / (bf16 ? bf16Gflops : fp32Gflops), bf16 ? rate / bf16Gflops : null,
                 rate / fp32Gflops,
                 ProcessMemory.peakRssBytes() >> 20);
     }

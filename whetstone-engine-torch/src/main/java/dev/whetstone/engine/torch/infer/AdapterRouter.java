@@ -109,13 +109,9 @@ final class AdapterRouter implements LinearAdapter {
         int r = p.aRows().rows();
         float[] t = new float[m * r];
         RowProducts.rowsTimes(p.aRows(), x, m, t, 0, r, RowProducts.Blocks.FOUR_ROWS);
-        int[] to = new int[m];
         int[] yo = new int[m];
-        for (int i = 0; i < m; i++) {
-            to[i] = i * r;
-            yo[i] = i * stride + offset;
-        }
-        RowProducts.addColumnsTimes(p.bColumns(), t, to, y, yo, m, 0, p.bColumns().cols());
+        for (int i = 0; i < m; i++) yo[i] = i * stride + offset;
+        RowProducts.addColumnsTimes(p.bColumns(), t, y, yo, m, 0, p.bColumns().cols());
     }
 
     /**

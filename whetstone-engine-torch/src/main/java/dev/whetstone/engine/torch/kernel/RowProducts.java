@@ -177,25 +177,9 @@ public final class RowProducts {
     }
 
     /**
-     * y[yo + r − r0] += W[r]·x[xo …] for rows r0 … r1−1 of fp32 or bf16 weights, on the calling thread (LoRA's
-     * rank-r factors: A·x before a product, B·t inside its epilogue).
-     */
-    public static void addRowsTimes(RowWeights w, float[] x, int xo, float[] y, int yo, int r0, int r1) {
-        VectorProducts.rowsTimes(w, x, xo, y, yo, r0, r1);
-    }
-
-    /**
-     * y[yo + c − c0] += Σⱼ t[to + j] · W[j][c] for columns c0 … c1−1 of fp32 or bf16 weights W (r, cols), on the
-     * calling thread: LoRA's s·B·t with B held transposed, (r, out), inside a product's epilogue.
-     */
-    public static void addColumnsTimes(RowWeights w, float[] t, int to, float[] y, int yo, int c0, int c1) {
-        VectorProducts.columnsTimes(w, t, to, y, yo, c0, c1);
-    }
-
-    /**
      * t[i·rows + r] = W[r]·x[i] for the m rows of x and rows r0 … r1−1 of fp32 or bf16 weights W, on the calling
      * thread: LoRA's A·x for the rows of a batch that share an adapter, each weight vector loaded once per block of
-     * rows. A row's values are those of {@link #addRowsTimes} on it alone (into zeros), whatever rows share the call
+     * rows. A row's values are those of the one-row loop on it alone (into zeros), whatever rows share the call
      * (once both loops are compiled: the order of a lane sum's additions is the JIT's).
      */
     public static void rowsTimes(RowWeights w, float[] x, int m, float[] t, int r0, int r1, Blocks blocks) {
@@ -203,11 +187,13 @@ public final class RowProducts {
     }
 
     /**
-     * {@link #addColumnsTimes} for n rows sharing W (r, cols): row q's t from {@code to[q]}, its outputs from
-     * {@code yo[q]}; each vector of W loaded once per four rows. Same values as row by row.
+     * y[yo[q] + c − c0] += Σⱼ t[q·r + j] · W[j][c] for n rows sharing fp32 or bf16 weights W (r, cols) and columns
+     * c0 … c1−1, on the calling thread: LoRA's s·B·t with B held transposed, (r, out), inside a product's epilogue,
+     * for the rows of a batch that share an adapter (their t one after another); each vector of W loaded once per
+     * four rows. Every output gets the same bits as row by row.
      */
-    public static void addColumnsTimes(RowWeights w, float[] t, int[] to, float[] y, int[] yo, int n, int c0, int c1) {
-        VectorProducts.columnsTimes(w, t, to, y, yo, n, c0, c1);
+    public static void addColumnsTimes(RowWeights w, float[] t, float[] y, int[] yo, int n, int c0, int c1) {
+        VectorProducts.columnsTimes(w, t, y, yo, n, c0, c1);
     }
 
     /**

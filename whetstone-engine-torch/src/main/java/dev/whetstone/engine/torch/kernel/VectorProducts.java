@@ -153,12 +153,12 @@ final class VectorProducts {
 
     /**
      * As {@link #columnsTimes(RowWeights, float[], int, float[], int, int, int)} for n rows sharing W, row q's t at
-     * {@code to[q]} and its outputs at {@code yo[q]}: four rows at a time, each vector of W loaded (bf16: widened)
+     * q·r (the rows' t one after another) and its outputs at {@code yo[q]}: four rows at a time, each vector of W loaded (bf16: widened)
      * once for all four instead of once a row, two vectors of outputs a row (eight accumulators). Every output
      * accumulates as in the one-row loop (y, then + t[j]·W[j][c] for j ascending, fused below the vector width,
      * separate multiply and add in the scalar tail), so the values are the same bits (no lane reduction here).
      */
-    static void columnsTimes(RowWeights w, float[] t, int[] to, float[] y, int[] yo, int n, int c0, int c1) {
+    static void columnsTimes(RowWeights w, float[] t, float[] y, int[] yo, int n, int c0, int c1) {
         int r = w.rows();
         int cols = w.cols();
         int len = c1 - c0;
@@ -166,7 +166,7 @@ final class VectorProducts {
         int upper = len - len % L;
         int q = 0;
         for (; q + 4 <= n; q += 4) {
-            int t0 = to[q], t1 = to[q + 1], t2 = to[q + 2], t3 = to[q + 3];
+            int t0 = q * r, t1 = t0 + r, t2 = t1 + r, t3 = t2 + r;
             int y0 = yo[q], y1 = yo[q + 1], y2 = yo[q + 2], y3 = yo[q + 3];
             int k = 0;
             for (; k < upper2; k += 2 * L) {
@@ -216,10 +216,10 @@ final class VectorProducts {
                 a3.intoArray(y, y3 + k);
             }
             if (k < len) {
-                for (int p = q; p < q + 4; p++) columnsTimes(w, t, to[p], y, yo[p] + k, c0 + k, c1);
+                for (int p = q; p < q + 4; p++) columnsTimes(w, t, p * r, y, yo[p] + k, c0 + k, c1);
             }
         }
-        for (; q < n; q++) columnsTimes(w, t, to[q], y, yo[q], c0, c1);
+        for (; q < n; q++) columnsTimes(w, t, q * r, y, yo[q], c0, c1);
     }
 
     /**

@@ -304,9 +304,9 @@ public final class HostDecoder {
 
     /**
      * The rows of a batch whose adapter on one part of a product is the same: their inputs (gathered when they are
-     * not the whole batch), t = A·x for them (r values a row, row after row) and where each row's outputs start.
+     * not the whole batch) and t = A·x for them (r values a row, row after row).
      */
-    private record AdapterRows(int part, RowWeights a, RowWeights bt, int[] rows, float[] x, float[] t, int[] to) {}
+    private record AdapterRows(int part, RowWeights a, RowWeights bt, int[] rows, float[] x, float[] t) {}
 
     /**
      * The batch's rows grouped by the adapter each part applies to them (rows without one left out), in row order;
@@ -338,11 +338,8 @@ public final class HostDecoder {
                     xs = new float[n * in];
                     for (int q = 0; q < n; q++) System.arraycopy(x, rows[q] * in, xs, q * in, in);
                 }
-                int r = f[i][0].rows();
-                int[] to = new int[n];
-                for (int q = 0; q < n; q++) to[q] = q * r;
                 if (groups == null) groups = new ArrayList<>();
-                groups.add(new AdapterRows(pi, f[i][0], f[i][1], rows, xs, new float[n * r], to));
+                groups.add(new AdapterRows(pi, f[i][0], f[i][1], rows, xs, new float[n * f[i][0].rows()]));
             }
         }
         return groups;
@@ -388,7 +385,7 @@ public final class HostDecoder {
                 if (lo >= hi) continue;
                 int[] yo = new int[g.rows.length];
                 for (int q = 0; q < yo.length; q++) yo[q] = g.rows[q] * out + lo;
-                RowProducts.addColumnsTimes(g.bt, g.t, g.to, yy, yo, yo.length, lo - start, hi - start);
+                RowProducts.addColumnsTimes(g.bt, g.t, yy, yo, yo.length, lo - start, hi - start);
             }
         };
         if (torch) {

@@ -91,7 +91,7 @@ class RowProductsTest {
         float[] t = inputs(1, r + 3, new SplittableRandom(cols));
         float[] y = inputs(1, c1 - c0 + 10, new SplittableRandom(c0));
         float[] before = y.clone();
-        RowProducts.addColumnsTimes(w, t, 3, y, 5, c0, c1);
+        VectorProducts.columnsTimes(w, t, 3, y, 5, c0, c1);
         for (int c = c0; c < c1; c++) {
             double sum = before[5 + c - c0];
             double magnitude = Math.abs(sum);
@@ -128,21 +128,21 @@ class RowProductsTest {
         RowProducts.rowsTimes(a, x, m, together, 0, r / 2, blocks);
         RowProducts.rowsTimes(a, x, m, together, r / 2, r, blocks);
         float[] alone = new float[m * r];
-        for (int i = 0; i < m; i++) RowProducts.addRowsTimes(a, x, i * cols, alone, i * r, 0, r);
+        for (int i = 0; i < m; i++) VectorProducts.rowsTimes(a, x, i * cols, alone, i * r, 0, r);
         assertCloseInFp32(together, alone, exactWeights(a), x, m, r, cols);
         // s·B·t into rows of a wider output (stride cols + 7), rows in scattered order
         int stride = cols + 7;
         float[] y = inputs(m, stride, new SplittableRandom(c0 + 1));
         float[] expected = y.clone();
-        int[] to = new int[m];
+        float[] ts = new float[m * r];                     // the group's t, one row after another
         int[] yo = new int[m];
         for (int q = 0; q < m; q++) {
             int row = (q * 5 + 2) % m;                     // a permutation of 0 … m−1 (m is never a multiple of 5)
-            to[q] = row * r;
+            System.arraycopy(alone, row * r, ts, q * r, r);
             yo[q] = row * stride + 3;
-            RowProducts.addColumnsTimes(bt, alone, to[q], expected, yo[q], c0, c1);
+            VectorProducts.columnsTimes(bt, alone, row * r, expected, yo[q], c0, c1);
         }
-        RowProducts.addColumnsTimes(bt, alone, to, y, yo, m, c0, c1);
+        RowProducts.addColumnsTimes(bt, ts, y, yo, m, c0, c1);
         assertThat(y).containsExactly(expected);
     }
 
