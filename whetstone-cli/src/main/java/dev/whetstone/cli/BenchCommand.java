@@ -46,6 +46,10 @@ final class BenchCommand {
                 }
             }
         }
+        /** The first step is warm-up, left out of the timings: at least one more is needed. */
+        void requireSteps(int steps) {
+            if (steps < 2) throw new ParameterException(spec.commandLine(), "--steps: at least 2 (the first is warm-up)");
+        }
     }
 
     @Command(name = "reinforce", mixinStandardHelpOptions = true, description = {
@@ -65,7 +69,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             common.requireKnown("--model", models, ReinforcementBench.MODELS);
-            if (steps < 2) throw new ParameterException(common.spec.commandLine(), "--steps: at least 2 (the first is warm-up)");
+            common.requireSteps(steps);
             ReinforcementBench.jsonLines(ReinforcementBench.run(common.workDir(), steps, common.threads(), models))
                     .forEach(System.out::println);
             return 0;
@@ -88,6 +92,7 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             common.requireKnown("--model", models, VisionTrainBench.MODELS);
+            common.requireSteps(steps);
             VisionTrainBench.jsonLines(VisionTrainBench.run(common.workDir(), steps, common.threads(), models))
                     .forEach(System.out::println);
             return 0;
@@ -120,6 +125,7 @@ final class BenchCommand {
         public Integer call() throws Exception {
             common.requireKnown("--model", models, TrainBench.MODELS);
             common.requireKnown("--method", methods, TrainBench.METHODS);
+            common.requireSteps(steps);
             TrainBench.Report report = TrainBench.run(common.workDir(), steps, common.threads(), models, methods);
             if (json) TrainBench.jsonLines(report).forEach(System.out::println); else printTable(report);
             return 0;

@@ -247,6 +247,8 @@ class CommandLineParsingTest {
         assertThat(WhetstoneCli.run("bench", "vision", "--model", "tiny-chat")).isEqualTo(2);
         assertThat(WhetstoneCli.run("bench", "reinforce", "--model", "tiny-vision", "--work-dir", "x")).isEqualTo(2);
         assertThat(WhetstoneCli.run("bench", "reinforce", "--steps", "1")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "train", "--steps", "1")).isEqualTo(2);
+        assertThat(WhetstoneCli.run("bench", "vision", "--steps", "1")).isEqualTo(2);
     }
 
     @Test

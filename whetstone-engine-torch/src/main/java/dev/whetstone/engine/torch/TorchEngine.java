@@ -55,8 +55,18 @@ public final class TorchEngine {
         }
     }
 
+    /** {@link TorchNatives#prepare()} where a signature has no IOException. */
+    private static void natives() {
+        try {
+            TorchNatives.prepare();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot extract libtorch's native libraries", e);
+        }
+    }
+
     /** Fine-tuning on libtorch with the engine's default settings (all cores, LoRA defaults per architecture). */
     public static Trainer trainer() {
+        natives();
         return new TorchTrainer(new TokenizerExampleEncoders(), TrainingOptions.defaults());
     }
 
@@ -95,11 +105,13 @@ public final class TorchEngine {
 
     /** Creates the demo model {@code <modelsDir>/<name>} unless it exists; true when it was created. */
     public static boolean ensureDemoModel(Path modelsDir, String name) throws IOException {
+        TorchNatives.prepare();
         return TinyModels.ensure(modelsDir, demo(name));
     }
 
     /** Writes the demo model {@code name} into {@code dir} (created). */
     public static void createDemoModel(Path dir, String name) throws IOException {
+        TorchNatives.prepare();
         TinyModels.create(dir, demo(name));
     }
 
@@ -133,6 +145,7 @@ public final class TorchEngine {
      */
     public static void exportModel(Path source, Path base, ExportFormat format, GgufType ggufType, String name,
                                    Path out) throws IOException {
+        TorchNatives.prepare();
         try {
             switch (format) {
                 case PEFT -> ModelExport.peft(source, out);
@@ -160,6 +173,7 @@ public final class TorchEngine {
             throw new IllegalArgumentException(dir + " holds a LoRA adapter (adapter_config.json), not a complete"
                     + " model; add its base model, or merge it first (whetstone models export --format hf)");
         }
+        TorchNatives.prepare();
         var bf16 = new dev.whetstone.engine.torch.model.LoadOptions(
                 dev.whetstone.engine.torch.model.Precision.BF16, false);
         try (HfTokenizer tokenizer = HfTokenizer.load(dir)) {

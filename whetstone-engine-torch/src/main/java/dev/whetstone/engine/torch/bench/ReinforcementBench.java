@@ -9,6 +9,7 @@ import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.demo.TinyModels;
@@ -62,6 +63,7 @@ public final class ReinforcementBench {
 
     public static List<Result> run(Path workDir, int steps, int threads, List<String> models) throws Exception {
         if (steps < 2) throw new IllegalArgumentException("steps must be at least 2: the first is warm-up");
+        TorchNatives.prepare();
         torch.set_num_threads(threads);
         List<Result> results = new ArrayList<>();
         for (String name : models) results.add(measure(name, prepare(workDir, name), workDir.resolve(name + "-rft"), steps, threads));

@@ -6,6 +6,7 @@ import dev.whetstone.engine.StepMetrics;
 import dev.whetstone.engine.TrainingListener;
 import dev.whetstone.engine.TrainingPlan;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
 import dev.whetstone.engine.torch.demo.TinyModels;
@@ -71,6 +72,8 @@ public final class TrainBench {
      */
     public static Report run(Path workDir, int steps, int threads, List<String> models, List<String> methods)
             throws Exception {
+        if (steps < 2) throw new IllegalArgumentException("steps must be at least 2: the first is warm-up");
+        TorchNatives.prepare();
         torch.set_num_threads(threads);
         double fp32 = MatmulPeak.gflops(ScalarType.Float, 3, 8);
         double bf16 = MatmulPeak.gflops(ScalarType.BFloat16, 3, 16);

@@ -2,6 +2,7 @@ package dev.whetstone.engine.torch.bench;
 
 import dev.whetstone.Folders;
 import dev.whetstone.engine.TrainingSpec;
+import dev.whetstone.engine.torch.TorchNatives;
 import dev.whetstone.engine.torch.data.ImageFrames;
 import dev.whetstone.engine.torch.data.TokenizedExample;
 import dev.whetstone.engine.torch.demo.TinyModelFactory;
@@ -47,6 +48,7 @@ public final class VisionTrainBench {
     private VisionTrainBench() {}
 
     public static List<Result> run(Path workDir, int steps, int threads, List<String> models) throws Exception {
+        TorchNatives.prepare();
         torch.set_num_threads(threads);
         List<Result> out = new ArrayList<>();
         for (String name : models) out.add(measure(name, prepare(workDir, name), workDir.resolve(name + "-lora"),
