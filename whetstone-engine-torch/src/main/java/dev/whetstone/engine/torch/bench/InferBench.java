@@ -178,7 +178,7 @@ public final class InferBench {
         return tokens / ((end - from) / 1e9);
     }
 
-    private static BenchStream generate(ServedModel m, Prompt p, SamplingOptions o) {
+    static BenchStream generate(ServedModel m, Prompt p, SamplingOptions o) {
         BenchStream s = new BenchStream();
         m.generate(p, o, s);
         s.await();
@@ -186,13 +186,13 @@ public final class InferBench {
     }
 
     /** Greedy, with the model's EOS ids biased away so every run decodes exactly {@code n} tokens. */
-    private static SamplingOptions noEos(TorchServedModel m, int n) {
+    static SamplingOptions noEos(TorchServedModel m, int n) {
         Map<Integer, Double> bias = new HashMap<>();
         m.eosIds().forEach(id -> bias.put(id, -1e9));
         return new SamplingOptions(n, 0, 1, null, 0, 0, bias, List.of(), -1);
     }
 
-    private static Prompt randomPrompt(TorchServedModel m, long seed) {
+    static Prompt randomPrompt(TorchServedModel m, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] ids = new int[PROMPT];
         for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(m.config().vocabSize());
