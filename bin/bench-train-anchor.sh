@@ -17,9 +17,9 @@ anchor=${ANCHOR:-../shared/bench/torch_anchor.py}
 python=${PYTHON:-/usr/bin/python3}
 anchor_lora=${ANCHOR_LORA:-lorabf16}
 # the launcher's own settings, read from it so the two stay the same
-eval "$(sed -n 's/^export \(OMP_WAIT_POLICY\|GLIBC_TUNABLES\)=.*/&/p' whetstone)"
-export OMP_WAIT_POLICY GLIBC_TUNABLES OMP_NUM_THREADS=2
-echo "GLIBC_TUNABLES=$GLIBC_TUNABLES OMP_WAIT_POLICY=$OMP_WAIT_POLICY OMP_NUM_THREADS=$OMP_NUM_THREADS"
+eval "$(sed -n 's/^export \(OMP_WAIT_POLICY\|GLIBC_TUNABLES\|OPENBLAS_THREAD_TIMEOUT\)=.*/&/p' whetstone)"
+export OMP_WAIT_POLICY GLIBC_TUNABLES OPENBLAS_THREAD_TIMEOUT OMP_NUM_THREADS=2
+echo "GLIBC_TUNABLES=$GLIBC_TUNABLES OMP_WAIT_POLICY=$OMP_WAIT_POLICY OPENBLAS_THREAD_TIMEOUT=$OPENBLAS_THREAD_TIMEOUT OMP_NUM_THREADS=$OMP_NUM_THREADS"
 lscpu | sed -n 's/^Model name: *//p'
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 ours() {   # method → tokens/s; prints the JSON lines

@@ -2,7 +2,8 @@
 # The decode measurement of docs/BENCHMARKS.md ("Decode kernels"), as one command: our engine with the decode
 # kernels (bf16, fp32, int8), the same engine with them switched off (libtorch alone), llama.cpp (f32, bf16, q8_0)
 # and plain PyTorch (bf16, fp32), alternately, ROUNDS times, with the launcher's process settings
-# (OMP_WAIT_POLICY, GLIBC_TUNABLES) exported to every process and the load average printed beside each run.
+# (OMP_WAIT_POLICY, GLIBC_TUNABLES, OPENBLAS_THREAD_TIMEOUT) exported to every process and the load average
+# printed beside each run.
 #   bin/decode-bench.sh            env: ROUNDS=2 THREADS=2 WORK=/tmp/whetstone-decode-bench SHARED=<checkout>/../shared
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,7 @@ WORK=${WORK:-/tmp/whetstone-decode-bench}
 SHARED=${SHARED:-$root/../shared}
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=4294967296:glibc.malloc.trim_threshold=17179869184}"
+export OPENBLAS_THREAD_TIMEOUT="${OPENBLAS_THREAD_TIMEOUT:-4}"
 mkdir -p "$WORK"
 la() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; flags: $(grep -o -w -E 'avx2|avx512f|avx512_bf16|avx512_fp16|amx_bf16|amx_int8' /proc/cpuinfo | sort -u | tr '\n' ' ')"

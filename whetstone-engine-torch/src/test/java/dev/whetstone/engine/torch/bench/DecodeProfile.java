@@ -28,6 +28,7 @@ public final class DecodeProfile {
         try (TorchInferenceEngine engine = new TorchInferenceEngine(InferenceOptions.defaults().withThreads(2)
                 .withMaxContext(1024).withPrecision(p))) {
             TorchServedModel bare = (TorchServedModel) engine.load(new ServingSpec("bare", model, null));
+            System.out.println(bare.decodePath());
             long end = System.nanoTime() + (long) (seconds * 1e9);
             for (int i = 0; System.nanoTime() < end; i++) {
                 BenchStream s = InferBench.generate(bare, InferBench.randomPrompt(bare, i), InferBench.noEos(bare, 128));
