@@ -3,7 +3,6 @@ package dev.whetstone.engine.torch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.whetstone.engine.torch.bench.TrainBench;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,11 +37,11 @@ class NativeLoadOrderTest {
     @ValueSource(strings = {"demo-model", "train-bench"})
     void everyLibraryIsExtractedBeforeTheFirstIsLoaded(String entry, @TempDir Path dir) throws Exception {
         Path log = dir.resolve("javacpp.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-Dorg.bytedeco.javacpp.maxPhysicalBytes=0",
                 "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("cache"), "-Dorg.bytedeco.javacpp.logger.debug=true",
                 "-cp", System.getProperty("java.class.path"), NativeLoadOrderTest.class.getName(), entry,
-                dir.resolve("out").toString()));
+                dir.resolve("out").toString());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("the child JVM finished").isTrue();
         List<String> lines = Files.readAllLines(log);
@@ -72,7 +71,7 @@ class NativeLoadOrderTest {
         }
     }
 
-    private static String tail(List<String> lines) throws IOException {
+    private static String tail(List<String> lines) {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 }
